@@ -1,0 +1,17 @@
+"""Top-level URL map: one include per domain app."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("ecm.core.urls")),
+    path("", include("ecm.accounts.urls")),
+    path("audit/", include("ecm.audit.urls")),
+    path("notifications/", include("ecm.notifications.urls")),
+    path("index/", include("ecm.index.urls")),
+    path("directory/", include("ecm.directory.urls")),
+    path("misuse/", include("ecm.misuse.urls")),
+    path("webauthn/", include("ecm.accounts.webauthn_urls", namespace="otp_webauthn")),
+]
+
+handler404 = "ecm.core.views.page_not_found"
+handler500 = "ecm.core.views.server_error"

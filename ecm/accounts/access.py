@@ -1,0 +1,138 @@
+"""Who may do what: role checks, the child-data gate, and object access for accounts pages.
+
+Views never fetch users or organisations any other way. Forbidden and missing both
+answer 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ecm.accounts.choices import Role
+from ecm.accounts.models import ApiClient, LocalAuthority, Organisation, User, UserSession
+from ecm.core import clock
+
+View = Callable[..., HttpResponse]
+
+
+def child_data_gaps(user: Any) -> list[str]:
+    """Everything that stops this user seeing child data, in plain words. Empty means allowed."""
+    if not getattr(user, "is_authenticated", False) or not isinstance(user, User):
+        return ["You are not signed in."]
+    gaps: list[str] = []
+    today = clock.today()
+    if user.is_leaver:
+        gaps.append(f"Your account ended on {user.leaver_date:%-d %B %Y}.")
+    if user.suspended_at:
+        gaps.append("Your account is suspended while a concern is looked into.")
+    if user.vetting_checked_on is None:
+        gaps.append("There is no enhanced criminal records check (vetting) on your record.")
+    elif user.vetting_expires_on is not None and user.vetting_expires_on <= today:
+        gaps.append(
+            f"Your enhanced criminal records check expired on {user.vetting_expires_on:%-d %B %Y}: "
+            "it must be renewed every 3 years."
+        )
+    if user.training_completed_on is None:
+        gaps.append("You have not completed the index user training.")
+    if user.agreement_signed_on is None:
+        gaps.append("You have not signed the user agreement.")
+    if user.organisation is None:
+        gaps.append("Your account is not linked to an organisation.")
+    elif not user.organisation.is_accredited:
+        gaps.append(f"{user.organisation.name} is not yet accredited to use the index.")
+    return gaps
+
+
+def can_see_child_data(user: Any) -> bool:
+    return not child_data_gaps(user)
+
+
+def child_data_required(view: View) -> View:
+    """Decorator for every view that shows child data: refuses with the exact gaps listed."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        gaps = child_data_gaps(request.user)
+        if gaps:
+            return render(request, "accounts/child_data_blocked.html", {"gaps": gaps}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Decorator: the user holds one of ``roles``; otherwise 404, as if the page did not exist."""
+
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.has_any_role(*roles):  # type: ignore[union-attr]
+                raise Http404("Page not found")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+admin_required = role_required(Role.SYSTEM_ADMIN)
+
+
+def practitioner_for_admin(*, actor: User, practitioner_id: int) -> User:
+    """A user an administrator may manage (system administrators: any)."""
+    if not actor.has_role(Role.SYSTEM_ADMIN):
+        raise Http404
+    user = User.objects.select_related("organisation", "manager").filter(pk=practitioner_id).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def organisation_for_admin(*, actor: User, organisation_id: str) -> Organisation:
+    if not actor.has_role(Role.SYSTEM_ADMIN):
+        raise Http404
+    try:
+        org = Organisation.objects.select_related("local_authority").filter(pk=organisation_id).first()
+    except (ValueError, Exception):  # malformed UUID
+        org = None
+    if org is None:
+        raise Http404
+    return org
+
+
+def local_authority_for_admin(*, actor: User, local_authority_id: str) -> LocalAuthority:
+    if not actor.has_role(Role.SYSTEM_ADMIN):
+        raise Http404
+    try:
+        area = LocalAuthority.objects.filter(pk=local_authority_id).first()
+    except (ValueError, Exception):
+        area = None
+    if area is None:
+        raise Http404
+    return area
+
+
+def own_session(*, actor: User, session_id: int) -> UserSession:
+    """One of the actor's own sessions."""
+    session = UserSession.objects.filter(pk=session_id, user=actor).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def api_client_from_token(raw_token: str) -> ApiClient | None:
+    """The active API client whose token this is, or None."""
+    import hashlib
+
+    if not raw_token:
+        return None
+    digest = hashlib.sha256(raw_token.encode()).hexdigest()
+    return ApiClient.objects.select_related("organisation").filter(token_hash=digest, is_active=True).first()

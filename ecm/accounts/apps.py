@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "ecm.accounts"
+    label = "accounts"
+    verbose_name = "Accounts and organisations"
+
+    def ready(self) -> None:
+        from ecm.accounts.choices import Role
+        from ecm.accounts.home import register_home_panels
+        from ecm.core.navigation import NavItem, register
+
+        register(NavItem("Home", "core:home", order=0))
+        register(NavItem("Practitioners", "accounts:practitioner_list", roles=(Role.SYSTEM_ADMIN,), order=70))
+        register(NavItem("Organisations", "accounts:organisation_list", roles=(Role.SYSTEM_ADMIN,), order=71))
+        register(NavItem("Your account", "accounts:account", order=90))
+        register_home_panels()

@@ -1,0 +1,127 @@
+"""Session rules: idle and absolute timeouts, ended sessions, leavers, and the mandatory second factor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from ecm.accounts import saved_forms
+from ecm.accounts.choices import SessionEndReason
+from ecm.core import clock
+
+TOUCH_EVERY = dt.timedelta(seconds=60)
+
+END_MESSAGES = {
+    SessionEndReason.IDLE_TIMEOUT: "You were signed out because you had not done anything for {idle} minutes.",
+    SessionEndReason.ABSOLUTE_TIMEOUT: "You were signed out because you had been signed in for {hours} hours.",
+    SessionEndReason.LEAVER: "Your account has been disabled. Speak to your manager if you think this is wrong.",
+    SessionEndReason.SUSPENDED: "Your account has been suspended. Your manager has been told.",
+    SessionEndReason.ENDED_BY_ADMIN: "Your session was ended. Sign in again to continue.",
+}
+
+
+def _parse(value: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def session_end_reason(request: HttpRequest) -> str | None:
+    """Why this signed-in session must end now, or None."""
+    from ecm.accounts.models import UserSession
+
+    user = request.user
+    if getattr(user, "suspended_at", None) is not None:
+        return SessionEndReason.SUSPENDED
+    if getattr(user, "is_leaver", False) or not user.is_active:
+        return SessionEndReason.LEAVER
+    tracked = UserSession.objects.filter(session_key=request.session.session_key).values("ended_at").first()
+    if tracked is None or tracked["ended_at"] is not None:
+        return SessionEndReason.ENDED_BY_ADMIN
+    now = clock.now()
+    signed_in_at = _parse(request.session.get("ecm_signed_in_at"))
+    last_activity = _parse(request.session.get("ecm_last_activity"))
+    if signed_in_at is None or now - signed_in_at > settings.ECM_ABSOLUTE_TIMEOUT:
+        return SessionEndReason.ABSOLUTE_TIMEOUT
+    if last_activity is None or now - last_activity > settings.ECM_IDLE_TIMEOUT:
+        return SessionEndReason.IDLE_TIMEOUT
+    return None
+
+
+class SessionPolicyMiddleware:
+    """Ends sessions that timed out or belong to a disabled account, keeping any form that was sent."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            reason = session_end_reason(request)
+            if reason:
+                return self._end(request, reason)
+            self._touch(request)
+        return self.get_response(request)
+
+    def _touch(self, request: HttpRequest) -> None:
+        from ecm.accounts.services import session_touch
+
+        now = clock.now()
+        last = _parse(request.session.get("ecm_last_activity"))
+        request.session["ecm_last_activity"] = now.isoformat()
+        if last is None or now - last >= TOUCH_EVERY:
+            session_touch(session_key=request.session.session_key or "")
+
+    def _end(self, request: HttpRequest, reason: str) -> HttpResponse:
+        from ecm.accounts.services import sign_out_record
+
+        kept = saved_forms.keep_posted_form(request)
+        sign_out_record(user=request.user, session_key=request.session.session_key, reason=reason)  # type: ignore[arg-type]
+        logout(request)
+        if kept:
+            request.session[saved_forms.SESSION_KEY] = kept
+        text = END_MESSAGES.get(reason, "Your session ended. Sign in again.").format(
+            idle=int(settings.ECM_IDLE_TIMEOUT.total_seconds() // 60),
+            hours=int(settings.ECM_ABSOLUTE_TIMEOUT.total_seconds() // 3600),
+        )
+        if kept:
+            text += " We kept what you had entered: sign in again and you can check it and send it."
+        messages.warning(request, text)
+        next_path = kept["path"] if kept else (request.get_full_path() if request.method == "GET" else "/")
+        return HttpResponseRedirect(f"{reverse('accounts:sign_in')}?{urlencode({'next': next_path})}")
+
+
+# Paths a signed-in user may reach before the second factor is verified.
+UNVERIFIED_ALLOWED_PREFIXES = ("/sign-in/", "/sign-out/", "/webauthn/", "/assets/", "/favicon.ico")
+# Pages anyone may reach, signed in or not (public directory, API for systems, rights information).
+PUBLIC_PREFIXES = ("/directory/families/", "/openreferral/", "/fhir/", "/assets/", "/your-data/")
+
+
+class SecondFactorRequiredMiddleware:
+    """A signed-in user without a verified second factor reaches only verification or enrolment."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(UNVERIFIED_ALLOWED_PREFIXES)
+            and not request.path.startswith(PUBLIC_PREFIXES)
+        ):
+            from ecm.accounts.selectors import has_second_factor
+
+            target = "accounts:verify" if has_second_factor(user=user) else "accounts:enrol"
+            return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -1,0 +1,51 @@
+"""Reads for accounts pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
+
+from ecm.accounts.models import LocalAuthority, Organisation, RecoveryCodeDevice, User, UserSession
+
+
+def has_second_factor(*, user: User) -> bool:
+    """A confirmed authenticator app or security key (recovery codes alone do not count)."""
+    return any(not isinstance(device, RecoveryCodeDevice) for device in devices_for_user(user, confirmed=True))
+
+
+def second_factors_for(*, user: User) -> dict[str, Any]:
+    recovery = RecoveryCodeDevice.objects.filter(user=user).first()
+    return {
+        "totp": list(TOTPDevice.objects.filter(user=user, confirmed=True)),
+        "keys": list(WebAuthnCredential.objects.filter(user=user, confirmed=True)),
+        "recovery_remaining": recovery.remaining if recovery else 0,
+    }
+
+
+def sessions_for(*, user: User, active_only: bool = True) -> QuerySet[UserSession]:
+    qs = UserSession.objects.filter(user=user)
+    return qs.filter(ended_at__isnull=True) if active_only else qs
+
+
+def practitioner_list(*, query: str = "", organisation_id: str = "") -> QuerySet[User]:
+    qs = User.objects.select_related("organisation").prefetch_related("role_assignments")
+    if query:
+        qs = qs.filter(
+            Q(username__icontains=query) | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query) | Q(email__icontains=query)
+        )
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    return qs.order_by("last_name", "first_name")
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("local_authority").order_by("name")
+
+
+def local_authority_list() -> QuerySet[LocalAuthority]:
+    return LocalAuthority.objects.order_by("name")

@@ -1,0 +1,471 @@
+"""Writes for areas, organisations, practitioners, sessions, second factors and API clients.
+
+Every function takes ``actor``, runs in one transaction and writes its audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ecm.accounts.choices import SecondFactorKind, SessionEndReason
+from ecm.accounts.models import (
+    RECOVERY_CODE_LENGTH,
+    ApiClient,
+    LocalAuthority,
+    Organisation,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    RoleAssignment,
+    User,
+    UserSession,
+    hash_recovery_code,
+)
+from ecm.audit.services import audit_record
+from ecm.core import clock
+from ecm.core.middleware import client_ip
+
+
+class AccountsError(ValueError):
+    """A business rule was broken; the message is shown to the user as it is."""
+
+
+def _changes(instance: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
+    """Apply ``fields`` to ``instance``; return {field: [old, new]} for the audit."""
+    changed: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        old = getattr(instance, name)
+        if old != value:
+            changed[name] = [str(old) if old is not None else "", str(value) if value is not None else ""]
+            setattr(instance, name, value)
+    return changed
+
+
+# Areas and organisations ----------------------------------------------------
+
+
+@transaction.atomic
+def local_authority_create(*, actor: Any, code: str, name: str) -> LocalAuthority:
+    """Add a local authority area."""
+    if LocalAuthority.objects.filter(code=code).exists():
+        raise AccountsError(f"An area with code {code} already exists.")
+    area = LocalAuthority(code=code, name=name)
+    area.stamp(actor, creating=True)
+    area.save()
+    audit_record(actor=actor, action="admin.local_authority.created", target=area, data={"code": code, "name": name})
+    return area
+
+
+@transaction.atomic
+def local_authority_update(*, actor: Any, area: LocalAuthority, **fields: Any) -> LocalAuthority:
+    """Change an area's code or name."""
+    changes = _changes(area, fields)
+    if changes:
+        area.stamp(actor)
+        area.save()
+        audit_record(actor=actor, action="admin.local_authority.updated", target=area, data={"changes": changes})
+    return area
+
+
+ORGANISATION_FIELDS = ("code", "name", "organisation_type", "local_authority", "accredited_on", "email", "phone", "address")
+
+
+@transaction.atomic
+def organisation_create(*, actor: Any, **fields: Any) -> Organisation:
+    """Add an organisation (school, practice, trust, service...)."""
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise AccountsError(f"Unknown organisation fields: {', '.join(sorted(unknown))}")
+    if Organisation.objects.filter(code=fields.get("code")).exists():
+        raise AccountsError(f"An organisation with code {fields.get('code')} already exists.")
+    org = Organisation(**fields)
+    org.stamp(actor, creating=True)
+    org.save()
+    audit_record(
+        actor=actor,
+        action="admin.organisation.created",
+        target=org,
+        data={k: str(v) if v is not None else "" for k, v in fields.items()},
+    )
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
+    """Change an organisation's details or accreditation date."""
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise AccountsError(f"Unknown organisation fields: {', '.join(sorted(unknown))}")
+    changes = _changes(organisation, fields)
+    if changes:
+        organisation.stamp(actor)
+        organisation.save()
+        audit_record(actor=actor, action="admin.organisation.updated", target=organisation, data={"changes": changes})
+    return organisation
+
+
+# Practitioners ----------------------------------------------------------------
+
+PRACTITIONER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "phone",
+    "organisation",
+    "manager",
+    "vetting_checked_on",
+    "training_completed_on",
+    "agreement_signed_on",
+    "leaver_date",
+)
+
+
+@transaction.atomic
+def practitioner_create(
+    *, actor: Any, username: str, password: str | None = None, roles: Iterable[str] = (), **fields: Any
+) -> User:
+    """Create an account. Without a password the account cannot sign in until one is set."""
+    unknown = set(fields) - set(PRACTITIONER_FIELDS)
+    if unknown:
+        raise AccountsError(f"Unknown practitioner fields: {', '.join(sorted(unknown))}")
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountsError(f"The username {username} is already taken.")
+    user = User(username=username, **fields)
+    user.password = make_password(password)  # None gives an unusable password
+    user.is_active = not user.is_leaver
+    user.save()
+    role_list = sorted(set(roles))
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=role) for role in role_list])
+    audit_record(
+        actor=actor,
+        action="admin.practitioner.created",
+        target=user,
+        data={"username": username, "roles": role_list, **{k: str(v) if v is not None else "" for k, v in fields.items()}},
+    )
+    return user
+
+
+@transaction.atomic
+def practitioner_update(*, actor: Any, practitioner: User, roles: Iterable[str] | None = None, **fields: Any) -> User:
+    """Change a practitioner's details, gates (vetting, training, agreement), roles or leaver date.
+
+    A leaver date on or before today disables the account and ends its sessions at once.
+    """
+    unknown = set(fields) - set(PRACTITIONER_FIELDS)
+    if unknown:
+        raise AccountsError(f"Unknown practitioner fields: {', '.join(sorted(unknown))}")
+    if "manager" in fields and fields["manager"] is not None and fields["manager"].pk == practitioner.pk:
+        raise AccountsError("A practitioner cannot be their own manager.")
+    changes = _changes(practitioner, fields)
+    if roles is not None:
+        new_roles = set(roles)
+        old_roles = set(practitioner.role_assignments.values_list("role", flat=True))
+        if new_roles != old_roles:
+            practitioner.role_assignments.exclude(role__in=new_roles).delete()
+            RoleAssignment.objects.bulk_create(
+                [RoleAssignment(user=practitioner, role=role) for role in sorted(new_roles - old_roles)]
+            )
+            changes["roles"] = [",".join(sorted(old_roles)), ",".join(sorted(new_roles))]
+            practitioner.__dict__.pop("_role_codes", None)
+    if "leaver_date" in changes:
+        practitioner.is_active = not practitioner.is_leaver and practitioner.suspended_at is None
+        changes["is_active"] = ["", str(practitioner.is_active)]
+    if not changes:
+        return practitioner
+    practitioner.save()
+    audit_record(actor=actor, action="admin.practitioner.updated", target=practitioner, data={"changes": changes})
+    if practitioner.is_leaver:
+        sessions_end_for_user(actor=actor, user=practitioner, reason=SessionEndReason.LEAVER)
+    return practitioner
+
+
+@transaction.atomic
+def practitioner_suspend(*, actor: Any, practitioner: User, reason: str) -> User:
+    """Suspend an account at once (e.g. a misuse alert escalated); its sessions end now."""
+    if not reason.strip():
+        raise AccountsError("Give the reason for suspending the account.")
+    practitioner.suspended_at = clock.now()
+    practitioner.suspension_reason = reason
+    practitioner.is_active = False
+    practitioner.save(update_fields=["suspended_at", "suspension_reason", "is_active"])
+    audit_record(actor=actor, action="admin.practitioner.suspended", target=practitioner, reason=reason)
+    sessions_end_for_user(actor=actor, user=practitioner, reason=SessionEndReason.SUSPENDED)
+    return practitioner
+
+
+@transaction.atomic
+def practitioner_reinstate(*, actor: Any, practitioner: User, reason: str) -> User:
+    """Lift a suspension."""
+    if not reason.strip():
+        raise AccountsError("Give the reason for lifting the suspension.")
+    practitioner.suspended_at = None
+    practitioner.suspension_reason = ""
+    practitioner.is_active = not practitioner.is_leaver
+    practitioner.save(update_fields=["suspended_at", "suspension_reason", "is_active"])
+    audit_record(actor=actor, action="admin.practitioner.reinstated", target=practitioner, reason=reason)
+    return practitioner
+
+
+@transaction.atomic
+def practitioner_set_password(*, actor: Any, practitioner: User, password: str) -> User:
+    """Set a new password (validated by the caller's form)."""
+    practitioner.set_password(password)
+    practitioner.save(update_fields=["password"])
+    audit_record(actor=actor, action="account.password_set", target=practitioner)
+    return practitioner
+
+
+@transaction.atomic
+def leavers_disable(*, actor: Any) -> int:
+    """Daily job: disable every account whose leaver date has come, ending its sessions."""
+    count = 0
+    for user in User.objects.filter(leaver_date__lte=clock.today(), is_active=True):
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(actor=actor, action="admin.practitioner.leaver_disabled", target=user)
+        sessions_end_for_user(actor=actor, user=user, reason=SessionEndReason.LEAVER)
+        count += 1
+    return count
+
+
+# Sign-in and sessions ---------------------------------------------------------
+
+
+@transaction.atomic
+def sign_in_record_success(*, user: User, request: HttpRequest) -> UserSession:
+    """The password was right: track the session. The second factor is still to come."""
+    if not request.session.session_key:
+        request.session.save()
+    session = UserSession.objects.create(
+        user=user,
+        session_key=request.session.session_key,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+    )
+    request.session["ecm_signed_in_at"] = clock.now().isoformat()
+    request.session["ecm_last_activity"] = clock.now().isoformat()
+    audit_record(actor=user, action="sign_in.password_ok", target=user, data={"session": session.pk})
+    return session
+
+
+@transaction.atomic
+def sign_in_record_failure(*, username: str, request: HttpRequest, locked_out: bool) -> None:
+    """A wrong username or password; or the lock-out threshold reached."""
+    from ecm.core.actors import SYSTEM_SIGN_IN
+
+    audit_record(
+        actor=SYSTEM_SIGN_IN,
+        action="sign_in.locked_out" if locked_out else "sign_in.failed",
+        object_type="accounts.user",
+        object_id=username[:64],
+        data={"username": username[:150]},
+        ip_address=client_ip(request),
+    )
+
+
+@transaction.atomic
+def second_factor_record(*, user: User, kind: str, success: bool, detail: str = "") -> None:
+    """A second-factor attempt (app code, security key or recovery code), right or wrong."""
+    audit_record(
+        actor=user,
+        action="sign_in.second_factor_ok" if success else "sign_in.second_factor_failed",
+        target=user,
+        data={"kind": kind, "detail": detail},
+    )
+
+
+@transaction.atomic
+def sign_out_record(*, user: User, session_key: str | None, reason: str = SessionEndReason.SIGNED_OUT) -> None:
+    """The user signed out, or a timeout ended the session."""
+    if session_key:
+        UserSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(
+            ended_at=clock.now(), ended_reason=reason
+        )
+    audit_record(actor=user, action="sign_out", target=user, data={"reason": reason})
+
+
+def _kill(session_key: str) -> None:
+    Session.objects.filter(session_key=session_key).delete()
+
+
+@transaction.atomic
+def session_end(*, actor: Any, user_session: UserSession, reason: str) -> UserSession:
+    """End one session now: the browser holding it is signed out on its next request."""
+    if user_session.ended_at is None:
+        user_session.ended_at = clock.now()
+        user_session.ended_reason = reason
+        user_session.save(update_fields=["ended_at", "ended_reason"])
+        _kill(user_session.session_key)
+        audit_record(
+            actor=actor,
+            action="session.ended",
+            target=user_session.user,
+            data={"session": user_session.pk, "reason": reason},
+        )
+    return user_session
+
+
+@transaction.atomic
+def sessions_end_for_user(*, actor: Any, user: User, reason: str) -> int:
+    """End every active session of ``user`` (leaver, suspension, administrator's request)."""
+    active = list(UserSession.objects.filter(user=user, ended_at__isnull=True))
+    for user_session in active:
+        user_session.ended_at = clock.now()
+        user_session.ended_reason = reason
+        user_session.save(update_fields=["ended_at", "ended_reason"])
+        _kill(user_session.session_key)
+    audit_record(actor=actor, action="session.ended_all", target=user, data={"count": len(active), "reason": reason})
+    return len(active)
+
+
+def session_touch(*, session_key: str) -> None:
+    """Note activity on a tracked session (bookkeeping for the sessions page, not audited)."""
+    UserSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(last_seen_at=clock.now())
+
+
+@transaction.atomic
+def step_up_record(*, user: User, success: bool, purpose: str = "") -> None:
+    """Re-authentication before a sensitive action."""
+    audit_record(
+        actor=user, action="step_up.ok" if success else "step_up.failed", target=user, data={"purpose": purpose}
+    )
+
+
+# Second factors ---------------------------------------------------------------
+
+
+@transaction.atomic
+def totp_enrolment_start(*, actor: User) -> TOTPDevice:
+    """A new, unconfirmed authenticator-app device (replacing any earlier unconfirmed one)."""
+    TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=actor, name="Authenticator app", confirmed=False)
+    audit_record(actor=actor, action="second_factor.totp_enrolment_started", target=actor)
+    return device
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, actor: User, device: TOTPDevice, token: str) -> bool:
+    """Confirm the device with a code from the app; only then does it count."""
+    if device.user_id != actor.pk or device.confirmed:
+        raise AccountsError("That authenticator set-up has expired. Start again.")
+    if not device.verify_token(token):
+        audit_record(actor=actor, action="second_factor.totp_enrolment_failed", target=actor)
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(actor=actor, action="second_factor.enrolled", target=actor, data={"kind": SecondFactorKind.TOTP})
+    return True
+
+
+@transaction.atomic
+def recovery_codes_issue(*, actor: User, count: int = 10) -> list[str]:
+    """Replace the user's recovery codes with ``count`` new ones, returned once in plain text."""
+    RecoveryCodeDevice.objects.filter(user=actor).delete()
+    device = RecoveryCodeDevice.objects.create(user=actor, name="Recovery codes", confirmed=True)
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    codes = ["".join(secrets.choice(alphabet) for _ in range(RECOVERY_CODE_LENGTH)) for _ in range(count)]
+    rows = []
+    for code in codes:
+        salt = secrets.token_hex(8)
+        rows.append(RecoveryCode(device=device, salt=salt, code_hash=hash_recovery_code(salt, code)))
+    RecoveryCode.objects.bulk_create(rows)
+    audit_record(actor=actor, action="second_factor.recovery_codes_issued", target=actor, data={"count": count})
+    return [f"{code[:5]}-{code[5:]}" for code in codes]
+
+
+@transaction.atomic
+def second_factor_remove(*, actor: Any, user: User, device: Any) -> None:
+    """Remove a second factor (the user's own, or by an administrator resetting it)."""
+    kind = type(device).__name__
+    device.delete()
+    audit_record(actor=actor, action="second_factor.removed", target=user, data={"device": kind})
+
+
+@transaction.atomic
+def security_key_record_enrolled(*, actor: User, credential_name: str) -> None:
+    """A WebAuthn security key was registered (the package's view did the cryptography)."""
+    audit_record(
+        actor=actor, action="second_factor.enrolled", target=actor,
+        data={"kind": SecondFactorKind.SECURITY_KEY, "name": credential_name},
+    )
+
+
+# API clients ------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_client_create(
+    *, actor: Any, organisation: Organisation, name: str, is_system: bool = True, requests_per_minute: int = 120
+) -> tuple[ApiClient, str]:
+    """Register an API client; returns it and its bearer token, which is never shown again."""
+    if not name.strip():
+        raise AccountsError("Give the API client a name.")
+    token = "ecm_" + secrets.token_urlsafe(32)
+    client = ApiClient(
+        name=name,
+        organisation=organisation,
+        token_prefix=token[:12],
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        is_system=is_system,
+        requests_per_minute=requests_per_minute,
+    )
+    client.stamp(actor, creating=True)
+    client.save()
+    audit_record(
+        actor=actor, action="admin.api_client.created", target=client,
+        data={"name": name, "organisation": organisation.code, "system": is_system},
+    )
+    return client, token
+
+
+@transaction.atomic
+def api_client_revoke(*, actor: Any, client: ApiClient) -> ApiClient:
+    """Stop a client's token working."""
+    client.is_active = False
+    client.stamp(actor)
+    client.save()
+    audit_record(actor=actor, action="admin.api_client.revoked", target=client)
+    return client
+
+
+def vetting_expiry(checked_on: dt.date | None) -> dt.date | None:
+    from ecm.accounts.models import add_years
+    from django.conf import settings
+
+    return add_years(checked_on, settings.ECM_VETTING_VALID_YEARS) if checked_on else None
+
+
+@transaction.atomic
+def practitioner_send_set_password_link(*, actor: Any, practitioner: User, base_url: str) -> str:
+    """Email a one-time link with which the practitioner sets their own password (after commit)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(practitioner.pk))
+    token = default_token_generator.make_token(practitioner)
+    link = base_url.rstrip("/") + reverse("accounts:set_password", kwargs={"uidb64": uid, "token": token})
+    audit_record(actor=actor, action="admin.practitioner.set_password_link_sent", target=practitioner)
+    if practitioner.email:
+        address = practitioner.email
+        transaction.on_commit(
+            lambda: send_mail(
+                "Set your password for Every Child Matters",
+                f"Use this link to set your password. It works once.\n\n{link}\n",
+                None,
+                [address],
+            )
+        )
+    return link

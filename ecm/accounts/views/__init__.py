@@ -1,0 +1,1 @@
+"""Accounts views, one module per journey: sign-in, enrolment, own account, administration."""

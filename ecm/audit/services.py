@@ -1,0 +1,117 @@
+"""The one way to write the audit trail. Every service calls :func:`audit_record`.
+
+It runs inside the caller's transaction (or opens one), so an action and its audit
+event commit or fail together: if the audit write fails, the action fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from ecm.audit import chain
+from ecm.audit.choices import ActorType
+from ecm.audit.hooks import run_hooks
+from ecm.audit.models import AuditChainHead, AuditEvent
+from ecm.core import clock, request_context
+from ecm.core.actors import SystemActor
+
+
+class AuditError(RuntimeError):
+    """The audit trail could not be written; the action that needed it must not happen."""
+
+
+def describe_actor(actor: Any) -> dict[str, str]:
+    """The audit's view of an actor: type, id, label, roles and organisation now."""
+    if actor is None:
+        raise AuditError("An audited action needs an actor (use a SystemActor for jobs and commands).")
+    if isinstance(actor, SystemActor):
+        return {
+            "actor_type": ActorType.SYSTEM,
+            "actor_id": "",
+            "actor_label": actor.name,
+            "actor_roles": "",
+            "actor_organisation": "",
+        }
+    identity = getattr(actor, "audit_identity", None)
+    if callable(identity):
+        return dict(identity())
+    if not getattr(actor, "is_authenticated", False):
+        return {
+            "actor_type": ActorType.ANONYMOUS,
+            "actor_id": "",
+            "actor_label": "anonymous",
+            "actor_roles": "",
+            "actor_organisation": "",
+        }
+    raise AuditError(f"Cannot describe actor {actor!r} for the audit trail.")
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    on_behalf_of: str = "",
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, in the current transaction.
+
+    ``target`` names the object acted on (its model label and primary key); pass
+    ``object_type``/``object_id`` instead for things that are not model rows.
+    """
+    if not action:
+        raise AuditError("An audit event needs an action.")
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or str(target.pk)
+    ctx = request_context.current()
+    values: dict[str, Any] = {
+        **describe_actor(actor),
+        "on_behalf_of": on_behalf_of,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "reason": reason,
+        "request_id": ctx.request_id if ctx else "",
+        "ip_address": ip_address or (ctx.ip_address if ctx else None),
+        "data": data or {},
+    }
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            raise AuditError("The audit chain head is missing; run migrations.")
+        values["sequence"] = head.last_sequence + 1
+        values["occurred_at"] = clock.now()
+        # Round-trip the JSON so the hash covers exactly what the database will give back.
+        values["data"] = _json_roundtrip(values["data"])
+        values["previous_hash"] = head.last_hash
+        values["hash"] = chain.event_hash(head.last_hash, values)
+        event = AuditEvent.objects.create(**values)
+        AuditChainHead.objects.filter(pk=1).update(last_sequence=event.sequence, last_hash=event.hash)
+        run_hooks(event)
+    return event
+
+
+def _json_roundtrip(data: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    try:
+        result: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    except (TypeError, ValueError) as exc:  # pragma: no cover - defensive
+        raise AuditError(f"Audit data is not serialisable: {exc}") from exc
+    return result
+
+
+def audit_security_event(*, request: HttpRequest, action: str, data: dict[str, Any] | None = None) -> AuditEvent:
+    """Record a security event from a request whose user may be anonymous (CSRF failure, bad sign-in)."""
+    user = getattr(request, "user", None)
+    actor = user if user is not None and user.is_authenticated else SystemActor("anonymous-request")
+    with transaction.atomic():
+        return audit_record(actor=actor, action=action, data=data)

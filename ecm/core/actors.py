@@ -1,0 +1,34 @@
+"""Who is acting: a signed-in user, an API client or a named system actor.
+
+Every service takes ``actor``. Jobs and management commands pass a
+:class:`SystemActor` so that nothing is ever written anonymously.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """A named part of the system acting on its own (a job, a command, a feed)."""
+
+    name: str
+
+    @property
+    def is_authenticated(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return f"system:{self.name}"
+
+
+# The named system actors. Add new ones here so that the audit names stay stable.
+SYSTEM_SEED = SystemActor("seed-demo")
+SYSTEM_COMMAND = SystemActor("management-command")
+SYSTEM_RETENTION = SystemActor("retention-job")
+SYSTEM_MISUSE = SystemActor("misuse-review-job")
+SYSTEM_FEED = SystemActor("feed-import")
+SYSTEM_MATCHER = SystemActor("matcher")
+SYSTEM_SCHEDULER = SystemActor("scheduler")
+SYSTEM_SIGN_IN = SystemActor("sign-in")

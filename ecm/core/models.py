@@ -1,0 +1,48 @@
+"""The abstract base every domain model uses."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from ecm.core import clock
+
+
+class BaseModel(models.Model):
+    """UUID key, and when and by whom a row was created and last modified.
+
+    ``*_by`` is a user when a person acted; ``*_by_label`` always names the actor
+    (a user's username or a system actor's name), so rows written by jobs say so.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    modified_at = models.DateTimeField(default=clock.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_by_label = models.CharField(max_length=150, blank=True, editable=False)
+    modified_by_label = models.CharField(max_length=150, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def stamp(self, actor: object, *, creating: bool = False) -> None:
+        """Record who is writing this row; services call it before saving."""
+        from ecm.core.actors import SystemActor
+
+        user = None if isinstance(actor, SystemActor) or not getattr(actor, "pk", None) else actor
+        label = str(actor) if isinstance(actor, SystemActor) else getattr(actor, "username", str(actor))
+        now = clock.now()
+        if creating:
+            self.created_at = now
+            self.created_by = user  # type: ignore[assignment]
+            self.created_by_label = label
+        self.modified_at = now
+        self.modified_by = user  # type: ignore[assignment]
+        self.modified_by_label = label

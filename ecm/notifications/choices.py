@@ -1,0 +1,1 @@
+"""Notifications have no choice fields yet; kept for the common app file set."""

@@ -1,0 +1,1 @@
+"""Notifications have no forms: marking read is a plain POST."""

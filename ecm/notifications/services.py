@@ -1,0 +1,40 @@
+"""Send and mark notifications. Email goes after the transaction commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+
+from ecm.audit.services import audit_record
+from ecm.core import clock
+from ecm.notifications.models import Notification
+
+
+@transaction.atomic
+def notification_send(
+    *, actor: Any, recipient: Any, subject: str, body: str = "", link: str = "", email: bool = True
+) -> Notification:
+    """Create an in-service notification for ``recipient``; email a copy after commit."""
+    note = Notification(recipient=recipient, subject=subject, body=body, link=link, emailed=email)
+    note.stamp(actor, creating=True)
+    note.save()
+    audit_record(actor=actor, action="notification.sent", target=note, data={"recipient": recipient.pk, "subject": subject})
+    if email and getattr(recipient, "email", ""):
+        address = recipient.email
+        transaction.on_commit(
+            lambda: send_mail(subject, f"{body}\n\n{link}".strip(), None, [address], fail_silently=True)
+        )
+    return note
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+    """Mark one of the actor's notifications as read."""
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        notification.stamp(actor)
+        notification.save(update_fields=["read_at", "modified_at", "modified_by", "modified_by_label"])
+        audit_record(actor=actor, action="notification.read", target=notification)
+    return notification
