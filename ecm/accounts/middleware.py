@@ -69,7 +69,23 @@ class SessionPolicyMiddleware:
             if reason:
                 return self._end(request, reason)
             self._touch(request)
+        elif user is not None and hasattr(request, "session") and self._unknown_cookie(request):
+            response = self.get_response(request)
+            if not request.session.session_key:
+                response.delete_cookie(settings.SESSION_COOKIE_NAME)
+            return response
         return self.get_response(request)
+
+    def _unknown_cookie(self, request: HttpRequest) -> bool:
+        """A session cookie we did not issue (forged) or no longer hold (ended): audit it, say so plainly."""
+        sent = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if not sent or request.session.session_key == sent:
+            return False
+        from ecm.audit.services import audit_security_event
+
+        audit_security_event(request=request, action="security.unknown_session_cookie", data={"path": request.path})
+        messages.info(request, "Your session was not recognised or has ended. Sign in to continue.")
+        return True
 
     def _touch(self, request: HttpRequest) -> None:
         from ecm.accounts.services import session_touch

@@ -1,0 +1,155 @@
+"""Shared test fixtures: the clock, signed-in clients, audit triggers around flushes, and a real browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is still used
+# synchronously beside it (the live server runs in its own thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("ECM_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _clock_reset() -> Iterator[None]:
+    from ecm.core import clock
+
+    clock.reset()
+    yield
+    clock.reset()
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_around_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Transactional tests end with a table flush; lift the append-only triggers for that flush only.
+
+    Ordinary tests roll back and never need this; production never drops the triggers.
+    """
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        transactional = True
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    from ecm.audit import triggers
+    from ecm.audit.models import AuditChainHead
+
+    triggers.install(connection)
+    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_sequence": 0, "last_hash": "0" * 64})
+    yield
+    triggers.drop(connection)
+
+
+@pytest.fixture
+def sign_in() -> Callable[..., Any]:
+    """Sign a Django test client in as ``user`` with a verified second factor, as the real flow leaves it."""
+
+    def _sign_in(client: Any, user: Any) -> Any:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from ecm.accounts.models import UserSession
+        from ecm.core import clock
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="Test authenticator", confirmed=True
+        )
+        client.force_login(user, backend="ecm.accounts.backends.PractitionerBackend")
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session["ecm_signed_in_at"] = clock.now().isoformat()
+        session["ecm_last_activity"] = clock.now().isoformat()
+        session.save()
+        UserSession.objects.create(user=user, session_key=session.session_key)
+        return client
+
+    return _sign_in
+
+
+@pytest.fixture
+def user_client(client: Any, sign_in: Callable[..., Any]) -> Callable[..., Any]:
+    """``user_client(user)`` → a test client signed in as that user."""
+
+    def _make(user: Any) -> Any:
+        from django.test import Client
+
+        return sign_in(Client(), user)
+
+    return _make
+
+
+# --- Browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Debian's chromium is missing at {CHROMIUM}: run 'make chromium' (apt-get install chromium).")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser: Any, live_server: Any) -> Iterator[Any]:
+    context = chromium_browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def totp_now(user: Any) -> str:
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    assert device is not None, "user has no authenticator"
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
+@pytest.fixture
+def browser_sign_in() -> Callable[..., None]:
+    """Sign in through the real pages: password, then the current TOTP code."""
+
+    def _sign_in(page: Any, user: Any, password: str) -> None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        page.goto("/sign-in/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("Security code").fill(totp_now(user))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url("**/")
+
+    return _sign_in
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]

@@ -1,0 +1,36 @@
+"""Load the demo area and print how to sign in. Refuses to run with production settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from ecm.accounts.demo import DEMO_PASSWORD, seed_accounts_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo area, organisations, practitioners (and demo data of the other apps), idempotently."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo makes demo accounts with a published password: it never runs in production.")
+        details = seed_accounts_demo()
+        for name, seeder in demo_seeders():
+            self.stdout.write(f"Demo data: {name}... ", ending="")
+            self.stdout.write(seeder())
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo sign-in details (synthetic accounts, demo only)"))
+        self.stdout.write(f"Password for every account: {DEMO_PASSWORD}")
+        self.stdout.write("Second factor: add the TOTP secret to an authenticator app, or run")
+        self.stdout.write("  .venv/bin/python manage.py demo_totp <username>   to print the current code.")
+        self.stdout.write("")
+        self.stdout.write(f"{'username':<14} {'roles':<34} {'TOTP secret':<34} organisation")
+        for row in details:
+            self.stdout.write(f"{row['username']:<14} {row['roles']:<34} {row['totp_secret']:<34} {row['organisation']}")
+
+
+def demo_seeders() -> list[tuple[str, Any]]:
+    """Demo data from the other apps, each idempotent, each returning a one-line summary."""
+    return []
