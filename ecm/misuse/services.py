@@ -1,0 +1,220 @@
+"""Writes of the misuse review: raising alerts, working them, staff details and the daily run.
+
+Every function takes ``actor``, runs in one transaction and writes its audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from ecm.accounts.services import practitioner_suspend
+from ecm.audit.services import audit_record
+from ecm.core import clock
+from ecm.misuse.choices import RULE_SEVERITY, AlertStatus, Rule
+from ecm.misuse.models import Alert, StaffPersonalDetails
+from ecm.misuse.rules import Candidate
+from ecm.misuse.rules.daily import evaluate_day
+from ecm.notifications.services import notification_send
+
+
+class MisuseError(ValueError):
+    """A rule of the misuse review was broken; the message is shown to the privacy officer as it is."""
+
+
+@transaction.atomic
+def alert_raise(*, actor: Any, candidate: Candidate) -> Alert | None:
+    """Raise the alert a rule found, once.
+
+    A new key makes a new alert (audited ``misuse.alert_raised``). A key already
+    raised either takes the new evidence, when the candidate asks to merge and the
+    alert is still open, or is left alone (the daily run is idempotent). A merging
+    candidate whose alert has already been handled opens a fresh alert.
+    """
+    existing = Alert.objects.select_for_update().filter(dedupe_key=candidate.dedupe_key).first()
+    key = candidate.dedupe_key
+    if existing is not None:
+        if not candidate.merge:
+            return None
+        if existing.is_open:
+            added = [s for s in candidate.evidence if s not in existing.evidence]
+            if added:
+                existing.evidence = [*existing.evidence, *added]
+                existing.stamp(actor)
+                existing.save(update_fields=["evidence", "modified_at", "modified_by", "modified_by_label"])
+                audit_record(
+                    actor=actor, action="misuse.alert_evidence_added", target=existing,
+                    data={"rule": existing.rule, "evidence": added},
+                )
+            return existing
+        key = f"{key}:{candidate.evidence[0] if candidate.evidence else clock.now().isoformat()}"
+        if Alert.objects.filter(dedupe_key=key).exists():
+            return None
+    alert = Alert(
+        rule=candidate.rule,
+        user_id=candidate.user_id,
+        severity=RULE_SEVERITY[candidate.rule],
+        summary=candidate.summary,
+        evidence=list(candidate.evidence),
+        child_id=candidate.child_id,
+        review_date=candidate.review_date,
+        dedupe_key=key,
+    )
+    alert.stamp(actor, creating=True)
+    alert.save()
+    audit_record(
+        actor=actor,
+        action="misuse.alert_raised",
+        target=alert,
+        data={
+            "rule": alert.rule,
+            "user": alert.user_id,
+            "severity": alert.severity,
+            "evidence": alert.evidence,
+            "child_id": alert.child_id,
+            "review_date": alert.review_date.isoformat(),
+        },
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_view(*, actor: Any, alert: Alert) -> Alert:
+    """Record that a privacy officer read an alert and its evidence (``misuse.alert_viewed``)."""
+    audit_record(actor=actor, action="misuse.alert_viewed", target=alert, data={"rule": alert.rule})
+    return alert
+
+
+def _check_can_handle(*, actor: Any, alert: Alert, note: str) -> str:
+    if not alert.is_open:
+        raise MisuseError(f"This alert was already {alert.get_status_display().lower()}.")
+    if getattr(actor, "pk", None) == alert.user_id:
+        raise MisuseError("You cannot decide an alert about your own use.")
+    note = (note or "").strip()
+    if not note:
+        raise MisuseError("Enter a note explaining your decision.")
+    return note
+
+
+def _close(*, actor: Any, alert: Alert, status: str, note: str) -> None:
+    alert.status = status
+    alert.note = note
+    alert.handled_by = actor
+    alert.handled_at = clock.now()
+    alert.stamp(actor)
+    alert.save()
+
+
+@transaction.atomic
+def alert_dismiss(*, actor: Any, alert: Alert, note: str) -> Alert:
+    """Close an alert as explained (for example the user was on duty for that child), with a note."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    note = _check_can_handle(actor=actor, alert=alert, note=note)
+    _close(actor=actor, alert=alert, status=AlertStatus.DISMISSED, note=note)
+    audit_record(actor=actor, action="misuse.alert_dismissed", target=alert, reason=note, data={"rule": alert.rule})
+    return alert
+
+
+@transaction.atomic
+def alert_escalate(*, actor: Any, alert: Alert, note: str) -> Alert:
+    """Escalate: suspend the user's account at once (their sessions end) and tell their manager.
+
+    The manager's message names the account and says a privacy officer will be in
+    touch; it says nothing about any child.
+    """
+    alert = Alert.objects.select_for_update().select_related("user", "user__manager").get(pk=alert.pk)
+    note = _check_can_handle(actor=actor, alert=alert, note=note)
+    _close(actor=actor, alert=alert, status=AlertStatus.ESCALATED, note=note)
+    subject_user = alert.user
+    already = subject_user.suspended_at is not None
+    if not already:
+        practitioner_suspend(
+            actor=actor,
+            practitioner=subject_user,
+            reason=f"Misuse alert {alert.rule} ({Rule(alert.rule).label}) escalated: {note}",
+        )
+    manager = subject_user.manager
+    if manager is not None:
+        notification_send(
+            actor=actor,
+            recipient=manager,
+            subject=f"{subject_user.get_full_name() or subject_user.username}'s index account has been suspended",
+            body=(
+                "A privacy officer has suspended this account while a concern about its use of the child index "
+                "is investigated. They will contact you. Please do not discuss the concern with the member of "
+                "staff until then."
+            ),
+        )
+    audit_record(
+        actor=actor,
+        action="misuse.alert_escalated",
+        target=alert,
+        reason=note,
+        data={
+            "rule": alert.rule,
+            "user": subject_user.pk,
+            "suspended": not already,
+            "manager_notified": manager.pk if manager else None,
+        },
+    )
+    return alert
+
+
+STAFF_DETAIL_FIELDS = ("home_postcode", "home_address", "family_names", "works_out_of_hours")
+
+
+@transaction.atomic
+def staff_details_save(*, actor: Any, user: Any, **fields: Any) -> StaffPersonalDetails:
+    """Create or change a member of staff's home and family names (audited without the values)."""
+    unknown = set(fields) - set(STAFF_DETAIL_FIELDS)
+    if unknown:
+        raise MisuseError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    details = StaffPersonalDetails.objects.select_for_update().filter(user=user).first()
+    creating = details is None
+    if details is None:
+        details = StaffPersonalDetails(user=user)
+    changed = sorted(name for name, value in fields.items() if getattr(details, name) != value)
+    for name, value in fields.items():
+        setattr(details, name, value)
+    details.stamp(actor, creating=creating)
+    details.save()
+    # The values are personal data: the audit names the fields changed, not what they hold.
+    audit_record(actor=actor, action="misuse.staff_details_saved", target=user, data={"changed": changed})
+    return details
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """What one daily run found and raised."""
+
+    day: dt.date
+    found: int
+    raised: int
+    by_rule: dict[str, int]
+
+
+@transaction.atomic
+def misuse_review_run(*, actor: Any, day: dt.date) -> ReviewResult:
+    """Run the daily rules over ``day`` and raise what has not been raised (``misuse.review_run``)."""
+    if day >= clock.today():
+        raise MisuseError("Review a day that has ended: today's use is reviewed tomorrow.")
+    candidates = evaluate_day(day)
+    known = get_user_model().objects.filter(pk__in={c.user_id for c in candidates}).values_list("pk", flat=True)
+    raised: Counter[str] = Counter()
+    for candidate in candidates:
+        if candidate.user_id in set(known) and alert_raise(actor=actor, candidate=candidate) is not None:
+            raised[candidate.rule] += 1
+    result = ReviewResult(day=day, found=len(candidates), raised=sum(raised.values()), by_rule=dict(raised))
+    audit_record(
+        actor=actor,
+        action="misuse.review_run",
+        object_type="misuse.review",
+        object_id=day.isoformat(),
+        data={"day": day.isoformat(), "found": result.found, "raised": result.raised, "by_rule": result.by_rule},
+    )
+    return result
