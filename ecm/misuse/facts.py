@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
+from django.core.exceptions import ValidationError
 
 from ecm.misuse.models import StaffPersonalDetails
 
@@ -26,11 +26,18 @@ def norm_postcode(value: str | None) -> str:
     return re.sub(r"\s", "", (value or "")).upper()
 
 
+_STREET_WORDS = {"street": "st", "road": "rd", "avenue": "ave", "lane": "ln", "close": "cl", "drive": "dr",
+                 "court": "ct", "crescent": "cres", "place": "pl", "terrace": "ter", "gardens": "gdns", "flat": "flat"}
+
+
 def norm_address_line(value: str | None) -> str:
-    """The first line of an address, case-folded, letters and digits only ("12, High St." -> "12highst")."""
-    first = (value or "").strip().splitlines()[0] if (value or "").strip() else ""
-    first = first.split(",")[0] if "," in first and not re.match(r"^\s*\d+\s*,", first) else first
-    return re.sub(r"[^a-z0-9]", "", first.casefold())
+    """The first line of an address, comparable: "12, High Street, Leeds" and "12 high st" -> "12highst"."""
+    text = (value or "").strip()
+    first = text.splitlines()[0] if text else ""
+    parts = [p.strip() for p in re.sub(r"^\s*(\d+[a-z]?)\s*,", r"\1 ", first, flags=re.IGNORECASE).split(",")]
+    first = " ".join(parts[:2]) if re.match(r"(flat|apartment|apt|unit|room)\b", parts[0], re.IGNORECASE) else parts[0]
+    words = re.findall(r"[a-z0-9]+", first.casefold())
+    return "".join(_STREET_WORDS.get(w, w) for w in words)
 
 
 def norm_phone(value: str | None) -> str:
@@ -102,75 +109,43 @@ def staff_facts(user: Any) -> PersonFacts:
 # Reading the child index -------------------------------------------------------------
 
 
-def _first(obj: Any, *names: str) -> Any:
-    for name in names:
-        value = getattr(obj, name, None)
-        if value not in (None, ""):
-            return value() if callable(value) and not hasattr(value, "all") else value
-    return ""
-
-
-def _address_of(obj: Any) -> tuple[str, str]:
-    """(first address line, postcode) of a child or carer row, whatever the index calls them."""
-    postcode = _first(obj, "postcode", "home_postcode")
-    line = _first(obj, "address_line_1", "address_line1", "line1", "address")
-    address = _first(obj, "current_address", "address")
-    if address and not isinstance(address, str):
-        postcode = postcode or _first(address, "postcode")
-        line = _first(address, "address_line_1", "address_line1", "line1", "line_1")
-    return (line if isinstance(line, str) else ""), (postcode if isinstance(postcode, str) else "")
-
-
-def _person(obj: Any, *, previous: list[str] | None = None) -> PersonFacts:
-    line, postcode = _address_of(obj)
-    return PersonFacts.build(
-        given_name=_first(obj, "given_name", "first_name", "forename"),
-        family_names=[_first(obj, "family_name", "last_name", "surname"), *(previous or [])],
-        postcode=postcode,
-        address=line,
-        email=_first(obj, "email"),
-        phone=_first(obj, "phone", "telephone"),
-    )
-
-
-def _related(obj: Any, *names: str) -> list[Any]:
-    for name in names:
-        manager = getattr(obj, name, None)
-        if manager is not None and hasattr(manager, "all"):
-            return list(manager.all())
-    return []
-
-
-def _flags(child: Any) -> frozenset[str]:
-    flags = set()
-    for name in ("high_profile", "is_high_profile"):
-        if getattr(child, name, False) is True:
-            flags.add("high_profile")
-    raw = getattr(child, "flags", None)
-    if isinstance(raw, (list, tuple, set, frozenset)):
-        flags.update(str(f) for f in raw)
-    elif isinstance(raw, str) and raw:
-        flags.update(f.strip() for f in raw.split(",") if f.strip())
-    return frozenset(flags)
-
-
 def child_facts(child_id: str) -> ChildFacts | None:
-    """The facts of one child record from the index, or None if there is no such record (or no index)."""
+    """The facts of one child record from the index, or None if there is no such record.
+
+    A carer with no address of their own is taken to live at the child's current
+    address. Previous family names of the child count as family names.
+    """
+    from ecm.index.models import Child  # the index sits above misuse; imported late to keep startup light
+
     try:
-        child_model = apps.get_model("index", "Child")
-    except LookupError:
-        return None
-    try:
-        child = child_model.objects.filter(pk=child_id).first()
-    except (ValueError, TypeError, Exception):  # malformed id
+        child = Child.objects.prefetch_related("names", "addresses", "carers").filter(pk=child_id).first()
+    except (ValueError, TypeError, ValidationError):  # not a UUID
         return None
     if child is None:
         return None
-    previous = [_first(n, "family_name", "last_name") for n in _related(child, "previous_names", "names")]
-    carers = [_person(c) for c in _related(child, "carers", "parents", "carer_set")]
+    home = child.current_address
+    home_line, home_postcode = (home.address_line_1, home.postcode) if home else ("", "")
+    previous = [n.family_name for n in child.previous_names if n.family_name]
+    carers = tuple(
+        PersonFacts.build(
+            given_name=carer.given_name,
+            family_names=[carer.family_name],
+            postcode=carer.postcode or ("" if carer.address_line_1 else home_postcode),
+            address=carer.address_line_1 or home_line,
+            email=carer.email,
+            phone=carer.phone,
+        )
+        for carer in child.carers.all()
+    )
+    flags = {"high_profile"} if child.high_profile else set()
     return ChildFacts(
-        child_id=str(child_id),
-        child=_person(child, previous=[p for p in previous if p]),
-        carers=tuple(carers),
-        flags=_flags(child),
+        child_id=str(child.pk),
+        child=PersonFacts.build(
+            given_name=child.given_name,
+            family_names=[child.family_name, *previous],
+            postcode=home_postcode,
+            address=home_line,
+        ),
+        carers=carers,
+        flags=frozenset(flags),
     )
