@@ -78,3 +78,30 @@ def access(
             reason=reason if action in ("index.record_view", "index.shield_reveal") else "",
             data={**defaults, **(data or {})},
         )
+
+
+def make_child(
+    *,
+    given_name: str = "Ruby",
+    family_name: str = "Walsh",
+    address_line_1: str = "2 Mill Lane",
+    postcode: str = "LS1 4AP",
+    carers: list[dict[str, str]] | None = None,
+    high_profile: bool = False,
+) -> Any:
+    """A child on the index with a current address and carers (only what the misuse rules read)."""
+    from ecm.index.models import Carer, Child, ChildAddress
+
+    child = Child.objects.create(
+        index_number=f"{uuid.uuid4().int % 10**12:012d}",
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=dt.date(2015, 5, 1),
+        high_profile=high_profile,
+    )
+    ChildAddress.objects.create(
+        child=child, address_line_1=address_line_1, postcode=postcode, postcode_norm=postcode.replace(" ", "")
+    )
+    for carer in carers or []:
+        Carer.objects.create(child=child, relationship=carer.pop("relationship", "mother"), **carer)
+    return child
