@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class IndexConfig(AppConfig):
+    name = "ecm.index"
+    label = "index"
+    verbose_name = "Child index"
+
+    def ready(self) -> None:
+        from ecm.core.navigation import NavItem, register
+        from ecm.index.access import INDEX_USER_ROLES
+
+        register(NavItem("Find a child", "index:search", roles=tuple(INDEX_USER_ROLES), order=10))

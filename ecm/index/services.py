@@ -1,0 +1,450 @@
+"""Writes to the child index. Every function takes ``actor``, runs in one transaction and audits.
+
+The same functions serve the web pages, the FHIR API, the management commands, the
+retention job and, later, record linkage. Retention lives in ``ecm.index.retention``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from ecm.accounts.choices import Role
+from ecm.accounts.models import ApiClient, LocalAuthority, Organisation, User
+from ecm.audit.services import audit_record
+from ecm.core import clock
+from ecm.core.actors import SystemActor
+from ecm.index.choices import SENSITIVE_CATEGORIES, CafStatus, ChildStatus, ContactReason, Gender, SensitiveBasis
+from ecm.index.models import Carer, Child, ChildAddress, ChildName, Involvement
+from ecm.index.search.keys import (
+    NAME_MAX_LENGTH,
+    luhn_check_digit,
+    metaphone,
+    nhs_number_is_valid,
+    normalise_name,
+    normalise_postcode,
+    upn_is_valid,
+)
+
+
+class IndexRuleError(ValueError):
+    """A child index rule was broken; the message is shown to the user as it is."""
+
+
+def new_index_number() -> str:
+    """A fresh national child index number: 11 random digits (not starting 0) and a Luhn check digit."""
+    while True:
+        body = str(secrets.randbelow(9 * 10**10) + 10**10)
+        number = body + luhn_check_digit(body)
+        if not Child.objects.filter(index_number=number).exists():
+            return number
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise IndexRuleError(message)
+
+
+def _check_identifiers(nhs_number: str, unique_pupil_number: str) -> None:
+    _require(not nhs_number or nhs_number_is_valid(nhs_number), "The NHS number is not valid: check the 10 digits.")
+    _require(
+        not unique_pupil_number or upn_is_valid(unique_pupil_number),
+        "The unique pupil number is not valid: it is a letter, 11 digits and a check character.",
+    )
+
+
+def _check_name(given_name: str, family_name: str, is_unborn: bool) -> None:
+    _require(len(given_name) <= NAME_MAX_LENGTH and len(family_name) <= NAME_MAX_LENGTH, "Names are at most 35 characters.")
+    _require(bool(family_name.strip()) or is_unborn, "Enter the child's family name.")
+
+
+def name_row(child: Child, *, given_name: str, middle_names: str, family_name: str, current: bool = True) -> ChildName:
+    """A name with its search keys (not saved)."""
+    return ChildName(
+        child=child,
+        given_name=given_name,
+        middle_names=middle_names,
+        family_name=family_name,
+        given_norm=normalise_name(given_name)[:NAME_MAX_LENGTH],
+        family_norm=normalise_name(family_name)[:NAME_MAX_LENGTH],
+        given_phonetic=metaphone(given_name),
+        family_phonetic=metaphone(family_name),
+        birth_date=child.search_date,
+        is_current=current,
+        used_from=clock.today() if current else None,
+    )
+
+
+def address_row(child: Child, *, address_line_1: str, postcode: str, address_line_2: str = "", town: str = "",
+                lived_from: dt.date | None = None) -> ChildAddress:
+    """An address with its normalised postcode (not saved)."""
+    return ChildAddress(
+        child=child,
+        address_line_1=address_line_1,
+        address_line_2=address_line_2,
+        town=town,
+        postcode=normalise_postcode(postcode),
+        postcode_norm=normalise_postcode(postcode),
+        birth_date=child.search_date,
+        is_current=True,
+        lived_from=lived_from or clock.today(),
+    )
+
+
+@transaction.atomic
+def child_create(
+    *,
+    actor: Any,
+    family_name: str,
+    given_name: str = "",
+    middle_names: str = "",
+    date_of_birth: dt.date | None = None,
+    expected_delivery_date: dt.date | None = None,
+    gender: str = Gender.UNKNOWN,
+    address: dict[str, str] | None = None,
+    nhs_number: str = "",
+    unique_pupil_number: str = "",
+    school: Organisation | None = None,
+    gp_practice: Organisation | None = None,
+    local_authority: LocalAuthority | None = None,
+    carers: Iterable[dict[str, Any]] = (),
+) -> Child:
+    """Put a child (or an unborn baby, by expected date of delivery) on the index."""
+    _require(date_of_birth is not None or expected_delivery_date is not None,
+             "Enter a date of birth, or an expected date of delivery for an unborn baby.")
+    _require(date_of_birth is None or date_of_birth <= clock.today(), "The date of birth must be in the past.")
+    _check_name(given_name, family_name, date_of_birth is None)
+    _check_identifiers(nhs_number, unique_pupil_number)
+    _require(gender in Gender.values, "Choose a gender.")
+    child = Child(
+        index_number=new_index_number(),
+        given_name=given_name.strip(), middle_names=middle_names.strip(), family_name=family_name.strip(),
+        date_of_birth=date_of_birth, expected_delivery_date=expected_delivery_date if date_of_birth is None else None,
+        gender=gender, nhs_number=nhs_number.replace(" ", ""),
+        unique_pupil_number=unique_pupil_number.replace(" ", "").upper(),
+        school=school, gp_practice=gp_practice, local_authority=local_authority,
+    )
+    child.stamp(actor, creating=True)
+    child.save()
+    name_row(child, given_name=child.given_name, middle_names=child.middle_names, family_name=child.family_name).save()
+    if address:
+        address_row(child, **address).save()
+    for carer in carers:
+        _carer_save(actor, child, carer)
+    audit_record(actor=actor, action="index.child_created", target=child,
+                 data={"child_id": str(child.pk), "index_number": child.index_number})
+    return child
+
+
+CHILD_UPDATABLE = (
+    "given_name", "middle_names", "family_name", "date_of_birth", "expected_delivery_date", "gender",
+    "nhs_number", "unique_pupil_number", "school", "gp_practice", "local_authority", "high_profile",
+)
+NAME_FIELDS = ("given_name", "middle_names", "family_name")
+
+
+@transaction.atomic
+def child_update(*, actor: Any, child: Child, address: dict[str, str] | None = None, **fields: Any) -> Child:
+    """Change a child's details. A new name or address keeps the old one as history.
+
+    ``address`` is the new current address (``address_line_1``, ``postcode``, optional
+    ``address_line_2``, ``town``, ``lived_from``); the old one ends today.
+    """
+    unknown = set(fields) - set(CHILD_UPDATABLE)
+    _require(not unknown, f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+    _require(child.status != ChildStatus.PURGED, "A purged record cannot be changed.")
+    changes: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        old = getattr(child, name)
+        if old != value:
+            changes[name] = [str(old or ""), str(value or "")]
+            setattr(child, name, value)
+    _check_name(child.given_name, child.family_name, child.date_of_birth is None)
+    _check_identifiers(child.nhs_number, child.unique_pupil_number)
+    today = clock.today()
+    if any(n in changes for n in NAME_FIELDS):
+        child.names.filter(is_current=True).update(is_current=False, used_until=today)
+        name_row(child, given_name=child.given_name, middle_names=child.middle_names,
+                 family_name=child.family_name).save()
+    if "date_of_birth" in changes or "expected_delivery_date" in changes:
+        child.names.update(birth_date=child.search_date)
+        child.addresses.update(birth_date=child.search_date)
+    if address:
+        current = child.addresses.filter(is_current=True).first()
+        new = address_row(child, **address)
+        if current is None or (current.postcode_norm, current.address_line_1) != (new.postcode_norm, new.address_line_1):
+            child.addresses.filter(is_current=True).update(is_current=False, lived_until=new.lived_from or today)
+            new.save()
+            changes["address"] = [str(current or ""), str(new)]
+    if changes:
+        child.stamp(actor)
+        child.save()
+        audit_record(actor=actor, action="index.child_updated", target=child,
+                     data={"child_id": str(child.pk), "changed": sorted(changes)})
+    return child
+
+
+def _carer_save(actor: Any, child: Child, values: dict[str, Any]) -> Carer:
+    carer = Carer(child=child, **values)
+    _require(bool(carer.given_name and carer.family_name), "Enter the carer's given and family names.")
+    carer.stamp(actor, creating=True)
+    carer.save()
+    return carer
+
+
+@transaction.atomic
+def carer_add(*, actor: Any, child: Child, **values: Any) -> Carer:
+    """Add a parent or carer with their contact details."""
+    carer = _carer_save(actor, child, values)
+    audit_record(actor=actor, action="index.carer_added", target=carer, data={"child_id": str(child.pk)})
+    return carer
+
+
+@transaction.atomic
+def carer_remove(*, actor: Any, carer: Carer, reason: str) -> None:
+    """Take a parent or carer off the record."""
+    child_id = str(carer.child_id)
+    audit_record(actor=actor, action="index.carer_removed", target=carer, reason=reason, data={"child_id": child_id})
+    carer.delete()
+
+
+@transaction.atomic
+def child_record_death(*, actor: Any, child: Child, date_of_death: dt.date) -> Child:
+    """Record that the child has died; the record stays live for a year, then is archived."""
+    _require(date_of_death <= clock.today(), "The date of death cannot be in the future.")
+    child.status = ChildStatus.DECEASED
+    child.date_of_death = date_of_death
+    child.stamp(actor)
+    child.save()
+    audit_record(actor=actor, action="index.child_deceased", target=child,
+                 data={"child_id": str(child.pk), "date_of_death": date_of_death.isoformat()})
+    return child
+
+
+# Shielding ---------------------------------------------------------------------------------
+
+
+def _same_child_records(child: Child) -> list[Child]:
+    """This record, the records merged into it, and the one it was merged into (transitively)."""
+    seen: dict[Any, Child] = {}
+    queue = [child]
+    while queue:
+        record = queue.pop()
+        if record.pk in seen:
+            continue
+        seen[record.pk] = record
+        queue.extend(record.merged_records.all())
+        if record.merged_into_id:
+            queue.append(record.merged_into)
+    return list(seen.values())
+
+
+def _require_index_admin(actor: Any) -> None:
+    _require(isinstance(actor, SystemActor) or (isinstance(actor, User) and actor.has_role(Role.INDEX_ADMIN)),
+             "Only an index administrator can do this.")
+
+
+@transaction.atomic
+def child_shield_set(*, actor: Any, child: Child, reason: str) -> Child:
+    """Shield the child (and every record that is the same child): whereabouts hidden from everyone."""
+    _require_index_admin(actor)
+    _require(bool(reason.strip()), "Give the reason for shielding this record.")
+    for record in _same_child_records(child):
+        if not record.is_shielded:
+            record.is_shielded = True
+            record.shielded_at = clock.now()
+            record.stamp(actor)
+            record.save()
+            audit_record(actor=actor, action="index.shield_set", target=record, reason=reason,
+                         data={"child_id": str(record.pk)})
+    child.refresh_from_db()
+    return child
+
+
+@transaction.atomic
+def child_shield_lift(*, actor: Any, child: Child, reason: str) -> Child:
+    """Lift the shield from the child and every record that is the same child."""
+    _require_index_admin(actor)
+    _require(bool(reason.strip()), "Give the reason for lifting the shield.")
+    for record in _same_child_records(child):
+        if record.is_shielded:
+            record.is_shielded = False
+            record.shielded_at = None
+            record.stamp(actor)
+            record.save()
+            audit_record(actor=actor, action="index.shield_lift", target=record, reason=reason,
+                         data={"child_id": str(record.pk)})
+    child.refresh_from_db()
+    return child
+
+
+@transaction.atomic
+def child_merge(*, actor: Any, duplicate: Child, survivor: Child, reason: str) -> Child:
+    """Merge ``duplicate`` into ``survivor``: its open involvements move across; a shield spreads to both.
+
+    The duplicate keeps its rows (for unmerging) but answers with the survivor from now on.
+    """
+    _require(duplicate.pk != survivor.pk and survivor.merged_into_id is None, "Choose two different live records.")
+    _require(duplicate.merged_into_id is None, "That record has already been merged.")
+    duplicate.merged_into = survivor
+    duplicate.stamp(actor)
+    duplicate.save()
+    moved = duplicate.involvements.filter(ended_on__isnull=True).update(child=survivor)
+    audit_record(actor=actor, action="index.child_merged", target=duplicate, reason=reason,
+                 data={"child_id": str(duplicate.pk), "survivor_id": str(survivor.pk), "involvements_moved": moved})
+    if duplicate.is_shielded or survivor.is_shielded:
+        from ecm.core.actors import SYSTEM_MATCHER
+
+        child_shield_set(actor=SYSTEM_MATCHER, child=survivor, reason="Shield spread to a merged record of the same child")
+    return survivor
+
+
+# Involvements ------------------------------------------------------------------------------
+
+
+def _check_involvement_writer(actor: Any, practitioner: User, organisation: Organisation) -> None:
+    """A practitioner writes their own involvement; an API client its own organisation's; jobs any."""
+    if isinstance(actor, SystemActor):
+        return
+    if isinstance(actor, ApiClient):
+        _require(organisation.pk == actor.organisation_id and practitioner.organisation_id == actor.organisation_id,
+                 "A system can record involvements only for its own organisation's practitioners.")
+        return
+    _require(isinstance(actor, User) and actor.pk == practitioner.pk, "You can change only your own involvement.")
+
+
+def _check_sensitive(category: str, basis: str) -> None:
+    if category in SENSITIVE_CATEGORIES:
+        _require(basis in SensitiveBasis.values,
+                 "A sexual health, mental health or substance misuse service can be recorded only with the "
+                 "young person's or a parent's consent, or where significant harm is suspected: choose the basis.")
+
+
+@transaction.atomic
+def involvement_add(
+    *,
+    actor: Any,
+    child: Child,
+    practitioner: User,
+    service: str,
+    service_category: str,
+    organisation: Organisation | None = None,
+    started_on: dt.date | None = None,
+    sensitive_basis: str = "",
+    sensitive_basis_note: str = "",
+    is_lead_professional: bool = False,
+    wishes_to_be_contacted: bool = False,
+    contact_reason: str = "",
+) -> Involvement:
+    """Record that a practitioner and their service work with the child."""
+    organisation = organisation or practitioner.organisation
+    _require(organisation is not None, "The practitioner has no organisation.")
+    assert organisation is not None
+    _check_involvement_writer(actor, practitioner, organisation)
+    _require(child.status in (ChildStatus.ACTIVE, ChildStatus.DECEASED) and child.merged_into_id is None,
+             "Involvements can be added only to a live record.")
+    _require(bool(service.strip()), "Enter the name of the service.")
+    _check_sensitive(service_category, sensitive_basis)
+    _require(not wishes_to_be_contacted or contact_reason in ContactReason.values,
+             "Choose why you wish to be contacted.")
+    started_on = started_on or clock.today()
+    _require(started_on <= clock.today(), "The start date cannot be in the future.")
+    involvement = Involvement(
+        child=child, practitioner=practitioner, organisation=organisation, service=service.strip(),
+        service_category=service_category, started_on=started_on,
+        sensitive_basis=sensitive_basis if service_category in SENSITIVE_CATEGORIES else "",
+        sensitive_basis_note=sensitive_basis_note, is_lead_professional=is_lead_professional,
+        wishes_to_be_contacted=wishes_to_be_contacted, contact_reason=contact_reason if wishes_to_be_contacted else "",
+    )
+    involvement.stamp(actor, creating=True)
+    involvement.save()
+    audit_record(actor=actor, action="index.involvement_added", target=involvement, data={
+        "child_id": str(child.pk), "sensitive": involvement.is_sensitive, "sensitive_basis": involvement.sensitive_basis,
+    })
+    return involvement
+
+
+@transaction.atomic
+def involvement_end(*, actor: Any, involvement: Involvement, ended_on: dt.date | None = None) -> Involvement:
+    """End an involvement (it stays on the record with its end date)."""
+    _check_involvement_writer(actor, involvement.practitioner, involvement.organisation)
+    _require(involvement.ended_on is None, "This involvement has already ended.")
+    ended_on = ended_on or clock.today()
+    _require(involvement.started_on <= ended_on <= clock.today(), "The end date must be between the start date and today.")
+    involvement.ended_on = ended_on
+    involvement.is_lead_professional = False
+    involvement.wishes_to_be_contacted = False
+    involvement.stamp(actor)
+    involvement.save()
+    audit_record(actor=actor, action="index.involvement_ended", target=involvement,
+                 data={"child_id": str(involvement.child_id), "ended_on": ended_on.isoformat()})
+    return involvement
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def involvement_set_flags(
+    *,
+    actor: Any,
+    involvement: Involvement,
+    is_lead_professional: bool | None = None,
+    has_undertaken_caf: bool | None = None,
+    caf_started_on: dt.date | None = _UNSET,
+    caf_status: str | None = None,
+    wishes_to_be_contacted: bool | None = None,
+    contact_reason: str | None = None,
+) -> Involvement:
+    """Set or clear the flags of an involvement; ``None`` leaves a flag as it is.
+
+    "Has undertaken a CAF" carries only the CAF's start date and whether it is open.
+    """
+    _check_involvement_writer(actor, involvement.practitioner, involvement.organisation)
+    _require(involvement.ended_on is None, "Flags can be changed only on a current involvement.")
+    before = _flags(involvement)
+    if is_lead_professional is not None:
+        involvement.is_lead_professional = is_lead_professional
+    if has_undertaken_caf is not None:
+        involvement.has_undertaken_caf = has_undertaken_caf
+        if has_undertaken_caf:
+            involvement.caf_started_on = (
+                involvement.caf_started_on or clock.today() if caf_started_on is _UNSET else caf_started_on
+            )
+            involvement.caf_status = caf_status or involvement.caf_status or CafStatus.OPEN
+        else:
+            involvement.caf_started_on = None
+            involvement.caf_status = ""
+    elif caf_status is not None:
+        _require(involvement.has_undertaken_caf, "Set 'has undertaken a CAF' first.")
+        involvement.caf_status = caf_status
+    _require(involvement.caf_status in ("", *CafStatus.values), "Choose whether the CAF is open or closed.")
+    _require(involvement.caf_started_on is None or involvement.caf_started_on <= clock.today(),
+             "The CAF's start date cannot be in the future.")
+    if wishes_to_be_contacted is not None:
+        involvement.wishes_to_be_contacted = wishes_to_be_contacted
+        involvement.contact_reason = (contact_reason or "") if wishes_to_be_contacted else ""
+        _require(not wishes_to_be_contacted or involvement.contact_reason in ContactReason.values,
+                 "Choose why you wish to be contacted.")
+    after = _flags(involvement)
+    if after != before:
+        involvement.stamp(actor)
+        involvement.save()
+        audit_record(actor=actor, action="index.involvement_flags_set", target=involvement,
+                     data={"child_id": str(involvement.child_id), "before": before, "after": after})
+    return involvement
+
+
+def _flags(involvement: Involvement) -> dict[str, Any]:
+    return {
+        "is_lead_professional": involvement.is_lead_professional,
+        "has_undertaken_caf": involvement.has_undertaken_caf,
+        "caf_started_on": involvement.caf_started_on.isoformat() if involvement.caf_started_on else None,
+        "caf_status": involvement.caf_status,
+        "wishes_to_be_contacted": involvement.wishes_to_be_contacted,
+        "contact_reason": involvement.contact_reason,
+    }

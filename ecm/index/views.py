@@ -1,0 +1,170 @@
+"""Pages of the child index: search, reason, record, own involvement, shielding. Thin: access, service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ecm.accounts.choices import Role
+from ecm.accounts.stepup import step_up_required
+from ecm.index import services
+from ecm.index.access import child_for, index_admin_required, index_user_required, own_involvement_for
+from ecm.index.forms import (
+    ConfirmForm,
+    InvolvementAddForm,
+    InvolvementFlagsForm,
+    ReasonForm,
+    ReasonTextForm,
+    SearchForm,
+)
+from ecm.index.models import Child
+from ecm.index.reasons import reason_for, remember_reason
+from ecm.index.search.criteria import SearchCriteriaError
+from ecm.index.selectors import ReasonRequired, child_record_open, child_record_reveal, child_search
+
+
+@index_user_required
+@require_http_methods(["GET", "POST"])
+def search_view(request: HttpRequest) -> HttpResponse:
+    """Search by POST so that names and dates never sit in URLs or logs."""
+    form = SearchForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "searched": False}
+    if request.method == "POST" and form.is_valid():
+        criteria = form.criteria()
+        try:
+            result = child_search(actor=request.user, criteria=criteria)
+        except SearchCriteriaError as exc:
+            for field, message in exc.problems.items():
+                target = {"birth_date": "date_of_birth", "birth_date_from": "born_from"}.get(field, field)
+                form.add_error(None if target == "__all__" or target not in form.fields else target, message)
+        else:
+            context.update(searched=True, result=result, criteria=criteria)
+    return render(request, "index/search.html", context)
+
+
+@index_user_required
+@require_http_methods(["GET", "POST"])
+def reason_view(request: HttpRequest, child_id: str) -> HttpResponse:
+    child = child_for(actor=request.user, child_id=child_id)
+    if str(child.pk) != str(child_id):
+        return redirect("index:reason", child_id=child.pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        remember_reason(request, child, reason_code=form.cleaned_data["reason_code"],
+                        reason_text=form.cleaned_data["reason_text"])
+        return redirect("index:record", child_id=child.pk)
+    return render(request, "index/reason.html", {"form": form, "child": child})
+
+
+def _record_page(request: HttpRequest, child: Child, *, extra: dict[str, Any] | None = None) -> HttpResponse:
+    held = reason_for(request, child)
+    if held is None:
+        return redirect("index:reason", child_id=child.pk)
+    try:
+        record = child_record_open(actor=request.user, child=child, reason_code=held["code"], reason_text=held["text"])
+    except ReasonRequired:
+        return redirect("index:reason", child_id=child.pk)
+    return render(request, "index/record.html", {"record": record, "child": child, **_admin(request), **(extra or {})})
+
+
+def _admin(request: HttpRequest) -> dict[str, bool]:
+    return {"is_index_admin": request.user.has_role(Role.INDEX_ADMIN)}  # type: ignore[union-attr]
+
+
+@index_user_required
+def record_view(request: HttpRequest, child_id: str) -> HttpResponse:
+    """The record, only while this session holds a reason for it; every showing is audited."""
+    child = child_for(actor=request.user, child_id=child_id)
+    if str(child.pk) != str(child_id):
+        return redirect("index:reason", child_id=child.pk)
+    return _record_page(request, child)
+
+
+@index_user_required
+@require_http_methods(["GET", "POST"])
+def involvement_add_view(request: HttpRequest, child_id: str) -> HttpResponse:
+    child = child_for(actor=request.user, child_id=child_id)
+    if reason_for(request, child) is None:
+        return redirect("index:reason", child_id=child.pk)
+    form = InvolvementAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_add(actor=request.user, child=child, practitioner=request.user, **form.cleaned_data)
+        except services.IndexRuleError as exc:
+            field = "sensitive_basis" if "consent" in str(exc) else None
+            form.add_error(field, str(exc))
+        else:
+            messages.success(request, "Your involvement has been added.")
+            return redirect("index:record", child_id=child.pk)
+    return render(request, "index/involvement_add.html", {"form": form, "child": child})
+
+
+@index_user_required
+@require_http_methods(["GET", "POST"])
+def involvement_flags_view(request: HttpRequest, involvement_id: str) -> HttpResponse:
+    involvement = own_involvement_for(actor=request.user, involvement_id=involvement_id)
+    initial = {name: getattr(involvement, name) for name in InvolvementFlagsForm.base_fields}
+    form = InvolvementFlagsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.involvement_set_flags(
+                actor=request.user, involvement=involvement, is_lead_professional=data["is_lead_professional"],
+                has_undertaken_caf=data["has_undertaken_caf"], caf_started_on=data["caf_started_on"],
+                caf_status=data["caf_status"] or None, wishes_to_be_contacted=data["wishes_to_be_contacted"],
+                contact_reason=data["contact_reason"],
+            )
+        except services.IndexRuleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your involvement has been updated.")
+            return redirect("index:record", child_id=involvement.child_id)
+    return render(request, "index/involvement_flags.html", {"form": form, "involvement": involvement})
+
+
+@index_user_required
+@require_http_methods(["GET", "POST"])
+def involvement_end_view(request: HttpRequest, involvement_id: str) -> HttpResponse:
+    involvement = own_involvement_for(actor=request.user, involvement_id=involvement_id)
+    form = ConfirmForm(request.POST or None, submit="End my involvement", warning=True)
+    if request.method == "POST" and form.is_valid():
+        services.involvement_end(actor=request.user, involvement=involvement)
+        messages.success(request, "Your involvement has ended. It stays on the record with its end date.")
+        return redirect("index:record", child_id=involvement.child_id)
+    return render(request, "index/involvement_end.html", {"form": form, "involvement": involvement})
+
+
+@index_admin_required
+@require_http_methods(["GET", "POST"])
+def shield_view(request: HttpRequest, child_id: str) -> HttpResponse:
+    """Set or lift a shield, with a reason (index administrators)."""
+    child = child_for(actor=request.user, child_id=child_id)
+    lifting = child.is_shielded
+    form = ReasonTextForm(request.POST or None, label="Reason for lifting the shield" if lifting else
+                          "Reason for shielding this record", submit="Lift the shield" if lifting else "Shield the record")
+    if request.method == "POST" and form.is_valid():
+        change = services.child_shield_lift if lifting else services.child_shield_set
+        change(actor=request.user, child=child, reason=form.cleaned_data["reason"])
+        messages.success(request, "The shield has been lifted." if lifting else "The record is now shielded.")
+        return redirect("index:record", child_id=child.pk)
+    return render(request, "index/shield.html", {"form": form, "child": child, "lifting": lifting})
+
+
+@index_admin_required
+@step_up_required
+@require_http_methods(["GET", "POST"])
+def reveal_view(request: HttpRequest, child_id: str) -> HttpResponse:
+    """Reveal a shielded record after step-up and a written justification; always alerts."""
+    child = child_for(actor=request.user, child_id=child_id)
+    form = ReasonTextForm(request.POST or None, label="Justification for revealing this shielded record",
+                          submit="Reveal the details", min_length=20)
+    if request.method == "POST" and form.is_valid():
+        record = child_record_reveal(actor=request.user, child=child, justification=form.cleaned_data["reason"])
+        return render(request, "index/record.html", {"record": record, "child": child, **_admin(request)})
+    return render(request, "index/reveal.html", {"form": form, "child": child,
+                                                 "back": reverse("index:record", args=[child.pk])})
