@@ -42,7 +42,7 @@ def alert_queue_sorted(*, actor: Any, status: str = AlertStatus.OPEN, rule: str 
 def alert_status_counts(*, actor: Any) -> dict[str, int]:
     """How many alerts in each status (not counting the officer's own)."""
     rows = Alert.objects.exclude(user_id=actor.pk).values("status").annotate(n=Count("id"))
-    counts = {status: 0 for status in AlertStatus.values}
+    counts = dict.fromkeys(AlertStatus.values, 0)
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ecm.accounts.services import practitioner_suspend
 from ecm.audit.services import audit_record
@@ -66,7 +66,11 @@ def alert_raise(*, actor: Any, candidate: Candidate) -> Alert | None:
         dedupe_key=key,
     )
     alert.stamp(actor, creating=True)
-    alert.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent run that raised the same key first wins
+            alert.save()
+    except IntegrityError:
+        return None
     audit_record(
         actor=actor,
         action="misuse.alert_raised",
@@ -127,7 +131,7 @@ def alert_escalate(*, actor: Any, alert: Alert, note: str) -> Alert:
     The manager's message names the account and says a privacy officer will be in
     touch; it says nothing about any child.
     """
-    alert = Alert.objects.select_for_update().select_related("user", "user__manager").get(pk=alert.pk)
+    alert = Alert.objects.select_for_update(of=("self",)).select_related("user", "user__manager").get(pk=alert.pk)
     note = _check_can_handle(actor=actor, alert=alert, note=note)
     _close(actor=actor, alert=alert, status=AlertStatus.ESCALATED, note=note)
     subject_user = alert.user

@@ -71,7 +71,9 @@ class DayReview:
         user = self.users.get(user_id)
         return user.username if user else f"user {user_id}"
 
-    def candidate(self, rule: str, user_id: int, events: list[AuditEvent], summary: str, child_id: str = "") -> Candidate:
+    def candidate(
+        self, rule: str, user_id: int, events: list[AuditEvent], summary: str, child_id: str = ""
+    ) -> Candidate:
         return Candidate(
             rule=rule, user_id=user_id, summary=summary, evidence=_seqs(events), review_date=self.day,
             child_id=child_id, dedupe_key=self.key(rule, user_id, child_id),

@@ -32,7 +32,10 @@ def is_same_person(staff: PersonFacts, person: PersonFacts) -> bool:
 
 
 def linked_to_self(staff: PersonFacts, facts: ChildFacts) -> str:
-    """Why the record is the user's own (a carer or the child is the user, or the child lives at their home); '' if not."""
+    """Why the record is the user's own (R1): the child or a carer is the user, or the child lives at their home.
+
+    '' when it is not.
+    """
     if is_same_person(staff, facts.child):
         return "the child on the record appears to be the user"
     for carer in facts.carers:

@@ -11,7 +11,9 @@ STAFF = PersonFacts.build(
 )
 
 
-def child(*carers: PersonFacts, family: str = "Walsh", postcode: str = "LS1 4AP", address: str = "2 Mill Lane") -> ChildFacts:
+def child(
+    *carers: PersonFacts, family: str = "Walsh", postcode: str = "LS1 4AP", address: str = "2 Mill Lane"
+) -> ChildFacts:
     return ChildFacts(
         child_id="c1",
         child=PersonFacts.build(given_name="Ruby", family_names=[family], postcode=postcode, address=address),
@@ -32,8 +34,12 @@ def test_a_carer_with_the_users_name_at_their_postcode_is_the_user() -> None:
 
 
 def test_a_carer_with_the_users_email_or_phone_is_the_user() -> None:
-    assert linked_to_self(STAFF, child(PersonFacts.build(given_name="A", family_names=["B"], email="Aisha.Khan@leeds.example.gov.uk")))
-    assert linked_to_self(STAFF, child(PersonFacts.build(given_name="A", family_names=["B"], phone="+44 113 496 0000")))
+    by_email = PersonFacts.build(given_name="A", family_names=["B"], email="Aisha.Khan@leeds.example.gov.uk")
+    by_phone = PersonFacts.build(given_name="A", family_names=["B"], phone="+44 113 496 0000")
+    assert linked_to_self(STAFF, child(by_email))
+    assert linked_to_self(STAFF, child(by_phone))
+    other = PersonFacts.build(given_name="A", family_names=["B"], phone="0113 496 0001")
+    assert not linked_to_self(STAFF, child(other))
 
 
 def test_the_child_living_at_the_users_home_is_linked() -> None:
@@ -59,5 +65,7 @@ def test_same_family_name_and_address_without_postcode_is_r2() -> None:
 
 
 def test_same_family_name_elsewhere_or_neighbour_with_other_name_is_not_r2() -> None:
-    assert same_family_and_home(STAFF, child(PersonFacts.build(given_name="Imran", family_names=["Khan"], postcode="LS1 4AP"))) == ""
-    assert same_family_and_home(STAFF, child(PersonFacts.build(given_name="Joe", family_names=["Walsh"], postcode="LS6 2AB"))) == ""
+    far_away = PersonFacts.build(given_name="Imran", family_names=["Khan"], postcode="LS1 4AP")
+    neighbour = PersonFacts.build(given_name="Joe", family_names=["Walsh"], postcode="LS6 2AB")
+    assert same_family_and_home(STAFF, child(far_away)) == ""
+    assert same_family_and_home(STAFF, child(neighbour)) == ""

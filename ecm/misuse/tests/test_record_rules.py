@@ -36,7 +36,8 @@ def review() -> list[str]:
 
 
 def test_child_facts_read_the_index() -> None:
-    child = make_child(carers=[{"given_name": "Dan", "family_name": "Walsh", "relationship": "father"}], high_profile=True)
+    dad = {"given_name": "Dan", "family_name": "Walsh", "relationship": "father"}
+    child = make_child(carers=[dad], high_profile=True)
     facts = child_facts(str(child.pk))
     assert facts is not None
     assert facts.child.family_names == ("walsh",) and facts.child.postcode == "LS14AP"

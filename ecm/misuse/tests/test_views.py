@@ -46,7 +46,8 @@ def test_only_privacy_officers_see_the_pages(user_client, alert: Alert, roles: l
     client = user_client(UserFactory(roles=roles))
     for url in urls(alert):
         assert client.get(url).status_code == 404, url
-    assert client.post(reverse("misuse:alert", args=[alert.pk]), {"decision": "escalate", "note": "x"}).status_code == 404
+    decision = {"decision": "escalate", "note": "x"}
+    assert client.post(reverse("misuse:alert", args=[alert.pk]), decision).status_code == 404
     alert.refresh_from_db()
     assert alert.status == AlertStatus.OPEN
 
@@ -113,7 +114,8 @@ def test_officer_escalates_and_the_user_is_signed_out(user_client, officer: User
     subject_client = user_client(alert.user)
     assert subject_client.get(reverse("notifications:list")).status_code == 200
     response = user_client(officer).post(
-        reverse("misuse:alert", args=[alert.pk]), {"decision": "escalate", "note": "Repeated test reasons on real children."}
+        reverse("misuse:alert", args=[alert.pk]),
+        {"decision": "escalate", "note": "Repeated test reasons on real children."},
     )
     assert response.status_code == 302
     alert.refresh_from_db()
