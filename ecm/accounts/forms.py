@@ -16,6 +16,7 @@ from ecm.accounts.models import LocalAuthority, Organisation, User
 
 def gds_helper(*fields: Any, submit: str = "Continue") -> FormHelper:
     helper = FormHelper()
+    helper.form_tag = False  # the template writes the <form> (with CSRF token and hidden fields)
     helper.layout = Layout(*fields, Submit("submit", submit))
     return helper
 
