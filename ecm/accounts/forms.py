@@ -5,19 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.contrib.auth import password_validation
 
 from ecm.accounts.choices import OrganisationType, Role
 from ecm.accounts.models import LocalAuthority, Organisation, User
+from ecm.core.forms import gds_helper, plain_required_messages
 
 
-def gds_helper(*fields: Any, submit: str = "Continue") -> FormHelper:
-    helper = FormHelper()
-    helper.layout = Layout(*fields, Submit("submit", submit))
-    return helper
 
 
 class SignInForm(forms.Form):
@@ -30,6 +26,7 @@ class SignInForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        plain_required_messages(self)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
         self.helper = gds_helper(Field.text("username", field_width=20), Field.text("password", field_width=20), submit="Sign in")
@@ -45,6 +42,7 @@ class CodeForm(forms.Form):
 
     def __init__(self, *args: Any, submit: str = "Continue", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        plain_required_messages(self)
         self.fields["code"].widget.attrs.update(
             {"autocomplete": "one-time-code", "spellcheck": "false", "inputmode": "text"}
         )
@@ -79,6 +77,7 @@ class StepUpForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        plain_required_messages(self)
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
         self.fields["code"].widget.attrs["autocomplete"] = "one-time-code"
         self.helper = gds_helper(Field.text("password", field_width=20), Field.text("code", field_width=10), submit="Confirm it's you")
@@ -93,6 +92,7 @@ class PasswordChangeForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        plain_required_messages(self)
         self.user = user
         self.helper = gds_helper(Field.text("current_password", field_width=20), Field.text("new_password", field_width=20), submit="Change password")
 
@@ -140,6 +140,7 @@ class PractitionerForm(forms.Form):
 
     def __init__(self, *args: Any, editing: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        plain_required_messages(self)
         self.editing = editing
         managers = User.objects.filter(role_assignments__role=Role.MANAGER).distinct().order_by("last_name")
         if editing is not None:
@@ -188,6 +189,7 @@ class OrganisationForm(forms.Form):
 
     def __init__(self, *args: Any, editing: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        plain_required_messages(self)
         self.editing = editing
         self.helper = gds_helper(
             Field.text("code", field_width=10), Field.text("name"), Field.select("organisation_type"),
@@ -212,6 +214,7 @@ class LocalAuthorityForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        plain_required_messages(self)
         self.helper = gds_helper(Field.text("code", field_width=10), Field.text("name"), submit="Save")
 
     def clean_code(self) -> str:
@@ -228,4 +231,5 @@ class ReasonForm(forms.Form):
 
     def __init__(self, *args: Any, submit: str = "Confirm", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        plain_required_messages(self)
         self.helper = gds_helper(Field.textarea("reason"), submit=submit)

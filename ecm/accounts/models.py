@@ -98,6 +98,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("_role_codes", None)
+        super().refresh_from_db(*args, **kwargs)
+
     # Roles ---------------------------------------------------------------
     @property
     def role_codes(self) -> frozenset[str]:

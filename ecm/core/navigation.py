@@ -31,7 +31,7 @@ def register(item: NavItem) -> None:
 
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_verified():
+    if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
         return []
     entries = []
     for item in _items:

@@ -1,0 +1,59 @@
+"""A real browser (Debian's Chromium): sign in with password and TOTP; axe-core on the sign-in pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import axe_violations, totp_now
+from ecm.accounts.tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_in_with_password_and_totp_then_home(page, browser_sign_in):
+    user = UserFactory(first_name="Sam")
+    page.goto("/sign-in/")
+    assert axe_violations(page) == []
+    browser_sign_in(page, user, TEST_PASSWORD)
+    assert page.get_by_role("heading", name="Welcome, Sam").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Your account").first.click()
+    assert page.get_by_role("heading", name="Your account").is_visible()
+
+
+def test_wrong_password_shows_error_summary(page):
+    user = UserFactory()
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert axe_violations(page) == []
+
+
+def test_enrolment_pages_are_accessible_and_work(page):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = UserFactory()
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/sign-in/set-up/**")
+    assert page.get_by_role("heading", name="Set up a second way to sign in").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Set up an authenticator app").click()
+    assert page.get_by_role("heading", name="Set up an authenticator app").is_visible()
+    assert axe_violations(page) == []
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    from django_otp.oath import TOTP
+
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    page.get_by_label("Enter the 6-digit code your app shows").fill(f"{code:06d}")
+    page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_role("heading", name="Save your recovery codes").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="I have saved my codes – continue").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", name="Welcome").is_visible()
+    assert totp_now(user)  # the confirmed device now signs this user in
