@@ -156,25 +156,27 @@ class DayReview:
         return self._volume_per_user() + self._users_per_record()
 
     def _volume_per_user(self) -> list[Candidate]:
+        """Distinct records opened today against the user's own daily counts over the baseline window."""
         days = conf.get("BASELINE_DAYS")
         history_start, _ = day_bounds(self.day - dt.timedelta(days=days))
-        counts: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+        opened: dict[int, dict[dt.date, set[str]]] = defaultdict(lambda: defaultdict(set))
         history = AuditEvent.objects.filter(
             occurred_at__gte=history_start, occurred_at__lt=self.start, actor_type="user", action=RECORD_VIEW,
             actor_id__in=[str(u) for u in self.by_user],
-        ).values_list("actor_id", "occurred_at")
-        for actor_id, occurred_at in history:
-            counts[int(actor_id)][local_date(occurred_at)] += 1
+        ).values_list("actor_id", "occurred_at", "object_id")
+        for actor_id, occurred_at, child_id in history:
+            opened[int(actor_id)][local_date(occurred_at)].add(child_id)
         found = []
         for user_id in self.by_user:
             views = self.views(user_id)
-            series = [counts[user_id].get(self.day - dt.timedelta(days=n), 0) for n in range(1, days + 1)]
+            today = len({e.object_id for e in views})
+            series = [len(opened[user_id].get(self.day - dt.timedelta(days=n), ())) for n in range(1, days + 1)]
             mean = statistics.fmean(series)
             limit = max(conf.get("VOLUME_MIN_VIEWS"), mean + conf.get("VOLUME_SD") * statistics.pstdev(series))
-            if len(views) > limit:
+            if today > limit:
                 found.append(self.candidate(
                     Rule.R8, user_id, views,
-                    summary=f"{self.name(user_id)} opened {len(views)} records; their usual is {mean:.1f} a day "
+                    summary=f"{self.name(user_id)} opened {today} records; their usual is {mean:.1f} a day "
                     f"(alert above {limit:.0f}).",
                 ))
         return found

@@ -89,19 +89,17 @@ def make_child(
     carers: list[dict[str, str]] | None = None,
     high_profile: bool = False,
 ) -> Any:
-    """A child on the index with a current address and carers (only what the misuse rules read)."""
-    from ecm.index.models import Carer, Child, ChildAddress
+    """A child put on the index through the index's own services, with a current address and carers."""
+    from ecm.core.actors import SYSTEM_COMMAND
+    from ecm.index.services import child_update
+    from ecm.index.tests.factories import ChildFactory
 
-    child = Child.objects.create(
-        index_number=f"{uuid.uuid4().int % 10**12:012d}",
+    child = ChildFactory(
         given_name=given_name,
         family_name=family_name,
-        date_of_birth=dt.date(2015, 5, 1),
-        high_profile=high_profile,
+        address={"address_line_1": address_line_1, "postcode": postcode, "town": "Leeds"},
+        carers=[{"relationship": "mother", **carer} for carer in (carers or [])],
     )
-    ChildAddress.objects.create(
-        child=child, address_line_1=address_line_1, postcode=postcode, postcode_norm=postcode.replace(" ", "")
-    )
-    for carer in carers or []:
-        Carer.objects.create(child=child, relationship=carer.pop("relationship", "mother"), **carer)
+    if high_profile:
+        child = child_update(actor=SYSTEM_COMMAND, child=child, high_profile=True)
     return child

@@ -267,3 +267,11 @@ def test_command_reviews_yesterday_by_default_and_a_given_date(user: User) -> No
     assert Alert.objects.count() == 1
     with pytest.raises(CommandError):
         call_command("run_misuse_review", "--date", "10/03/2026")
+
+
+def test_r8_counts_records_not_page_views(user: User) -> None:
+    signed_in(user)
+    child_id = str(uuid.uuid4())
+    for n in range(30):  # the same record shown again and again
+        access(user, when=at(DAY, 10, n), child_id=child_id)
+    assert review() == []
