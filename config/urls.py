@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/", include("ecm.notifications.urls")),
     path("index/", include("ecm.index.urls")),
     path("directory/", include("ecm.directory.urls")),
+    path("openreferral/", include("ecm.directory.api.urls")),
     path("misuse/", include("ecm.misuse.urls")),
     path("webauthn/", include("ecm.accounts.webauthn_urls", namespace="otp_webauthn")),
 ]

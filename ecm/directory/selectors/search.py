@@ -1,0 +1,233 @@
+"""Search for services at locations: keyword, needs, ages, cost, day and time, language,
+organization, taxonomy, freshness and distance. Every filter given must hold (AND).
+
+Distance uses a bounding box on the indexed latitude/longitude first, then the exact
+haversine distance on the few rows left, nearest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from ecm.directory.choices import LinkEntity, ServiceStatus
+from ecm.directory.geo import bounding_box, haversine_m
+from ecm.directory.models import Attribute, Language, Schedule, Service, ServiceAtLocation, TaxonomyTerm
+
+VISIBLE_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
+
+
+@dataclass
+class SearchFilters:
+    """What a search asks for. Empty values mean "no filter"."""
+
+    keyword: str = ""
+    term_ids: Sequence[str] = ()  # any of these needs
+    taxonomy_id: str = ""
+    organization_id: str = ""
+    modified_after: dt.datetime | None = None
+    age_months: int | None = None  # the child's age: the service's range includes it
+    min_age_years: float | None = None  # ORUK: minimum age at least N
+    max_age_years: float | None = None  # ORUK: maximum age at most N
+    cost: str = ""  # "free" or "paid"
+    day: str = ""  # iCal code
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    language: str = ""  # ISO 639 code
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_m: float | None = None
+    statuses: Sequence[str] | None = VISIBLE_STATUSES
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass
+class Hit:
+    sal: ServiceAtLocation
+    distance_m: float | None = None
+
+    @property
+    def distance_miles(self) -> float | None:
+        return None if self.distance_m is None else self.distance_m / 1609.344
+
+
+@dataclass
+class SearchPage:
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total_pages(self) -> int:
+        return math.ceil(self.total / self.per_page) if self.total else 0
+
+
+def service_q(f: SearchFilters, prefix: str = "") -> Q:
+    """The filters that concern the service, as one Q (``prefix`` reaches the service)."""
+    p = prefix
+    sid = f"{p}id" if p else "id"
+    q = Q()
+    if f.statuses is not None:
+        q &= Q(**{f"{p}status__in": list(f.statuses)})
+    if f.keyword:
+        words = f.keyword.split()
+        for word in words[:8]:
+            matching_terms = Attribute.objects.filter(
+                link_entity=LinkEntity.SERVICE, taxonomy_term__name__icontains=word
+            ).values("link_id")
+            q &= (
+                Q(**{f"{p}name__icontains": word})
+                | Q(**{f"{p}description__icontains": word})
+                | Q(**{f"{p}organization__name__icontains": word})
+                | Q(**{f"{sid}__in": matching_terms})
+            )
+    if f.term_ids:
+        q &= Q(
+            **{
+                f"{sid}__in": Attribute.objects.filter(
+                    link_entity=LinkEntity.SERVICE, taxonomy_term_id__in=list(f.term_ids)
+                ).values("link_id")
+            }
+        )
+    if f.taxonomy_id:
+        q &= Q(
+            **{
+                f"{sid}__in": Attribute.objects.filter(
+                    link_entity=LinkEntity.SERVICE, taxonomy_term__taxonomy_id=f.taxonomy_id
+                ).values("link_id")
+            }
+        )
+    if f.organization_id:
+        q &= Q(**{f"{p}organization_id": f.organization_id})
+    if f.modified_after is not None:
+        q &= Q(**{f"{p}modified_at__gte": f.modified_after})
+    if f.age_months is not None:
+        q &= Q(**{f"{p}minimum_age_months__lte": f.age_months}) & (
+            Q(**{f"{p}maximum_age_months__isnull": True}) | Q(**{f"{p}maximum_age_months__gte": f.age_months})
+        )
+    if f.min_age_years is not None:
+        q &= Q(**{f"{p}minimum_age_months__gte": round(f.min_age_years * 12)})
+    if f.max_age_years is not None:
+        q &= Q(**{f"{p}maximum_age_months__lte": round(f.max_age_years * 12)})
+    if f.cost == "free":
+        q &= Q(**{f"{p}is_free": True})
+    elif f.cost == "paid":
+        q &= Q(**{f"{p}is_free": False})
+    if f.language:
+        q &= Q(**{f"{sid}__in": Language.objects.filter(code=f.language, service__isnull=False).values("service_id")})
+    return q
+
+
+def _schedule_q(f: SearchFilters) -> Q:
+    q = Q()
+    if f.day:
+        q &= Q(byday__contains=f.day)
+    if f.start_time and f.end_time:
+        q &= Q(opens_at__lte=f.start_time, closes_at__gte=f.end_time)
+    elif f.start_time:
+        q &= Q(opens_at__lte=f.start_time, closes_at__gt=f.start_time)
+    elif f.end_time:
+        q &= Q(opens_at__lt=f.end_time, closes_at__gte=f.end_time)
+    return q
+
+
+def _wants_schedule(f: SearchFilters) -> bool:
+    return bool(f.day or f.start_time or f.end_time)
+
+
+def service_queryset(f: SearchFilters) -> QuerySet[Service]:
+    """Services matching the filters (distance does not apply to services)."""
+    qs = Service.objects.filter(service_q(f))
+    if _wants_schedule(f):
+        times = Schedule.objects.filter(_schedule_q(f))
+        qs = qs.filter(
+            Exists(times.filter(service_id=OuterRef("pk")))
+            | Exists(times.filter(service_at_location__service_id=OuterRef("pk")))
+        )
+    return qs
+
+
+def sal_queryset(f: SearchFilters) -> QuerySet[ServiceAtLocation]:
+    """Service-at-locations matching every filter except the exact distance."""
+    qs = ServiceAtLocation.objects.filter(service_q(f, prefix="service__"))
+    if _wants_schedule(f):
+        times = Schedule.objects.filter(_schedule_q(f))
+        qs = qs.filter(
+            Exists(times.filter(service_id=OuterRef("service_id")))
+            | Exists(times.filter(service_at_location_id=OuterRef("pk")))
+        )
+    if f.has_point and f.radius_m is not None:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(f.latitude, f.longitude, f.radius_m)  # type: ignore[arg-type]
+        qs = qs.filter(
+            location__latitude__gte=min_lat,
+            location__latitude__lte=max_lat,
+            location__longitude__gte=min_lon,
+            location__longitude__lte=max_lon,
+        )
+    return qs
+
+
+def sal_search(f: SearchFilters, *, page: int = 1, per_page: int = 20, full: bool = False) -> SearchPage:
+    """One page of matching service-at-locations: nearest first with a point, else by name."""
+    qs = sal_queryset(f)
+    offset = (page - 1) * per_page
+    if f.has_point:
+        rows = list(qs.values_list("id", "location__latitude", "location__longitude"))
+        scored: list[tuple[float, Any]] = []
+        unplaced: list[Any] = []
+        for sal_id, lat, lon in rows:
+            if lat is None or lon is None:
+                if f.radius_m is None:
+                    unplaced.append(sal_id)
+                continue
+            distance = haversine_m(f.latitude, f.longitude, lat, lon)  # type: ignore[arg-type]
+            if f.radius_m is None or distance <= f.radius_m:
+                scored.append((distance, sal_id))
+        scored.sort(key=lambda pair: (pair[0], str(pair[1])))
+        ordered = [(sal_id, d) for d, sal_id in scored] + [(sal_id, None) for sal_id in unplaced]
+        total = len(ordered)
+        window = ordered[offset : offset + per_page]
+        objects = {o.id: o for o in with_related(ServiceAtLocation.objects.filter(id__in=[i for i, _ in window]), full)}
+        hits = [Hit(objects[i], d) for i, d in window if i in objects]
+    else:
+        ordered_qs = qs.order_by("service__name", "location__name", "id")
+        total = ordered_qs.count()
+        hits = [Hit(o) for o in with_related(ordered_qs, full)[offset : offset + per_page]]
+    return SearchPage(hits=hits, total=total, page=page, per_page=per_page)
+
+
+def with_related(qs: QuerySet[ServiceAtLocation], full: bool = False) -> QuerySet[ServiceAtLocation]:
+    qs = qs.select_related("service__organization", "location").prefetch_related("location__addresses")
+    if full:
+        qs = qs.prefetch_related(
+            "contacts__phones__languages",
+            "phones__languages",
+            "schedules",
+            "location__languages",
+            "location__contacts__phones__languages",
+            "location__accessibility",
+            "location__phones__languages",
+            "location__schedules",
+        )
+    return qs
+
+
+def terms_for_services(service_ids: Sequence[Any]) -> dict[Any, list[TaxonomyTerm]]:
+    """The needs (taxonomy terms) of each of these services, in one query."""
+    found: dict[Any, list[TaxonomyTerm]] = {}
+    rows = Attribute.objects.filter(link_entity=LinkEntity.SERVICE, link_id__in=list(service_ids)).select_related(
+        "taxonomy_term"
+    )
+    for a in rows.order_by("taxonomy_term__name"):
+        found.setdefault(a.link_id, []).append(a.taxonomy_term)
+    return found
