@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("ecm.audit.urls")),
     path("notifications/", include("ecm.notifications.urls")),
     path("index/", include("ecm.index.urls")),
+    path("fhir/", include("ecm.index.api.urls")),
     path("directory/", include("ecm.directory.urls")),
     path("openreferral/", include("ecm.directory.api.urls")),
     path("misuse/", include("ecm.misuse.urls")),
