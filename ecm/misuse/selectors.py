@@ -13,7 +13,7 @@ from ecm.core import clock
 from ecm.misuse import conf
 from ecm.misuse.choices import AlertStatus
 from ecm.misuse.models import Alert, StaffPersonalDetails
-from ecm.misuse.rules import INDEX_PREFIX
+from ecm.misuse.rules import INDEX_PREFIX, SEARCH_MATCH
 
 
 def alert_queue(*, actor: Any, status: str = AlertStatus.OPEN, rule: str = "") -> QuerySet[Alert]:
@@ -53,12 +53,12 @@ def alert_evidence(*, alert: Alert) -> list[AuditEvent]:
 
 
 def user_recent_accesses(*, user: Any, days: int | None = None, limit: int | None = None) -> list[AuditEvent]:
-    """The user's use of the child index over the last ``days`` days, newest first."""
+    """The user's use of the child index over the last ``days`` days, newest first (searches without their matches)."""
     since = clock.now() - dt.timedelta(days=days or conf.get("EVIDENCE_DAYS"))
     return list(
         AuditEvent.objects.filter(
             actor_type="user", actor_id=str(user.pk), action__startswith=INDEX_PREFIX, occurred_at__gte=since
-        ).order_by("-sequence")[: limit or conf.get("EVIDENCE_LIMIT")]
+        ).exclude(action=SEARCH_MATCH).order_by("-sequence")[: limit or conf.get("EVIDENCE_LIMIT")]
     )
 
 

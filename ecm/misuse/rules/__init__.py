@@ -13,6 +13,7 @@ from ecm.misuse import conf
 
 # The audit actions of the child index that count as use of child data.
 SEARCH = "index.search"
+SEARCH_MATCH = "index.search_match"
 RECORD_VIEW = "index.record_view"
 SHIELD_REVEAL = "index.shield_reveal"
 SENSITIVE_VIEW = "index.sensitive_details_viewed"

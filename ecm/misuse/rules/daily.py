@@ -19,17 +19,28 @@ from ecm.misuse import conf
 from ecm.misuse.choices import Rule
 from ecm.misuse.facts import PersonFacts, child_facts, staff_facts
 from ecm.misuse.models import StaffPersonalDetails
-from ecm.misuse.rules import INDEX_PREFIX, RECORD_VIEW, SEARCH, SENSITIVE_VIEW, Candidate, day_bounds, local_date
+from ecm.misuse.rules import (
+    INDEX_PREFIX,
+    RECORD_VIEW,
+    SEARCH,
+    SEARCH_MATCH,
+    SENSITIVE_VIEW,
+    Candidate,
+    day_bounds,
+    local_date,
+)
 from ecm.misuse.rules.matching import is_same_person
 
 SIGN_IN_ACTIONS = ("sign_in.password_ok", "sign_in.second_factor_ok")
 
 
-def _user_events(start: dt.datetime, end: dt.datetime, *, prefix: str = INDEX_PREFIX) -> list[AuditEvent]:
+def _user_events(start: dt.datetime, end: dt.datetime) -> list[AuditEvent]:
+    """Users' use of the index in [start, end); a search's per-child match events are folded into the search."""
     return list(
-        AuditEvent.objects.filter(
-            occurred_at__gte=start, occurred_at__lt=end, actor_type="user", action__startswith=prefix
-        ).order_by("sequence")
+        AuditEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end, actor_type="user",
+                                  action__startswith=INDEX_PREFIX)
+        .exclude(action=SEARCH_MATCH)
+        .order_by("sequence")
     )
 
 

@@ -275,3 +275,12 @@ def test_r8_counts_records_not_page_views(user: User) -> None:
     for n in range(30):  # the same record shown again and again
         access(user, when=at(DAY, 10, n), child_id=child_id)
     assert review() == []
+
+
+def test_r10_counts_a_late_search_once_not_per_match(user: User) -> None:
+    signed_in(user)
+    search = access(user, "index.search", when=at(DAY, 23), data={"match_count": 3})
+    for _ in range(3):
+        access(user, "index.search_match", when=at(DAY, 23), data={"returned": True})
+    [alert] = review()
+    assert alert.rule == Rule.R10 and alert.evidence == [search.sequence] and "1 time(s)" in alert.summary
