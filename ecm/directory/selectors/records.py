@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 
 from ecm.core import clock
@@ -67,7 +68,7 @@ def service_by_id(service_id: Any, *, full: bool = True) -> Service | None:
     qs = services_full() if full else Service.objects.select_related("organization")
     try:
         return qs.filter(pk=service_id).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):
         return None
 
 
@@ -76,7 +77,7 @@ def sal_by_id(sal_id: Any) -> ServiceAtLocation | None:
 
     try:
         return with_related(ServiceAtLocation.objects.filter(pk=sal_id), full=True).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):
         return None
 
 
@@ -103,7 +104,7 @@ def organizations_full() -> QuerySet[Organization]:
 def organization_by_id(org_id: Any) -> Organization | None:
     try:
         return organizations_full().filter(pk=org_id).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):
         return None
 
 
@@ -117,7 +118,7 @@ def taxonomies(search: str = "") -> QuerySet[Taxonomy]:
 def taxonomy_by_id(taxonomy_id: Any) -> Taxonomy | None:
     try:
         return Taxonomy.objects.filter(pk=taxonomy_id).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):
         return None
 
 
@@ -139,7 +140,7 @@ def taxonomy_terms(
 def taxonomy_term_by_id(term_id: Any) -> TaxonomyTerm | None:
     try:
         return TaxonomyTerm.objects.select_related("taxonomy").filter(pk=term_id).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):
         return None
 
 
