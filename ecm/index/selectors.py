@@ -255,3 +255,10 @@ def child_record_reveal(*, actor: Any, child: Child, justification: str) -> Chil
 def involvements_of_practitioner(*, actor: User, child: Child) -> list[Involvement]:
     """The actor's own involvements with the child (not audited: it is their own work)."""
     return list(child.involvements.filter(practitioner=actor).select_related("organisation"))
+
+
+def practitioner_in_organisation(*, organisation: Any, practitioner_id: Any) -> User | None:
+    """A member of ``organisation``'s staff by user id (for an API client naming its own practitioner)."""
+    if not str(practitioner_id).isdigit():
+        return None
+    return User.objects.filter(pk=int(practitioner_id), organisation=organisation, is_active=True).first()

@@ -44,6 +44,13 @@ def new_index_number() -> str:
             return number
 
 
+def _stamp(row: Any, actor: Any, *, creating: bool = False) -> None:
+    """``BaseModel.stamp``, naming an API client by label (its created_by/modified_by are user keys)."""
+    if isinstance(actor, ApiClient):
+        actor = SystemActor(f"api:{actor.name}")
+    row.stamp(actor, creating=creating)
+
+
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise IndexRuleError(message)
@@ -128,7 +135,7 @@ def child_create(
         unique_pupil_number=unique_pupil_number.replace(" ", "").upper(),
         school=school, gp_practice=gp_practice, local_authority=local_authority,
     )
-    child.stamp(actor, creating=True)
+    _stamp(child, actor, creating=True)
     child.save()
     name_row(child, given_name=child.given_name, middle_names=child.middle_names, family_name=child.family_name).save()
     if address:
@@ -181,7 +188,7 @@ def child_update(*, actor: Any, child: Child, address: dict[str, str] | None = N
             new.save()
             changes["address"] = [str(current or ""), str(new)]
     if changes:
-        child.stamp(actor)
+        _stamp(child, actor)
         child.save()
         audit_record(actor=actor, action="index.child_updated", target=child,
                      data={"child_id": str(child.pk), "changed": sorted(changes)})
@@ -191,7 +198,7 @@ def child_update(*, actor: Any, child: Child, address: dict[str, str] | None = N
 def _carer_save(actor: Any, child: Child, values: dict[str, Any]) -> Carer:
     carer = Carer(child=child, **values)
     _require(bool(carer.given_name and carer.family_name), "Enter the carer's given and family names.")
-    carer.stamp(actor, creating=True)
+    _stamp(carer, actor, creating=True)
     carer.save()
     return carer
 
@@ -218,7 +225,7 @@ def child_record_death(*, actor: Any, child: Child, date_of_death: dt.date) -> C
     _require(date_of_death <= clock.today(), "The date of death cannot be in the future.")
     child.status = ChildStatus.DECEASED
     child.date_of_death = date_of_death
-    child.stamp(actor)
+    _stamp(child, actor)
     child.save()
     audit_record(actor=actor, action="index.child_deceased", target=child,
                  data={"child_id": str(child.pk), "date_of_death": date_of_death.isoformat()})
@@ -257,7 +264,7 @@ def child_shield_set(*, actor: Any, child: Child, reason: str) -> Child:
         if not record.is_shielded:
             record.is_shielded = True
             record.shielded_at = clock.now()
-            record.stamp(actor)
+            _stamp(record, actor)
             record.save()
             audit_record(actor=actor, action="index.shield_set", target=record, reason=reason,
                          data={"child_id": str(record.pk)})
@@ -274,7 +281,7 @@ def child_shield_lift(*, actor: Any, child: Child, reason: str) -> Child:
         if record.is_shielded:
             record.is_shielded = False
             record.shielded_at = None
-            record.stamp(actor)
+            _stamp(record, actor)
             record.save()
             audit_record(actor=actor, action="index.shield_lift", target=record, reason=reason,
                          data={"child_id": str(record.pk)})
@@ -291,7 +298,7 @@ def child_merge(*, actor: Any, duplicate: Child, survivor: Child, reason: str) -
     _require(duplicate.pk != survivor.pk and survivor.merged_into_id is None, "Choose two different live records.")
     _require(duplicate.merged_into_id is None, "That record has already been merged.")
     duplicate.merged_into = survivor
-    duplicate.stamp(actor)
+    _stamp(duplicate, actor)
     duplicate.save()
     moved = duplicate.involvements.filter(ended_on__isnull=True).update(child=survivor)
     audit_record(actor=actor, action="index.child_merged", target=duplicate, reason=reason,
@@ -360,7 +367,7 @@ def involvement_add(
         sensitive_basis_note=sensitive_basis_note, is_lead_professional=is_lead_professional,
         wishes_to_be_contacted=wishes_to_be_contacted, contact_reason=contact_reason if wishes_to_be_contacted else "",
     )
-    involvement.stamp(actor, creating=True)
+    _stamp(involvement, actor, creating=True)
     involvement.save()
     audit_record(actor=actor, action="index.involvement_added", target=involvement, data={
         "child_id": str(child.pk), "sensitive": involvement.is_sensitive, "sensitive_basis": involvement.sensitive_basis,
@@ -378,7 +385,7 @@ def involvement_end(*, actor: Any, involvement: Involvement, ended_on: dt.date |
     involvement.ended_on = ended_on
     involvement.is_lead_professional = False
     involvement.wishes_to_be_contacted = False
-    involvement.stamp(actor)
+    _stamp(involvement, actor)
     involvement.save()
     audit_record(actor=actor, action="index.involvement_ended", target=involvement,
                  data={"child_id": str(involvement.child_id), "ended_on": ended_on.isoformat()})
@@ -432,7 +439,7 @@ def involvement_set_flags(
                  "Choose why you wish to be contacted.")
     after = _flags(involvement)
     if after != before:
-        involvement.stamp(actor)
+        _stamp(involvement, actor)
         involvement.save()
         audit_record(actor=actor, action="index.involvement_flags_set", target=involvement,
                      data={"child_id": str(involvement.child_id), "before": before, "after": after})

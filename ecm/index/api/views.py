@@ -1,0 +1,246 @@
+"""The FHIR R4 API (PDS-style): Patient search and read, CareTeam (involvements) read and write.
+
+Views are thin: parse, ask ``access``/``selectors``/``services``, build the resource.
+The API client is the actor of every audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from ecm.accounts.models import ApiClient
+from ecm.index import services
+from ecm.index.access import api_involvement_for, child_for
+from ecm.index.api import resources
+from ecm.index.api.auth import fhir_view
+from ecm.index.api.outcomes import error_response, fhir_response, too_many_matches
+from ecm.index.api.params import ApiError, patient_criteria
+from ecm.index.choices import AccessReason, CafStatus, ContactReason, SensitiveBasis, ServiceCategory
+from ecm.index.search.criteria import SearchCriteriaError
+from ecm.index.selectors import (
+    InvolvementView,
+    ReasonRequired,
+    child_record_open,
+    child_search,
+    practitioner_in_organisation,
+)
+
+OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
+
+
+def _base(request: HttpRequest, name: str) -> str:
+    return request.build_absolute_uri(reverse(name)).rstrip("/")
+
+
+def _access_reason(request: HttpRequest) -> tuple[str, str]:
+    """``X-Access-Reason``: a reason code (e.g. ``safeguarding``), optionally ``code: words``, or words alone."""
+    raw = request.headers.get("X-Access-Reason", "").strip()
+    code, _, text = raw.partition(":")
+    if code.strip() in AccessReason.values:
+        return code.strip(), text.strip()
+    return AccessReason.OTHER, raw
+
+
+def _resource_id(raw: str) -> str:
+    import uuid
+
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise ApiError("INVALID_RESOURCE_ID", f"'{raw}' is not a valid resource id.")
+
+
+@fhir_view(methods=("GET",))
+def patient_search(request: HttpRequest, client: ApiClient) -> HttpResponse:
+    try:
+        criteria = patient_criteria(request.GET, is_system=client.is_system)
+        result = child_search(actor=client, criteria=criteria)
+    except ApiError as exc:
+        return error_response(exc.code, exc.diagnostics)
+    except SearchCriteriaError as exc:
+        return error_response(exc.code, str(exc))
+    if result.too_many:
+        return too_many_matches()
+    entries = [{"score": summary.score, "resource": resources.patient_summary(summary, match.child)}
+               for summary, match in zip(result.results, result.matches, strict=True)]
+    return fhir_response(resources.searchset(entries, _base(request, "fhir:patient_search")))
+
+
+@fhir_view(methods=("GET",))
+def patient_read(request: HttpRequest, client: ApiClient, patient_id: str) -> HttpResponse:
+    try:
+        pk = _resource_id(patient_id)
+    except ApiError as exc:
+        return error_response(exc.code, exc.diagnostics)
+    if not request.headers.get("X-Access-Reason", "").strip():
+        return error_response("REASON_REQUIRED", "Send the reason for opening this record in X-Access-Reason.")
+    child = child_for(actor=client, child_id=pk)
+    code, text = _access_reason(request)
+    try:
+        record = child_record_open(actor=client, child=child, reason_code=code, reason_text=text)
+    except ReasonRequired as exc:
+        return error_response("REASON_REQUIRED", str(exc))
+    return fhir_response(resources.patient_full(record))
+
+
+@fhir_view(methods=("GET", "POST"))
+def care_team_collection(request: HttpRequest, client: ApiClient) -> HttpResponse:
+    if request.method == "POST":
+        return _care_team_create(request, client)
+    unknown = sorted(set(request.GET) - {"patient"})
+    if unknown:
+        return error_response("ADDITIONAL_PROPERTIES", f"Unknown parameter(s): {', '.join(unknown)}.")
+    raw = request.GET.get("patient", "").removeprefix("Patient/")
+    if not raw:
+        return error_response("MISSING_VALUE", "Give patient=<id>.")
+    if not request.headers.get("X-Access-Reason", "").strip():
+        return error_response("REASON_REQUIRED", "Send the reason for opening this record in X-Access-Reason.")
+    try:
+        child = child_for(actor=client, child_id=_resource_id(raw))
+    except ApiError as exc:
+        return error_response(exc.code, exc.diagnostics)
+    code, text = _access_reason(request)
+    try:
+        record = child_record_open(actor=client, child=child, reason_code=code, reason_text=text)
+    except ReasonRequired as exc:
+        return error_response("REASON_REQUIRED", str(exc))
+    views = record.involvements
+    if record.restricted:  # a shielded record shows only the client's own organisation's involvements
+        views = [InvolvementView(involvement=i, unspecified=False, is_own=True)
+                 for i in child.involvements.filter(organisation_id=client.organisation_id).select_related(
+                     "practitioner", "organisation")]
+    entries = [{"score": 1, "resource": resources.care_team(
+        v, owned=v.involvement.organisation_id == client.organisation_id)} for v in views]
+    bundle = resources.searchset(entries, _base(request, "fhir:care_team_collection"))
+    for entry in bundle["entry"]:
+        entry.pop("search")
+    return fhir_response(bundle)
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError("INVALID_REQUEST", "The body is not valid JSON.")
+    if not isinstance(body, dict) or body.get("resourceType") != "CareTeam":
+        raise ApiError("INVALID_REQUEST", "The body must be a CareTeam resource.")
+    return body
+
+
+def _flags(body: dict[str, Any]) -> dict[str, Any]:
+    """Involvement flags from participant[0].role codings and the involvement extension."""
+    participants = body.get("participant") or [{}]
+    codes = {c.get("code") for role in participants[0].get("role", []) for c in role.get("coding", [])}
+    details = {e.get("url"): e.get("valueCode") or e.get("valueDate") for ext in body.get("extension", [])
+               if ext.get("url") == resources.INVOLVEMENT_EXTENSION for e in ext.get("extension", [])}
+    caf_start = details.get("caf-start-date")
+    try:
+        caf_started_on = dt.date.fromisoformat(caf_start) if caf_start else None
+    except ValueError:
+        raise ApiError("INVALID_VALUE", "caf-start-date must be YYYY-MM-DD.")
+    for value, allowed, name in ((details.get("caf-status"), CafStatus.values, "caf-status"),
+                                 (details.get("contact-reason"), ContactReason.values, "contact-reason"),
+                                 (details.get("sensitive-basis"), SensitiveBasis.values, "sensitive-basis")):
+        if value and value not in allowed:
+            raise ApiError("INVALID_VALUE", f"Unknown {name} '{value}'.")
+    return {
+        "is_lead_professional": resources.FLAG_LEAD in codes,
+        "has_undertaken_caf": resources.FLAG_CAF in codes,
+        "wishes_to_be_contacted": resources.FLAG_CONTACT in codes,
+        "caf_started_on": caf_started_on,
+        "caf_status": details.get("caf-status") or None,
+        "contact_reason": details.get("contact-reason") or "",
+        "sensitive_basis": details.get("sensitive-basis") or "",
+    }
+
+
+def _date(value: Any, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ApiError("INVALID_VALUE", f"{name} must be YYYY-MM-DD.")
+
+
+def _care_team_create(request: HttpRequest, client: ApiClient) -> HttpResponse:
+    """Record that one of the client's own organisation's practitioners works with the child."""
+    try:
+        body = _json_body(request)
+        subject = str((body.get("subject") or {}).get("reference", ""))
+        if not subject.startswith("Patient/"):
+            raise ApiError("MISSING_VALUE", "subject.reference must be Patient/<id>.")
+        child = child_for(actor=client, child_id=_resource_id(subject.removeprefix("Patient/")))
+        member = str(((body.get("participant") or [{}])[0].get("member") or {}).get("reference", ""))
+        if not member.startswith("Practitioner/"):
+            raise ApiError("MISSING_VALUE", "participant[0].member.reference must be Practitioner/<id>.")
+        practitioner = practitioner_in_organisation(organisation=client.organisation,
+                                                    practitioner_id=member.removeprefix("Practitioner/"))
+        if practitioner is None:
+            raise ApiError("INVALID_VALUE", "The practitioner is not one of your organisation's staff.")
+        categories = [c.get("code") for cat in body.get("category", []) for c in cat.get("coding", [])]
+        if not categories or categories[0] not in ServiceCategory.values:
+            raise ApiError("INVALID_VALUE", "category[0].coding[0].code must be an ECM service category.")
+        if not body.get("name"):
+            raise ApiError("MISSING_VALUE", "name (the service) is required.")
+        flags = _flags(body)
+        started_on = _date((body.get("period") or {}).get("start"), "period.start")
+        involvement = services.involvement_add(
+            actor=client, child=child, practitioner=practitioner, organisation=client.organisation,
+            service=str(body["name"]), service_category=categories[0], started_on=started_on,
+            sensitive_basis=flags["sensitive_basis"], is_lead_professional=flags["is_lead_professional"],
+            wishes_to_be_contacted=flags["wishes_to_be_contacted"], contact_reason=flags["contact_reason"],
+        )
+        if flags["has_undertaken_caf"]:
+            services.involvement_set_flags(actor=client, involvement=involvement, has_undertaken_caf=True,
+                                           caf_started_on=flags["caf_started_on"], caf_status=flags["caf_status"])
+    except ApiError as exc:
+        return error_response(exc.code, exc.diagnostics)
+    except services.IndexRuleError as exc:
+        return error_response("INVALID_VALUE", str(exc))
+    response = fhir_response(resources.care_team(InvolvementView(involvement, False, True), owned=True), status=201)
+    response["Location"] = request.build_absolute_uri(reverse("fhir:care_team_item", args=[involvement.pk]))
+    return response
+
+
+@fhir_view(methods=("GET", "PUT"))
+def care_team_item(request: HttpRequest, client: ApiClient, care_team_id: str) -> HttpResponse:
+    """Read or update one of the client's own organisation's involvements (flags, or end it with period.end)."""
+    try:
+        involvement = api_involvement_for(client=client, involvement_id=_resource_id(care_team_id))
+        if request.method == "PUT":
+            body = _json_body(request)
+            if body.get("id") and body["id"] != str(involvement.pk):
+                raise ApiError("INVALID_RESOURCE_ID", "The id in the body does not match the URL.")
+            flags = _flags(body)
+            ended_on = _date((body.get("period") or {}).get("end"), "period.end")
+            if involvement.ended_on is None:
+                services.involvement_set_flags(
+                    actor=client, involvement=involvement, is_lead_professional=flags["is_lead_professional"],
+                    has_undertaken_caf=flags["has_undertaken_caf"], caf_started_on=flags["caf_started_on"],
+                    caf_status=flags["caf_status"], wishes_to_be_contacted=flags["wishes_to_be_contacted"],
+                    contact_reason=flags["contact_reason"],
+                )
+                if ended_on or body.get("status") == "inactive":
+                    services.involvement_end(actor=client, involvement=involvement, ended_on=ended_on)
+    except ApiError as exc:
+        return error_response(exc.code, exc.diagnostics)
+    except services.IndexRuleError as exc:
+        return error_response("INVALID_VALUE", str(exc))
+    return fhir_response(resources.care_team(InvolvementView(involvement, False, True), owned=True))
+
+
+def openapi(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3 description of this API (public: it holds no data)."""
+    return HttpResponse(OPENAPI_FILE.read_text(encoding="utf-8"), content_type="application/json")
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return error_response("RESOURCE_NOT_FOUND", "No such endpoint.")
+
