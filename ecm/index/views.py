@@ -28,11 +28,16 @@ from ecm.index.search.criteria import SearchCriteriaError
 from ecm.index.selectors import ReasonRequired, child_record_open, child_record_reveal, child_search
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on POST (even when empty), None on GET: a bound form only when posted."""
+    return request.POST if request.method == "POST" else None
+
+
 @index_user_required
 @require_http_methods(["GET", "POST"])
 def search_view(request: HttpRequest) -> HttpResponse:
     """Search by POST so that names and dates never sit in URLs or logs."""
-    form = SearchForm(request.POST or None)
+    form = SearchForm(_posted(request))
     context: dict[str, Any] = {"form": form, "searched": False}
     if request.method == "POST" and form.is_valid():
         criteria = form.criteria()
@@ -53,7 +58,7 @@ def reason_view(request: HttpRequest, child_id: str) -> HttpResponse:
     child = child_for(actor=request.user, child_id=child_id)
     if str(child.pk) != str(child_id):
         return redirect("index:reason", child_id=child.pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         remember_reason(request, child, reason_code=form.cleaned_data["reason_code"],
                         reason_text=form.cleaned_data["reason_text"])
@@ -91,7 +96,7 @@ def involvement_add_view(request: HttpRequest, child_id: str) -> HttpResponse:
     child = child_for(actor=request.user, child_id=child_id)
     if reason_for(request, child) is None:
         return redirect("index:reason", child_id=child.pk)
-    form = InvolvementAddForm(request.POST or None)
+    form = InvolvementAddForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.involvement_add(actor=request.user, child=child, practitioner=request.user, **form.cleaned_data)
@@ -109,7 +114,7 @@ def involvement_add_view(request: HttpRequest, child_id: str) -> HttpResponse:
 def involvement_flags_view(request: HttpRequest, involvement_id: str) -> HttpResponse:
     involvement = own_involvement_for(actor=request.user, involvement_id=involvement_id)
     initial = {name: getattr(involvement, name) for name in InvolvementFlagsForm.base_fields}
-    form = InvolvementFlagsForm(request.POST or None, initial=initial)
+    form = InvolvementFlagsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -131,7 +136,7 @@ def involvement_flags_view(request: HttpRequest, involvement_id: str) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def involvement_end_view(request: HttpRequest, involvement_id: str) -> HttpResponse:
     involvement = own_involvement_for(actor=request.user, involvement_id=involvement_id)
-    form = ConfirmForm(request.POST or None, submit="End my involvement", warning=True)
+    form = ConfirmForm(_posted(request), submit="End my involvement", warning=True)
     if request.method == "POST" and form.is_valid():
         services.involvement_end(actor=request.user, involvement=involvement)
         messages.success(request, "Your involvement has ended. It stays on the record with its end date.")
@@ -145,7 +150,7 @@ def shield_view(request: HttpRequest, child_id: str) -> HttpResponse:
     """Set or lift a shield, with a reason (index administrators)."""
     child = child_for(actor=request.user, child_id=child_id)
     lifting = child.is_shielded
-    form = ReasonTextForm(request.POST or None, label="Reason for lifting the shield" if lifting else
+    form = ReasonTextForm(_posted(request), label="Reason for lifting the shield" if lifting else
                           "Reason for shielding this record", submit="Lift the shield" if lifting else "Shield the record")
     if request.method == "POST" and form.is_valid():
         change = services.child_shield_lift if lifting else services.child_shield_set
@@ -161,7 +166,7 @@ def shield_view(request: HttpRequest, child_id: str) -> HttpResponse:
 def reveal_view(request: HttpRequest, child_id: str) -> HttpResponse:
     """Reveal a shielded record after step-up and a written justification; always alerts."""
     child = child_for(actor=request.user, child_id=child_id)
-    form = ReasonTextForm(request.POST or None, label="Justification for revealing this shielded record",
+    form = ReasonTextForm(_posted(request), label="Justification for revealing this shielded record",
                           submit="Reveal the details", min_length=20)
     if request.method == "POST" and form.is_valid():
         record = child_record_reveal(actor=request.user, child=child, justification=form.cleaned_data["reason"])
