@@ -44,12 +44,15 @@ def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
     """One alert: what raised it, the user's recent use of the index, and the decision form."""
     alert = alert_for_officer(actor=request.user, alert_id=alert_id)
     form = AlertDecisionForm(request.POST or None)
-    if request.method == "POST" and alert.is_open and form.is_valid():
+    if request.method == "POST" and not alert.is_open:
+        messages.info(request, f"This alert was already {alert.get_status_display().lower()}.")
+        return redirect("misuse:alert", alert_id=alert.pk)
+    if request.method == "POST" and form.is_valid():
         decide = alert_escalate if form.cleaned_data["decision"] == ESCALATE else alert_dismiss
         try:
             decide(actor=request.user, alert=alert, note=form.cleaned_data["note"])
         except MisuseError as exc:
-            form.add_error(None, str(exc))
+            form.add_error("decision", str(exc))
         else:
             if form.cleaned_data["decision"] == ESCALATE:
                 messages.success(request, f"Alert escalated. {alert.user.username}'s account is suspended.")

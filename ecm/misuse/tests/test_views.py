@@ -110,6 +110,17 @@ def test_officer_dismisses(user_client, officer: User, alert: Alert) -> None:
     assert alert.status == AlertStatus.DISMISSED
 
 
+def test_a_decided_alert_is_not_decided_again(user_client, officer: User, alert: Alert) -> None:
+    client = user_client(officer)
+    url = reverse("misuse:alert", args=[alert.pk])
+    client.post(url, {"decision": "dismiss", "note": "Explained by the manager."})
+    response = client.post(url, {"decision": "escalate", "note": "Second thoughts."}, follow=True)
+    assert "already dismissed" in response.content.decode()
+    alert.refresh_from_db()
+    alert.user.refresh_from_db()
+    assert alert.status == AlertStatus.DISMISSED and alert.user.suspended_at is None
+
+
 def test_officer_escalates_and_the_user_is_signed_out(user_client, officer: User, alert: Alert) -> None:
     subject_client = user_client(alert.user)
     assert subject_client.get(reverse("notifications:list")).status_code == 200

@@ -1,0 +1,53 @@
+"""A privacy officer works the queue in a real browser (Debian's Chromium), with axe-core on every page."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import axe_violations
+from ecm.accounts.choices import Role
+from ecm.accounts.tests.factories import TEST_PASSWORD, UserFactory
+from ecm.misuse.choices import AlertStatus
+from ecm.misuse.models import Alert
+from ecm.misuse.tests.factories import access
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_escalates_an_alert(page, browser_sign_in) -> None:
+    officer = UserFactory(roles=[Role.PRIVACY_OFFICER])
+    practitioner = UserFactory(first_name="Dev", last_name="Patel", manager=UserFactory(roles=[Role.MANAGER]))
+    access(practitioner, reason="test")
+    browser_sign_in(page, officer, TEST_PASSWORD)
+
+    page.get_by_role("link", name="Misuse alerts").first.click()
+    assert page.get_by_role("heading", name="Misuse alerts").is_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="View").first.click()
+    assert page.get_by_role("heading", name="Alert about Dev Patel").is_visible()
+    assert page.get_by_text("the reason mentions").is_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Escalate: suspend the account now and tell their manager").check()
+    page.get_by_role("button", name="Record decision").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Escalate: suspend the account now and tell their manager").check()
+    page.get_by_label("Note").fill("Opened a record with a test reason; manager to be told.")
+    page.get_by_role("button", name="Record decision").click()
+    assert page.get_by_text("Alert escalated").is_visible()
+    alert = Alert.objects.get(user=practitioner)
+    practitioner.refresh_from_db()
+    assert alert.status == AlertStatus.ESCALATED and practitioner.suspended_at is not None
+
+    page.get_by_role("link", name="Staff home and family details").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Name or username").fill("Patel")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Dev Patel").click()
+    page.get_by_label("Home postcode").fill("ls6 2ab")
+    page.get_by_role("button", name="Save details").click()
+    assert page.get_by_text("Personal details saved").is_visible()
+    assert axe_violations(page) == []
