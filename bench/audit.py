@@ -64,10 +64,21 @@ def child(args: argparse.Namespace) -> None:
         for _ in range(max(missing, 0)):
             sequence += 1
             values = {
-                "sequence": sequence, "occurred_at": now, "actor_type": "system", "actor_id": "",
-                "actor_label": "benchmark", "actor_roles": "", "actor_organisation": "", "on_behalf_of": "",
-                "action": "bench.bulk", "object_type": "bench", "object_id": str(sequence), "reason": "",
-                "request_id": "", "ip_address": None, "data": {"n": sequence},
+                "sequence": sequence,
+                "occurred_at": now,
+                "actor_type": "system",
+                "actor_id": "",
+                "actor_label": "benchmark",
+                "actor_roles": "",
+                "actor_organisation": "",
+                "on_behalf_of": "",
+                "action": "bench.bulk",
+                "object_type": "bench",
+                "object_id": str(sequence),
+                "reason": "",
+                "request_id": "",
+                "ip_address": None,
+                "data": {"n": sequence},
             }
             values["previous_hash"] = previous
             values["hash"] = previous = chain.event_hash(previous, values)
@@ -88,14 +99,18 @@ def child(args: argparse.Namespace) -> None:
         total = report.events
         verify_rates.append(report.events / elapsed)
 
-    print(json.dumps({
-        "vendor": connection.vendor,
-        "append_median": statistics.median(append_rates),
-        "verify_median": statistics.median(verify_rates),
-        "events_verified": total,
-        "append_events": args.append_events,
-        "runs": args.runs,
-    }))
+    print(
+        json.dumps(
+            {
+                "vendor": connection.vendor,
+                "append_median": statistics.median(append_rates),
+                "verify_median": statistics.median(verify_rates),
+                "events_verified": total,
+                "append_events": args.append_events,
+                "runs": args.runs,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -116,15 +131,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for url in (f"sqlite:///{tmp}/bench.sqlite3", pg_url):
             env = {**os.environ, "DATABASE_URL": url, "ECM_ENV": "development", "DJANGO_DEBUG": "0"}
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", f"--append-events={args.append_events}",
-                 f"--verify-events={args.verify_events}", f"--runs={args.runs}"],
-                env=env, capture_output=True, text=True, check=True,
-            ).stdout.strip().splitlines()[-1]
+            out = (
+                subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        f"--append-events={args.append_events}",
+                        f"--verify-events={args.verify_events}",
+                        f"--runs={args.runs}",
+                    ],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             rows.append(json.loads(out))
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("| database | audited events appended per second (median of runs) | chain verified, events per second "
-          "(median) | events in chain |")
+    print(
+        "| database | audited events appended per second (median of runs) | chain verified, events per second "
+        "(median) | events in chain |"
+    )
     print("|---|---|---|---|")
     for r in rows:
         print(f"| {r['vendor']} | {r['append_median']:,.0f} | {r['verify_median']:,.0f} | {r['events_verified']:,} |")

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"{'username':<14} {'roles':<34} {'TOTP secret':<34} organisation")
         for row in details:
-            self.stdout.write(f"{row['username']:<14} {row['roles']:<34} {row['totp_secret']:<34} {row['organisation']}")
+            self.stdout.write(
+                f"{row['username']:<14} {row['roles']:<34} {row['totp_secret']:<34} {row['organisation']}"
+            )
 
 
 def demo_seeders() -> list[tuple[str, Any]]:
