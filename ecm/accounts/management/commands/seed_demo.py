@@ -35,4 +35,13 @@ class Command(BaseCommand):
 
 def demo_seeders() -> list[tuple[str, Any]]:
     """Demo data from the other apps, each idempotent, each returning a one-line summary."""
-    return []
+    from ecm.accounts.models import Organisation
+    from ecm.core.actors import SYSTEM_SEED
+    from ecm.directory.demo import seed_directory_demo
+
+    def directory() -> str:
+        provider = Organisation.objects.filter(code="VOL-BRN").first()
+        created = seed_directory_demo(actor=SYSTEM_SEED, provider=provider)
+        return f"{created} services added" if created else "already loaded"
+
+    return [("service directory", directory)]
