@@ -29,7 +29,13 @@ ORGANISATIONS = [
     ("B86001", "Chapel Allerton Medical Centre", T.GP_PRACTICE, "reception.camc@example.nhs.uk", "0113 496 0003"),
     ("RY6", "Leeds Community Healthcare NHS Trust", T.NHS_TRUST, "health.visiting@example.nhs.uk", "0113 496 0004"),
     ("CC-HAR", "Harehills Children's Centre", T.CHILDRENS_CENTRE, "harehills.cc@example.gov.uk", "0113 496 0005"),
-    ("LA-CSC", "Leeds Children's Social Work Service", T.LOCAL_AUTHORITY_SERVICE, "csws@example.gov.uk", "0113 496 0006"),
+    (
+        "LA-CSC",
+        "Leeds Children's Social Work Service",
+        T.LOCAL_AUTHORITY_SERVICE,
+        "csws@example.gov.uk",
+        "0113 496 0006",
+    ),
     ("WYP", "West Yorkshire Police", T.POLICE, "safeguarding.unit@example.police.uk", "0113 496 0007"),
     ("YOS-LDS", "Leeds Youth Justice Service", T.YOUTH_OFFENDING_TEAM, "yjs@example.gov.uk", "0113 496 0008"),
     ("VOL-BRN", "Northside Family Support (voluntary)", T.VOLUNTARY, "hello@northside.example.org.uk", "0113 496 0009"),
@@ -85,8 +91,14 @@ def seed_accounts_demo() -> list[dict[str, str]]:
         org = Organisation.objects.filter(code=code).first()
         if org is None:
             org = organisation_create(
-                actor=SYSTEM_SEED, code=code, name=name, organisation_type=kind, local_authority=area,
-                accredited_on=today - dt.timedelta(days=400), email=email, phone=phone,
+                actor=SYSTEM_SEED,
+                code=code,
+                name=name,
+                organisation_type=kind,
+                local_authority=area,
+                accredited_on=today - dt.timedelta(days=400),
+                email=email,
+                phone=phone,
             )
         orgs[code] = org
     details = []
@@ -96,11 +108,19 @@ def seed_accounts_demo() -> list[dict[str, str]]:
         if user is None:
             checked = today - dt.timedelta(days=int(spec.vetting_years_ago * 365.25))
             user = practitioner_create(
-                actor=SYSTEM_SEED, username=spec.username, password=DEMO_PASSWORD, roles=spec.roles,
-                first_name=spec.first_name, last_name=spec.last_name, job_title=spec.job_title,
-                email=f"{spec.username}@example.gov.uk", phone="0113 496 0100",
-                organisation=orgs[spec.organisation_code], vetting_checked_on=checked,
-                training_completed_on=checked + dt.timedelta(days=7), agreement_signed_on=checked + dt.timedelta(days=7),
+                actor=SYSTEM_SEED,
+                username=spec.username,
+                password=DEMO_PASSWORD,
+                roles=spec.roles,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                job_title=spec.job_title,
+                email=f"{spec.username}@example.gov.uk",
+                phone="0113 496 0100",
+                organisation=orgs[spec.organisation_code],
+                vetting_checked_on=checked,
+                training_completed_on=checked + dt.timedelta(days=7),
+                agreement_signed_on=checked + dt.timedelta(days=7),
                 manager=manager if spec.organisation_code == "RY6" and spec.username != "manager" else None,
             )
         if spec.username == "manager":
@@ -111,7 +131,11 @@ def seed_accounts_demo() -> list[dict[str, str]]:
                 user=user, name="Demo authenticator", key=demo_totp_key(spec.username), confirmed=True
             )
         details.append(
-            {"username": spec.username, "roles": ", ".join(str(R(r).label) for r in spec.roles),
-             "organisation": orgs[spec.organisation_code].name, "totp_secret": totp_secret_base32(device.key)}
+            {
+                "username": spec.username,
+                "roles": ", ".join(str(R(r).label) for r in spec.roles),
+                "organisation": orgs[spec.organisation_code].name,
+                "totp_secret": totp_secret_base32(device.key),
+            }
         )
     return details

@@ -14,12 +14,8 @@ from ecm.accounts.models import LocalAuthority, Organisation, User
 from ecm.core.forms import gds_helper, plain_required_messages
 
 
-
-
 class SignInForm(forms.Form):
-    username = forms.CharField(
-        label="Username", max_length=150, error_messages={"required": "Enter your username"}
-    )
+    username = forms.CharField(label="Username", max_length=150, error_messages={"required": "Enter your username"})
     password = forms.CharField(
         label="Password", widget=forms.PasswordInput, error_messages={"required": "Enter your password"}
     )
@@ -29,7 +25,9 @@ class SignInForm(forms.Form):
         plain_required_messages(self)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
-        self.helper = gds_helper(Field.text("username", field_width=20), Field.text("password", field_width=20), submit="Sign in")
+        self.helper = gds_helper(
+            Field.text("username", field_width=20), Field.text("password", field_width=20), submit="Sign in"
+        )
 
 
 class CodeForm(forms.Form):
@@ -71,7 +69,8 @@ class StepUpForm(forms.Form):
         label="Your password", widget=forms.PasswordInput, error_messages={"required": "Enter your password"}
     )
     code = forms.CharField(
-        label="Security code from your authenticator app", max_length=20,
+        label="Security code from your authenticator app",
+        max_length=20,
         error_messages={"required": "Enter the code from your authenticator app"},
     )
 
@@ -80,13 +79,16 @@ class StepUpForm(forms.Form):
         plain_required_messages(self)
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
         self.fields["code"].widget.attrs["autocomplete"] = "one-time-code"
-        self.helper = gds_helper(Field.text("password", field_width=20), Field.text("code", field_width=10), submit="Confirm it's you")
+        self.helper = gds_helper(
+            Field.text("password", field_width=20), Field.text("code", field_width=10), submit="Confirm it's you"
+        )
 
 
 class PasswordChangeForm(forms.Form):
     current_password = forms.CharField(label="Current password", widget=forms.PasswordInput)
     new_password = forms.CharField(
-        label="New password", widget=forms.PasswordInput,
+        label="New password",
+        widget=forms.PasswordInput,
         help_text="At least 12 characters. Not a common password, and not like your name or username.",
     )
 
@@ -94,7 +96,11 @@ class PasswordChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         plain_required_messages(self)
         self.user = user
-        self.helper = gds_helper(Field.text("current_password", field_width=20), Field.text("new_password", field_width=20), submit="Change password")
+        self.helper = gds_helper(
+            Field.text("current_password", field_width=20),
+            Field.text("new_password", field_width=20),
+            submit="Change password",
+        )
 
     def clean_current_password(self) -> str:
         value = self.cleaned_data["current_password"]
@@ -125,16 +131,23 @@ class PractitionerForm(forms.Form):
         label="Line manager", queryset=User.objects.none(), required=False, empty_label="No manager recorded"
     )
     roles = forms.MultipleChoiceField(
-        label="Roles", choices=Role.choices, widget=forms.CheckboxSelectMultiple,
+        label="Roles",
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one role"},
     )
     vetting_checked_on = DateInputField(
         label="Date of enhanced criminal records check", required=False, help_text=DATE_HELP + ". It lasts 3 years."
     )
-    training_completed_on = DateInputField(label="Date index training was completed", required=False, help_text=DATE_HELP)
-    agreement_signed_on = DateInputField(label="Date the user agreement was signed", required=False, help_text=DATE_HELP)
+    training_completed_on = DateInputField(
+        label="Date index training was completed", required=False, help_text=DATE_HELP
+    )
+    agreement_signed_on = DateInputField(
+        label="Date the user agreement was signed", required=False, help_text=DATE_HELP
+    )
     leaver_date = DateInputField(
-        label="Leaver date", required=False,
+        label="Leaver date",
+        required=False,
         help_text="From this date the account is disabled and signed out everywhere. " + DATE_HELP,
     )
 
@@ -146,20 +159,32 @@ class PractitionerForm(forms.Form):
         if editing is not None:
             managers = managers.exclude(pk=editing.pk)
             self.fields["username"].disabled = True
-        self.fields["manager"].queryset = managers
+        self.fields["manager"].queryset = managers  # type: ignore[attr-defined]
         self.helper = gds_helper(
             Fieldset(
-                Field.text("username", field_width=20), Field.text("first_name", field_width=20),
-                Field.text("last_name", field_width=20), Field.text("email", field_width=30),
-                Field.text("job_title", field_width=30), Field.text("phone", field_width=20),
-                legend="Details", legend_size=Size.MEDIUM,
+                Field.text("username", field_width=20),
+                Field.text("first_name", field_width=20),
+                Field.text("last_name", field_width=20),
+                Field.text("email", field_width=30),
+                Field.text("job_title", field_width=30),
+                Field.text("phone", field_width=20),
+                legend="Details",
+                legend_size=Size.MEDIUM,
             ),
-            Fieldset(Field.select("organisation"), Field.select("manager"), Field.checkboxes("roles"),
-                     legend="Organisation and roles", legend_size=Size.MEDIUM),
             Fieldset(
-                Field("vetting_checked_on"), Field("training_completed_on"),
-                Field("agreement_signed_on"), Field("leaver_date"),
-                legend="Checks before access to child data", legend_size=Size.MEDIUM,
+                Field.select("organisation"),
+                Field.select("manager"),
+                Field.checkboxes("roles"),
+                legend="Organisation and roles",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field("vetting_checked_on"),
+                Field("training_completed_on"),
+                Field("agreement_signed_on"),
+                Field("leaver_date"),
+                legend="Checks before access to child data",
+                legend_size=Size.MEDIUM,
             ),
             submit="Save",
         )
@@ -172,15 +197,20 @@ class PractitionerForm(forms.Form):
 
 
 class OrganisationForm(forms.Form):
-    code = forms.CharField(label="Code", max_length=30, help_text="URN for a school, ODS code for health, or a local code")
+    code = forms.CharField(
+        label="Code", max_length=30, help_text="URN for a school, ODS code for health, or a local code"
+    )
     name = forms.CharField(label="Name", max_length=200)
     organisation_type = forms.ChoiceField(label="Type of organisation", choices=OrganisationType.choices)
     local_authority = forms.ModelChoiceField(
-        label="Local authority area", queryset=LocalAuthority.objects.order_by("name"), required=False,
+        label="Local authority area",
+        queryset=LocalAuthority.objects.order_by("name"),
+        required=False,
         empty_label="None (national partner)",
     )
     accredited_on = DateInputField(
-        label="Accreditation date", required=False,
+        label="Accreditation date",
+        required=False,
         help_text="Staff can reach child data only once their organisation is accredited.",
     )
     email = forms.EmailField(label="Email address", required=False)
@@ -192,9 +222,14 @@ class OrganisationForm(forms.Form):
         plain_required_messages(self)
         self.editing = editing
         self.helper = gds_helper(
-            Field.text("code", field_width=10), Field.text("name"), Field.select("organisation_type"),
-            Field.select("local_authority"), Field("accredited_on"),
-            Field.text("email", field_width=30), Field.text("phone", field_width=20), Field.textarea("address"),
+            Field.text("code", field_width=10),
+            Field.text("name"),
+            Field.select("organisation_type"),
+            Field.select("local_authority"),
+            Field("accredited_on"),
+            Field.text("email", field_width=30),
+            Field.text("phone", field_width=20),
+            Field.textarea("address"),
             submit="Save",
         )
 

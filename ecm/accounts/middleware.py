@@ -18,7 +18,7 @@ from ecm.core import clock
 
 TOUCH_EVERY = dt.timedelta(seconds=60)
 
-END_MESSAGES = {
+END_MESSAGES: dict[str, str] = {
     SessionEndReason.IDLE_TIMEOUT: "You were signed out because you had not done anything for {idle} minutes.",
     SessionEndReason.ABSOLUTE_TIMEOUT: "You were signed out because you had been signed in for {hours} hours.",
     SessionEndReason.LEAVER: "Your account has been disabled. Speak to your manager if you think this is wrong.",

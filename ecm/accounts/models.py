@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -80,9 +81,7 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
-    manager = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
-    )
+    manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     vetting_checked_on = models.DateField(
         null=True, blank=True, help_text="Date of the enhanced criminal records check"
     )
@@ -91,6 +90,9 @@ class User(AbstractUser):
     leaver_date = models.DateField(null=True, blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.TextField(blank=True)
+
+    # Set on each request by django_otp's OTPMiddleware.
+    is_verified: Callable[[], bool]
 
     class Meta:
         ordering = ["last_name", "first_name"]

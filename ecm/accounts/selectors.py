@@ -35,8 +35,10 @@ def practitioner_list(*, query: str = "", organisation_id: str = "") -> QuerySet
     qs = User.objects.select_related("organisation").prefetch_related("role_assignments")
     if query:
         qs = qs.filter(
-            Q(username__icontains=query) | Q(first_name__icontains=query)
-            | Q(last_name__icontains=query) | Q(email__icontains=query)
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
         )
     if organisation_id:
         qs = qs.filter(organisation_id=organisation_id)

@@ -76,7 +76,16 @@ def local_authority_update(*, actor: Any, area: LocalAuthority, **fields: Any) -
     return area
 
 
-ORGANISATION_FIELDS = ("code", "name", "organisation_type", "local_authority", "accredited_on", "email", "phone", "address")
+ORGANISATION_FIELDS = (
+    "code",
+    "name",
+    "organisation_type",
+    "local_authority",
+    "accredited_on",
+    "email",
+    "phone",
+    "address",
+)
 
 
 @transaction.atomic
@@ -150,7 +159,11 @@ def practitioner_create(
         actor=actor,
         action="admin.practitioner.created",
         target=user,
-        data={"username": username, "roles": role_list, **{k: str(v) if v is not None else "" for k, v in fields.items()}},
+        data={
+            "username": username,
+            "roles": role_list,
+            **{k: str(v) if v is not None else "" for k, v in fields.items()},
+        },
     )
     return user
 
@@ -248,7 +261,7 @@ def sign_in_record_success(*, user: User, request: HttpRequest) -> UserSession:
         request.session.save()
     session = UserSession.objects.create(
         user=user,
-        session_key=request.session.session_key,
+        session_key=request.session.session_key or "",
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
     )
@@ -395,7 +408,9 @@ def second_factor_remove(*, actor: Any, user: User, device: Any) -> None:
 def security_key_record_enrolled(*, actor: User, credential_name: str) -> None:
     """A WebAuthn security key was registered (the package's view did the cryptography)."""
     audit_record(
-        actor=actor, action="second_factor.enrolled", target=actor,
+        actor=actor,
+        action="second_factor.enrolled",
+        target=actor,
         data={"kind": SecondFactorKind.SECURITY_KEY, "name": credential_name},
     )
 
@@ -422,7 +437,9 @@ def api_client_create(
     client.stamp(actor, creating=True)
     client.save()
     audit_record(
-        actor=actor, action="admin.api_client.created", target=client,
+        actor=actor,
+        action="admin.api_client.created",
+        target=client,
         data={"name": name, "organisation": organisation.code, "system": is_system},
     )
     return client, token
@@ -439,8 +456,9 @@ def api_client_revoke(*, actor: Any, client: ApiClient) -> ApiClient:
 
 
 def vetting_expiry(checked_on: dt.date | None) -> dt.date | None:
-    from ecm.accounts.models import add_years
     from django.conf import settings
+
+    from ecm.accounts.models import add_years
 
     return add_years(checked_on, settings.ECM_VETTING_VALID_YEARS) if checked_on else None
 

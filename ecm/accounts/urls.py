@@ -19,7 +19,9 @@ urlpatterns = [
     path("admin-area/practitioners/", admin.practitioner_list_view, name="practitioner_list"),
     path("admin-area/practitioners/new/", admin.practitioner_create_view, name="practitioner_create"),
     path("admin-area/practitioners/<int:practitioner_id>/", admin.practitioner_detail_view, name="practitioner_detail"),
-    path("admin-area/practitioners/<int:practitioner_id>/edit/", admin.practitioner_edit_view, name="practitioner_edit"),
+    path(
+        "admin-area/practitioners/<int:practitioner_id>/edit/", admin.practitioner_edit_view, name="practitioner_edit"
+    ),
     path(
         "admin-area/practitioners/<int:practitioner_id>/end-sessions/",
         admin.practitioner_end_sessions_view,
@@ -38,6 +40,8 @@ urlpatterns = [
     path("set-password/<uidb64>/<token>/", account.SetPasswordView.as_view(), name="set_password"),
     path("admin-area/organisations/", admin.organisation_list_view, name="organisation_list"),
     path("admin-area/organisations/new/", admin.organisation_create_view, name="organisation_create"),
-    path("admin-area/organisations/<uuid:organisation_id>/edit/", admin.organisation_edit_view, name="organisation_edit"),
+    path(
+        "admin-area/organisations/<uuid:organisation_id>/edit/", admin.organisation_edit_view, name="organisation_edit"
+    ),
     path("admin-area/areas/new/", admin.local_authority_create_view, name="local_authority_create"),
 ]

@@ -17,6 +17,8 @@ class AuditFilterForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
-            Field.text("action", field_width=20), Field.text("actor", field_width=20),
-            Field.text("object_id", field_width=30), Submit("filter", "Filter"),
+            Field.text("action", field_width=20),
+            Field.text("actor", field_width=20),
+            Field.text("object_id", field_width=30),
+            Submit("filter", "Filter"),
         )

@@ -55,7 +55,9 @@ def audit_chain_verify(*, batch_size: int = 20_000) -> ChainReport:
         return ChainReport(False, count, None, "the chain head is missing")
     if head.last_sequence != count or head.last_hash != previous_hash:
         return ChainReport(
-            False, count, count + 1 if head.last_sequence > count else head.last_sequence,
+            False,
+            count,
+            count + 1 if head.last_sequence > count else head.last_sequence,
             f"the chain head expects {head.last_sequence} events but {count} were found (events removed at the end)",
         )
     return ChainReport(True, count)

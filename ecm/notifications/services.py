@@ -20,8 +20,10 @@ def notification_send(
     note = Notification(recipient=recipient, subject=subject, body=body, link=link, emailed=email)
     note.stamp(actor, creating=True)
     note.save()
-    audit_record(actor=actor, action="notification.sent", target=note, data={"recipient": recipient.pk, "subject": subject})
-    if email and getattr(recipient, "email", ""):
+    audit_record(
+        actor=actor, action="notification.sent", target=note, data={"recipient": recipient.pk, "subject": subject}
+    )
+    if email and (getattr(recipient, "email", None) or ""):
         address = recipient.email
         transaction.on_commit(
             lambda: send_mail(subject, f"{body}\n\n{link}".strip(), None, [address], fail_silently=True)

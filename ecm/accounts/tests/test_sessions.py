@@ -187,9 +187,17 @@ def test_form_sent_after_timeout_is_kept_and_offered_back(client, sign_in, setti
     sign_in(client, admin)
     url = reverse("accounts:practitioner_edit", args=[target.pk])
     clock.advance(settings.ECM_IDLE_TIMEOUT + dt.timedelta(minutes=1))
-    response = client.post(url, {"first_name": target.first_name, "last_name": target.last_name,
-                                 "email": target.email, "job_title": "Senior health visitor",
-                                 "organisation": target.organisation_id, "roles": ["practitioner"]})
+    response = client.post(
+        url,
+        {
+            "first_name": target.first_name,
+            "last_name": target.last_name,
+            "email": target.email,
+            "job_title": "Senior health visitor",
+            "organisation": target.organisation_id,
+            "roles": ["practitioner"],
+        },
+    )
     assert response.status_code == 302 and "next=" in response["Location"]
     target.refresh_from_db()
     assert target.job_title == "Health visitor"  # nothing applied on a dead session

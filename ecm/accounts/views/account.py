@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse_lazy
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import match_token
@@ -17,6 +19,7 @@ from ecm.accounts import stepup
 from ecm.accounts.access import child_data_gaps, own_session
 from ecm.accounts.choices import SessionEndReason
 from ecm.accounts.forms import PasswordChangeForm, StepUpForm
+from ecm.accounts.models import User
 from ecm.accounts.selectors import second_factors_for, sessions_for
 from ecm.accounts.services import practitioner_set_password, session_end, step_up_record
 from ecm.accounts.views.signin import safe_next
@@ -51,7 +54,8 @@ def session_end_own(request: HttpRequest, session_id: int) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        practitioner_set_password(actor=request.user, practitioner=request.user, password=form.cleaned_data["new_password"])  # type: ignore[arg-type]
+        user = cast(User, request.user)
+        practitioner_set_password(actor=user, practitioner=user, password=form.cleaned_data["new_password"])
         update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
         messages.success(request, "Your password has been changed.")
         return redirect("accounts:account")
@@ -89,6 +93,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         # Save through the service so the change is audited (the form's own save is not used).
-        practitioner_set_password(actor=self.user, practitioner=self.user, password=form.cleaned_data["new_password1"])
+        user = cast(User, self.user)
+        practitioner_set_password(actor=user, practitioner=user, password=form.cleaned_data["new_password1"])
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(self.get_success_url())

@@ -40,8 +40,17 @@ from ecm.accounts.services import (
 )
 
 PRACTITIONER_EDITABLE = (
-    "first_name", "last_name", "email", "job_title", "phone", "organisation", "manager",
-    "vetting_checked_on", "training_completed_on", "agreement_signed_on", "leaver_date",
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "phone",
+    "organisation",
+    "manager",
+    "vetting_checked_on",
+    "training_completed_on",
+    "agreement_signed_on",
+    "leaver_date",
 )
 
 
@@ -80,7 +89,9 @@ def practitioner_create_view(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, f"Account created for {user}. We have emailed them a link to set their password.")
             return redirect("accounts:practitioner_detail", practitioner_id=user.pk)
-    return render(request, "accounts/admin/practitioner_form.html", {"form": form, "restored": restored, "creating": True})
+    return render(
+        request, "accounts/admin/practitioner_form.html", {"form": form, "restored": restored, "creating": True}
+    )
 
 
 @admin_required
@@ -109,7 +120,9 @@ def practitioner_edit_view(request: HttpRequest, practitioner_id: int) -> HttpRe
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in PRACTITIONER_EDITABLE}
         try:
-            practitioner_update(actor=request.user, practitioner=practitioner, roles=form.cleaned_data["roles"], **fields)
+            practitioner_update(
+                actor=request.user, practitioner=practitioner, roles=form.cleaned_data["roles"], **fields
+            )
         except AccountsError as exc:
             form.add_error(None, str(exc))
         else:
@@ -146,7 +159,9 @@ def practitioner_suspend_view(request: HttpRequest, practitioner_id: int) -> Htt
             messages.success(request, f"{practitioner} is suspended and signed out everywhere.")
         return redirect("accounts:practitioner_detail", practitioner_id=practitioner.pk)
     return render(
-        request, "accounts/admin/practitioner_suspend.html", {"form": form, "practitioner": practitioner, "lifting": lifting}
+        request,
+        "accounts/admin/practitioner_suspend.html",
+        {"form": form, "practitioner": practitioner, "lifting": lifting},
     )
 
 
@@ -160,7 +175,14 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
 
 
 ORGANISATION_EDITABLE = (
-    "code", "name", "organisation_type", "local_authority", "accredited_on", "email", "phone", "address",
+    "code",
+    "name",
+    "organisation_type",
+    "local_authority",
+    "accredited_on",
+    "email",
+    "phone",
+    "address",
 )
 
 
@@ -176,7 +198,9 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{org.name} added.")
             return redirect("accounts:organisation_list")
-    return render(request, "accounts/admin/organisation_form.html", {"form": form, "restored": restored, "creating": True})
+    return render(
+        request, "accounts/admin/organisation_form.html", {"form": form, "restored": restored, "creating": True}
+    )
 
 
 @admin_required
@@ -186,11 +210,14 @@ def organisation_edit_view(request: HttpRequest, organisation_id: str) -> HttpRe
     initial = {k: getattr(org, k) for k in ORGANISATION_EDITABLE}
     form = OrganisationForm(data, initial=initial, editing=org)
     if request.method == "POST" and form.is_valid():
-        organisation_update(actor=request.user, organisation=org, **{k: form.cleaned_data[k] for k in ORGANISATION_EDITABLE})
+        organisation_update(
+            actor=request.user, organisation=org, **{k: form.cleaned_data[k] for k in ORGANISATION_EDITABLE}
+        )
         messages.success(request, f"Changes to {org.name} saved.")
         return redirect("accounts:organisation_list")
     return render(
-        request, "accounts/admin/organisation_form.html",
+        request,
+        "accounts/admin/organisation_form.html",
         {"form": form, "restored": restored, "creating": False, "organisation": org},
     )
 
@@ -199,7 +226,9 @@ def organisation_edit_view(request: HttpRequest, organisation_id: str) -> HttpRe
 def local_authority_create_view(request: HttpRequest) -> HttpResponse:
     form = LocalAuthorityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        area = local_authority_create(actor=request.user, code=form.cleaned_data["code"], name=form.cleaned_data["name"])
+        area = local_authority_create(
+            actor=request.user, code=form.cleaned_data["code"], name=form.cleaned_data["name"]
+        )
         messages.success(request, f"{area.name} added.")
         return redirect("accounts:organisation_list")
     return render(request, "accounts/admin/local_authority_form.html", {"form": form})
@@ -209,6 +238,8 @@ def local_authority_create_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def practitioner_password_link_view(request: HttpRequest, practitioner_id: int) -> HttpResponse:
     practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)  # type: ignore[arg-type]
-    practitioner_send_set_password_link(actor=request.user, practitioner=practitioner, base_url=request.build_absolute_uri("/"))
+    practitioner_send_set_password_link(
+        actor=request.user, practitioner=practitioner, base_url=request.build_absolute_uri("/")
+    )
     messages.success(request, f"We have emailed {practitioner} a link to set their password.")
     return redirect("accounts:practitioner_detail", practitioner_id=practitioner.pk)

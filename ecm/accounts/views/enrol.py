@@ -48,7 +48,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/enrol.html",
-        {"totp_url": reverse("accounts:enrol_totp") + suffix, "key_url": reverse("accounts:enrol_security_key") + suffix},
+        {
+            "totp_url": reverse("accounts:enrol_totp") + suffix,
+            "key_url": reverse("accounts:enrol_security_key") + suffix,
+        },
     )
 
 
@@ -59,9 +62,11 @@ def enrol_totp(request: HttpRequest) -> HttpResponse:
     if not _may_enrol(request):
         return redirect("accounts:verify")
     user = request.user
-    device = TOTPDevice.objects.filter(
-        pk=request.session.get(PENDING_TOTP), user=user, confirmed=False
-    ).first() if request.session.get(PENDING_TOTP) else None
+    device = (
+        TOTPDevice.objects.filter(pk=request.session.get(PENDING_TOTP), user=user, confirmed=False).first()
+        if request.session.get(PENDING_TOTP)
+        else None
+    )
     if device is None:
         device = totp_enrolment_start(actor=user)  # type: ignore[arg-type]
         request.session[PENDING_TOTP] = device.pk
@@ -81,12 +86,16 @@ def enrol_totp(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/enrol_totp.html",
-        {"form": form, "secret_html": format_html(
-            '<p class="govuk-body">Choose to enter a set-up key in the app and type this key:</p>'
-            '<p class="govuk-body ecm-code" id="totp-secret">{}</p>',
-            " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        ),
-         "qr_svg": qr_svg, "next": safe_next(request, "")},
+        {
+            "form": form,
+            "secret_html": format_html(
+                '<p class="govuk-body">Choose to enter a set-up key in the app and type this key:</p>'
+                '<p class="govuk-body ecm-code" id="totp-secret">{}</p>',
+                " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            ),
+            "qr_svg": qr_svg,
+            "next": safe_next(request, ""),
+        },
     )
 
 

@@ -66,8 +66,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 request.session[saved_forms.SESSION_KEY] = kept
             sign_in_record_success(user=user, request=request)  # type: ignore[arg-type]
             target = "accounts:verify" if has_second_factor(user=user) else "accounts:enrol"  # type: ignore[arg-type]
-            from django.urls import reverse
             from urllib.parse import urlencode
+
+            from django.urls import reverse
 
             return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': safe_next(request)})}")
     if error:

@@ -49,18 +49,16 @@ def test_event_records_actor_roles_and_organisation_at_the_time():
 @pytest.mark.parametrize("sql", ["UPDATE audit_auditevent SET action = 'x'", "DELETE FROM audit_auditevent"])
 def test_triggers_reject_update_and_delete(sql):
     _append(2)
-    with pytest.raises(DatabaseError):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
     assert AuditEvent.objects.filter(action="test.event").count() == 2
 
 
 def test_orm_update_is_rejected_too():
     event = _append(1)[0]
     event.reason = "rewritten"
-    with pytest.raises(DatabaseError):
-        with transaction.atomic():
-            event.save()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        event.save()
 
 
 def test_verify_audit_command_ok(capsys):
@@ -120,10 +118,9 @@ def test_action_fails_when_audit_fails():
 
 def test_audit_rolls_back_with_the_action():
     before = AuditEvent.objects.count()
-    with pytest.raises(RuntimeError):
-        with transaction.atomic():
-            audit_record(actor=ACTOR, action="test.rolled_back")
-            raise RuntimeError("the action failed after auditing")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(actor=ACTOR, action="test.rolled_back")
+        raise RuntimeError("the action failed after auditing")
     assert AuditEvent.objects.count() == before
     assert audit_chain_verify().ok
 
@@ -131,8 +128,11 @@ def test_audit_rolls_back_with_the_action():
 def test_request_id_and_ip_come_from_the_request(client):
     response = client.get("/sign-in/", HTTP_X_REQUEST_ID="6f1c1f4e-9d1f-4e55-8b47-7f0c2b0f3a11")
     assert response["X-Request-ID"] == "6f1c1f4e-9d1f-4e55-8b47-7f0c2b0f3a11"
-    client.post("/sign-in/", {"username": "nobody", "password": "wrong-password-x"},
-                HTTP_X_REQUEST_ID="6f1c1f4e-9d1f-4e55-8b47-7f0c2b0f3a12")
+    client.post(
+        "/sign-in/",
+        {"username": "nobody", "password": "wrong-password-x"},
+        HTTP_X_REQUEST_ID="6f1c1f4e-9d1f-4e55-8b47-7f0c2b0f3a12",
+    )
     event = AuditEvent.objects.filter(action="sign_in.failed").last()
     assert event is not None
     assert event.request_id == "6f1c1f4e-9d1f-4e55-8b47-7f0c2b0f3a12"

@@ -28,9 +28,20 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"{'username':<14} {'roles':<34} {'TOTP secret':<34} organisation")
         for row in details:
-            self.stdout.write(f"{row['username']:<14} {row['roles']:<34} {row['totp_secret']:<34} {row['organisation']}")
+            self.stdout.write(
+                f"{row['username']:<14} {row['roles']:<34} {row['totp_secret']:<34} {row['organisation']}"
+            )
 
 
 def demo_seeders() -> list[tuple[str, Any]]:
     """Demo data from the other apps, each idempotent, each returning a one-line summary."""
-    return []
+    from ecm.accounts.models import Organisation
+    from ecm.core.actors import SYSTEM_SEED
+    from ecm.directory.demo import seed_directory_demo
+
+    def directory() -> str:
+        provider = Organisation.objects.filter(code="VOL-BRN").first()
+        created = seed_directory_demo(actor=SYSTEM_SEED, provider=provider)
+        return f"{created} services added" if created else "already loaded"
+
+    return [("service directory", directory)]
