@@ -23,15 +23,34 @@ class ChainReport:
 
 
 def _rows(batch_size: int) -> Iterator[dict[str, Any]]:
+    """Every event in order, read with a plain cursor: the ORM's per-row cost dominated verification."""
+    import datetime as dt
+    import json
+
+    from django.db import connection
+
+    columns = ", ".join(_VALUE_FIELDS)
+    sql = f"SELECT {columns} FROM audit_auditevent WHERE sequence > %s ORDER BY sequence LIMIT %s"  # noqa: S608
+    sqlite = connection.vendor == "sqlite"
+    time_index = _VALUE_FIELDS.index("occurred_at")
+    data_index = _VALUE_FIELDS.index("data")
     last = 0
-    while True:
-        batch = list(
-            AuditEvent.objects.filter(sequence__gt=last).order_by("sequence").values(*_VALUE_FIELDS)[:batch_size]
-        )
-        if not batch:
-            return
-        yield from batch
-        last = batch[-1]["sequence"]
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(sql, [last, batch_size])
+            batch = cursor.fetchall()
+            if not batch:
+                return
+            for raw in batch:
+                row = list(raw)
+                when = row[time_index]
+                if isinstance(when, str):  # SQLite keeps naive UTC text
+                    when = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC)
+                row[time_index] = when
+                if sqlite or isinstance(row[data_index], str):
+                    row[data_index] = json.loads(row[data_index]) if row[data_index] else {}
+                yield dict(zip(_VALUE_FIELDS, row, strict=True))
+            last = batch[-1][0]
 
 
 def audit_chain_verify(*, batch_size: int = 20_000) -> ChainReport:

@@ -83,7 +83,8 @@ def audit_record(
         "ip_address": ip_address or (ctx.ip_address if ctx else None),
         "data": data or {},
     }
-    with transaction.atomic():
+    # No savepoint: if the audit write fails, the caller's whole transaction must fail with it.
+    with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             raise AuditError("The audit chain head is missing; run migrations.")
