@@ -252,9 +252,9 @@ def child_record_reveal(*, actor: Any, child: Child, justification: str) -> Chil
     return record
 
 
-def involvements_of_practitioner(*, actor: User, child: Child) -> list[Involvement]:
-    """The actor's own involvements with the child (not audited: it is their own work)."""
-    return list(child.involvements.filter(practitioner=actor).select_related("organisation"))
+def involvements_of_organisation(*, child: Child, organisation_id: Any) -> list[Involvement]:
+    """One organisation's own involvements with the child (what a shielded record still shows that organisation)."""
+    return list(child.involvements.filter(organisation_id=organisation_id).select_related("practitioner", "organisation"))
 
 
 def practitioner_in_organisation(*, organisation: Any, practitioner_id: Any) -> User | None:

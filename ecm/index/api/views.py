@@ -28,6 +28,7 @@ from ecm.index.selectors import (
     ReasonRequired,
     child_record_open,
     child_search,
+    involvements_of_organisation,
     practitioner_in_organisation,
 )
 
@@ -113,8 +114,7 @@ def care_team_collection(request: HttpRequest, client: ApiClient) -> HttpRespons
     views = record.involvements
     if record.restricted:  # a shielded record shows only the client's own organisation's involvements
         views = [InvolvementView(involvement=i, unspecified=False, is_own=True)
-                 for i in child.involvements.filter(organisation_id=client.organisation_id).select_related(
-                     "practitioner", "organisation")]
+                 for i in involvements_of_organisation(child=child, organisation_id=client.organisation_id)]
     entries = [{"score": 1, "resource": resources.care_team(
         v, owned=v.involvement.organisation_id == client.organisation_id)} for v in views]
     bundle = resources.searchset(entries, _base(request, "fhir:care_team_collection"))
