@@ -54,6 +54,14 @@ def service_for_provider(*, actor: Any, service_id: Any) -> Service:
     return service
 
 
+def can_propose_changes(actor: Any, service: Service) -> bool:
+    """Directory team, or staff of the organisation linked to the service's organization."""
+    if is_directory_team(actor):
+        return True
+    provider_id = service.organization.provider_id
+    return bool(provider_id and provider_id == getattr(actor, "organisation_id", None))
+
+
 def change_for_team(*, actor: Any, change_id: Any, pending_only: bool = False) -> ServiceChange:
     if not is_directory_team(actor):
         raise Http404("Page not found")

@@ -19,7 +19,12 @@ from ecm.directory.postcodes import DEMO_FILE
 
 NAMESPACE = uuid.UUID("6f1c1a52-6d0e-4c0b-9e55-0e4b8a7c2d10")
 LANGUAGE_NAMES = {
-    "en": "English", "ur": "Urdu", "pl": "Polish", "ar": "Arabic", "pa": "Punjabi", "ro": "Romanian",
+    "en": "English",
+    "ur": "Urdu",
+    "pl": "Polish",
+    "ar": "Arabic",
+    "pa": "Punjabi",
+    "ro": "Romanian",
     "bfi": "British Sign Language",
 }
 AREA = {"name": "Leeds", "extent": "E08000035", "extent_type": "ONS local authority district"}
@@ -38,7 +43,9 @@ def _postcodes() -> dict[str, list[tuple[str, float, float]]]:
     with DEMO_FILE.open(newline="") as handle:
         for row in csv.DictReader(handle):
             outward = row["postcode"].split()[0]
-            by_outward.setdefault(outward, []).append((row["postcode"], float(row["latitude"]), float(row["longitude"])))
+            by_outward.setdefault(outward, []).append(
+                (row["postcode"], float(row["latitude"]), float(row["longitude"]))
+            )
     return by_outward
 
 
@@ -121,7 +128,9 @@ def _location(t: dict[str, Any], outward: str, postcodes: dict[str, list[tuple[s
     }
 
 
-def _service(t: dict[str, Any], outward: str, postcodes: dict[str, list[tuple[str, float, float]]], today: dt.date) -> dict[str, Any]:
+def _service(
+    t: dict[str, Any], outward: str, postcodes: dict[str, list[tuple[str, float, float]]], today: dt.date
+) -> dict[str, Any]:
     key = f"{t['key']}:{outward}"
     sid = uid("service", key)
     place = data.PLACES[outward]
@@ -145,7 +154,14 @@ def _service(t: dict[str, Any], outward: str, postcodes: dict[str, list[tuple[st
         "minimum_age": t["min"] / 12,
         "assured_date": (today - dt.timedelta(days=age_days)).isoformat(),
         "fees_description": "Free." if not t["cost"] else f"£{t['cost']:.2f} per session; ask about help with costs.",
-        "phones": [{"id": uid("phone", key), "service_id": sid, "number": f"0113 496 0{_n(key, 'tel') % 1000:03d}", "type": "voice"}],
+        "phones": [
+            {
+                "id": uid("phone", key),
+                "service_id": sid,
+                "number": f"0113 496 0{_n(key, 'tel') % 1000:03d}",
+                "type": "voice",
+            }
+        ],
         "schedules": [
             {
                 "id": uid("schedule", key),
@@ -159,7 +175,9 @@ def _service(t: dict[str, Any], outward: str, postcodes: dict[str, list[tuple[st
             }
         ],
         "service_areas": [{"id": uid("area", key), "service_id": sid, **AREA}],
-        "service_at_locations": [{"id": uid("sal", key), "service_id": sid, "location_id": location["id"], "location": location}],
+        "service_at_locations": [
+            {"id": uid("sal", key), "service_id": sid, "location_id": location["id"], "location": location}
+        ],
         "languages": [
             {"id": uid("language", key, code), "service_id": sid, "name": LANGUAGE_NAMES[code], "code": code}
             for code in t["languages"]
@@ -174,11 +192,22 @@ def _service(t: dict[str, Any], outward: str, postcodes: dict[str, list[tuple[st
             }
         ],
         "contacts": [
-            {"id": uid("contact", key), "service_id": sid, "title": "Service coordinator", "email": f"{t['key']}@{t['org']}.example.org"}
+            {
+                "id": uid("contact", key),
+                "service_id": sid,
+                "title": "Service coordinator",
+                "email": f"{t['key']}@{t['org']}.example.org",
+            }
         ],
         "attributes": [
-            {"id": uid("attribute", key, need), "link_id": sid, "link_entity": "service", "link_type": "need",
-             "taxonomy_term_id": uid("term", need), "taxonomy_term": _term(need)}
+            {
+                "id": uid("attribute", key, need),
+                "link_id": sid,
+                "link_entity": "service",
+                "link_type": "need",
+                "taxonomy_term_id": uid("term", need),
+                "taxonomy_term": _term(need),
+            }
             for need in t["needs"]
         ],
     }
@@ -207,7 +236,9 @@ def seed_directory_demo(*, actor: Any, provider: Any = None) -> int:
     created = 0
     if Service.objects.filter(id__in=ids).count() != len(ids):
         missing = set(ids) - {str(pk) for pk in Service.objects.filter(id__in=ids).values_list("id", flat=True)}
-        created = hsds_import(actor=actor, records=[r for r in records if r["id"] in missing], source="demo seed").created
+        created = hsds_import(
+            actor=actor, records=[r for r in records if r["id"] in missing], source="demo seed"
+        ).created
     if provider is not None:
         org = Organization.objects.filter(id=uid("org", "lfsn")).first()
         if org is not None and org.provider_id != provider.pk:

@@ -89,7 +89,9 @@ def _path(parts: Iterable[Any]) -> str:
     return out
 
 
-def validate_records(records: list[Record], *, known_org_ids: set[str] = frozenset(), known_term_ids: set[str] = frozenset()) -> list[Problem]:  # type: ignore[assignment]
+def validate_records(
+    records: list[Record], *, known_org_ids: set[str] = frozenset(), known_term_ids: set[str] = frozenset()
+) -> list[Problem]:  # type: ignore[assignment]
     """Schema errors plus what the database needs: an organization and located service_at_locations."""
     problems: list[Problem] = []
     check = validator("service")
@@ -112,16 +114,37 @@ def validate_records(records: list[Record], *, known_org_ids: set[str] = frozens
         org = r.data.get("organization")
         org_id = str(r.data.get("organization_id") or (org or {}).get("id") or "")
         if not org_id:
-            problems.append(Problem(r.item, r.line, "organization", "a service needs its organization (or organization_id)"))
+            problems.append(
+                Problem(r.item, r.line, "organization", "a service needs its organization (or organization_id)")
+            )
         elif not isinstance(org, dict) and org_id not in known_org_ids and org_id not in in_file_orgs:
-            problems.append(Problem(r.item, r.line, "organization_id", f"organization {org_id} is not in the directory or the file"))
+            problems.append(
+                Problem(r.item, r.line, "organization_id", f"organization {org_id} is not in the directory or the file")
+            )
         for i, sal in enumerate(r.data.get("service_at_locations") or []):
             if isinstance(sal, dict) and not isinstance(sal.get("location"), dict):
-                problems.append(Problem(r.item, r.line, f"service_at_locations[{i}].location", "each service_at_location needs its location, nested"))
+                problems.append(
+                    Problem(
+                        r.item,
+                        r.line,
+                        f"service_at_locations[{i}].location",
+                        "each service_at_location needs its location, nested",
+                    )
+                )
         for i, attr in enumerate(r.data.get("attributes") or []):
-            if isinstance(attr, dict) and not isinstance(attr.get("taxonomy_term"), dict):
-                if str(attr.get("taxonomy_term_id", "")) not in known_term_ids:
-                    problems.append(Problem(r.item, r.line, f"attributes[{i}].taxonomy_term", "the taxonomy term is neither nested nor in the directory"))
+            if (
+                isinstance(attr, dict)
+                and not isinstance(attr.get("taxonomy_term"), dict)
+                and str(attr.get("taxonomy_term_id", "")) not in known_term_ids
+            ):
+                problems.append(
+                    Problem(
+                        r.item,
+                        r.line,
+                        f"attributes[{i}].taxonomy_term",
+                        "the taxonomy term is neither nested nor in the directory",
+                    )
+                )
     return problems
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import csv
 import gzip
+import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-import importlib.util
 from pathlib import Path
 
 POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
@@ -123,9 +123,7 @@ def lookup(raw: str) -> PostcodePoint:
     postcode = normalise(raw)
     point = _lookup(postcode)
     if point is None:
-        raise PostcodeError(
-            f"We could not find the postcode {postcode}. Check it is right, or try a nearby postcode."
-        )
+        raise PostcodeError(f"We could not find the postcode {postcode}. Check it is right, or try a nearby postcode.")
     return point
 
 

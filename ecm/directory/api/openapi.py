@@ -8,13 +8,21 @@ HSDS = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema"
 
 
 def _param(name: str, description: str, schema_type: str = "string", **extra: Any) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": {"type": schema_type, **extra}}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": schema_type, **extra},
+    }
 
 
 PAGING = [
     _param("page", "Page number, counting from 1. A page past the end is an empty page.", "integer", minimum=1),
     _param("per_page", "Items per page (default 50, at most 1000).", "integer", minimum=1),
-    _param("format", "json (default, paged) or ndjson (every result, one per line, no paging).", enum=["json", "ndjson"]),
+    _param(
+        "format", "json (default, paged) or ndjson (every result, one per line, no paging).", enum=["json", "ndjson"]
+    ),
 ]
 FILTERS = [
     _param("search", "Words that must all appear in the name, description, organisation or needs."),
@@ -93,7 +101,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "version": "1.0.0",
             "summary": "Children's and family services, as HSDS 3.0 with the UK profile.",
             "description": "Open data: no key is needed, and every response allows any origin (CORS).",
-            "license": {"name": "Open Government Licence v3.0", "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
+            "license": {
+                "name": "Open Government Licence v3.0",
+                "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+            },
         },
         "servers": [{"url": server_url.rstrip("/")}],
         "paths": {
@@ -125,14 +136,18 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "Services at locations", f"{HSDS}/compiled/service_at_location_list.json", [*FILTERS, *PLACE, *PAGING]
             ),
             "/service_at_locations/{id}": _detail(
-                "One service at a location, fully nested with its service", f"{HSDS}/compiled/service_at_location.json", "id"
+                "One service at a location, fully nested with its service",
+                f"{HSDS}/compiled/service_at_location.json",
+                "id",
             ),
             "/organizations": _list(
                 "Organizations",
                 f"{HSDS}/organization.json",
                 [FILTERS[0], FILTERS[5], _param("full_service", "Nest full services.", "boolean"), *PAGING],
             ),
-            "/organizations/{id}": _detail("One organization with its services", f"{HSDS}/compiled/organization.json", "id"),
+            "/organizations/{id}": _detail(
+                "One organization with its services", f"{HSDS}/compiled/organization.json", "id"
+            ),
             "/taxonomies": _list("Taxonomies", f"{HSDS}/taxonomy.json", [FILTERS[0], *PAGING]),
             "/taxonomies/{id}": _detail("One taxonomy", f"{HSDS}/taxonomy.json", "id"),
             "/taxonomy_terms": _list(

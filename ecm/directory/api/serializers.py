@@ -253,8 +253,10 @@ class Extras:
         self.metadata: dict[Any, list[Metadata]] = defaultdict(list)
         if not ids:
             return
-        for a in Attribute.objects.filter(link_id__in=ids).select_related("taxonomy_term__taxonomy").order_by(
-            "taxonomy_term__name"
+        for a in (
+            Attribute.objects.filter(link_id__in=ids)
+            .select_related("taxonomy_term__taxonomy")
+            .order_by("taxonomy_term__name")
         ):
             self.attributes[a.link_id].append(a)
         for m in Metadata.objects.filter(resource_id__in=ids).order_by("last_action_date", "field_name"):
@@ -415,4 +417,3 @@ def service_extras(services: Sequence[Service]) -> Extras:
         for sal in s.service_at_locations.all():
             ids.extend([sal.id, sal.location_id])
     return Extras(ids)
-

@@ -114,15 +114,17 @@ def service_list(request: HttpRequest) -> HttpResponse:
     paging = p.paging(request.GET)
     f = p.filters(request.GET, with_place=False)
     ids = list(search.service_queryset(f).order_by("name", "id").values_list("id", flat=True))
-    base = records.services_full() if paging.full else records.services_full().prefetch_related(None).select_related("organization")
+    base = (
+        records.services_full()
+        if paging.full
+        else records.services_full().prefetch_related(None).select_related("organization")
+    )
 
     def fetch(chunk: list[Any]) -> list[Any]:
         return list(base.filter(id__in=chunk))
 
     if paging.ndjson:
-        return ndjson(
-            item for chunk in _batched(_chunks(ids, fetch)) for item in _services_json(chunk, paging.full)
-        )
+        return ndjson(item for chunk in _batched(_chunks(ids, fetch)) for item in _services_json(chunk, paging.full))
     window = ids[(paging.page - 1) * paging.per_page : paging.page * paging.per_page]
     contents = _services_json(list(_chunks(window, fetch)), paging.full)
     return JsonResponse(page_envelope(contents, total=len(ids), page=paging.page, per_page=paging.per_page))
@@ -159,7 +161,12 @@ def sal_list(request: HttpRequest) -> HttpResponse:
     if paging.ndjson:
         everything = search.sal_search(f, page=1, per_page=10**9)
         ids = [hit.sal.id for hit in everything.hits]
-        fetch = lambda chunk: search.with_related(search.sal_queryset(search.SearchFilters(statuses=None)).filter(id__in=chunk), paging.full)  # noqa: E731
+
+        def fetch(chunk):
+            return search.with_related(
+                search.sal_queryset(search.SearchFilters(statuses=None)).filter(id__in=chunk), paging.full
+            )  # noqa: E731
+
         return ndjson(item for chunk in _batched(_chunks(ids, fetch)) for item in _sal_json(chunk, paging.full))
     result = search.sal_search(f, page=paging.page, per_page=paging.per_page, full=paging.full)
     contents = _sal_json([hit.sal for hit in result.hits], paging.full)
@@ -186,9 +193,9 @@ def _simple_list(request: HttpRequest, qs: Any, to_json: Callable[[Any], dict[st
 
 def _organization_full(org: Any, full_service: bool) -> dict[str, Any]:
     services = list(
-        (records.services_full() if full_service else records.services_full().prefetch_related(None)).filter(
-            organization=org
-        ).order_by("name", "id")
+        (records.services_full() if full_service else records.services_full().prefetch_related(None))
+        .filter(organization=org)
+        .order_by("name", "id")
     )
     extras = s.Extras([org.id, *[loc.id for loc in org.locations.all()]])
     data = s.organization_json(org, full=True, extras=extras)
@@ -249,5 +256,3 @@ def taxonomy_term_detail(request: HttpRequest, term_id: str) -> HttpResponse:
 @api_view
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error(404, "There is no such endpoint. See the OpenAPI document at /openreferral/openapi.json.")
-
-

@@ -3,13 +3,6 @@
 No model here points at a child, so nothing the public API serves can leak one.
 """
 
-from ecm.directory.models.entities import (
-    Address,
-    Location,
-    Organization,
-    Service,
-    ServiceAtLocation,
-)
 from ecm.directory.models.details import (
     Accessibility,
     Attribute,
@@ -22,6 +15,13 @@ from ecm.directory.models.details import (
     ServiceArea,
     Taxonomy,
     TaxonomyTerm,
+)
+from ecm.directory.models.entities import (
+    Address,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
 )
 from ecm.directory.models.workflow import (
     FreshnessReminder,

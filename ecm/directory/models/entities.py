@@ -46,7 +46,8 @@ class Service(BaseModel):
 
     Ages are held in whole months so that services for babies are precise
     (``maximum_age_months`` empty means no upper limit). ``last_reviewed_on`` drives
-    the freshness reminders and is published as HSDS ``assured_date``; ``is_free`` is kept in step with the cost options.
+    the freshness reminders and is published as HSDS ``assured_date``; ``is_free`` is
+    kept in step with the cost options.
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="services")

@@ -186,8 +186,10 @@ def open_problem_reports() -> QuerySet[ProblemReport]:
 def services_due_for_review(today: dt.date) -> QuerySet[Service]:
     """Services last reviewed 12 months or more before ``today`` (and not defunct)."""
     cutoff = review_due_date_inverse(today)
-    return Service.objects.filter(last_reviewed_on__lte=cutoff).exclude(status="defunct").select_related(
-        "organization__provider"
+    return (
+        Service.objects.filter(last_reviewed_on__lte=cutoff)
+        .exclude(status="defunct")
+        .select_related("organization__provider")
     )
 
 
@@ -197,3 +199,10 @@ def review_due_date_inverse(today: dt.date) -> dt.date:
         return today.replace(year=today.year - 1)
     except ValueError:
         return today.replace(year=today.year - 1, day=28)
+
+
+def known_ids() -> tuple[set[str], set[str]]:
+    """Ids of the organizations and taxonomy terms already in the directory (for import checks)."""
+    orgs = {str(pk) for pk in Organization.objects.values_list("pk", flat=True)}
+    terms = {str(pk) for pk in TaxonomyTerm.objects.values_list("pk", flat=True)}
+    return orgs, terms

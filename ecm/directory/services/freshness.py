@@ -35,7 +35,9 @@ def service_review_confirm(*, actor: Any, service: Service) -> Service:
     )
     row.stamp(actor, creating=True)
     row.save()
-    audit_record(actor=actor, action="directory.service_reviewed", target=service, data={"previous": previous.isoformat()})
+    audit_record(
+        actor=actor, action="directory.service_reviewed", target=service, data={"previous": previous.isoformat()}
+    )
     return service
 
 

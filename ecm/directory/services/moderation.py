@@ -68,7 +68,10 @@ def service_change_propose(*, actor: Any, service: Service, changes: dict[str, A
     change.stamp(actor, creating=True)
     change.save()
     audit_record(
-        actor=actor, action="directory.change_proposed", target=change, data={"service": str(service.id), "fields": sorted(proposed)}
+        actor=actor,
+        action="directory.change_proposed",
+        target=change,
+        data={"service": str(service.id), "fields": sorted(proposed)},
     )
     from ecm.directory.selectors.people import directory_team_users
 
@@ -117,7 +120,10 @@ def service_change_approve(*, actor: Any, change: ServiceChange, note: str = "")
     change.stamp(actor)
     change.save()
     audit_record(
-        actor=actor, action="directory.change_approved", target=change, data={"service": str(service.id), "fields": sorted(change.proposed)}
+        actor=actor,
+        action="directory.change_approved",
+        target=change,
+        data={"service": str(service.id), "fields": sorted(change.proposed)},
     )
     _notify(
         actor,

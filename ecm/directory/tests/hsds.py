@@ -94,7 +94,16 @@ def validator(name: str) -> Draft202012Validator:
 def page_validator() -> Draft202012Validator:
     spec = json.loads((schema_dir() / "openapi.json").read_text())
     page = dict(spec["components"]["schemas"]["Page"])
-    page["required"] = ["total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"]
+    page["required"] = [
+        "total_items",
+        "total_pages",
+        "page_number",
+        "size",
+        "first_page",
+        "last_page",
+        "empty",
+        "contents",
+    ]
     page["properties"] = {**page["properties"], "contents": {"type": "array"}}
     return Draft202012Validator(page, format_checker=checker())
 

@@ -31,7 +31,9 @@ def test_paging_counts_from_one_and_the_last_page_holds_the_remainder(client: An
     assert first["first_page"] and not first["last_page"] and not first["empty"]
     last = body(client, "/openreferral/services", per_page=3, page=3)
     assert (last["size"], last["first_page"], last["last_page"]) == (1, False, True)
-    names = [s["name"] for p in (1, 2, 3) for s in body(client, "/openreferral/services", per_page=3, page=p)["contents"]]
+    names = [
+        s["name"] for p in (1, 2, 3) for s in body(client, "/openreferral/services", per_page=3, page=p)["contents"]
+    ]
     assert names == [f"Paged {i}" for i in range(7)]
 
 
@@ -45,16 +47,34 @@ def test_a_page_past_the_end_is_an_empty_page_not_an_error(client: Any) -> None:
 def test_no_results_at_all(client: Any) -> None:
     none = body(client, "/openreferral/service_at_locations")
     assert none == {
-        "total_items": 0, "total_pages": 0, "page_number": 1, "size": 0,
-        "first_page": True, "last_page": True, "empty": True, "contents": [],
+        "total_items": 0,
+        "total_pages": 0,
+        "page_number": 1,
+        "size": 0,
+        "first_page": True,
+        "last_page": True,
+        "empty": True,
+        "contents": [],
     }
 
 
 @pytest.mark.parametrize(
     "params",
-    [{"page": "0"}, {"page": "-1"}, {"page": "two"}, {"per_page": "0"}, {"format": "xml"}, {"full": "maybe"},
-     {"taxonomy_term_id": "not-a-uuid"}, {"minimum_age": "-3"}, {"day": "Monday"}, {"start_time": "9am"},
-     {"modified_after": "yesterday"}, {"proximity": "1000"}, {"postcode": "NOT A POSTCODE"}],
+    [
+        {"page": "0"},
+        {"page": "-1"},
+        {"page": "two"},
+        {"per_page": "0"},
+        {"format": "xml"},
+        {"full": "maybe"},
+        {"taxonomy_term_id": "not-a-uuid"},
+        {"minimum_age": "-3"},
+        {"day": "Monday"},
+        {"start_time": "9am"},
+        {"modified_after": "yesterday"},
+        {"proximity": "1000"},
+        {"postcode": "NOT A POSTCODE"},
+    ],
 )
 def test_bad_parameters_are_a_400_that_says_why(client: Any, params: dict[str, str]) -> None:
     error = body(client, "/openreferral/service_at_locations", status=400, **params)
@@ -107,8 +127,14 @@ def test_filters_combine_with_and(client: Any) -> None:
     f.schedule(too_far.service, "MO", "09:00", "12:00")
 
     params = {
-        "taxonomy_term_id": str(need.id), "minimum_age": "3", "maximum_age": "8", "day": "MO",
-        "start_time": "09:30", "end_time": "11:00", "postcode": "LS8 5JN", "proximity": "5000",
+        "taxonomy_term_id": str(need.id),
+        "minimum_age": "3",
+        "maximum_age": "8",
+        "day": "MO",
+        "start_time": "09:30",
+        "end_time": "11:00",
+        "postcode": "LS8 5JN",
+        "proximity": "5000",
     }
     found = body(client, "/openreferral/service_at_locations", **params)
     assert [c["service"]["name"] for c in found["contents"]] == ["Both"]
@@ -145,8 +171,12 @@ def test_taxonomy_organization_and_modified_after_filters(client: Any) -> None:
     new = f.ServiceFactory(name="New")
     term = f.TermFactory()
     f.tag(old, term)
-    assert [s["name"] for s in body(client, "/openreferral/services", taxonomy_id=str(term.taxonomy_id))["contents"]] == ["Old"]
-    assert [s["name"] for s in body(client, "/openreferral/services", organization_id=str(new.organization_id))["contents"]] == ["New"]
+    assert [
+        s["name"] for s in body(client, "/openreferral/services", taxonomy_id=str(term.taxonomy_id))["contents"]
+    ] == ["Old"]
+    assert [
+        s["name"] for s in body(client, "/openreferral/services", organization_id=str(new.organization_id))["contents"]
+    ] == ["New"]
     after = body(client, "/openreferral/services", modified_after="2026-02-01T00:00:00Z")
     assert [s["name"] for s in after["contents"]] == ["New"]
     assert after["contents"][0]["last_modified"] == "2026-03-10T12:00:00Z"
@@ -157,13 +187,20 @@ def test_keyword_search_matches_every_word_across_name_description_and_needs(cli
     a = f.ServiceFactory(name="Chatterbox", description="Drop-in for parents")
     f.tag(a, term)
     f.ServiceFactory(name="Chatterbox Club", description="Board games")
-    assert [s["name"] for s in body(client, "/openreferral/services", search="chatterbox speech")["contents"]] == ["Chatterbox"]
+    assert [s["name"] for s in body(client, "/openreferral/services", search="chatterbox speech")["contents"]] == [
+        "Chatterbox"
+    ]
 
 
 # Proximity -------------------------------------------------------------------
 def test_postcode_and_proximity_give_nearest_first_within_the_radius(client: Any) -> None:
-    for name, point in [("Morley", f.MORLEY), ("Civic Hall", f.LEEDS_CIVIC_HALL), ("Beeston", f.BEESTON),
-                        ("Harehills", f.HAREHILLS), ("Otley", f.OTLEY)]:
+    for name, point in [
+        ("Morley", f.MORLEY),
+        ("Civic Hall", f.LEEDS_CIVIC_HALL),
+        ("Beeston", f.BEESTON),
+        ("Harehills", f.HAREHILLS),
+        ("Otley", f.OTLEY),
+    ]:
         f.placed(name, point)
     origin = lookup("LS11 7NS")  # Beeston: 0.1 km, 3.2, 4.3, 5.4 and 16.9 km from the five
     found = body(client, "/openreferral/service_at_locations", postcode="ls117ns", proximity="5000")

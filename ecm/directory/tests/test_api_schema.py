@@ -34,9 +34,17 @@ def test_openapi_document_lists_every_endpoint(client: Any) -> None:
     doc = get(client, "/openreferral/openapi.json").json()
     assert doc["openapi"].startswith("3.1")
     for path in [
-        "/", "/services", "/services/{id}", "/service_at_locations", "/service_at_locations/{id}",
-        "/organizations", "/organizations/{id}", "/taxonomies", "/taxonomies/{id}",
-        "/taxonomy_terms", "/taxonomy_terms/{id}",
+        "/",
+        "/services",
+        "/services/{id}",
+        "/service_at_locations",
+        "/service_at_locations/{id}",
+        "/organizations",
+        "/organizations/{id}",
+        "/taxonomies",
+        "/taxonomies/{id}",
+        "/taxonomy_terms",
+        "/taxonomy_terms/{id}",
     ]:
         assert path in doc["paths"], path
     names = {p["name"] for p in doc["paths"]["/service_at_locations"]["get"]["parameters"]}
@@ -50,9 +58,10 @@ def test_service_list_and_full_list_are_valid(client: Any, demo: Any) -> None:
     hsds.assert_ids_are_uuids(body)
     full = get(client, "/openreferral/services", per_page=40, full="true").json()
     hsds.assert_page(full, "compiled/service.json")
-    assert full["contents"][0]["service_at_locations"][0]["location"]["addresses"] or full["contents"][0][
-        "service_at_locations"
-    ][0]["location"]["location_type"] == "virtual"
+    assert (
+        full["contents"][0]["service_at_locations"][0]["location"]["addresses"]
+        or full["contents"][0]["service_at_locations"][0]["location"]["location_type"] == "virtual"
+    )
     hsds.assert_ids_are_uuids(full)
 
 

@@ -1,0 +1,45 @@
+"""Export every service, fully nested, as HSDS 3.0 JSON (an array) or ndjson."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ecm.directory import hsds_io
+from ecm.directory.api import serializers
+from ecm.directory.selectors.records import services_full
+
+CHUNK = 200
+
+
+def export_items() -> Iterator[dict[str, Any]]:
+    ids = list(services_full().order_by("name", "id").values_list("id", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        services = list(services_full().filter(id__in=ids[start : start + CHUNK]).order_by("name", "id"))
+        extras = serializers.service_extras(services)
+        for service in services:
+            item = serializers.service_json(service, full=True, extras=extras)
+            if service.easy_read_summary:
+                item["easy_read_summary"] = service.easy_read_summary
+            yield item
+
+
+class Command(BaseCommand):
+    help = "Export the directory's services as HSDS 3.0 JSON or ndjson."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", nargs="?", default="-", help="File to write, or - for standard output")
+        parser.add_argument("--format", choices=["json", "ndjson"], default="json")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["path"] == "-":
+            count = hsds_io.write_records(
+                self.stdout._out if hasattr(self.stdout, "_out") else sys.stdout, export_items(), options["format"]
+            )
+        else:
+            with open(options["path"], "w", encoding="utf-8") as handle:
+                count = hsds_io.write_records(handle, export_items(), options["format"])
+        self.stderr.write(f"Exported {count} service(s).")

@@ -1,0 +1,1 @@
+"""Directory pages: practitioner search, families' easy-read search, provider self-service, team pages."""
