@@ -135,6 +135,8 @@ def test_officer_escalates_and_the_user_is_signed_out(user_client, officer: User
     # Their session is gone at once: the next request carries a cookie the server no longer holds.
     assert not Session.objects.filter(session_key=subject_client.session.session_key).exists()
     assert not UserSession.objects.filter(user=alert.user, ended_at__isnull=True).exists()
+    after = subject_client.get(reverse("notifications:list"))
+    assert after.status_code == 302 and "/sign-in/" in after["Location"]
 
 
 def test_staff_details_page_saves(user_client, officer: User) -> None:
