@@ -192,6 +192,13 @@ def staff_details_save(*, actor: Any, user: Any, **fields: Any) -> StaffPersonal
     return details
 
 
+@transaction.atomic
+def staff_details_view(*, actor: Any, user: Any) -> StaffPersonalDetails | None:
+    """Record that a privacy officer opened a member of staff's home and family details."""
+    audit_record(actor=actor, action="misuse.staff_details_viewed", target=user)
+    return StaffPersonalDetails.objects.filter(user=user).first()
+
+
 @dataclass(frozen=True)
 class ReviewResult:
     """What one daily run found and raised."""

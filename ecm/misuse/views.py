@@ -12,7 +12,14 @@ from ecm.misuse import selectors
 from ecm.misuse.access import alert_for_officer, staff_member_for_officer
 from ecm.misuse.choices import AlertStatus, Rule
 from ecm.misuse.forms import ESCALATE, AlertDecisionForm, AlertFilterForm, StaffDetailsForm, StaffSearchForm
-from ecm.misuse.services import MisuseError, alert_dismiss, alert_escalate, alert_view, staff_details_save
+from ecm.misuse.services import (
+    MisuseError,
+    alert_dismiss,
+    alert_escalate,
+    alert_view,
+    staff_details_save,
+    staff_details_view,
+)
 
 officer_required = role_required(Role.PRIVACY_OFFICER)
 
@@ -92,7 +99,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 def staff_details(request: HttpRequest, user_id: int) -> HttpResponse:
     """Record a member of staff's home postcode, address and other family names."""
     person = staff_member_for_officer(actor=request.user, user_id=user_id)
-    details = selectors.staff_details_for(user=person)
+    if request.method == "GET":
+        details = staff_details_view(actor=request.user, user=person)
+    else:
+        details = selectors.staff_details_for(user=person)
     initial = {
         "home_postcode": details.home_postcode if details else "",
         "home_address": details.home_address if details else "",

@@ -93,10 +93,13 @@ class DayReview:
     # R3 ---------------------------------------------------------------------
     def staff_on_record(self) -> list[Candidate]:
         """R3: the child or a parent on a record opened today is a member of staff (not the user: that is R1)."""
-        staff: dict[int, PersonFacts] = {}
-        with_details = StaffPersonalDetails.objects.select_related("user").all()
-        for details in with_details:
-            staff[details.user_id] = staff_facts(details.user)
+        staff: dict[int, tuple[str, PersonFacts]] = {
+            details.user_id: (details.user.username, staff_facts(details.user))
+            for details in StaffPersonalDetails.objects.select_related("user")
+        }
+        emails: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for pk, username, email in get_user_model().objects.exclude(email="").values_list("pk", "username", "email"):
+            emails[email.strip().casefold()].append((pk, username))
         found = []
         for user_id in self.by_user:
             by_child: dict[str, list[AuditEvent]] = defaultdict(list)
@@ -106,8 +109,14 @@ class DayReview:
                 facts = self.facts(child_id)
                 if facts is None:
                     continue
-                members = _staff_matches(facts.people, staff, exclude=user_id)
-                members |= _email_matches(facts.people, exclude=user_id)
+                members = {
+                    username for pk, (username, member) in staff.items()
+                    if pk != user_id and any(is_same_person(member, p) for p in facts.people)
+                }
+                members |= {
+                    username for p in facts.people if p.email
+                    for pk, username in emails.get(p.email, []) if pk != user_id
+                }
                 if members:
                     who = ", ".join(sorted(members))
                     found.append(self.candidate(
@@ -298,24 +307,6 @@ class DayReview:
             *self.staff_on_record(), *self.flagged_records(), *self.break_glass(), *self.sensitive_views(),
             *self.volume(), *self.trawling(), *self.out_of_hours(), *self.leavers_and_dormant(),
         ]
-
-
-def _staff_matches(people: Iterable[PersonFacts], staff: dict[int, PersonFacts], *, exclude: int) -> set[str]:
-    User = get_user_model()
-    hits = {pk for pk, member in staff.items() if pk != exclude and any(is_same_person(member, p) for p in people)}
-    return {u.username for u in User.objects.filter(pk__in=hits)}
-
-
-def _email_matches(people: Iterable[PersonFacts], *, exclude: int) -> set[str]:
-    emails = {p.email for p in people if p.email}
-    if not emails:
-        return set()
-    User = get_user_model()
-    found = set()
-    for user in User.objects.exclude(pk=exclude).exclude(email=""):
-        if user.email.strip().casefold() in emails:
-            found.add(user.username)
-    return found
 
 
 def _unopened_searches(events: list[AuditEvent]) -> list[AuditEvent]:

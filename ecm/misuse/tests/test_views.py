@@ -149,6 +149,8 @@ def test_staff_details_page_saves(user_client, officer: User) -> None:
     response = client.post(url, {"home_postcode": "ls62ab", "home_address": "14 Ash Grove", "family_names": "Begum"})
     assert response.status_code == 302
     assert StaffPersonalDetails.objects.get(user=person).home_postcode == "LS6 2AB"
+    client.get(url)
+    assert AuditEvent.objects.filter(action="misuse.staff_details_viewed", object_id=str(person.pk)).exists()
     assert client.get(reverse("misuse:staff_details", args=[officer.pk])).status_code == 404
 
 
