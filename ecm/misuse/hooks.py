@@ -26,5 +26,8 @@ def on_audit_event(event: AuditEvent) -> None:
     user = get_user_model().objects.filter(pk=event.actor_id).first() if event.actor_id.isdigit() else None
     if user is None:
         raise MisuseCheckError(f"Access by an unknown user ({event.actor_id!r}) cannot be checked for misuse.")
-    for candidate in evaluate(event, user):
+    on_behalf = None
+    if event.on_behalf_of:
+        on_behalf = get_user_model().objects.filter(username=event.on_behalf_of).exclude(pk=user.pk).first()
+    for candidate in evaluate(event, user, on_behalf):
         alert_raise(actor=SYSTEM_MISUSE, candidate=candidate)

@@ -12,7 +12,7 @@ from typing import Any
 from ecm.audit.models import AuditEvent
 from ecm.misuse import conf
 from ecm.misuse.choices import Rule
-from ecm.misuse.facts import child_facts, staff_facts
+from ecm.misuse.facts import ChildFacts, child_facts, staff_facts
 from ecm.misuse.rules import RECORD_VIEW, SHIELD_REVEAL, Candidate, local_date
 from ecm.misuse.rules.matching import linked_to_self, same_family_and_home
 
@@ -67,8 +67,13 @@ def _is_mash(letters: str) -> bool:
     )
 
 
-def evaluate(event: AuditEvent, user: Any) -> list[Candidate]:
-    """The alerts this one access raises."""
+def evaluate(event: AuditEvent, user: Any, on_behalf: Any = None) -> list[Candidate]:
+    """The alerts this one access raises.
+
+    ``on_behalf`` is the account a look-up was done for (a user without a computer):
+    R1 and R2 are checked against them too, so asking a colleague to look up your own
+    family is caught.
+    """
     if event.action not in MOMENT_ACTIONS:
         return []
     day = local_date(event.occurred_at)
@@ -90,7 +95,7 @@ def evaluate(event: AuditEvent, user: Any) -> list[Candidate]:
         found.append(
             Candidate(
                 rule=Rule.R11, user_id=user.pk, evidence=seq, review_date=day, merge=True,
-                summary=f"{user.username} opened child records with reasons that explain nothing: {problem}.",
+                summary=f"{user.username} gave reasons that explain nothing for opening child records: {problem}.",
                 dedupe_key=f"R11:{user.pk}:{day.isoformat()}",
             )
         )
@@ -98,24 +103,28 @@ def evaluate(event: AuditEvent, user: Any) -> list[Candidate]:
     if event.action == RECORD_VIEW and child_id:
         facts = child_facts(child_id)
         if facts is not None:
-            staff = staff_facts(user)
-            why = linked_to_self(staff, facts)
-            if why:
-                found.append(
-                    Candidate(
-                        rule=Rule.R1, user_id=user.pk, evidence=seq, review_date=day, child_id=child_id, merge=True,
-                        summary=f"{user.username} opened a record linked to themselves: {why}.",
-                        dedupe_key=f"R1:{user.pk}:{child_id}:{day.isoformat()}",
-                    )
-                )
-            else:
-                why = same_family_and_home(staff, facts)
-                if why:
-                    found.append(
-                        Candidate(
-                            rule=Rule.R2, user_id=user.pk, evidence=seq, review_date=day, child_id=child_id,
-                            merge=True, summary=f"{user.username} opened a record where {why}.",
-                            dedupe_key=f"R2:{user.pk}:{child_id}:{day.isoformat()}",
-                        )
-                    )
+            for person in (user, on_behalf):
+                if person is not None:
+                    found.extend(_own_or_family(event, person, facts, by=user if person is not user else None))
     return found
+
+
+def _own_or_family(event: AuditEvent, person: Any, facts: ChildFacts, *, by: Any = None) -> list[Candidate]:
+    """R1, or else R2, for ``person``; ``by`` is the colleague who did the look-up for them."""
+    day = local_date(event.occurred_at)
+    opened = f"{by.username} opened, for {person.username}," if by else f"{person.username} opened"
+    staff = staff_facts(person)
+    why = linked_to_self(staff, facts)
+    rule, summary = Rule.R1, f"{opened} a record linked to themselves: {why}."
+    if not why:
+        why = same_family_and_home(staff, facts)
+        rule, summary = Rule.R2, f"{opened} a record where {why}."
+    if not why:
+        return []
+    summary = summary.replace("the user", person.username)
+    return [
+        Candidate(
+            rule=rule, user_id=person.pk, evidence=(event.sequence,), review_date=day, child_id=facts.child_id,
+            merge=True, summary=summary, dedupe_key=f"{rule}:{person.pk}:{facts.child_id}:{day.isoformat()}",
+        )
+    ]

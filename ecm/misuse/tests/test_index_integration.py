@@ -52,3 +52,20 @@ def test_revealing_a_shielded_record_raises_r5() -> None:
     child_record_reveal(actor=admin, child=child, justification="Court order 2026/114 requires the address")
     alert = Alert.objects.get()
     assert alert.rule == Rule.R5 and alert.user == admin
+
+
+def test_a_look_up_for_a_colleague_of_their_own_family_alerts_about_the_colleague(user: User) -> None:
+    helper = UserFactory()
+    child = make_child(family_name="Khan", postcode="LS6 2AB", address_line_1="20 Ash Grove")
+    child_record_open(actor=helper, child=child, reason_code="check_identity", on_behalf_of=user.username)
+    alert = Alert.objects.get()
+    assert alert.rule == Rule.R2 and alert.user == user
+    assert alert.summary.startswith(f"{helper.username} opened, for {user.username},")
+    assert "has " + user.username + "'s family name" in alert.summary
+
+
+def test_a_look_up_for_a_colleague_unrelated_to_the_child_raises_nothing(user: User) -> None:
+    helper = UserFactory()
+    child = make_child()
+    child_record_open(actor=helper, child=child, reason_code="check_identity", on_behalf_of=user.username)
+    assert not Alert.objects.exists()
