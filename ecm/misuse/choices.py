@@ -42,7 +42,7 @@ RULE_SEVERITY: dict[str, str] = {
     Rule.R3: Severity.MEDIUM,
     Rule.R4: Severity.MEDIUM,
     Rule.R5: Severity.HIGH,
-    Rule.R6: Severity.MEDIUM,
+    Rule.R6: Severity.LOW,
     Rule.R7: Severity.MEDIUM,
     Rule.R8: Severity.MEDIUM,
     Rule.R9: Severity.MEDIUM,

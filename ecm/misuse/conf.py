@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
+    # R6: distinct records opened in a day with no recorded involvement (1 reviews every one).
+    "NO_INVOLVEMENT_RECORDS": 5,
     # R8: a user's record views in a day against their own last 28 days.
     "BASELINE_DAYS": 28,
     "VOLUME_SD": 3.0,

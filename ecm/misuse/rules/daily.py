@@ -146,12 +146,12 @@ class DayReview:
 
     # R6, R7 -----------------------------------------------------------------
     def break_glass(self) -> list[Candidate]:
-        """R6: records opened with no recorded involvement with the child."""
+        """R6: records opened with no recorded involvement with the child (break-glass), at or above the threshold."""
         found = []
         for user_id in self.by_user:
             events = [e for e in self.views(user_id) if (e.data or {}).get("has_involvement") is False]
-            if events:
-                children = len({e.object_id for e in events})
+            children = len({e.object_id for e in events})
+            if events and children >= conf.get("NO_INVOLVEMENT_RECORDS"):
                 found.append(self.candidate(
                     Rule.R6, user_id, events,
                     summary=f"{self.name(user_id)} opened {children} record(s) with no recorded involvement.",

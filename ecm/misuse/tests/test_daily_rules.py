@@ -56,12 +56,28 @@ def test_an_ordinary_day_raises_nothing(user: User) -> None:
 
 def test_r6_no_recorded_involvement(user: User) -> None:
     signed_in(user)
-    first = access(user, when=at(DAY, 10), data={"has_involvement": False})
+    without = [access(user, when=at(DAY, 10, n), data={"has_involvement": False}) for n in range(5)]
     access(user, when=at(DAY, 11), data={"has_involvement": True})
-    second = access(user, when=at(DAY, 12), data={"has_involvement": False})
     [alert] = review()
-    assert alert.rule == Rule.R6 and alert.user == user and alert.evidence == [first.sequence, second.sequence]
-    assert "2 record(s)" in alert.summary
+    assert alert.rule == Rule.R6 and alert.user == user and alert.evidence == [e.sequence for e in without]
+    assert "5 record(s)" in alert.summary
+
+
+def test_r6_a_few_records_without_involvement_are_normal(user: User) -> None:
+    signed_in(user)
+    child_id = str(uuid.uuid4())
+    for n in range(3):
+        access(user, when=at(DAY, 10, n), data={"has_involvement": False})
+    for n in range(5):  # the same record again and again is one record
+        access(user, when=at(DAY, 11, n), child_id=child_id, data={"has_involvement": False})
+    assert review() == []
+
+
+def test_r6_can_review_every_break_glass_access(user: User, settings) -> None:
+    settings.ECM_MISUSE = {"NO_INVOLVEMENT_RECORDS": 1}
+    signed_in(user)
+    access(user, when=at(DAY, 10), data={"has_involvement": False})
+    assert rules(review()) == [Rule.R6]
 
 
 def test_r7_sensitive_details_viewed(user: User) -> None:
@@ -236,7 +252,8 @@ def test_r12_recent_sign_in_is_not_dormant(user: User) -> None:
 
 def test_rerunning_a_day_raises_nothing_new(user: User) -> None:
     signed_in(user)
-    access(user, when=at(DAY, 22), data={"has_involvement": False})
+    for n in range(5):
+        access(user, when=at(DAY, 22, n), data={"has_involvement": False})
     access(user, "index.sensitive_details_viewed", when=at(DAY, 22))
     first = review()
     assert sorted(rules(first)) == sorted([Rule.R6, Rule.R7, Rule.R10])
