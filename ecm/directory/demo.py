@@ -59,12 +59,13 @@ def _taxonomy() -> dict[str, Any]:
 
 
 def _term(code: str) -> dict[str, Any]:
-    _, name, _, description = next(n for n in data.NEEDS if n[0] == code)
+    _, name, plain, description = next(n for n in data.NEEDS if n[0] == code)
     taxonomy = _taxonomy()
     return {
         "id": uid("term", code),
         "code": code,
         "name": name,
+        "easy_read_name": plain,
         "description": description,
         "taxonomy": taxonomy["name"],
         "taxonomy_id": taxonomy["id"],

@@ -186,7 +186,10 @@ class ServiceChangeForm(forms.Form):
     )
     fees_description = forms.CharField(label="Cost", max_length=2000, required=False)
     url = forms.URLField(
-        label="Website", required=False, error_messages={"invalid": "Enter a web address starting https://"}
+        assume_scheme="https",
+        label="Website",
+        required=False,
+        error_messages={"invalid": "Enter a web address starting https://"},
     )
     email = forms.EmailField(
         label="Email address",

@@ -251,15 +251,12 @@ class Extras:
     def __init__(self, ids: Sequence[Any]) -> None:
         self.attributes: dict[Any, list[Attribute]] = defaultdict(list)
         self.metadata: dict[Any, list[Metadata]] = defaultdict(list)
-        if not ids:
-            return
-        for a in (
-            Attribute.objects.filter(link_id__in=ids)
-            .select_related("taxonomy_term__taxonomy")
-            .order_by("taxonomy_term__name")
-        ):
+        from ecm.directory.selectors.records import attributes_and_metadata
+
+        attributes, metadata = attributes_and_metadata(ids)
+        for a in attributes:
             self.attributes[a.link_id].append(a)
-        for m in Metadata.objects.filter(resource_id__in=ids).order_by("last_action_date", "field_name"):
+        for m in metadata:
             self.metadata[m.resource_id].append(m)
 
     def attrs(self, obj_id: Any) -> list[Json]:

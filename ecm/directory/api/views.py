@@ -114,14 +114,9 @@ def service_list(request: HttpRequest) -> HttpResponse:
     paging = p.paging(request.GET)
     f = p.filters(request.GET, with_place=False)
     ids = list(search.service_queryset(f).order_by("name", "id").values_list("id", flat=True))
-    base = (
-        records.services_full()
-        if paging.full
-        else records.services_full().prefetch_related(None).select_related("organization")
-    )
 
     def fetch(chunk: list[Any]) -> list[Any]:
-        return list(base.filter(id__in=chunk))
+        return records.services_by_ids(chunk, full=paging.full)
 
     if paging.ndjson:
         return ndjson(item for chunk in _batched(_chunks(ids, fetch)) for item in _services_json(chunk, paging.full))
@@ -159,13 +154,10 @@ def sal_list(request: HttpRequest) -> HttpResponse:
     paging = p.paging(request.GET)
     f = p.filters(request.GET)
     if paging.ndjson:
-        everything = search.sal_search(f, page=1, per_page=10**9)
-        ids = [hit.sal.id for hit in everything.hits]
+        ids = [sal_id for sal_id, _ in search.sal_ranked_ids(f)]
 
-        def fetch(chunk):
-            return search.with_related(
-                search.sal_queryset(search.SearchFilters(statuses=None)).filter(id__in=chunk), paging.full
-            )  # noqa: E731
+        def fetch(chunk: list[Any]) -> list[Any]:
+            return search.sals_by_ids(chunk, paging.full)
 
         return ndjson(item for chunk in _batched(_chunks(ids, fetch)) for item in _sal_json(chunk, paging.full))
     result = search.sal_search(f, page=paging.page, per_page=paging.per_page, full=paging.full)
@@ -192,11 +184,7 @@ def _simple_list(request: HttpRequest, qs: Any, to_json: Callable[[Any], dict[st
 
 
 def _organization_full(org: Any, full_service: bool) -> dict[str, Any]:
-    services = list(
-        (records.services_full() if full_service else records.services_full().prefetch_related(None))
-        .filter(organization=org)
-        .order_by("name", "id")
-    )
+    services = records.services_of_organization(org, full=full_service)
     extras = s.Extras([org.id, *[loc.id for loc in org.locations.all()]])
     data = s.organization_json(org, full=True, extras=extras)
     data["services"] = _services_json(services, full_service)

@@ -64,6 +64,31 @@ def services_full() -> QuerySet[Service]:
     )
 
 
+def services_by_ids(ids: Any, *, full: bool = False) -> list[Service]:
+    """These services, in the order given (full: everything HSDS nests, prefetched)."""
+    qs = services_full() if full else Service.objects.select_related("organization")
+    found = {s.id: s for s in qs.filter(id__in=list(ids))}
+    return [found[i] for i in ids if i in found]
+
+
+def services_of_organization(org: Organization, *, full: bool = False) -> list[Service]:
+    qs = services_full() if full else Service.objects.select_related("organization")
+    return list(qs.filter(organization=org).order_by("name", "id"))
+
+
+def attributes_and_metadata(ids: Any) -> tuple[list[Attribute], list[Metadata]]:
+    """HSDS attributes (with their terms) and metadata rows of these objects, in two queries."""
+    if not ids:
+        return [], []
+    attributes = list(
+        Attribute.objects.filter(link_id__in=list(ids))
+        .select_related("taxonomy_term__taxonomy")
+        .order_by("taxonomy_term__name")
+    )
+    metadata = list(Metadata.objects.filter(resource_id__in=list(ids)).order_by("last_action_date", "field_name"))
+    return attributes, metadata
+
+
 def service_by_id(service_id: Any, *, full: bool = True) -> Service | None:
     qs = services_full() if full else Service.objects.select_related("organization")
     try:

@@ -177,33 +177,47 @@ def sal_queryset(f: SearchFilters) -> QuerySet[ServiceAtLocation]:
     return qs
 
 
+def sal_ranked_ids(f: SearchFilters) -> list[tuple[Any, float | None]]:
+    """Every matching (service_at_location id, distance in metres): nearest first with a point, else by name."""
+    qs = sal_queryset(f)
+    if not f.has_point:
+        return [(i, None) for i in qs.order_by("service__name", "location__name", "id").values_list("id", flat=True)]
+    scored: list[tuple[float, Any]] = []
+    unplaced: list[Any] = []
+    for sal_id, lat, lon in qs.values_list("id", "location__latitude", "location__longitude"):
+        if lat is None or lon is None:
+            if f.radius_m is None:
+                unplaced.append(sal_id)
+            continue
+        distance = haversine_m(f.latitude, f.longitude, lat, lon)  # type: ignore[arg-type]
+        if f.radius_m is None or distance <= f.radius_m:
+            scored.append((distance, sal_id))
+    scored.sort(key=lambda pair: (pair[0], str(pair[1])))
+    return [(sal_id, d) for d, sal_id in scored] + [(sal_id, None) for sal_id in unplaced]
+
+
 def sal_search(f: SearchFilters, *, page: int = 1, per_page: int = 20, full: bool = False) -> SearchPage:
     """One page of matching service-at-locations: nearest first with a point, else by name."""
-    qs = sal_queryset(f)
     offset = (page - 1) * per_page
     if f.has_point:
-        rows = list(qs.values_list("id", "location__latitude", "location__longitude"))
-        scored: list[tuple[float, Any]] = []
-        unplaced: list[Any] = []
-        for sal_id, lat, lon in rows:
-            if lat is None or lon is None:
-                if f.radius_m is None:
-                    unplaced.append(sal_id)
-                continue
-            distance = haversine_m(f.latitude, f.longitude, lat, lon)  # type: ignore[arg-type]
-            if f.radius_m is None or distance <= f.radius_m:
-                scored.append((distance, sal_id))
-        scored.sort(key=lambda pair: (pair[0], str(pair[1])))
-        ordered = [(sal_id, d) for d, sal_id in scored] + [(sal_id, None) for sal_id in unplaced]
-        total = len(ordered)
-        window = ordered[offset : offset + per_page]
-        objects = {o.id: o for o in with_related(ServiceAtLocation.objects.filter(id__in=[i for i, _ in window]), full)}
-        hits = [Hit(objects[i], d) for i, d in window if i in objects]
-    else:
-        ordered_qs = qs.order_by("service__name", "location__name", "id")
-        total = ordered_qs.count()
-        hits = [Hit(o) for o in with_related(ordered_qs, full)[offset : offset + per_page]]
-    return SearchPage(hits=hits, total=total, page=page, per_page=per_page)
+        ranked = sal_ranked_ids(f)
+        window = ranked[offset : offset + per_page]
+        objects = {o.id: o for o in sals_by_ids([i for i, _ in window], full)}
+        return SearchPage(
+            hits=[Hit(objects[i], d) for i, d in window if i in objects],
+            total=len(ranked),
+            page=page,
+            per_page=per_page,
+        )
+    qs = sal_queryset(f).order_by("service__name", "location__name", "id")
+    hits = [Hit(o) for o in with_related(qs, full)[offset : offset + per_page]]
+    return SearchPage(hits=hits, total=qs.count(), page=page, per_page=per_page)
+
+
+def sals_by_ids(ids: Sequence[Any], full: bool = False) -> list[ServiceAtLocation]:
+    """These service-at-locations with what the API and pages show, in the order given."""
+    found = {o.id: o for o in with_related(ServiceAtLocation.objects.filter(id__in=list(ids)), full)}
+    return [found[i] for i in ids if i in found]
 
 
 def with_related(qs: QuerySet[ServiceAtLocation], full: bool = False) -> QuerySet[ServiceAtLocation]:

@@ -184,6 +184,7 @@ def _term(b: Batch, d: Json) -> None:
             taxonomy_id=d.get("taxonomy_id") or (taxonomy or {}).get("id"),
             code=_text(d, "code"),
             name=_text(d, "name"),
+            easy_read_name=_text(d, "easy_read_name"),  # our extension: the families' wording
             description=_text(d, "description"),
             parent_id=d.get("parent_id"),
             language=_text(d, "language"),

@@ -39,7 +39,7 @@ Json = dict[str, Any]
 UPSERT_FIELDS = {
     Organization: ["name", "alternate_name", "description", "email", "website", "legal_status", "uri"],
     Taxonomy: ["name", "description", "uri", "version"],
-    TaxonomyTerm: ["taxonomy", "code", "name", "description", "parent", "language", "term_uri"],
+    TaxonomyTerm: ["taxonomy", "code", "name", "easy_read_name", "description", "parent", "language", "term_uri"],
     Location: [
         "organization",
         "location_type",

@@ -22,9 +22,18 @@ def export_items() -> Iterator[dict[str, Any]]:
         extras = serializers.service_extras(services)
         for service in services:
             item = serializers.service_json(service, full=True, extras=extras)
-            if service.easy_read_summary:
-                item["easy_read_summary"] = service.easy_read_summary
+            add_extensions(service, item, extras)
             yield item
+
+
+def add_extensions(service: Any, item: dict[str, Any], extras: Any) -> None:
+    """Our two fields beyond HSDS (the families' wording), so an export re-imports without loss."""
+    if service.easy_read_summary:
+        item["easy_read_summary"] = service.easy_read_summary
+    plain = {str(a.taxonomy_term_id): a.taxonomy_term.easy_read_name for a in extras.attributes.get(service.id, [])}
+    for attribute in item.get("attributes", []):
+        if plain.get(attribute["taxonomy_term_id"]):
+            attribute["taxonomy_term"]["easy_read_name"] = plain[attribute["taxonomy_term_id"]]
 
 
 class Command(BaseCommand):
