@@ -14,6 +14,8 @@ from django.conf import settings
 DEFAULTS: dict[str, Any] = {
     # R6: distinct records opened in a day with no recorded involvement (1 reviews every one).
     "NO_INVOLVEMENT_RECORDS": 5,
+    # R7: also alert when the viewer works in the service's own organisation.
+    "SENSITIVE_INCLUDE_OWN_ORGANISATION": False,
     # R8: a user's record views in a day against their own last 28 days.
     "BASELINE_DAYS": 28,
     "VOLUME_SD": 3.0,

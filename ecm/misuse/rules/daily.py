@@ -159,10 +159,18 @@ class DayReview:
         return found
 
     def sensitive_views(self) -> list[Candidate]:
-        """R7: details of a sensitive service (sexual health, mental health, substance misuse) were viewed."""
+        """R7: details of a sensitive service (sexual health, mental health, substance misuse) were viewed.
+
+        By someone outside the service's own organisation (an index administrator acting as
+        broker, for instance); colleagues in the service itself only when configured.
+        """
+        include_own = conf.get("SENSITIVE_INCLUDE_OWN_ORGANISATION")
         found = []
         for user_id, user_events in self.by_user.items():
-            events = [e for e in user_events if e.action == SENSITIVE_VIEW]
+            events = [
+                e for e in user_events
+                if e.action == SENSITIVE_VIEW and (include_own or not (e.data or {}).get("own_organisation"))
+            ]
             if events:
                 found.append(self.candidate(
                     Rule.R7, user_id, events,

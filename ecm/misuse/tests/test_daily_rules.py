@@ -82,9 +82,17 @@ def test_r6_can_review_every_break_glass_access(user: User, settings) -> None:
 
 def test_r7_sensitive_details_viewed(user: User) -> None:
     signed_in(user)
-    event = access(user, "index.sensitive_details_viewed", when=at(DAY, 10))
+    event = access(user, "index.sensitive_details_viewed", when=at(DAY, 10), data={"own_organisation": False})
     [alert] = review()
     assert alert.rule == Rule.R7 and alert.evidence == [event.sequence]
+
+
+def test_r7_colleagues_in_the_service_itself_only_when_configured(user: User, settings) -> None:
+    signed_in(user)
+    access(user, "index.sensitive_details_viewed", when=at(DAY, 10), data={"own_organisation": True})
+    assert review() == []
+    settings.ECM_MISUSE = {"SENSITIVE_INCLUDE_OWN_ORGANISATION": True}
+    assert rules(review()) == [Rule.R7]
 
 
 def test_r8_far_above_the_users_own_baseline(user: User) -> None:
