@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "ecm.audit",
     "ecm.notifications",
     "ecm.index",
+    "ecm.linkage",
+    "ecm.consent",
+    "ecm.sharing",
+    "ecm.caf",
     "ecm.directory",
     "ecm.misuse",
 ]

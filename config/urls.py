@@ -12,6 +12,10 @@ urlpatterns = [
     path("directory/", include("ecm.directory.urls")),
     path("openreferral/", include("ecm.directory.api.urls")),
     path("misuse/", include("ecm.misuse.urls")),
+    path("linkage/", include("ecm.linkage.urls")),
+    path("consent/", include("ecm.consent.urls")),
+    path("sharing/", include("ecm.sharing.urls")),
+    path("caf/", include("ecm.caf.urls")),
     path("webauthn/", include("ecm.accounts.webauthn_urls", namespace="otp_webauthn")),
 ]
 

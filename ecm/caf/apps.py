@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CafConfig(AppConfig):
+    name = "ecm.caf"
+    label = "caf"
