@@ -60,14 +60,27 @@ def child(args: argparse.Namespace) -> None:
     now = clock.now()
     area, _ = LocalAuthority.objects.get_or_create(code="E08000035", defaults={"name": "Leeds"})
     orgs = []
-    for code, kind in (("BENCH-SCH", OrganisationType.SCHOOL), ("BENCH-GP", OrganisationType.GP_PRACTICE),
-                       ("BENCH-NHS", OrganisationType.NHS_TRUST)):
-        org, _ = Organisation.objects.get_or_create(code=code, defaults={
-            "name": code, "organisation_type": kind, "local_authority": area, "accredited_on": today})
+    for code, kind in (
+        ("BENCH-SCH", OrganisationType.SCHOOL),
+        ("BENCH-GP", OrganisationType.GP_PRACTICE),
+        ("BENCH-NHS", OrganisationType.NHS_TRUST),
+    ):
+        org, _ = Organisation.objects.get_or_create(
+            code=code,
+            defaults={"name": code, "organisation_type": kind, "local_authority": area, "accredited_on": today},
+        )
         orgs.append(org)
-    user, created = User.objects.get_or_create(username="bench-practitioner", defaults={
-        "organisation": orgs[2], "vetting_checked_on": today, "training_completed_on": today,
-        "agreement_signed_on": today, "first_name": "Bench", "last_name": "User"})
+    user, created = User.objects.get_or_create(
+        username="bench-practitioner",
+        defaults={
+            "organisation": orgs[2],
+            "vetting_checked_on": today,
+            "training_completed_on": today,
+            "agreement_signed_on": today,
+            "first_name": "Bench",
+            "last_name": "User",
+        },
+    )
     if created:
         RoleAssignment.objects.create(user=user, role=Role.PRACTITIONER)
 
@@ -76,7 +89,8 @@ def child(args: argparse.Namespace) -> None:
     districts = [f"LS{n}" for n in range(1, 30)] + [f"BD{n}" for n in range(1, 24)] + [f"M{n}" for n in range(1, 40)]
 
     def postcode() -> str:
-        return f"{rng.choice(districts)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        letters = "ABDEFGHJLNPQRSTUWXYZ"
+        return f"{rng.choice(districts)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
 
     existing = Child.objects.count()
     start = time.perf_counter()
@@ -91,34 +105,91 @@ def child(args: argparse.Namespace) -> None:
             family = rng.choices(surnames, weights)[0]
             born = today - dt.timedelta(days=rng.randint(0, 18 * 365 - 1))
             body = f"{10**10 + n:011d}"
-            c = Child(id=uuid.uuid4(), index_number=body + luhn_check_digit(body), given_name=given,
-                      family_name=family, date_of_birth=born, gender="female" if female else "male",
-                      local_authority=area, school=orgs[0] if rng.random() < 0.8 else None,
-                      gp_practice=orgs[1] if rng.random() < 0.95 else None, created_at=now, modified_at=now,
-                      created_by_label="bench", modified_by_label="bench")
+            c = Child(
+                id=uuid.uuid4(),
+                index_number=body + luhn_check_digit(body),
+                given_name=given,
+                family_name=family,
+                date_of_birth=born,
+                gender="female" if female else "male",
+                local_authority=area,
+                school=orgs[0] if rng.random() < 0.8 else None,
+                gp_practice=orgs[1] if rng.random() < 0.95 else None,
+                created_at=now,
+                modified_at=now,
+                created_by_label="bench",
+                modified_by_label="bench",
+            )
             children.append(c)
-            names.append(ChildName(child=c, given_name=given, family_name=family, given_norm=normalise_name(given),
-                                   family_norm=normalise_name(family), given_phonetic=metaphone(given),
-                                   family_phonetic=metaphone(family), birth_date=born, is_current=True))
+            names.append(
+                ChildName(
+                    child=c,
+                    given_name=given,
+                    family_name=family,
+                    given_norm=normalise_name(given),
+                    family_norm=normalise_name(family),
+                    given_phonetic=metaphone(given),
+                    family_phonetic=metaphone(family),
+                    birth_date=born,
+                    is_current=True,
+                )
+            )
             if rng.random() < 0.05:
                 old = rng.choices(surnames, weights)[0]
-                names.append(ChildName(child=c, given_name=given, family_name=old, given_norm=normalise_name(given),
-                                       family_norm=normalise_name(old), given_phonetic=metaphone(given),
-                                       family_phonetic=metaphone(old), birth_date=born, is_current=False))
-            for current in ([True, False] if rng.random() < 0.2 else [True]):
+                names.append(
+                    ChildName(
+                        child=c,
+                        given_name=given,
+                        family_name=old,
+                        given_norm=normalise_name(given),
+                        family_norm=normalise_name(old),
+                        given_phonetic=metaphone(given),
+                        family_phonetic=metaphone(old),
+                        birth_date=born,
+                        is_current=False,
+                    )
+                )
+            for current in [True, False] if rng.random() < 0.2 else [True]:
                 code = postcode()
-                addresses.append(ChildAddress(child=c, address_line_1=f"{rng.randint(1, 200)} High Street",
-                                              postcode=normalise_postcode(code), postcode_norm=normalise_postcode(code),
-                                              birth_date=born, is_current=current))
-            for relationship in ([CarerRelationship.MOTHER, CarerRelationship.FATHER] if rng.random() < 0.6
-                                 else [CarerRelationship.MOTHER]):
-                carers.append(Carer(child=c, given_name=rng.choice(girls if relationship == "mother" else boys),
-                                    family_name=family, relationship=relationship, phone="07700 900123",
-                                    created_at=now, modified_at=now))
+                addresses.append(
+                    ChildAddress(
+                        child=c,
+                        address_line_1=f"{rng.randint(1, 200)} High Street",
+                        postcode=normalise_postcode(code),
+                        postcode_norm=normalise_postcode(code),
+                        birth_date=born,
+                        is_current=current,
+                    )
+                )
+            for relationship in (
+                [CarerRelationship.MOTHER, CarerRelationship.FATHER]
+                if rng.random() < 0.6
+                else [CarerRelationship.MOTHER]
+            ):
+                carers.append(
+                    Carer(
+                        child=c,
+                        given_name=rng.choice(girls if relationship == "mother" else boys),
+                        family_name=family,
+                        relationship=relationship,
+                        phone="07700 900123",
+                        created_at=now,
+                        modified_at=now,
+                    )
+                )
             if rng.random() < 0.3:
-                involvements.append(Involvement(child=c, practitioner=user, organisation=orgs[2], service="Health visiting",
-                                                service_category=ServiceCategory.HEALTH, started_on=today,
-                                                created_at=now, modified_at=now))
+                involvements.append(
+                    Involvement(
+                        child=c,
+                        practitioner=user,
+                        organisation=orgs[2],
+                        service="Health visiting",
+                        service_category=ServiceCategory.HEALTH,
+                        started_on=today,
+                        created_at=now,
+                        modified_at=now,
+                    )
+                )
         with transaction.atomic():
             Child.objects.bulk_create(children)
             ChildName.objects.bulk_create(names)
@@ -133,9 +204,11 @@ def child(args: argparse.Namespace) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
-    sample_ids = list(Child.objects.order_by("?").values_list("id", flat=True)[: args.queries]) \
-        if connection.vendor == "sqlite" or args.children <= 200_000 else \
-        [row for row in Child.objects.filter(index_number__endswith="7").values_list("id", flat=True)[: args.queries]]
+    sample_ids = (
+        list(Child.objects.order_by("?").values_list("id", flat=True)[: args.queries])
+        if connection.vendor == "sqlite" or args.children <= 200_000
+        else list(Child.objects.filter(index_number__endswith="7").values_list("id", flat=True)[: args.queries])
+    )
     sample = list(Child.objects.filter(id__in=sample_ids).prefetch_related("addresses"))
     exact, fuzzy, opens, outcomes = [], [], [], {"ok": 0, "too_many": 0, "none": 0}
     for c in sample:
@@ -145,7 +218,9 @@ def child(args: argparse.Namespace) -> None:
         exact.append((time.perf_counter() - t) * 1000)
         outcomes[result.outcome] += 1
         variant = sorted(nicknames(c.given_name)) or [c.given_name]
-        family = c.family_name[:-1] + ("y" if c.family_name[-1] == "i" else "i") if len(c.family_name) > 4 else c.family_name
+        family = (
+            c.family_name[:-1] + ("y" if c.family_name[-1] == "i" else "i") if len(c.family_name) > 4 else c.family_name
+        )
         criteria = SearchCriteria(given_name=variant[0], family_name=family, birth_date=c.date_of_birth, fuzzy=True)
         t = time.perf_counter()
         child_search(actor=user, criteria=criteria)
@@ -154,13 +229,23 @@ def child(args: argparse.Namespace) -> None:
         fresh = Child.objects.select_related("school", "gp_practice", "local_authority").get(pk=c.pk)
         child_record_open(actor=user, child=fresh, reason_code=AccessReason.CHECK_IDENTITY)
         opens.append((time.perf_counter() - t) * 1000)
-    print(json.dumps({
-        "vendor": connection.vendor, "children": Child.objects.count(), "load_seconds": load_seconds,
-        "queries": len(sample), "outcomes": outcomes,
-        "exact_p50": statistics.median(exact), "exact_p95": percentile(exact, 95),
-        "fuzzy_p50": statistics.median(fuzzy), "fuzzy_p95": percentile(fuzzy, 95),
-        "open_p50": statistics.median(opens), "open_p95": percentile(opens, 95),
-    }))
+    print(
+        json.dumps(
+            {
+                "vendor": connection.vendor,
+                "children": Child.objects.count(),
+                "load_seconds": load_seconds,
+                "queries": len(sample),
+                "outcomes": outcomes,
+                "exact_p50": statistics.median(exact),
+                "exact_p95": percentile(exact, 95),
+                "fuzzy_p50": statistics.median(fuzzy),
+                "fuzzy_p95": percentile(fuzzy, 95),
+                "open_p50": statistics.median(opens),
+                "open_p95": percentile(opens, 95),
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -180,26 +265,36 @@ def main() -> None:
         if args.only != "postgresql":
             targets.append(f"sqlite:///{tmp}/bench.sqlite3")
         if args.only != "sqlite":
-            subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "ecm_index_bench"], check=False)
+            subprocess.run(
+                ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "ecm_index_bench"], check=False
+            )
             subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "ecm_index_bench"], check=False)
             targets.append(pg_url)
         for url in targets:
             env = {**os.environ, "DATABASE_URL": url, "ECM_ENV": "development", "DJANGO_DEBUG": "0"}
-            out = subprocess.run([sys.executable, __file__, "--child", f"--children={args.children}",
-                                  f"--queries={args.queries}"], env=env, capture_output=True, text=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", f"--children={args.children}", f"--queries={args.queries}"],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if out.returncode:
                 print(out.stderr[-3000:], file=sys.stderr)
                 raise SystemExit(out.returncode)
             rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("| database | children | exact p50 / p95 (ms) | fuzzy p50 / p95 (ms) | record open p50 / p95 (ms) | "
-          "exact outcomes (ok / too many / none) | load (s) |")
+    print(
+        "| database | children | exact p50 / p95 (ms) | fuzzy p50 / p95 (ms) | record open p50 / p95 (ms) | "
+        "exact outcomes (ok / too many / none) | load (s) |"
+    )
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         o = r["outcomes"]
-        print(f"| {r['vendor']} | {r['children']:,} | {r['exact_p50']:.1f} / {r['exact_p95']:.1f} | "
-              f"{r['fuzzy_p50']:.1f} / {r['fuzzy_p95']:.1f} | {r['open_p50']:.1f} / {r['open_p95']:.1f} | "
-              f"{o['ok']} / {o['too_many']} / {o['none']} | {r['load_seconds']:.0f} |")
+        print(
+            f"| {r['vendor']} | {r['children']:,} | {r['exact_p50']:.1f} / {r['exact_p95']:.1f} | "
+            f"{r['fuzzy_p50']:.1f} / {r['fuzzy_p95']:.1f} | {r['open_p50']:.1f} / {r['open_p95']:.1f} | "
+            f"{o['ok']} / {o['too_many']} / {o['none']} | {r['load_seconds']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

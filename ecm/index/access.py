@@ -62,8 +62,12 @@ def child_for(*, actor: Any, child_id: Any) -> Child:
     child = resolve_merged(child)
     if child.status not in visible_statuses(actor) or child.status == ChildStatus.PURGED:
         with transaction.atomic():
-            audit_record(actor=actor, action="index.access_denied", target=child,
-                         data={"child_id": str(child.pk), "status": child.status})
+            audit_record(
+                actor=actor,
+                action="index.access_denied",
+                target=child,
+                data={"child_id": str(child.pk), "status": child.status},
+            )
         raise Http404("No such record")
     return child
 

@@ -27,8 +27,16 @@ COMMON_SURNAME, COMMON_BIRTHDAY, COMMON_COUNT = "Smith", dt.date(2016, 4, 12), 1
 SHIELDED = ("Maya", "Hartley", dt.date(2014, 11, 3))
 SENSITIVE = ("Jade", "Rowntree", dt.date(2009, 7, 21))
 POSTCODES = ["LS7 3AB", "LS8 2QT", "LS9 6NP", "LS6 1HE", "LS11 5DL", "LS12 3PT", "LS14 1AD", "LS17 6JU"]
-STREETS = ["Chapeltown Road", "Harehills Lane", "Roundhay Road", "Kirkstall Road", "Dewsbury Road",
-           "Tong Road", "Seacroft Avenue", "Alwoodley Lane"]
+STREETS = [
+    "Chapeltown Road",
+    "Harehills Lane",
+    "Roundhay Road",
+    "Kirkstall Road",
+    "Dewsbury Road",
+    "Tong Road",
+    "Seacroft Avenue",
+    "Alwoodley Lane",
+]
 SERVICES = {
     OrganisationType.NHS_TRUST: ("Health visiting", ServiceCategory.HEALTH),
     OrganisationType.SCHOOL: ("Pastoral support", ServiceCategory.EDUCATION),
@@ -45,17 +53,31 @@ def _label(actor: Any) -> str:
 
 
 def _address(rng: random.Random) -> dict[str, str]:
-    return {"address_line_1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}", "town": "Leeds",
-            "postcode": rng.choice(POSTCODES)}
+    return {
+        "address_line_1": f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
+        "town": "Leeds",
+        "postcode": rng.choice(POSTCODES),
+    }
 
 
 def _carers(fake: Faker, rng: random.Random, family: str) -> list[dict[str, Any]]:
-    mother = {"given_name": fake.first_name_female(), "family_name": family, "relationship": CarerRelationship.MOTHER,
-              "phone": f"07700 900{rng.randint(100, 999)}", "email": f"parent{rng.randint(1000, 9999)}@example.com"}
+    mother = {
+        "given_name": fake.first_name_female(),
+        "family_name": family,
+        "relationship": CarerRelationship.MOTHER,
+        "phone": f"07700 900{rng.randint(100, 999)}",
+        "email": f"parent{rng.randint(1000, 9999)}@example.com",
+    }
     carers = [mother]
     if rng.random() < 0.6:
-        carers.append({"given_name": fake.first_name_male(), "family_name": family,
-                       "relationship": CarerRelationship.FATHER, "phone": f"07700 900{rng.randint(100, 999)}"})
+        carers.append(
+            {
+                "given_name": fake.first_name_male(),
+                "family_name": family,
+                "relationship": CarerRelationship.FATHER,
+                "phone": f"07700 900{rng.randint(100, 999)}",
+            }
+        )
     return carers
 
 
@@ -76,10 +98,18 @@ def seed_index_demo(*, actor: Any, organisations: Iterable[Any], practitioners: 
 
     def make(given: str, family: str, born: dt.date, gender: str, **extra: Any) -> Child:
         return services.child_create(
-            actor=actor, given_name=given, family_name=family, date_of_birth=born, gender=gender,
-            address=_address(rng), carers=_carers(fake, rng, family), local_authority=area,
+            actor=actor,
+            given_name=given,
+            family_name=family,
+            date_of_birth=born,
+            gender=gender,
+            address=_address(rng),
+            carers=_carers(fake, rng, family),
+            local_authority=area,
             school=rng.choice(schools) if schools and (today - born).days > 4 * 365 else None,
-            gp_practice=rng.choice(gps) if gps and rng.random() < 0.95 else None, **extra)
+            gp_practice=rng.choice(gps) if gps and rng.random() < 0.95 else None,
+            **extra,
+        )
 
     children = []
     for _ in range(DEMO_CHILDREN - COMMON_COUNT - 2):
@@ -99,24 +129,36 @@ def seed_index_demo(*, actor: Any, organisations: Iterable[Any], practitioners: 
     involvements = 0
     sexual_health = next((p for p in practitioners if "sexual health" in p.organisation.name.lower()), None)
     if sexual_health:
-        services.involvement_add(actor=actor, child=sensitive, practitioner=sexual_health,
-                                 service="Young people's sexual health clinic",
-                                 service_category=ServiceCategory.SEXUAL_HEALTH,
-                                 sensitive_basis=SensitiveBasis.CONSENT_YOUNG_PERSON,
-                                 started_on=today - dt.timedelta(days=60))
+        services.involvement_add(
+            actor=actor,
+            child=sensitive,
+            practitioner=sexual_health,
+            service="Young people's sexual health clinic",
+            service_category=ServiceCategory.SEXUAL_HEALTH,
+            sensitive_basis=SensitiveBasis.CONSENT_YOUNG_PERSON,
+            started_on=today - dt.timedelta(days=60),
+        )
         involvements += 1
     workers = [p for p in practitioners if p.organisation.organisation_type in SERVICES and p is not sexual_health]
     for child in children[::3]:
         for practitioner in rng.sample(workers, k=min(len(workers), rng.randint(1, 2))):
             service, category = SERVICES[practitioner.organisation.organisation_type]
             made = services.involvement_add(
-                actor=actor, child=child, practitioner=practitioner, service=service, service_category=category,
+                actor=actor,
+                child=child,
+                practitioner=practitioner,
+                service=service,
+                service_category=category,
                 started_on=today - dt.timedelta(days=rng.randint(10, 700)),
-                wishes_to_be_contacted=rng.random() < 0.3, contact_reason=ContactReason.INFORMATION_TO_SHARE,
+                wishes_to_be_contacted=rng.random() < 0.3,
+                contact_reason=ContactReason.INFORMATION_TO_SHARE,
             )
             if rng.random() < 0.15:
-                services.involvement_set_flags(actor=actor, involvement=made, is_lead_professional=True,
-                                               has_undertaken_caf=True)
+                services.involvement_set_flags(
+                    actor=actor, involvement=made, is_lead_professional=True, has_undertaken_caf=True
+                )
             involvements += 1
-    return (f"{len(children) + 1} children ({COMMON_COUNT} called {COMMON_SURNAME} born "
-            f"{COMMON_BIRTHDAY:%-d %B %Y}; {SHIELDED[0]} {SHIELDED[1]} shielded), {involvements} involvements")
+    return (
+        f"{len(children) + 1} children ({COMMON_COUNT} called {COMMON_SURNAME} born "
+        f"{COMMON_BIRTHDAY:%-d %B %Y}; {SHIELDED[0]} {SHIELDED[1]} shielded), {involvements} involvements"
+    )

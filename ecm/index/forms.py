@@ -23,26 +23,38 @@ def helper(*fields: Any, submit: str = "Continue", **extra: Any) -> FormHelper:
 
 
 class SearchForm(forms.Form):
-    given_name = forms.CharField(label="Given name", max_length=35, required=False,
-                                 help_text="You can end a name with * after at least 2 letters, like Jo*")
+    given_name = forms.CharField(
+        label="Given name",
+        max_length=35,
+        required=False,
+        help_text="You can end a name with * after at least 2 letters, like Jo*",
+    )
     family_name = forms.CharField(label="Family name", max_length=35, required=False)
     date_of_birth = DateInputField(label="Date of birth", required=False, help_text=DATE_HELP)
-    born_from = DateInputField(label="Born on or after", required=False,
-                               help_text="Only with family name, gender and postcode when the exact date is not known")
+    born_from = DateInputField(
+        label="Born on or after",
+        required=False,
+        help_text="Only with family name, gender and postcode when the exact date is not known",
+    )
     born_to = DateInputField(label="Born on or before", required=False)
     gender = forms.ChoiceField(label="Gender", required=False, choices=[("", "Not given"), *Gender.choices])
     postcode = forms.CharField(label="Postcode", max_length=8, required=False)
     fuzzy = forms.BooleanField(
         label="Include similar matches (names that sound alike, nicknames, previous names and addresses, "
-              "day and month swapped)", required=False)
+        "day and month swapped)",
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("given_name", "family_name", "postcode"):
             self.fields[name].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         self.helper = helper(
-            Field.text("given_name", field_width=20), Field.text("family_name", field_width=20),
-            Field("date_of_birth"), Field.select("gender"), Field.text("postcode", field_width=10),
+            Field.text("given_name", field_width=20),
+            Field.text("family_name", field_width=20),
+            Field("date_of_birth"),
+            Field.select("gender"),
+            Field.text("postcode", field_width=10),
             Fieldset(Field("born_from"), Field("born_to"), legend="Range of dates of birth", legend_size=Size.SMALL),
             Field.checkbox("fuzzy", small=True),
             submit="Search",
@@ -51,26 +63,39 @@ class SearchForm(forms.Form):
     def criteria(self) -> SearchCriteria:
         data = self.cleaned_data
         return SearchCriteria(
-            given_name=data["given_name"].strip(), family_name=data["family_name"].strip(),
-            gender=data["gender"], postcode=data["postcode"].strip(), birth_date=data["date_of_birth"],
-            birth_date_from=data["born_from"], birth_date_to=data["born_to"], fuzzy=data["fuzzy"],
+            given_name=data["given_name"].strip(),
+            family_name=data["family_name"].strip(),
+            gender=data["gender"],
+            postcode=data["postcode"].strip(),
+            birth_date=data["date_of_birth"],
+            birth_date_from=data["born_from"],
+            birth_date_to=data["born_to"],
+            fuzzy=data["fuzzy"],
         )
 
 
 class ReasonForm(forms.Form):
     reason_code = forms.ChoiceField(
-        label="Why do you need to open this record?", choices=AccessReason.choices, widget=forms.RadioSelect,
+        label="Why do you need to open this record?",
+        choices=AccessReason.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose why you need to open this record"},
     )
     reason_text = forms.CharField(
-        label="More about your reason", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=500,
+        label="More about your reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
         help_text="Required if you chose 'Other reason'. Your reason is recorded with your name.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper(Field.radios("reason_code", legend_size=Size.LARGE, legend_tag="h1"), Field.textarea("reason_text"),
-                             submit="Open the record")
+        self.helper = helper(
+            Field.radios("reason_code", legend_size=Size.LARGE, legend_tag="h1"),
+            Field.textarea("reason_text"),
+            submit="Open the record",
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -80,25 +105,40 @@ class ReasonForm(forms.Form):
 
 
 class InvolvementAddForm(forms.Form):
-    service = forms.CharField(label="Service", max_length=200, help_text="For example, Health visiting",
-                              error_messages={"required": "Enter the name of your service"})
+    service = forms.CharField(
+        label="Service",
+        max_length=200,
+        help_text="For example, Health visiting",
+        error_messages={"required": "Enter the name of your service"},
+    )
     service_category = forms.ChoiceField(label="Kind of service", choices=ServiceCategory.choices)
-    started_on = DateInputField(label="Date you started working with the child", required=False,
-                                help_text=f"{DATE_HELP}. Leave blank for today.")
+    started_on = DateInputField(
+        label="Date you started working with the child",
+        required=False,
+        help_text=f"{DATE_HELP}. Leave blank for today.",
+    )
     sensitive_basis = forms.ChoiceField(
-        label="Basis for recording a sensitive service", required=False,
+        label="Basis for recording a sensitive service",
+        required=False,
         choices=[("", "Not a sensitive service"), *SensitiveBasis.choices],
         help_text="Needed for sexual health, mental health and substance misuse services",
     )
-    sensitive_basis_note = forms.CharField(label="Note on the basis (optional)", required=False,
-                                           widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+    sensitive_basis_note = forms.CharField(
+        label="Note on the basis (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+    )
     is_lead_professional = forms.BooleanField(label="I am the lead professional for this child", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = helper(Field.text("service"), Field.select("service_category"), Field("started_on"),
-                             Field.select("sensitive_basis"), Field.textarea("sensitive_basis_note"),
-                             Field.checkbox("is_lead_professional", small=True), submit="Add my involvement")
+        self.helper = helper(
+            Field.text("service"),
+            Field.select("service_category"),
+            Field("started_on"),
+            Field.select("sensitive_basis"),
+            Field.textarea("sensitive_basis_note"),
+            Field.checkbox("is_lead_professional", small=True),
+            submit="Add my involvement",
+        )
 
     def clean_started_on(self) -> dt.date | None:
         value = self.cleaned_data.get("started_on")
@@ -112,22 +152,36 @@ class InvolvementAddForm(forms.Form):
 class InvolvementFlagsForm(forms.Form):
     is_lead_professional = forms.BooleanField(label="I am the lead professional for this child", required=False)
     has_undertaken_caf = forms.BooleanField(
-        label="I have undertaken a CAF (held on paper or in another system)", required=False)
+        label="I have undertaken a CAF (held on paper or in another system)", required=False
+    )
     caf_started_on = DateInputField(label="Date the CAF started", required=False, help_text=DATE_HELP)
-    caf_status = forms.ChoiceField(label="Is the CAF open or closed?", required=False,
-                                   choices=[("", "Not applicable"), *CafStatus.choices])
+    caf_status = forms.ChoiceField(
+        label="Is the CAF open or closed?", required=False, choices=[("", "Not applicable"), *CafStatus.choices]
+    )
     wishes_to_be_contacted = forms.BooleanField(label="I wish to be contacted about this child", required=False)
-    contact_reason = forms.ChoiceField(label="Why do you wish to be contacted?", required=False,
-                                       choices=[("", "Choose a reason"), *ContactReason.choices])
+    contact_reason = forms.ChoiceField(
+        label="Why do you wish to be contacted?",
+        required=False,
+        choices=[("", "Choose a reason"), *ContactReason.choices],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = helper(
             Field.checkbox("is_lead_professional", small=True),
-            Fieldset(Field.checkbox("has_undertaken_caf", small=True), Field("caf_started_on"),
-                     Field.select("caf_status"), legend="Common Assessment Framework", legend_size=Size.SMALL),
-            Fieldset(Field.checkbox("wishes_to_be_contacted", small=True), Field.select("contact_reason"),
-                     legend="Contact", legend_size=Size.SMALL),
+            Fieldset(
+                Field.checkbox("has_undertaken_caf", small=True),
+                Field("caf_started_on"),
+                Field.select("caf_status"),
+                legend="Common Assessment Framework",
+                legend_size=Size.SMALL,
+            ),
+            Fieldset(
+                Field.checkbox("wishes_to_be_contacted", small=True),
+                Field.select("contact_reason"),
+                legend="Contact",
+                legend_size=Size.SMALL,
+            ),
             submit="Save",
         )
 
@@ -141,11 +195,16 @@ class InvolvementFlagsForm(forms.Form):
 class ReasonTextForm(forms.Form):
     """A written reason or justification (shield set/lift, reveal, ending an involvement)."""
 
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}), max_length=1000,
-                             error_messages={"required": "Enter the reason"})
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+        error_messages={"required": "Enter the reason"},
+    )
 
-    def __init__(self, *args: Any, label: str = "Reason", submit: str = "Continue",
-                 min_length: int = 10, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, label: str = "Reason", submit: str = "Continue", min_length: int = 10, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.min_length = min_length
         self.fields["reason"].label = label

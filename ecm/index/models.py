@@ -196,9 +196,10 @@ class Carer(BaseModel):
 
     @property
     def is_parent(self) -> bool:
-        return self.relationship in (
-            CarerRelationship.MOTHER, CarerRelationship.FATHER, CarerRelationship.STEP_PARENT
-        ) or self.has_parental_responsibility
+        return (
+            self.relationship in (CarerRelationship.MOTHER, CarerRelationship.FATHER, CarerRelationship.STEP_PARENT)
+            or self.has_parental_responsibility
+        )
 
 
 class Involvement(BaseModel):

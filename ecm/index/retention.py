@@ -51,8 +51,13 @@ def retention_consent_record(*, actor: Any, child: Child, until: dt.date, note: 
     child.retention_consent_note = note.strip()
     _stamp(child, actor)
     child.save()
-    audit_record(actor=actor, action="index.retention_consent_recorded", target=child, reason=note.strip(),
-                 data={"child_id": str(child.pk), "until": until.isoformat()})
+    audit_record(
+        actor=actor,
+        action="index.retention_consent_recorded",
+        target=child,
+        reason=note.strip(),
+        data={"child_id": str(child.pk), "until": until.isoformat()},
+    )
     return child
 
 
@@ -61,8 +66,9 @@ def _archive(child: Child, today: dt.date, why: str, actor: Any) -> None:
     child.archived_on = today
     _stamp(child, actor)
     child.save()
-    audit_record(actor=actor, action="index.record_archived", target=child,
-                 data={"child_id": str(child.pk), "why": why})
+    audit_record(
+        actor=actor, action="index.record_archived", target=child, data={"child_id": str(child.pk), "why": why}
+    )
 
 
 def _purge(child: Child, today: dt.date, actor: Any) -> None:
@@ -71,8 +77,14 @@ def _purge(child: Child, today: dt.date, actor: Any) -> None:
     child.addresses.all().delete()
     child.carers.all().delete()
     child.involvements.all().delete()
-    for name in ("given_name", "middle_names", "family_name", "nhs_number", "unique_pupil_number",
-                 "retention_consent_note"):
+    for name in (
+        "given_name",
+        "middle_names",
+        "family_name",
+        "nhs_number",
+        "unique_pupil_number",
+        "retention_consent_note",
+    ):
         setattr(child, name, "")
     child.date_of_birth = child.expected_delivery_date = child.date_of_death = None
     child.retention_consent_until = None
@@ -82,9 +94,12 @@ def _purge(child: Child, today: dt.date, actor: Any) -> None:
     child.purged_on = today
     _stamp(child, actor)
     child.save()
-    audit_record(actor=actor, action="index.record_purged", target=child,
-                 data={"child_id": str(child.pk), "archived_on": child.archived_on.isoformat() if child.archived_on
-                       else ""})
+    audit_record(
+        actor=actor,
+        action="index.record_purged",
+        target=child,
+        data={"child_id": str(child.pk), "archived_on": child.archived_on.isoformat() if child.archived_on else ""},
+    )
 
 
 def retention_run(*, actor: Any = SYSTEM_RETENTION, today: dt.date | None = None) -> RetentionSummary:
@@ -115,6 +130,10 @@ def retention_run(*, actor: Any = SYSTEM_RETENTION, today: dt.date | None = None
         ):
             _purge(child, today, actor)
             summary.purged += 1
-        audit_record(actor=actor, action="index.retention_run", object_type="index.retention",
-                     data={"date": today.isoformat(), **summary.as_dict()})
+        audit_record(
+            actor=actor,
+            action="index.retention_run",
+            object_type="index.retention",
+            data={"date": today.isoformat(), **summary.as_dict()},
+        )
     return summary

@@ -74,12 +74,19 @@ def _summary(match: matcher.Match) -> SearchSummary:
     child = match.child
     address = None if child.is_shielded else child.current_address
     return SearchSummary(
-        child_id=str(child.pk), index_number=child.formatted_index_number, name=child.display_name,
-        date_of_birth=child.date_of_birth, expected_delivery_date=child.expected_delivery_date,
-        gender=child.gender, gender_label=child.get_gender_display(),
+        child_id=str(child.pk),
+        index_number=child.formatted_index_number,
+        name=child.display_name,
+        date_of_birth=child.date_of_birth,
+        expected_delivery_date=child.expected_delivery_date,
+        gender=child.gender,
+        gender_label=child.get_gender_display(),
         postcode_district=postcode_district(address.postcode) if address else "",
-        shielded=child.is_shielded, status=child.status, score=match.score,
-        strength=match.strength.value, strength_label=match.strength.label,
+        shielded=child.is_shielded,
+        status=child.status,
+        score=match.score,
+        strength=match.strength.value,
+        strength_label=match.strength.label,
     )
 
 
@@ -102,17 +109,31 @@ def child_search(*, actor: Any, criteria: SearchCriteria, on_behalf_of: str = ""
             outcome = SearchOutcome.OK
         returned = outcome == SearchOutcome.OK
         query = criteria.audit_view()
-        audit_record(actor=actor, action="index.search", object_type="index.search", on_behalf_of=on_behalf_of, data={
-            "criteria": query, "fuzzy": criteria.fuzzy, "match_count": len(matches), "outcome": outcome.value,
-            "cap": cap,
-        })
+        audit_record(
+            actor=actor,
+            action="index.search",
+            object_type="index.search",
+            on_behalf_of=on_behalf_of,
+            data={
+                "criteria": query,
+                "fuzzy": criteria.fuzzy,
+                "match_count": len(matches),
+                "outcome": outcome.value,
+                "cap": cap,
+            },
+        )
         for match in matches:
-            audit_record(actor=actor, action="index.search_match", target=match.child, on_behalf_of=on_behalf_of,
-                         data={"child_id": str(match.child.pk), "query": query, "returned": returned,
-                               "score": match.score})
+            audit_record(
+                actor=actor,
+                action="index.search_match",
+                target=match.child,
+                on_behalf_of=on_behalf_of,
+                data={"child_id": str(match.child.pk), "query": query, "returned": returned, "score": match.score},
+            )
     shown = matches if returned else []
-    return SearchResult(outcome=outcome.value, cap=cap, match_count=len(matches),
-                        results=[_summary(m) for m in shown], matches=shown)
+    return SearchResult(
+        outcome=outcome.value, cap=cap, match_count=len(matches), results=[_summary(m) for m in shown], matches=shown
+    )
 
 
 # Record view --------------------------------------------------------------------------------
@@ -189,25 +210,37 @@ def has_open_involvement(actor: Any, child: Child) -> bool:
 def _assemble(actor: Any, child: Child, *, reveal: bool) -> ChildRecord:
     carers = list(child.carers.all())
     parent = next((c for c in carers if c.is_parent), carers[0] if carers else None)
-    involvements = list(child.involvements.select_related("practitioner", "organisation").order_by(
-        "ended_on", "-is_lead_professional", "started_on"))
+    involvements = list(
+        child.involvements.select_related("practitioner", "organisation").order_by(
+            "ended_on", "-is_lead_professional", "started_on"
+        )
+    )
     own = [i for i in involvements if isinstance(actor, User) and i.practitioner_id == actor.pk]
-    record = ChildRecord(child=child, restricted=child.is_shielded and not reveal, revealed=reveal and child.is_shielded,
-                         parent_name=str(parent) if parent else "", own_involvements=own)
+    record = ChildRecord(
+        child=child,
+        restricted=child.is_shielded and not reveal,
+        revealed=reveal and child.is_shielded,
+        parent_name=str(parent) if parent else "",
+        own_involvements=own,
+    )
     if record.restricted:
         return record
     names = list(child.names.all())
     addresses = list(child.addresses.all())
     record.address = next((a for a in addresses if a.is_current), None)
-    record.previous_addresses = sorted((a for a in addresses if not a.is_current),
-                                       key=lambda a: a.lived_until or a.lived_from or child.created_at.date(), reverse=True)
+    record.previous_addresses = sorted(
+        (a for a in addresses if not a.is_current),
+        key=lambda a: a.lived_until or a.lived_from or child.created_at.date(),
+        reverse=True,
+    )
     record.previous_names = [n for n in names if not n.is_current]
     record.carers = carers
     record.school = child.school
     record.gp_practice = child.gp_practice
     record.involvements = [
-        InvolvementView(involvement=i, unspecified=i.is_sensitive and not sees_sensitive_details(actor, i),
-                        is_own=i in own)
+        InvolvementView(
+            involvement=i, unspecified=i.is_sensitive and not sees_sensitive_details(actor, i), is_own=i in own
+        )
         for i in involvements
     ]
     return record
@@ -216,12 +249,17 @@ def _assemble(actor: Any, child: Child, *, reveal: bool) -> ChildRecord:
 def _audit_sensitive(actor: Any, record: ChildRecord, on_behalf_of: str) -> None:
     for view in record.involvements:
         if view.involvement.is_sensitive and not view.unspecified and not view.is_own:
-            audit_record(actor=actor, action="index.sensitive_details_viewed", target=view.involvement,
-                         on_behalf_of=on_behalf_of, data={
-                             "child_id": str(record.child.pk), "service_category": view.involvement.service_category,
-                             "own_organisation": getattr(actor, "organisation_id", None)
-                             == view.involvement.organisation_id,
-                         })
+            audit_record(
+                actor=actor,
+                action="index.sensitive_details_viewed",
+                target=view.involvement,
+                on_behalf_of=on_behalf_of,
+                data={
+                    "child_id": str(record.child.pk),
+                    "service_category": view.involvement.service_category,
+                    "own_organisation": getattr(actor, "organisation_id", None) == view.involvement.organisation_id,
+                },
+            )
 
 
 def child_record_open(
@@ -231,9 +269,19 @@ def child_record_open(
     reason = reason_text_for(reason_code, reason_text)
     with transaction.atomic():
         record = _assemble(actor, child, reveal=False)
-        audit_record(actor=actor, action="index.record_view", target=child, reason=reason, on_behalf_of=on_behalf_of,
-                     data={"child_id": str(child.pk), "reason_code": reason_code,
-                           "has_involvement": has_open_involvement(actor, child), "shielded": child.is_shielded})
+        audit_record(
+            actor=actor,
+            action="index.record_view",
+            target=child,
+            reason=reason,
+            on_behalf_of=on_behalf_of,
+            data={
+                "child_id": str(child.pk),
+                "reason_code": reason_code,
+                "has_involvement": has_open_involvement(actor, child),
+                "shielded": child.is_shielded,
+            },
+        )
         _audit_sensitive(actor, record, on_behalf_of)
     return record
 
@@ -246,15 +294,22 @@ def child_record_reveal(*, actor: Any, child: Child, justification: str) -> Chil
         raise ReasonRequired(f"Write a justification of at least {REASON_OTHER_MIN_LENGTH} characters.")
     with transaction.atomic():
         record = _assemble(actor, child, reveal=True)
-        audit_record(actor=actor, action="index.shield_reveal", target=child, reason=justification.strip(),
-                     data={"child_id": str(child.pk), "shielded": child.is_shielded})
+        audit_record(
+            actor=actor,
+            action="index.shield_reveal",
+            target=child,
+            reason=justification.strip(),
+            data={"child_id": str(child.pk), "shielded": child.is_shielded},
+        )
         _audit_sensitive(actor, record, "")
     return record
 
 
 def involvements_of_organisation(*, child: Child, organisation_id: Any) -> list[Involvement]:
     """One organisation's own involvements with the child (what a shielded record still shows that organisation)."""
-    return list(child.involvements.filter(organisation_id=organisation_id).select_related("practitioner", "organisation"))
+    return list(
+        child.involvements.filter(organisation_id=organisation_id).select_related("practitioner", "organisation")
+    )
 
 
 def practitioner_in_organisation(*, organisation: Any, practitioner_id: Any) -> User | None:

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import transaction
 
-from ecm.accounts.choices import Role
 from ecm.accounts.models import ApiClient, LocalAuthority, Organisation, User
 from ecm.audit.services import audit_record
 from ecm.core import clock
@@ -65,7 +64,9 @@ def _check_identifiers(nhs_number: str, unique_pupil_number: str) -> None:
 
 
 def _check_name(given_name: str, family_name: str, is_unborn: bool) -> None:
-    _require(len(given_name) <= NAME_MAX_LENGTH and len(family_name) <= NAME_MAX_LENGTH, "Names are at most 35 characters.")
+    _require(
+        len(given_name) <= NAME_MAX_LENGTH and len(family_name) <= NAME_MAX_LENGTH, "Names are at most 35 characters."
+    )
     _require(bool(family_name.strip()) or is_unborn, "Enter the child's family name.")
 
 
@@ -86,8 +87,15 @@ def name_row(child: Child, *, given_name: str, middle_names: str, family_name: s
     )
 
 
-def address_row(child: Child, *, address_line_1: str, postcode: str, address_line_2: str = "", town: str = "",
-                lived_from: dt.date | None = None) -> ChildAddress:
+def address_row(
+    child: Child,
+    *,
+    address_line_1: str,
+    postcode: str,
+    address_line_2: str = "",
+    town: str = "",
+    lived_from: dt.date | None = None,
+) -> ChildAddress:
     """An address with its normalised postcode (not saved)."""
     return ChildAddress(
         child=child,
@@ -121,19 +129,27 @@ def child_create(
     carers: Iterable[dict[str, Any]] = (),
 ) -> Child:
     """Put a child (or an unborn baby, by expected date of delivery) on the index."""
-    _require(date_of_birth is not None or expected_delivery_date is not None,
-             "Enter a date of birth, or an expected date of delivery for an unborn baby.")
+    _require(
+        date_of_birth is not None or expected_delivery_date is not None,
+        "Enter a date of birth, or an expected date of delivery for an unborn baby.",
+    )
     _require(date_of_birth is None or date_of_birth <= clock.today(), "The date of birth must be in the past.")
     _check_name(given_name, family_name, date_of_birth is None)
     _check_identifiers(nhs_number, unique_pupil_number)
     _require(gender in Gender.values, "Choose a gender.")
     child = Child(
         index_number=new_index_number(),
-        given_name=given_name.strip(), middle_names=middle_names.strip(), family_name=family_name.strip(),
-        date_of_birth=date_of_birth, expected_delivery_date=expected_delivery_date if date_of_birth is None else None,
-        gender=gender, nhs_number=nhs_number.replace(" ", ""),
+        given_name=given_name.strip(),
+        middle_names=middle_names.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        expected_delivery_date=expected_delivery_date if date_of_birth is None else None,
+        gender=gender,
+        nhs_number=nhs_number.replace(" ", ""),
         unique_pupil_number=unique_pupil_number.replace(" ", "").upper(),
-        school=school, gp_practice=gp_practice, local_authority=local_authority,
+        school=school,
+        gp_practice=gp_practice,
+        local_authority=local_authority,
     )
     _stamp(child, actor, creating=True)
     child.save()
@@ -142,14 +158,28 @@ def child_create(
         address_row(child, **address).save()
     for carer in carers:
         _carer_save(actor, child, carer)
-    audit_record(actor=actor, action="index.child_created", target=child,
-                 data={"child_id": str(child.pk), "index_number": child.index_number})
+    audit_record(
+        actor=actor,
+        action="index.child_created",
+        target=child,
+        data={"child_id": str(child.pk), "index_number": child.index_number},
+    )
     return child
 
 
 CHILD_UPDATABLE = (
-    "given_name", "middle_names", "family_name", "date_of_birth", "expected_delivery_date", "gender",
-    "nhs_number", "unique_pupil_number", "school", "gp_practice", "local_authority", "high_profile",
+    "given_name",
+    "middle_names",
+    "family_name",
+    "date_of_birth",
+    "expected_delivery_date",
+    "gender",
+    "nhs_number",
+    "unique_pupil_number",
+    "school",
+    "gp_practice",
+    "local_authority",
+    "high_profile",
 )
 NAME_FIELDS = ("given_name", "middle_names", "family_name")
 
@@ -175,23 +205,31 @@ def child_update(*, actor: Any, child: Child, address: dict[str, str] | None = N
     today = clock.today()
     if any(n in changes for n in NAME_FIELDS):
         child.names.filter(is_current=True).update(is_current=False, used_until=today)
-        name_row(child, given_name=child.given_name, middle_names=child.middle_names,
-                 family_name=child.family_name).save()
+        name_row(
+            child, given_name=child.given_name, middle_names=child.middle_names, family_name=child.family_name
+        ).save()
     if "date_of_birth" in changes or "expected_delivery_date" in changes:
         child.names.update(birth_date=child.search_date)
         child.addresses.update(birth_date=child.search_date)
     if address:
         current = child.addresses.filter(is_current=True).first()
         new = address_row(child, **address)
-        if current is None or (current.postcode_norm, current.address_line_1) != (new.postcode_norm, new.address_line_1):
+        if current is None or (current.postcode_norm, current.address_line_1) != (
+            new.postcode_norm,
+            new.address_line_1,
+        ):
             child.addresses.filter(is_current=True).update(is_current=False, lived_until=new.lived_from or today)
             new.save()
             changes["address"] = [str(current or ""), str(new)]
     if changes:
         _stamp(child, actor)
         child.save()
-        audit_record(actor=actor, action="index.child_updated", target=child,
-                     data={"child_id": str(child.pk), "changed": sorted(changes)})
+        audit_record(
+            actor=actor,
+            action="index.child_updated",
+            target=child,
+            data={"child_id": str(child.pk), "changed": sorted(changes)},
+        )
     return child
 
 
@@ -227,87 +265,13 @@ def child_record_death(*, actor: Any, child: Child, date_of_death: dt.date) -> C
     child.date_of_death = date_of_death
     _stamp(child, actor)
     child.save()
-    audit_record(actor=actor, action="index.child_deceased", target=child,
-                 data={"child_id": str(child.pk), "date_of_death": date_of_death.isoformat()})
+    audit_record(
+        actor=actor,
+        action="index.child_deceased",
+        target=child,
+        data={"child_id": str(child.pk), "date_of_death": date_of_death.isoformat()},
+    )
     return child
-
-
-# Shielding ---------------------------------------------------------------------------------
-
-
-def _same_child_records(child: Child) -> list[Child]:
-    """This record, the records merged into it, and the one it was merged into (transitively)."""
-    seen: dict[Any, Child] = {}
-    queue = [child]
-    while queue:
-        record = queue.pop()
-        if record.pk in seen:
-            continue
-        seen[record.pk] = record
-        queue.extend(record.merged_records.all())
-        if record.merged_into_id:
-            queue.append(record.merged_into)
-    return list(seen.values())
-
-
-def _require_index_admin(actor: Any) -> None:
-    _require(isinstance(actor, SystemActor) or (isinstance(actor, User) and actor.has_role(Role.INDEX_ADMIN)),
-             "Only an index administrator can do this.")
-
-
-@transaction.atomic
-def child_shield_set(*, actor: Any, child: Child, reason: str) -> Child:
-    """Shield the child (and every record that is the same child): whereabouts hidden from everyone."""
-    _require_index_admin(actor)
-    _require(bool(reason.strip()), "Give the reason for shielding this record.")
-    for record in _same_child_records(child):
-        if not record.is_shielded:
-            record.is_shielded = True
-            record.shielded_at = clock.now()
-            _stamp(record, actor)
-            record.save()
-            audit_record(actor=actor, action="index.shield_set", target=record, reason=reason,
-                         data={"child_id": str(record.pk)})
-    child.refresh_from_db()
-    return child
-
-
-@transaction.atomic
-def child_shield_lift(*, actor: Any, child: Child, reason: str) -> Child:
-    """Lift the shield from the child and every record that is the same child."""
-    _require_index_admin(actor)
-    _require(bool(reason.strip()), "Give the reason for lifting the shield.")
-    for record in _same_child_records(child):
-        if record.is_shielded:
-            record.is_shielded = False
-            record.shielded_at = None
-            _stamp(record, actor)
-            record.save()
-            audit_record(actor=actor, action="index.shield_lift", target=record, reason=reason,
-                         data={"child_id": str(record.pk)})
-    child.refresh_from_db()
-    return child
-
-
-@transaction.atomic
-def child_merge(*, actor: Any, duplicate: Child, survivor: Child, reason: str) -> Child:
-    """Merge ``duplicate`` into ``survivor``: its open involvements move across; a shield spreads to both.
-
-    The duplicate keeps its rows (for unmerging) but answers with the survivor from now on.
-    """
-    _require(duplicate.pk != survivor.pk and survivor.merged_into_id is None, "Choose two different live records.")
-    _require(duplicate.merged_into_id is None, "That record has already been merged.")
-    duplicate.merged_into = survivor
-    _stamp(duplicate, actor)
-    duplicate.save()
-    moved = duplicate.involvements.filter(ended_on__isnull=True).update(child=survivor)
-    audit_record(actor=actor, action="index.child_merged", target=duplicate, reason=reason,
-                 data={"child_id": str(duplicate.pk), "survivor_id": str(survivor.pk), "involvements_moved": moved})
-    if duplicate.is_shielded or survivor.is_shielded:
-        from ecm.core.actors import SYSTEM_MATCHER
-
-        child_shield_set(actor=SYSTEM_MATCHER, child=survivor, reason="Shield spread to a merged record of the same child")
-    return survivor
 
 
 # Involvements ------------------------------------------------------------------------------
@@ -318,17 +282,21 @@ def _check_involvement_writer(actor: Any, practitioner: User, organisation: Orga
     if isinstance(actor, SystemActor):
         return
     if isinstance(actor, ApiClient):
-        _require(organisation.pk == actor.organisation_id and practitioner.organisation_id == actor.organisation_id,
-                 "A system can record involvements only for its own organisation's practitioners.")
+        _require(
+            organisation.pk == actor.organisation_id and practitioner.organisation_id == actor.organisation_id,
+            "A system can record involvements only for its own organisation's practitioners.",
+        )
         return
     _require(isinstance(actor, User) and actor.pk == practitioner.pk, "You can change only your own involvement.")
 
 
 def _check_sensitive(category: str, basis: str) -> None:
     if category in SENSITIVE_CATEGORIES:
-        _require(basis in SensitiveBasis.values,
-                 "A sexual health, mental health or substance misuse service can be recorded only with the "
-                 "young person's or a parent's consent, or where significant harm is suspected: choose the basis.")
+        _require(
+            basis in SensitiveBasis.values,
+            "A sexual health, mental health or substance misuse service can be recorded only with the "
+            "young person's or a parent's consent, or where significant harm is suspected: choose the basis.",
+        )
 
 
 @transaction.atomic
@@ -352,26 +320,42 @@ def involvement_add(
     _require(organisation is not None, "The practitioner has no organisation.")
     assert organisation is not None
     _check_involvement_writer(actor, practitioner, organisation)
-    _require(child.status in (ChildStatus.ACTIVE, ChildStatus.DECEASED) and child.merged_into_id is None,
-             "Involvements can be added only to a live record.")
+    _require(
+        child.status in (ChildStatus.ACTIVE, ChildStatus.DECEASED) and child.merged_into_id is None,
+        "Involvements can be added only to a live record.",
+    )
     _require(bool(service.strip()), "Enter the name of the service.")
     _check_sensitive(service_category, sensitive_basis)
-    _require(not wishes_to_be_contacted or contact_reason in ContactReason.values,
-             "Choose why you wish to be contacted.")
+    _require(
+        not wishes_to_be_contacted or contact_reason in ContactReason.values, "Choose why you wish to be contacted."
+    )
     started_on = started_on or clock.today()
     _require(started_on <= clock.today(), "The start date cannot be in the future.")
     involvement = Involvement(
-        child=child, practitioner=practitioner, organisation=organisation, service=service.strip(),
-        service_category=service_category, started_on=started_on,
+        child=child,
+        practitioner=practitioner,
+        organisation=organisation,
+        service=service.strip(),
+        service_category=service_category,
+        started_on=started_on,
         sensitive_basis=sensitive_basis if service_category in SENSITIVE_CATEGORIES else "",
-        sensitive_basis_note=sensitive_basis_note, is_lead_professional=is_lead_professional,
-        wishes_to_be_contacted=wishes_to_be_contacted, contact_reason=contact_reason if wishes_to_be_contacted else "",
+        sensitive_basis_note=sensitive_basis_note,
+        is_lead_professional=is_lead_professional,
+        wishes_to_be_contacted=wishes_to_be_contacted,
+        contact_reason=contact_reason if wishes_to_be_contacted else "",
     )
     _stamp(involvement, actor, creating=True)
     involvement.save()
-    audit_record(actor=actor, action="index.involvement_added", target=involvement, data={
-        "child_id": str(child.pk), "sensitive": involvement.is_sensitive, "sensitive_basis": involvement.sensitive_basis,
-    })
+    audit_record(
+        actor=actor,
+        action="index.involvement_added",
+        target=involvement,
+        data={
+            "child_id": str(child.pk),
+            "sensitive": involvement.is_sensitive,
+            "sensitive_basis": involvement.sensitive_basis,
+        },
+    )
     return involvement
 
 
@@ -381,14 +365,20 @@ def involvement_end(*, actor: Any, involvement: Involvement, ended_on: dt.date |
     _check_involvement_writer(actor, involvement.practitioner, involvement.organisation)
     _require(involvement.ended_on is None, "This involvement has already ended.")
     ended_on = ended_on or clock.today()
-    _require(involvement.started_on <= ended_on <= clock.today(), "The end date must be between the start date and today.")
+    _require(
+        involvement.started_on <= ended_on <= clock.today(), "The end date must be between the start date and today."
+    )
     involvement.ended_on = ended_on
     involvement.is_lead_professional = False
     involvement.wishes_to_be_contacted = False
     _stamp(involvement, actor)
     involvement.save()
-    audit_record(actor=actor, action="index.involvement_ended", target=involvement,
-                 data={"child_id": str(involvement.child_id), "ended_on": ended_on.isoformat()})
+    audit_record(
+        actor=actor,
+        action="index.involvement_ended",
+        target=involvement,
+        data={"child_id": str(involvement.child_id), "ended_on": ended_on.isoformat()},
+    )
     return involvement
 
 
@@ -430,19 +420,27 @@ def involvement_set_flags(
         _require(involvement.has_undertaken_caf, "Set 'has undertaken a CAF' first.")
         involvement.caf_status = caf_status
     _require(involvement.caf_status in ("", *CafStatus.values), "Choose whether the CAF is open or closed.")
-    _require(involvement.caf_started_on is None or involvement.caf_started_on <= clock.today(),
-             "The CAF's start date cannot be in the future.")
+    _require(
+        involvement.caf_started_on is None or involvement.caf_started_on <= clock.today(),
+        "The CAF's start date cannot be in the future.",
+    )
     if wishes_to_be_contacted is not None:
         involvement.wishes_to_be_contacted = wishes_to_be_contacted
         involvement.contact_reason = (contact_reason or "") if wishes_to_be_contacted else ""
-        _require(not wishes_to_be_contacted or involvement.contact_reason in ContactReason.values,
-                 "Choose why you wish to be contacted.")
+        _require(
+            not wishes_to_be_contacted or involvement.contact_reason in ContactReason.values,
+            "Choose why you wish to be contacted.",
+        )
     after = _flags(involvement)
     if after != before:
         _stamp(involvement, actor)
         involvement.save()
-        audit_record(actor=actor, action="index.involvement_flags_set", target=involvement,
-                     data={"child_id": str(involvement.child_id), "before": before, "after": after})
+        audit_record(
+            actor=actor,
+            action="index.involvement_flags_set",
+            target=involvement,
+            data={"child_id": str(involvement.child_id), "before": before, "after": after},
+        )
     return involvement
 
 
@@ -455,3 +453,9 @@ def _flags(involvement: Involvement) -> dict[str, Any]:
         "wishes_to_be_contacted": involvement.wishes_to_be_contacted,
         "contact_reason": involvement.contact_reason,
     }
+
+
+# Shielding and merging live in ``ecm.index.shielding``; callers may use them from here too.
+from ecm.index.shielding import child_merge, child_shield_lift, child_shield_set  # noqa: E402
+
+__all__ = ["child_merge", "child_shield_lift", "child_shield_set"]

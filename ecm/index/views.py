@@ -60,8 +60,9 @@ def reason_view(request: HttpRequest, child_id: str) -> HttpResponse:
         return redirect("index:reason", child_id=child.pk)
     form = ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        remember_reason(request, child, reason_code=form.cleaned_data["reason_code"],
-                        reason_text=form.cleaned_data["reason_text"])
+        remember_reason(
+            request, child, reason_code=form.cleaned_data["reason_code"], reason_text=form.cleaned_data["reason_text"]
+        )
         return redirect("index:record", child_id=child.pk)
     return render(request, "index/reason.html", {"form": form, "child": child})
 
@@ -119,9 +120,13 @@ def involvement_flags_view(request: HttpRequest, involvement_id: str) -> HttpRes
         data = form.cleaned_data
         try:
             services.involvement_set_flags(
-                actor=request.user, involvement=involvement, is_lead_professional=data["is_lead_professional"],
-                has_undertaken_caf=data["has_undertaken_caf"], caf_started_on=data["caf_started_on"],
-                caf_status=data["caf_status"] or None, wishes_to_be_contacted=data["wishes_to_be_contacted"],
+                actor=request.user,
+                involvement=involvement,
+                is_lead_professional=data["is_lead_professional"],
+                has_undertaken_caf=data["has_undertaken_caf"],
+                caf_started_on=data["caf_started_on"],
+                caf_status=data["caf_status"] or None,
+                wishes_to_be_contacted=data["wishes_to_be_contacted"],
                 contact_reason=data["contact_reason"],
             )
         except services.IndexRuleError as exc:
@@ -150,8 +155,11 @@ def shield_view(request: HttpRequest, child_id: str) -> HttpResponse:
     """Set or lift a shield, with a reason (index administrators)."""
     child = child_for(actor=request.user, child_id=child_id)
     lifting = child.is_shielded
-    form = ReasonTextForm(_posted(request), label="Reason for lifting the shield" if lifting else
-                          "Reason for shielding this record", submit="Lift the shield" if lifting else "Shield the record")
+    form = ReasonTextForm(
+        _posted(request),
+        label="Reason for lifting the shield" if lifting else "Reason for shielding this record",
+        submit="Lift the shield" if lifting else "Shield the record",
+    )
     if request.method == "POST" and form.is_valid():
         change = services.child_shield_lift if lifting else services.child_shield_set
         change(actor=request.user, child=child, reason=form.cleaned_data["reason"])
@@ -166,10 +174,15 @@ def shield_view(request: HttpRequest, child_id: str) -> HttpResponse:
 def reveal_view(request: HttpRequest, child_id: str) -> HttpResponse:
     """Reveal a shielded record after step-up and a written justification; always alerts."""
     child = child_for(actor=request.user, child_id=child_id)
-    form = ReasonTextForm(_posted(request), label="Justification for revealing this shielded record",
-                          submit="Reveal the details", min_length=20)
+    form = ReasonTextForm(
+        _posted(request),
+        label="Justification for revealing this shielded record",
+        submit="Reveal the details",
+        min_length=20,
+    )
     if request.method == "POST" and form.is_valid():
         record = child_record_reveal(actor=request.user, child=child, justification=form.cleaned_data["reason"])
         return render(request, "index/record.html", {"record": record, "child": child, **_admin(request)})
-    return render(request, "index/reveal.html", {"form": form, "child": child,
-                                                 "back": reverse("index:record", args=[child.pk])})
+    return render(
+        request, "index/reveal.html", {"form": form, "child": child, "back": reverse("index:record", args=[child.pk])}
+    )

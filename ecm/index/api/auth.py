@@ -54,8 +54,11 @@ def fhir_view(methods: tuple[str, ...]) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             client = client_from_request(request)
             if client is None:
-                return error_response("ACCESS_DENIED", "Send a valid token: Authorization: Bearer <token>.",
-                                      WWW_Authenticate='Bearer realm="ecm"')
+                return error_response(
+                    "ACCESS_DENIED",
+                    "Send a valid token: Authorization: Bearer <token>.",
+                    WWW_Authenticate='Bearer realm="ecm"',
+                )
             wait = rate_limited(client)
             if wait:
                 return error_response("TOO_MANY_REQUESTS", f"Try again in {wait} seconds.", Retry_After=str(wait))

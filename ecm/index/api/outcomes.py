@@ -33,15 +33,23 @@ def fhir_response(resource: dict[str, Any], status: int = 200) -> HttpResponse:
     return response
 
 
-def outcome(code: str, diagnostics: str = "", *, severity: str = "error", issue_type: str = "",
-            display: str = "", status: int | None = None) -> dict[str, Any]:
+def outcome(
+    code: str,
+    diagnostics: str = "",
+    *,
+    severity: str = "error",
+    issue_type: str = "",
+    display: str = "",
+    status: int | None = None,
+) -> dict[str, Any]:
     """An OperationOutcome resource for one Spine code."""
     default_status, default_type, default_display = ERRORS.get(code, (status or 400, "invalid", code))
     issue: dict[str, Any] = {
         "severity": severity,
         "code": issue_type or default_type,
-        "details": {"coding": [{"system": SPINE_CODES, "version": "1", "code": code,
-                                "display": display or default_display}]},
+        "details": {
+            "coding": [{"system": SPINE_CODES, "version": "1", "code": code, "display": display or default_display}]
+        },
     }
     if diagnostics:
         issue["diagnostics"] = diagnostics
@@ -58,5 +66,12 @@ def error_response(code: str, diagnostics: str = "", **headers: str) -> HttpResp
 
 def too_many_matches() -> HttpResponse:
     """PDS: HTTP 200, severity information, code multiple-matches, details TOO_MANY_MATCHES; no Patient."""
-    return fhir_response(outcome("TOO_MANY_MATCHES", "Too many matches: add more detail to the search.",
-                                 severity="information", issue_type="multiple-matches", display="Too Many Matches"))
+    return fhir_response(
+        outcome(
+            "TOO_MANY_MATCHES",
+            "Too many matches: add more detail to the search.",
+            severity="information",
+            issue_type="multiple-matches",
+            display="Too Many Matches",
+        )
+    )

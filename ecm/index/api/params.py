@@ -11,8 +11,15 @@ from ecm.index.choices import Gender
 from ecm.index.search.criteria import SearchCriteria
 
 PATIENT_PARAMETERS = {
-    "family", "given", "birthdate", "gender", "address-postalcode",
-    "_fuzzy-match", "_exact-match", "_history", "_max-results",
+    "family",
+    "given",
+    "birthdate",
+    "gender",
+    "address-postalcode",
+    "_fuzzy-match",
+    "_exact-match",
+    "_history",
+    "_max-results",
 }
 DATE = re.compile(r"^(eq|ge|le)?(\d{4}-\d{2}-\d{2})$")
 BOOLEANS = {"true": True, "false": False}
@@ -84,8 +91,15 @@ def patient_criteria(query: QueryDict, *, is_system: bool) -> SearchCriteria:
     if fuzzy and exact:
         raise ApiError("INVALID_SEARCH_DATA", "_fuzzy-match and _exact-match cannot both be true.")
     return SearchCriteria(
-        given_name=" ".join(query.getlist("given")).strip(), family_name=_single(query, "family"), gender=gender,
-        postcode=_single(query, "address-postalcode"), birth_date=born, birth_date_from=born_from,
-        birth_date_to=born_to, fuzzy=fuzzy, exact_only=exact, history=_boolean(query, "_history"),
+        given_name=" ".join(query.getlist("given")).strip(),
+        family_name=_single(query, "family"),
+        gender=gender,
+        postcode=_single(query, "address-postalcode"),
+        birth_date=born,
+        birth_date_from=born_from,
+        birth_date_to=born_to,
+        fuzzy=fuzzy,
+        exact_only=exact,
+        history=_boolean(query, "_history"),
         max_results=max_results,
     )

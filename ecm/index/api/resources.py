@@ -33,8 +33,7 @@ def _security(shielded: bool) -> list[dict[str, str]]:
     return [{"system": CONFIDENTIALITY, "code": "U", "display": "unrestricted"}]
 
 
-def _human_name(given: str, middle: str, family: str, use: str = "usual",
-                period_end: Any = None) -> dict[str, Any]:
+def _human_name(given: str, middle: str, family: str, use: str = "usual", period_end: Any = None) -> dict[str, Any]:
     name: dict[str, Any] = {"use": use, "family": family}
     givens = [g for g in [given, *middle.split()] if g]
     if givens:
@@ -55,8 +54,11 @@ def _identifiers(child: Child, *, full: bool) -> list[dict[str, str]]:
 
 def _organisation_reference(organisation: Any) -> dict[str, Any]:
     system = ODS_SYSTEM if organisation.organisation_type in ("gp_practice", "nhs_trust") else ORG_CODE_SYSTEM
-    return {"type": "Organization", "identifier": {"system": system, "value": organisation.code},
-            "display": organisation.name}
+    return {
+        "type": "Organization",
+        "identifier": {"system": system, "value": organisation.code},
+        "display": organisation.name,
+    }
 
 
 def _birth(child: Child, patient: dict[str, Any]) -> None:
@@ -69,7 +71,8 @@ def _birth(child: Child, patient: dict[str, Any]) -> None:
 def patient_summary(summary: SearchSummary, child: Child) -> dict[str, Any]:
     """A search result: name, gender, date of birth, index number; a postcode district unless shielded."""
     patient: dict[str, Any] = {
-        "resourceType": "Patient", "id": summary.child_id,
+        "resourceType": "Patient",
+        "id": summary.child_id,
         "meta": {"security": _security(summary.shielded)},
         "identifier": _identifiers(child, full=False),
         "name": [_human_name(child.given_name, child.middle_names, child.family_name)],
@@ -82,10 +85,11 @@ def patient_summary(summary: SearchSummary, child: Child) -> dict[str, Any]:
 
 
 def patient_full(record: ChildRecord) -> dict[str, Any]:
-    """The record a client may see: restricted records keep only name, gender, birth date, number and a parent's name."""
+    """The record a client may see; a restricted one keeps name, gender, birth date, number and a parent's name."""
     child = record.child
     patient: dict[str, Any] = {
-        "resourceType": "Patient", "id": str(child.pk),
+        "resourceType": "Patient",
+        "id": str(child.pk),
         "meta": {"lastUpdated": child.modified_at.isoformat(), "security": _security(record.restricted)},
         "identifier": _identifiers(child, full=not record.restricted),
         "name": [_human_name(child.given_name, child.middle_names, child.family_name)],
@@ -104,15 +108,18 @@ def patient_full(record: ChildRecord) -> dict[str, Any]:
         _human_name(n.given_name, n.middle_names, n.family_name, use="old", period_end=n.used_until)
         for n in record.previous_names
     ]
-    addresses = [a for a in ([record.address] if record.address else []) + record.previous_addresses]
+    addresses = ([record.address] if record.address else []) + record.previous_addresses
     if addresses:
-        patient["address"] = [{
-            "use": "home" if a.is_current else "old",
-            "line": [line for line in (a.address_line_1, a.address_line_2) if line],
-            **({"city": a.town} if a.town else {}),
-            "postalCode": format_postcode(a.postcode),
-            **({"period": {"end": a.lived_until.isoformat()}} if a.lived_until and not a.is_current else {}),
-        } for a in addresses]
+        patient["address"] = [
+            {
+                "use": "home" if a.is_current else "old",
+                "line": [line for line in (a.address_line_1, a.address_line_2) if line],
+                **({"city": a.town} if a.town else {}),
+                "postalCode": format_postcode(a.postcode),
+                **({"period": {"end": a.lived_until.isoformat()}} if a.lived_until and not a.is_current else {}),
+            }
+            for a in addresses
+        ]
     if record.carers:
         patient["contact"] = [_carer_contact(c) for c in record.carers]
     if record.gp_practice:
@@ -125,8 +132,12 @@ def patient_full(record: ChildRecord) -> dict[str, Any]:
 def _carer_contact(carer: Any) -> dict[str, Any]:
     relationship_code = "N" if carer.relationship in ("mother", "father", "step_parent") else "C"
     contact: dict[str, Any] = {
-        "relationship": [{"coding": [{"system": RELATIONSHIP_SYSTEM, "code": relationship_code}],
-                          "text": carer.get_relationship_display()}],
+        "relationship": [
+            {
+                "coding": [{"system": RELATIONSHIP_SYSTEM, "code": relationship_code}],
+                "text": carer.get_relationship_display(),
+            }
+        ],
         "name": {"family": carer.family_name, "given": [carer.given_name]},
     }
     telecom = []
@@ -143,9 +154,13 @@ def _carer_contact(carer: Any) -> dict[str, Any]:
 
 def searchset(entries: list[dict[str, Any]], base: str) -> dict[str, Any]:
     return {
-        "resourceType": "Bundle", "type": "searchset", "total": len(entries),
-        "entry": [{"fullUrl": f"{base}/{e['resource']['id']}", "search": {"score": e["score"]},
-                   "resource": e["resource"]} for e in entries],
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(entries),
+        "entry": [
+            {"fullUrl": f"{base}/{e['resource']['id']}", "search": {"score": e["score"]}, "resource": e["resource"]}
+            for e in entries
+        ],
     }
 
 
@@ -153,7 +168,8 @@ def care_team(view: InvolvementView, *, owned: bool) -> dict[str, Any]:
     """One involvement as a CareTeam. An unspecified sensitive service shows nothing but that it exists."""
     involvement: Involvement = view.involvement
     resource: dict[str, Any] = {
-        "resourceType": "CareTeam", "id": str(involvement.pk),
+        "resourceType": "CareTeam",
+        "id": str(involvement.pk),
         "status": "active" if involvement.ended_on is None else "inactive",
         "subject": {"reference": f"Patient/{involvement.child_id}"},
     }
@@ -165,35 +181,67 @@ def care_team(view: InvolvementView, *, owned: bool) -> dict[str, Any]:
     if involvement.ended_on:
         period["end"] = involvement.ended_on.isoformat()
     practitioner = involvement.practitioner
-    roles = [{"coding": [{"system": INVOLVEMENT_FLAG_SYSTEM, "code": code}]} for code, on in (
-        (FLAG_LEAD, involvement.is_lead_professional), (FLAG_CAF, involvement.has_undertaken_caf),
-        (FLAG_CONTACT, involvement.wishes_to_be_contacted)) if on]
-    telecom = [{"system": s, "value": v} for s, v in (
-        ("phone", practitioner.phone or involvement.organisation.phone), ("email", practitioner.email)) if v]
+    roles = [
+        {"coding": [{"system": INVOLVEMENT_FLAG_SYSTEM, "code": code}]}
+        for code, on in (
+            (FLAG_LEAD, involvement.is_lead_professional),
+            (FLAG_CAF, involvement.has_undertaken_caf),
+            (FLAG_CONTACT, involvement.wishes_to_be_contacted),
+        )
+        if on
+    ]
+    telecom = [
+        {"system": s, "value": v}
+        for s, v in (("phone", practitioner.phone or involvement.organisation.phone), ("email", practitioner.email))
+        if v
+    ]
     participant: dict[str, Any] = {
         "member": {"reference": f"Practitioner/{practitioner.pk}", "display": practitioner.get_full_name()},
-        "onBehalfOf": {"reference": f"Organization/{involvement.organisation_id}",
-                       "display": involvement.organisation.name},
+        "onBehalfOf": {
+            "reference": f"Organization/{involvement.organisation_id}",
+            "display": involvement.organisation.name,
+        },
         "period": period,
     }
     if roles:
         participant["role"] = roles
-    resource.update({
-        "name": involvement.service,
-        "category": [{"coding": [{"system": SERVICE_CATEGORY_SYSTEM, "code": involvement.service_category,
-                                  "display": involvement.get_service_category_display()}]}],
-        "period": period,
-        "participant": [participant],
-        "managingOrganization": [{"reference": f"Organization/{involvement.organisation_id}",
-                                  "display": involvement.organisation.name}],
-        "telecom": telecom,
-    })
-    details = [(k, v) for k, v in (
-        ("caf-start-date", involvement.caf_started_on.isoformat() if involvement.caf_started_on else ""),
-        ("caf-status", involvement.caf_status), ("contact-reason", involvement.contact_reason),
-        ("sensitive-basis", involvement.sensitive_basis if owned else "")) if v]
+    resource.update(
+        {
+            "name": involvement.service,
+            "category": [
+                {
+                    "coding": [
+                        {
+                            "system": SERVICE_CATEGORY_SYSTEM,
+                            "code": involvement.service_category,
+                            "display": involvement.get_service_category_display(),
+                        }
+                    ]
+                }
+            ],
+            "period": period,
+            "participant": [participant],
+            "managingOrganization": [
+                {"reference": f"Organization/{involvement.organisation_id}", "display": involvement.organisation.name}
+            ],
+            "telecom": telecom,
+        }
+    )
+    details = [
+        (k, v)
+        for k, v in (
+            ("caf-start-date", involvement.caf_started_on.isoformat() if involvement.caf_started_on else ""),
+            ("caf-status", involvement.caf_status),
+            ("contact-reason", involvement.contact_reason),
+            ("sensitive-basis", involvement.sensitive_basis if owned else ""),
+        )
+        if v
+    ]
     if details:
-        resource["extension"] = [{"url": INVOLVEMENT_EXTENSION, "extension": [
-            {"url": k, "valueDate" if k == "caf-start-date" else "valueCode": v} for k, v in details]}]
+        resource["extension"] = [
+            {
+                "url": INVOLVEMENT_EXTENSION,
+                "extension": [{"url": k, "valueDate" if k == "caf-start-date" else "valueCode": v} for k, v in details],
+            }
+        ]
     return resource
-

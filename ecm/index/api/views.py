@@ -68,8 +68,10 @@ def patient_search(request: HttpRequest, client: ApiClient) -> HttpResponse:
         return error_response(exc.code, str(exc))
     if result.too_many:
         return too_many_matches()
-    entries = [{"score": summary.score, "resource": resources.patient_summary(summary, match.child)}
-               for summary, match in zip(result.results, result.matches, strict=True)]
+    entries = [
+        {"score": summary.score, "resource": resources.patient_summary(summary, match.child)}
+        for summary, match in zip(result.results, result.matches, strict=True)
+    ]
     return fhir_response(resources.searchset(entries, _base(request, "fhir:patient_search")))
 
 
@@ -113,10 +115,14 @@ def care_team_collection(request: HttpRequest, client: ApiClient) -> HttpRespons
         return error_response("REASON_REQUIRED", str(exc))
     views = record.involvements
     if record.restricted:  # a shielded record shows only the client's own organisation's involvements
-        views = [InvolvementView(involvement=i, unspecified=False, is_own=True)
-                 for i in involvements_of_organisation(child=child, organisation_id=client.organisation_id)]
-    entries = [{"score": 1, "resource": resources.care_team(
-        v, owned=v.involvement.organisation_id == client.organisation_id)} for v in views]
+        views = [
+            InvolvementView(involvement=i, unspecified=False, is_own=True)
+            for i in involvements_of_organisation(child=child, organisation_id=client.organisation_id)
+        ]
+    entries = [
+        {"score": 1, "resource": resources.care_team(v, owned=v.involvement.organisation_id == client.organisation_id)}
+        for v in views
+    ]
     bundle = resources.searchset(entries, _base(request, "fhir:care_team_collection"))
     for entry in bundle["entry"]:
         entry.pop("search")
@@ -137,16 +143,22 @@ def _flags(body: dict[str, Any]) -> dict[str, Any]:
     """Involvement flags from participant[0].role codings and the involvement extension."""
     participants = body.get("participant") or [{}]
     codes = {c.get("code") for role in participants[0].get("role", []) for c in role.get("coding", [])}
-    details = {e.get("url"): e.get("valueCode") or e.get("valueDate") for ext in body.get("extension", [])
-               if ext.get("url") == resources.INVOLVEMENT_EXTENSION for e in ext.get("extension", [])}
+    details = {
+        e.get("url"): e.get("valueCode") or e.get("valueDate")
+        for ext in body.get("extension", [])
+        if ext.get("url") == resources.INVOLVEMENT_EXTENSION
+        for e in ext.get("extension", [])
+    }
     caf_start = details.get("caf-start-date")
     try:
         caf_started_on = dt.date.fromisoformat(caf_start) if caf_start else None
     except ValueError:
         raise ApiError("INVALID_VALUE", "caf-start-date must be YYYY-MM-DD.")
-    for value, allowed, name in ((details.get("caf-status"), CafStatus.values, "caf-status"),
-                                 (details.get("contact-reason"), ContactReason.values, "contact-reason"),
-                                 (details.get("sensitive-basis"), SensitiveBasis.values, "sensitive-basis")):
+    for value, allowed, name in (
+        (details.get("caf-status"), CafStatus.values, "caf-status"),
+        (details.get("contact-reason"), ContactReason.values, "contact-reason"),
+        (details.get("sensitive-basis"), SensitiveBasis.values, "sensitive-basis"),
+    ):
         if value and value not in allowed:
             raise ApiError("INVALID_VALUE", f"Unknown {name} '{value}'.")
     return {
@@ -180,8 +192,9 @@ def _care_team_create(request: HttpRequest, client: ApiClient) -> HttpResponse:
         member = str(((body.get("participant") or [{}])[0].get("member") or {}).get("reference", ""))
         if not member.startswith("Practitioner/"):
             raise ApiError("MISSING_VALUE", "participant[0].member.reference must be Practitioner/<id>.")
-        practitioner = practitioner_in_organisation(organisation=client.organisation,
-                                                    practitioner_id=member.removeprefix("Practitioner/"))
+        practitioner = practitioner_in_organisation(
+            organisation=client.organisation, practitioner_id=member.removeprefix("Practitioner/")
+        )
         if practitioner is None:
             raise ApiError("INVALID_VALUE", "The practitioner is not one of your organisation's staff.")
         categories = [c.get("code") for cat in body.get("category", []) for c in cat.get("coding", [])]
@@ -192,14 +205,26 @@ def _care_team_create(request: HttpRequest, client: ApiClient) -> HttpResponse:
         flags = _flags(body)
         started_on = _date((body.get("period") or {}).get("start"), "period.start")
         involvement = services.involvement_add(
-            actor=client, child=child, practitioner=practitioner, organisation=client.organisation,
-            service=str(body["name"]), service_category=categories[0], started_on=started_on,
-            sensitive_basis=flags["sensitive_basis"], is_lead_professional=flags["is_lead_professional"],
-            wishes_to_be_contacted=flags["wishes_to_be_contacted"], contact_reason=flags["contact_reason"],
+            actor=client,
+            child=child,
+            practitioner=practitioner,
+            organisation=client.organisation,
+            service=str(body["name"]),
+            service_category=categories[0],
+            started_on=started_on,
+            sensitive_basis=flags["sensitive_basis"],
+            is_lead_professional=flags["is_lead_professional"],
+            wishes_to_be_contacted=flags["wishes_to_be_contacted"],
+            contact_reason=flags["contact_reason"],
         )
         if flags["has_undertaken_caf"]:
-            services.involvement_set_flags(actor=client, involvement=involvement, has_undertaken_caf=True,
-                                           caf_started_on=flags["caf_started_on"], caf_status=flags["caf_status"])
+            services.involvement_set_flags(
+                actor=client,
+                involvement=involvement,
+                has_undertaken_caf=True,
+                caf_started_on=flags["caf_started_on"],
+                caf_status=flags["caf_status"],
+            )
     except ApiError as exc:
         return error_response(exc.code, exc.diagnostics)
     except services.IndexRuleError as exc:
@@ -222,9 +247,13 @@ def care_team_item(request: HttpRequest, client: ApiClient, care_team_id: str) -
             ended_on = _date((body.get("period") or {}).get("end"), "period.end")
             if involvement.ended_on is None:
                 services.involvement_set_flags(
-                    actor=client, involvement=involvement, is_lead_professional=flags["is_lead_professional"],
-                    has_undertaken_caf=flags["has_undertaken_caf"], caf_started_on=flags["caf_started_on"],
-                    caf_status=flags["caf_status"], wishes_to_be_contacted=flags["wishes_to_be_contacted"],
+                    actor=client,
+                    involvement=involvement,
+                    is_lead_professional=flags["is_lead_professional"],
+                    has_undertaken_caf=flags["has_undertaken_caf"],
+                    caf_started_on=flags["caf_started_on"],
+                    caf_status=flags["caf_status"],
+                    wishes_to_be_contacted=flags["wishes_to_be_contacted"],
                     contact_reason=flags["contact_reason"],
                 )
                 if ended_on or body.get("status") == "inactive":
@@ -243,4 +272,3 @@ def openapi(request: HttpRequest) -> HttpResponse:
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error_response("RESOURCE_NOT_FOUND", "No such endpoint.")
-

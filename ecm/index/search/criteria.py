@@ -87,7 +87,10 @@ class SearchCriteria:
 EXACT_SETS: list[tuple[tuple[str, ...], str]] = [
     (("family_name", "birth_date"), "family name and date of birth"),
     (("given_name", "birth_date", "postcode"), "given name, date of birth and postcode"),
-    (("family_name", "gender", "postcode", "birth_date_range"), "family name, gender, postcode and a range of dates of birth"),
+    (
+        ("family_name", "gender", "postcode", "birth_date_range"),
+        "family name, gender, postcode and a range of dates of birth",
+    ),
 ]
 FUZZY_SETS: list[tuple[tuple[str, ...], str]] = [
     (("given_name", "family_name", "birth_date"), "given name, family name and date of birth"),
@@ -129,7 +132,9 @@ def validate(criteria: SearchCriteria, *, is_system: bool = False) -> None:
             problems[name] = f"The {FIELD_WORDS[name]} must be {NAME_MAX_LENGTH} characters or fewer."
         elif WILDCARD in pattern:
             if criteria.fuzzy:
-                problems[name] = f"Remove the * from the {FIELD_WORDS[name]}: a search for similar names cannot use wildcards."
+                problems[name] = (
+                    f"Remove the * from the {FIELD_WORDS[name]}: a search for similar names cannot use wildcards."
+                )
             elif WILDCARD in pattern.strip()[:2]:
                 problems[name] = f"The {FIELD_WORDS[name]} needs at least 2 letters before a *."
     if criteria.birth_date and criteria.has_range:
@@ -152,11 +157,10 @@ def validate(criteria: SearchCriteria, *, is_system: bool = False) -> None:
     missing = [FIELD_WORDS[f] for f in nearest[0] if f not in present]
     kind = "A search for similar matches" if criteria.fuzzy else "A search"
     options = "; or ".join(words for _, words in sets)
-    message = (
-        f"Not enough details to search. Add the {_join(missing)}. "
-        f"{kind} needs at least: {options}."
+    message = f"Not enough details to search. Add the {_join(missing)}. {kind} needs at least: {options}."
+    raise SearchCriteriaError(
+        {"__all__": message, **{f: f"Enter the {FIELD_WORDS[f]}." for f in nearest[0] if f not in present}}
     )
-    raise SearchCriteriaError({"__all__": message, **{f: f"Enter the {FIELD_WORDS[f]}." for f in nearest[0] if f not in present}})
 
 
 def _join(words: list[str]) -> str:

@@ -115,9 +115,12 @@ def metaphone(value: str | None, max_length: int = 8) -> str:
             else:
                 out.append("K")
         elif c == "H":
-            if (prev not in _VOWELS or nxt in _VOWELS) and prev not in ("C", "S", "P", "T", "G"):
-                if nxt in _VOWELS or i == 0:
-                    out.append("H")
+            if (
+                (prev not in _VOWELS or nxt in _VOWELS)
+                and prev not in ("C", "S", "P", "T", "G")
+                and (nxt in _VOWELS or i == 0)
+            ):
+                out.append("H")
         elif c == "K":
             if prev != "C":
                 out.append("K")

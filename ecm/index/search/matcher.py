@@ -79,7 +79,9 @@ def candidate_ids(criteria: SearchCriteria) -> set[object]:
             keys = {metaphone(n) for n in (given, family) if n} - {""}
             forms = {n for n in (given, family) if n} | set().union(*(nicknames(n) for n in (given, family) if n))
             names = names.filter(
-                Q(family_phonetic__in=keys) | Q(given_phonetic__in=keys) | Q(family_norm__in=forms)
+                Q(family_phonetic__in=keys)
+                | Q(given_phonetic__in=keys)
+                | Q(family_norm__in=forms)
                 | Q(given_norm__in=forms)
             )
         elif family:
@@ -127,9 +129,11 @@ def _name_score(criteria: SearchCriteria, names: Iterable[ChildName]) -> float:
         )
         swapped = 0.0
         if fuzzy and given and family:
-            swapped = SWAPPED_NAMES * _name_part(
-                given, row.family_norm, row.family_phonetic, fuzzy=True, given=False
-            ) * _name_part(family, row.given_norm, row.given_phonetic, fuzzy=True, given=True)
+            swapped = (
+                SWAPPED_NAMES
+                * _name_part(given, row.family_norm, row.family_phonetic, fuzzy=True, given=False)
+                * _name_part(family, row.given_norm, row.given_phonetic, fuzzy=True, given=True)
+            )
         best = max(best, weight * max(straight, swapped))
     return best
 
@@ -197,10 +201,9 @@ def find(criteria: SearchCriteria, *, statuses: Iterable[str]) -> list[Match]:
     if criteria.uses_location:
         children = children.filter(is_shielded=False)
     children = children.prefetch_related("names", "addresses")
-    if criteria.fuzzy:
-        threshold = FUZZY_THRESHOLD
-    else:
-        threshold = PREVIOUS * PREVIOUS if criteria.history else 1.0
+    # Exact: 1.0 only, or (with history) previous name and address at worst.
+    exact_threshold = PREVIOUS * PREVIOUS if criteria.history else 1.0
+    threshold = FUZZY_THRESHOLD if criteria.fuzzy else exact_threshold
     matches = []
     for child in children:
         value = score(criteria, child)

@@ -29,10 +29,17 @@ class ChildFactory(factory.Factory):
     date_of_birth = factory.LazyFunction(lambda: clock.today() - dt.timedelta(days=365 * 8))
     gender = Gender.FEMALE
     address = factory.LazyFunction(lambda: {"address_line_1": "1 Test Street", "postcode": "LS1 4AP", "town": "Leeds"})
-    carers = factory.LazyAttribute(lambda o: [{
-        "given_name": "Parent", "family_name": o.family_name, "relationship": CarerRelationship.MOTHER,
-        "phone": "0113 496 0999", "email": "parent@example.com",
-    }])
+    carers = factory.LazyAttribute(
+        lambda o: [
+            {
+                "given_name": "Parent",
+                "family_name": o.family_name,
+                "relationship": CarerRelationship.MOTHER,
+                "phone": "0113 496 0999",
+                "email": "parent@example.com",
+            }
+        ]
+    )
 
     @classmethod
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Child:

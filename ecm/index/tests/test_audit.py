@@ -27,19 +27,33 @@ def test_every_service_writes_its_audit_event():
     other = ChildFactory()
     steps = [
         ("index.child_updated", lambda: services.child_update(actor=SYSTEM_COMMAND, child=child, given_name="Amir")),
-        ("index.carer_added", lambda: services.carer_add(actor=SYSTEM_COMMAND, child=child, given_name="A",
-                                                          family_name="B", relationship="father")),
+        (
+            "index.carer_added",
+            lambda: services.carer_add(
+                actor=SYSTEM_COMMAND, child=child, given_name="A", family_name="B", relationship="father"
+            ),
+        ),
         ("index.involvement_added", lambda: involvement(child, me)),
-        ("index.involvement_flags_set", lambda: services.involvement_set_flags(
-            actor=me, involvement=child.involvements.get(), wishes_to_be_contacted=True,
-            contact_reason=ContactReason.DONE_ASSESSMENT)),
+        (
+            "index.involvement_flags_set",
+            lambda: services.involvement_set_flags(
+                actor=me,
+                involvement=child.involvements.get(),
+                wishes_to_be_contacted=True,
+                contact_reason=ContactReason.DONE_ASSESSMENT,
+            ),
+        ),
         ("index.involvement_ended", lambda: services.involvement_end(actor=me, involvement=child.involvements.get())),
         ("index.shield_set", lambda: services.child_shield_set(actor=admin, child=child, reason="Risk")),
         ("index.shield_lift", lambda: services.child_shield_lift(actor=admin, child=child, reason="Passed")),
-        ("index.child_merged", lambda: services.child_merge(actor=SYSTEM_COMMAND, duplicate=other, survivor=child,
-                                                            reason="Same child")),
-        ("index.child_deceased", lambda: services.child_record_death(actor=SYSTEM_COMMAND, child=child,
-                                                                     date_of_death=dt.date(2025, 1, 1))),
+        (
+            "index.child_merged",
+            lambda: services.child_merge(actor=SYSTEM_COMMAND, duplicate=other, survivor=child, reason="Same child"),
+        ),
+        (
+            "index.child_deceased",
+            lambda: services.child_record_death(actor=SYSTEM_COMMAND, child=child, date_of_death=dt.date(2025, 1, 1)),
+        ),
     ]
     for action, step in steps:
         before = AuditEvent.objects.filter(action=action).count()
@@ -47,8 +61,9 @@ def test_every_service_writes_its_audit_event():
         assert AuditEvent.objects.filter(action=action).count() == before + 1, action
 
 
-@pytest.mark.parametrize("code, text", [("", ""), ("nonsense", "x"), (AccessReason.OTHER, ""),
-                                        (AccessReason.OTHER, "test")])
+@pytest.mark.parametrize(
+    "code, text", [("", ""), ("nonsense", "x"), (AccessReason.OTHER, ""), (AccessReason.OTHER, "test")]
+)
 def test_no_record_view_without_a_reason(code, text):
     child = ChildFactory()
     with pytest.raises(ReasonRequired):

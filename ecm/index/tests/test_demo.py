@@ -16,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_is_idempotent_and_demonstrates_the_rules():
-    orgs = [OrganisationFactory(organisation_type=t) for t in (OrganisationType.SCHOOL, OrganisationType.GP_PRACTICE,
-                                                               OrganisationType.NHS_TRUST)]
+    orgs = [
+        OrganisationFactory(organisation_type=t)
+        for t in (OrganisationType.SCHOOL, OrganisationType.GP_PRACTICE, OrganisationType.NHS_TRUST)
+    ]
     clinic = OrganisationFactory(organisation_type=OrganisationType.NHS_TRUST, name="Leeds Sexual Health Service")
     people = [UserFactory(organisation=o) for o in [*orgs, clinic]]
     seed_index_demo(actor=SYSTEM_SEED, organisations=[*orgs, clinic], practitioners=people)
@@ -27,6 +29,7 @@ def test_seed_is_idempotent_and_demonstrates_the_rules():
     assert Child.objects.count() == count
     assert Child.objects.filter(is_shielded=True).count() == 1
     assert Involvement.objects.filter(service_category="sexual_health").count() == 1
-    result = child_search(actor=people[0], criteria=SearchCriteria(family_name=COMMON_SURNAME,
-                                                                   birth_date=COMMON_BIRTHDAY))
+    result = child_search(
+        actor=people[0], criteria=SearchCriteria(family_name=COMMON_SURNAME, birth_date=COMMON_BIRTHDAY)
+    )
     assert result.too_many

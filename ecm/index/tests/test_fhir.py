@@ -40,8 +40,13 @@ def organisation():
 
 
 def make_client(organisation, *, person=False, rpm=120):
-    client, token = api_client_create(actor=SYSTEM_COMMAND, organisation=organisation, name="Local system",
-                                      is_system=not person, requests_per_minute=rpm)
+    client, token = api_client_create(
+        actor=SYSTEM_COMMAND,
+        organisation=organisation,
+        name="Local system",
+        is_system=not person,
+        requests_per_minute=rpm,
+    )
     return client, {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
@@ -86,8 +91,9 @@ def test_system_search_never_returns_more_than_one(client, system):
     assert "Patient" not in json.dumps(body)
     assert AuditEvent.objects.filter(action="index.search_match", data__returned=False).count() == 2
     # _max-results cannot lift a system's cap
-    response = client.get("/fhir/Patient", {"family": "Dunn", "birthdate": "2013-09-05", "_max-results": "5"},
-                          **system[1])
+    response = client.get(
+        "/fhir/Patient", {"family": "Dunn", "birthdate": "2013-09-05", "_max-results": "5"}, **system[1]
+    )
     assert outcome_code(response) == "INVALID_VALUE"
 
 
@@ -96,8 +102,9 @@ def test_person_client_cap_and_empty_bundle(client, person):
     ChildFactory(family_name="Dunn", date_of_birth=DOB)
     response = client.get("/fhir/Patient", {"family": "Dunn", "birthdate": "2013-09-05"}, **person[1])
     assert response.json()["total"] == 2
-    capped = client.get("/fhir/Patient", {"family": "Dunn", "birthdate": "2013-09-05", "_max-results": "1"},
-                        **person[1])
+    capped = client.get(
+        "/fhir/Patient", {"family": "Dunn", "birthdate": "2013-09-05", "_max-results": "1"}, **person[1]
+    )
     assert outcome_code(capped) == "TOO_MANY_MATCHES"
     empty = client.get("/fhir/Patient", {"family": "Nobody", "birthdate": "2013-09-05"}, **person[1])
     assert empty.json() == {"resourceType": "Bundle", "type": "searchset", "total": 0, "entry": []}
@@ -136,12 +143,18 @@ def test_birthdate_range_with_ge_and_le(client, person):
 def test_fuzzy_and_exact_match_flags(client, person):
     ChildFactory(given_name="Jon", family_name="Dunn", date_of_birth=DOB)
     ChildFactory(given_name="John", family_name="Dunn", date_of_birth=DOB)
-    fuzzy = client.get("/fhir/Patient", {"given": "John", "family": "Dunn", "birthdate": "2013-09-05",
-                                         "_fuzzy-match": "true"}, **person[1]).json()
+    fuzzy = client.get(
+        "/fhir/Patient",
+        {"given": "John", "family": "Dunn", "birthdate": "2013-09-05", "_fuzzy-match": "true"},
+        **person[1],
+    ).json()
     scores = [e["search"]["score"] for e in fuzzy["entry"]]
     assert len(scores) == 2 and scores[0] == 1.0 and scores[1] < 1.0
-    exact = client.get("/fhir/Patient", {"given": "John", "family": "Dunn", "birthdate": "2013-09-05",
-                                         "_exact-match": "true"}, **person[1]).json()
+    exact = client.get(
+        "/fhir/Patient",
+        {"given": "John", "family": "Dunn", "birthdate": "2013-09-05", "_exact-match": "true"},
+        **person[1],
+    ).json()
     assert exact["total"] == 1
 
 
@@ -151,8 +164,9 @@ def test_history_answers_with_current_details(client, person):
     child = ChildFactory(given_name="Ava", family_name="Lamb", date_of_birth=DOB)
     services.child_update(actor=SYSTEM_COMMAND, child=child, family_name="Stone")
     assert client.get("/fhir/Patient", {"family": "Lamb", "birthdate": "2013-09-05"}, **person[1]).json()["total"] == 0
-    found = client.get("/fhir/Patient", {"family": "Lamb", "birthdate": "2013-09-05", "_history": "true"},
-                       **person[1]).json()
+    found = client.get(
+        "/fhir/Patient", {"family": "Lamb", "birthdate": "2013-09-05", "_history": "true"}, **person[1]
+    ).json()
     assert found["entry"][0]["resource"]["name"][0]["family"] == "Stone"
 
 
@@ -176,23 +190,31 @@ def test_read_needs_a_reason_and_is_audited(client, system):
 def test_request_id_is_echoed_and_audited(client, system):
     child = ChildFactory()
     request_id = str(uuid.uuid4())
-    response = client.get(f"/fhir/Patient/{child.pk}", HTTP_X_REQUEST_ID=request_id,
-                          HTTP_X_ACCESS_REASON="check_identity", **system[1])
+    response = client.get(
+        f"/fhir/Patient/{child.pk}", HTTP_X_REQUEST_ID=request_id, HTTP_X_ACCESS_REASON="check_identity", **system[1]
+    )
     assert response["X-Request-ID"] == request_id
     assert AuditEvent.objects.get(action="index.record_view").request_id == request_id
 
 
 def test_shielded_patient_is_restricted(client, system, person):
-    child = ChildFactory(given_name="Zara", family_name="Holt", date_of_birth=DOB, shielded=True,
-                         school=school(), gp_practice=gp_practice())
+    child = ChildFactory(
+        given_name="Zara",
+        family_name="Holt",
+        date_of_birth=DOB,
+        shielded=True,
+        school=school(),
+        gp_practice=gp_practice(),
+    )
     patient = client.get(f"/fhir/Patient/{child.pk}", HTTP_X_ACCESS_REASON="check_identity", **system[1]).json()
     Patient.model_validate(patient)
     assert patient["meta"]["security"][0]["code"] == "R"
     for absent in ("address", "telecom", "generalPractitioner", "extension", "managingOrganization"):
         assert absent not in patient
     assert patient["contact"] == [{"name": {"family": "Holt", "given": ["Parent"]}}]
-    by_postcode = client.get("/fhir/Patient", {"family": "Holt", "birthdate": "2013-09-05",
-                                               "address-postalcode": "LS1 4AP"}, **person[1]).json()
+    by_postcode = client.get(
+        "/fhir/Patient", {"family": "Holt", "birthdate": "2013-09-05", "address-postalcode": "LS1 4AP"}, **person[1]
+    ).json()
     assert by_postcode["total"] == 0
     by_name = client.get("/fhir/Patient", {"family": "Holt", "birthdate": "2013-09-05"}, **person[1]).json()
     found = by_name["entry"][0]["resource"]
@@ -200,8 +222,10 @@ def test_shielded_patient_is_restricted(client, system, person):
 
 
 def test_read_errors(client, system):
-    assert outcome_code(client.get("/fhir/Patient/not-a-uuid", HTTP_X_ACCESS_REASON="check_identity",
-                                   **system[1])) == "INVALID_RESOURCE_ID"
+    assert (
+        outcome_code(client.get("/fhir/Patient/not-a-uuid", HTTP_X_ACCESS_REASON="check_identity", **system[1]))
+        == "INVALID_RESOURCE_ID"
+    )
     missing = client.get(f"/fhir/Patient/{uuid.uuid4()}", HTTP_X_ACCESS_REASON="check_identity", **system[1])
     assert missing.status_code == 404 and outcome_code(missing) == "RESOURCE_NOT_FOUND"
     no_token = client.get(f"/fhir/Patient/{uuid.uuid4()}")
@@ -232,11 +256,17 @@ def test_rate_limit(client, organisation):
 def test_care_team_read_hides_unspecified_sensitive_service(client, system):
     child = ChildFactory()
     clinic = OrganisationFactory(name="Riverside Clinic")
-    involvement(child, UserFactory(organisation=clinic, first_name="Nadia"), service="Young people's clinic",
-                service_category=ServiceCategory.SEXUAL_HEALTH, sensitive_basis=SensitiveBasis.SIGNIFICANT_HARM)
+    involvement(
+        child,
+        UserFactory(organisation=clinic, first_name="Nadia"),
+        service="Young people's clinic",
+        service_category=ServiceCategory.SEXUAL_HEALTH,
+        sensitive_basis=SensitiveBasis.SIGNIFICANT_HARM,
+    )
     involvement(child, UserFactory(first_name="Ruth"), service="Health visiting")
-    response = client.get("/fhir/CareTeam", {"patient": str(child.pk)}, HTTP_X_ACCESS_REASON="find_practitioners",
-                          **system[1])
+    response = client.get(
+        "/fhir/CareTeam", {"patient": str(child.pk)}, HTTP_X_ACCESS_REASON="find_practitioners", **system[1]
+    )
     body = response.json()
     Bundle.model_validate(body)
     text = json.dumps(body)
@@ -249,10 +279,13 @@ def test_care_team_read_hides_unspecified_sensitive_service(client, system):
 
 def _care_team_body(child, practitioner, **extra):
     body = {
-        "resourceType": "CareTeam", "status": "active", "name": "School nursing",
+        "resourceType": "CareTeam",
+        "status": "active",
+        "name": "School nursing",
         "subject": {"reference": f"Patient/{child.pk}"},
-        "category": [{"coding": [{"system": "https://ecm.example.gov.uk/fhir/CodeSystem/service-category",
-                                  "code": "health"}]}],
+        "category": [
+            {"coding": [{"system": "https://ecm.example.gov.uk/fhir/CodeSystem/service-category", "code": "health"}]}
+        ],
         "participant": [{"member": {"reference": f"Practitioner/{practitioner.pk}"}}],
     }
     body.update(extra)
@@ -263,19 +296,25 @@ def test_care_team_create_and_update_own_organisation_only(client, system, organ
     child = ChildFactory()
     ours = UserFactory(organisation=organisation)
     theirs = UserFactory()
-    refused = client.post("/fhir/CareTeam", _care_team_body(child, theirs), content_type="application/fhir+json",
-                          **system[1])
+    refused = client.post(
+        "/fhir/CareTeam", _care_team_body(child, theirs), content_type="application/fhir+json", **system[1]
+    )
     assert refused.status_code == 400 and not Involvement.objects.exists()
-    created = client.post("/fhir/CareTeam", _care_team_body(child, ours), content_type="application/fhir+json",
-                          **system[1])
+    created = client.post(
+        "/fhir/CareTeam", _care_team_body(child, ours), content_type="application/fhir+json", **system[1]
+    )
     assert created.status_code == 201
     CareTeam.model_validate(created.json())
     made = Involvement.objects.get()
     assert made.practitioner == ours and created["Location"].endswith(f"/fhir/CareTeam/{made.pk}")
     update = created.json()
     update["participant"][0]["role"] = [{"coding": [{"system": "x", "code": "has-undertaken-caf"}]}]
-    update["extension"] = [{"url": "https://ecm.example.gov.uk/fhir/StructureDefinition/involvement",
-                            "extension": [{"url": "caf-start-date", "valueDate": "2025-01-06"}]}]
+    update["extension"] = [
+        {
+            "url": "https://ecm.example.gov.uk/fhir/StructureDefinition/involvement",
+            "extension": [{"url": "caf-start-date", "valueDate": "2025-01-06"}],
+        }
+    ]
     updated = client.put(f"/fhir/CareTeam/{made.pk}", update, content_type="application/fhir+json", **system[1])
     assert updated.status_code == 200
     made.refresh_from_db()
@@ -286,8 +325,12 @@ def test_care_team_create_and_update_own_organisation_only(client, system, organ
     made.refresh_from_db()
     assert not made.has_undertaken_caf and made.ended_on == made.started_on
     other_org_client = make_client(OrganisationFactory())[1]
-    assert client.put(f"/fhir/CareTeam/{made.pk}", update, content_type="application/fhir+json",
-                      **other_org_client).status_code == 404
+    assert (
+        client.put(
+            f"/fhir/CareTeam/{made.pk}", update, content_type="application/fhir+json", **other_org_client
+        ).status_code
+        == 404
+    )
 
 
 def test_sensitive_care_team_needs_basis(client, system, organisation):

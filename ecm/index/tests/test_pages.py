@@ -60,8 +60,11 @@ def test_search_page_names_what_is_missing(user_client, practitioner):
 def test_too_many_matches_page_shows_no_records(user_client, practitioner):
     for n in range(11):
         ChildFactory(given_name=f"Child{chr(65 + n)}", family_name="Khan", date_of_birth=DOB)
-    html = user_client(practitioner).post(reverse("index:search"), search_data(family_name="Khan", dob=DOB)
-                                          ).content.decode()
+    html = (
+        user_client(practitioner)
+        .post(reverse("index:search"), search_data(family_name="Khan", dob=DOB))
+        .content.decode()
+    )
     assert "Too many matches" in html and "add more detail" in html
     assert "ChildA" not in html
 
@@ -71,8 +74,9 @@ def test_exact_miss_offers_fuzzy_search(user_client, practitioner):
     client = user_client(practitioner)
     miss = client.post(reverse("index:search"), search_data(given_name="Catherine", family_name="Smith", dob=DOB))
     assert "Search again for similar matches" in miss.content.decode()
-    hit = client.post(reverse("index:search"), search_data(given_name="Catherine", family_name="Smith", dob=DOB,
-                                                           fuzzy="on"))
+    hit = client.post(
+        reverse("index:search"), search_data(given_name="Catherine", family_name="Smith", dob=DOB, fuzzy="on")
+    )
     assert "Katherine Smyth" in hit.content.decode()
 
 
@@ -90,8 +94,12 @@ def test_record_needs_a_reason_first(user_client, practitioner):
     assert page.status_code == 200 and child.family_name in page.content.decode()
     event = AuditEvent.objects.get(action="index.record_view")
     assert event.reason == "Checking before a home visit"
-    assert event.data == {"child_id": str(child.pk), "reason_code": "other", "has_involvement": False,
-                          "shielded": False}
+    assert event.data == {
+        "child_id": str(child.pk),
+        "reason_code": "other",
+        "has_involvement": False,
+        "shielded": False,
+    }
 
 
 def test_reason_expires(user_client, practitioner):
@@ -110,21 +118,42 @@ def test_record_shows_carers_involvements_and_missing_school_and_gp(user_client,
     client = user_client(practitioner)
     give_reason(client, child)
     html = client.get(reverse("index:record", args=[child.pk])).content.decode()
-    for text in ("Parent Lowe", "0113 496 0999", "Family support", "Rhona Quayle", "0113 496 1234",
-                 "No school recorded", "No GP practice recorded", "1 Test Street"):
+    for text in (
+        "Parent Lowe",
+        "0113 496 0999",
+        "Family support",
+        "Rhona Quayle",
+        "0113 496 1234",
+        "No school recorded",
+        "No GP practice recorded",
+        "1 Test Street",
+    ):
         assert text in html
 
 
 def test_shielded_record_shows_only_the_permitted_details(user_client, practitioner):
-    child = ChildFactory(given_name="Evie", family_name="Moss", shielded=True, school=school(name="Oak School"),
-                         gp_practice=gp_practice(name="Elm Surgery"), nhs_number="9434765919")
+    child = ChildFactory(
+        given_name="Evie",
+        family_name="Moss",
+        shielded=True,
+        school=school(name="Oak School"),
+        gp_practice=gp_practice(name="Elm Surgery"),
+        nhs_number="9434765919",
+    )
     involvement(child, UserFactory(), service="Family support")
     client = user_client(practitioner)
     give_reason(client, child)
     html = client.get(reverse("index:record", args=[child.pk])).content.decode()
     assert "Evie Moss" in html and "Parent Moss" in html and child.formatted_index_number in html
-    for hidden in ("1 Test Street", "LS1", "Oak School", "Elm Surgery", "Family support", "0113 496 0999",
-                   "9434765919"):
+    for hidden in (
+        "1 Test Street",
+        "LS1",
+        "Oak School",
+        "Elm Surgery",
+        "Family support",
+        "0113 496 0999",
+        "9434765919",
+    ):
         assert hidden not in html
     assert AuditEvent.objects.get(action="index.record_view").data["shielded"] is True
 
@@ -133,8 +162,13 @@ def test_unspecified_sensitive_service(user_client, practitioner):
     child = ChildFactory()
     clinic = OrganisationFactory(name="Riverside Sexual Health Clinic", phone="0113 496 7777")
     nurse = UserFactory(organisation=clinic, first_name="Nadia", last_name="Serrano", phone="0113 496 5555")
-    involvement(child, nurse, service="Young people's clinic", service_category=ServiceCategory.SEXUAL_HEALTH,
-                sensitive_basis=SensitiveBasis.CONSENT_YOUNG_PERSON)
+    involvement(
+        child,
+        nurse,
+        service="Young people's clinic",
+        service_category=ServiceCategory.SEXUAL_HEALTH,
+        sensitive_basis=SensitiveBasis.CONSENT_YOUNG_PERSON,
+    )
     client = user_client(practitioner)
     give_reason(client, child)
     html = client.get(reverse("index:record", args=[child.pk])).content.decode()
@@ -160,16 +194,29 @@ def test_add_own_involvement_set_flags_and_end(user_client, practitioner):
     client = user_client(practitioner)
     assert client.get(reverse("index:involvement_add", args=[child.pk])).status_code == 302  # no reason yet
     give_reason(client, child, code="record_involvement")
-    refused = client.post(reverse("index:involvement_add", args=[child.pk]),
-                          {"service": "CAMHS", "service_category": ServiceCategory.MENTAL_HEALTH})
+    refused = client.post(
+        reverse("index:involvement_add", args=[child.pk]),
+        {"service": "CAMHS", "service_category": ServiceCategory.MENTAL_HEALTH},
+    )
     assert "consent" in refused.content.decode() and not Involvement.objects.exists()
-    added = client.post(reverse("index:involvement_add", args=[child.pk]),
-                        {"service": "School nursing", "service_category": ServiceCategory.HEALTH})
+    added = client.post(
+        reverse("index:involvement_add", args=[child.pk]),
+        {"service": "School nursing", "service_category": ServiceCategory.HEALTH},
+    )
     assert added.status_code == 302
     mine = Involvement.objects.get(child=child, practitioner=practitioner)
-    flags = client.post(reverse("index:involvement_flags", args=[mine.pk]), {
-        "has_undertaken_caf": "on", "caf_started_on_0": "3", "caf_started_on_1": "2", "caf_started_on_2": "2025",
-        "caf_status": "open", "wishes_to_be_contacted": "on", "contact_reason": "information_to_share"})
+    flags = client.post(
+        reverse("index:involvement_flags", args=[mine.pk]),
+        {
+            "has_undertaken_caf": "on",
+            "caf_started_on_0": "3",
+            "caf_started_on_1": "2",
+            "caf_started_on_2": "2025",
+            "caf_status": "open",
+            "wishes_to_be_contacted": "on",
+            "contact_reason": "information_to_share",
+        },
+    )
     assert flags.status_code == 302
     mine.refresh_from_db()
     assert mine.has_undertaken_caf and mine.caf_started_on == dt.date(2025, 2, 3) and mine.wishes_to_be_contacted
@@ -211,8 +258,9 @@ def test_shield_set_and_reveal_with_step_up(user_client):
     client = user_client(admin)
     refused = client.post(reverse("index:shield", args=[child.pk]), {"reason": ""})
     assert "Enter the reason" in refused.content.decode()
-    assert client.post(reverse("index:shield", args=[child.pk]),
-                       {"reason": "Witness protection case"}).status_code == 302
+    assert (
+        client.post(reverse("index:shield", args=[child.pk]), {"reason": "Witness protection case"}).status_code == 302
+    )
     child.refresh_from_db()
     assert child.is_shielded
     reveal_url = reverse("index:reveal", args=[child.pk])

@@ -29,8 +29,16 @@ WHO = [*(r.value for r in Role), "unvetted", "anonymous", "api_client"]
 
 # What a GET answers for someone allowed: the record and add-involvement pages first ask for a
 # reason (302 to the reason page); reveal first asks for step-up (302); someone else's involvement is 404.
-ALLOWED = {"search": 200, "reason": 200, "record": 302, "involvement_add": 302, "involvement_flags": 404,
-           "involvement_end": 404, "shield": 200, "reveal": 302}
+ALLOWED = {
+    "search": 200,
+    "reason": 200,
+    "record": 302,
+    "involvement_add": 302,
+    "involvement_flags": 404,
+    "involvement_end": 404,
+    "shield": 200,
+    "reveal": 302,
+}
 
 
 def expected(who: str, page: str) -> int:
@@ -109,8 +117,13 @@ def test_api_matrix(who, world, user_client):
     client = client_for(who, user_client)
     for method, template, allowed in API:
         url = template.format(child=world["child"].pk, missing=uuid.uuid4(), involvement=world["involvement"].pk)
-        response = client.generic(method, url, '{"resourceType": "CareTeam"}' if method != "GET" else "",
-                                  content_type="application/fhir+json", HTTP_X_ACCESS_REASON="check_identity")
+        response = client.generic(
+            method,
+            url,
+            '{"resourceType": "CareTeam"}' if method != "GET" else "",
+            content_type="application/fhir+json",
+            HTTP_X_ACCESS_REASON="check_identity",
+        )
         want = allowed if who == "api_client" else 401
         assert response.status_code == want, f"{who} {method} {url}: {response.status_code}"
 

@@ -50,8 +50,12 @@ def test_consent_keeps_active_to_25_at_most():
     child = ChildFactory(date_of_birth=BORN)
     with pytest.raises(services.IndexRuleError, match="25th"):
         retention_consent_record(actor=SYSTEM_COMMAND, child=child, until=dt.date(2033, 5, 11), note="Care leaver")
-    retention_consent_record(actor=SYSTEM_COMMAND, child=child, until=dt.date(2030, 1, 31),
-                             note="Care leaver: consent given at pathway review")
+    retention_consent_record(
+        actor=SYSTEM_COMMAND,
+        child=child,
+        until=dt.date(2030, 1, 31),
+        note="Care leaver: consent given at pathway review",
+    )
     at(dt.date(2027, 1, 1))
     retention_run()
     child.refresh_from_db()

@@ -52,8 +52,17 @@ def test_every_minimum_criteria_set_is_accepted(practitioner):
     ChildFactory(given_name="Amelia", family_name="Smith", date_of_birth=DOB)
     assert search(practitioner, family_name="smith", birth_date=DOB).match_count == 1
     assert search(practitioner, given_name="AMELIA", birth_date=DOB, postcode="ls14ap").match_count == 1
-    assert search(practitioner, family_name="Smith", gender="female", postcode="LS1 4AP",
-                  birth_date_from=dt.date(2015, 1, 1), birth_date_to=dt.date(2015, 12, 31)).match_count == 1
+    assert (
+        search(
+            practitioner,
+            family_name="Smith",
+            gender="female",
+            postcode="LS1 4AP",
+            birth_date_from=dt.date(2015, 1, 1),
+            birth_date_to=dt.date(2015, 12, 31),
+        ).match_count
+        == 1
+    )
 
 
 @pytest.mark.parametrize("pattern", ["*mith", "S*ith", "S*"])
@@ -92,16 +101,21 @@ def test_fuzzy_nicknames_swapped_names_and_swapped_dates(practitioner):
     assert [r.name for r in nick.results] == ["William Jones"]
     swapped = search(practitioner, given_name="Taylor", family_name="Grace", birth_date=DOB, fuzzy=True)
     assert [r.name for r in swapped.results] == ["Grace Taylor"]
-    transposed = search(practitioner, given_name="Grace", family_name="Taylor", birth_date=dt.date(2015, 4, 3),
-                        fuzzy=True)
+    transposed = search(
+        practitioner, given_name="Grace", family_name="Taylor", birth_date=dt.date(2015, 4, 3), fuzzy=True
+    )
     assert [r.name for r in transposed.results] == ["Grace Taylor"]
     assert transposed.results[0].score < 1
 
 
 def test_previous_names_and_addresses(practitioner):
     child = ChildFactory(given_name="Ruby", family_name="Evans", date_of_birth=DOB)
-    services.child_update(actor=SYSTEM_COMMAND, child=child, family_name="Morgan",
-                          address={"address_line_1": "9 New Road", "postcode": "LS6 2AB"})
+    services.child_update(
+        actor=SYSTEM_COMMAND,
+        child=child,
+        family_name="Morgan",
+        address={"address_line_1": "9 New Road", "postcode": "LS6 2AB"},
+    )
     assert search(practitioner, family_name="Evans", birth_date=DOB).match_count == 0
     history = search(practitioner, family_name="Evans", birth_date=DOB, history=True)
     assert history.match_count == 1 and history.results[0].name == "Ruby Morgan"
@@ -155,8 +169,13 @@ def test_one_audit_event_per_matched_record(practitioner):
         assert event.data["query"]["family_name"] == "Patel"
         assert event.actor_id == str(practitioner.pk)
     search_event = AuditEvent.objects.get(action="index.search")
-    assert search_event.data == {"criteria": {"family_name": "Patel", "birth_date": "2015-03-04"}, "fuzzy": False,
-                                 "match_count": 2, "outcome": "ok", "cap": 10}
+    assert search_event.data == {
+        "criteria": {"family_name": "Patel", "birth_date": "2015-03-04"},
+        "fuzzy": False,
+        "match_count": 2,
+        "outcome": "ok",
+        "cap": 10,
+    }
 
 
 def test_no_match_is_audited(practitioner):
@@ -173,18 +192,38 @@ def test_results_are_summaries(practitioner):
 
 def test_shielded_child_never_matches_location_searches(practitioner):
     the_school, the_gp = school(), gp_practice()
-    ChildFactory(given_name="Mia", family_name="Wood", date_of_birth=DOB, shielded=True, school=the_school,
-                 gp_practice=the_gp)
+    ChildFactory(
+        given_name="Mia", family_name="Wood", date_of_birth=DOB, shielded=True, school=the_school, gp_practice=the_gp
+    )
     by_name = search(practitioner, family_name="Wood", birth_date=DOB)
     assert by_name.match_count == 1 and by_name.results[0].postcode_district == ""
     assert search(practitioner, given_name="Mia", birth_date=DOB, postcode="LS1 4AP").match_count == 0
     assert search(practitioner, family_name="Wood", birth_date=DOB, postcode="LS1 4AP").match_count == 0
     assert search(practitioner, family_name="Wood", birth_date=DOB, school_id=str(the_school.pk)).match_count == 0
     assert search(practitioner, family_name="Wood", birth_date=DOB, gp_practice_id=str(the_gp.pk)).match_count == 0
-    assert search(practitioner, given_name="Mia", family_name="Wood", gender="female", birth_date=DOB,
-                  postcode="LS1 4AP", fuzzy=True).match_count == 0
-    assert search(practitioner, family_name="Wood", gender="female", postcode="LS1 4AP",
-                  birth_date_from=dt.date(2015, 1, 1), birth_date_to=dt.date(2015, 12, 31)).match_count == 0
+    assert (
+        search(
+            practitioner,
+            given_name="Mia",
+            family_name="Wood",
+            gender="female",
+            birth_date=DOB,
+            postcode="LS1 4AP",
+            fuzzy=True,
+        ).match_count
+        == 0
+    )
+    assert (
+        search(
+            practitioner,
+            family_name="Wood",
+            gender="female",
+            postcode="LS1 4AP",
+            birth_date_from=dt.date(2015, 1, 1),
+            birth_date_to=dt.date(2015, 12, 31),
+        ).match_count
+        == 0
+    )
 
 
 def test_unshielded_child_matches_school_and_gp(practitioner):

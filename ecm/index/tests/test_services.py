@@ -42,15 +42,23 @@ def test_child_create_validates_identifiers():
 
 
 def test_unborn_baby_by_expected_date():
-    child = ChildFactory(given_name="", family_name="Ahmed", date_of_birth=None,
-                         expected_delivery_date=clock.today() + dt.timedelta(days=40))
+    child = ChildFactory(
+        given_name="",
+        family_name="Ahmed",
+        date_of_birth=None,
+        expected_delivery_date=clock.today() + dt.timedelta(days=40),
+    )
     assert child.is_unborn and child.names.get().birth_date == child.expected_delivery_date
 
 
 def test_child_update_keeps_name_and_address_history():
     child = ChildFactory(family_name="Evans")
-    services.child_update(actor=SYSTEM_COMMAND, child=child, family_name="Morgan",
-                          address={"address_line_1": "2 Elm Road", "postcode": "ls6 1aa"})
+    services.child_update(
+        actor=SYSTEM_COMMAND,
+        child=child,
+        family_name="Morgan",
+        address={"address_line_1": "2 Elm Road", "postcode": "ls6 1aa"},
+    )
     names = ChildName.objects.filter(child=child)
     assert {(n.family_name, n.is_current) for n in names} == {("Evans", False), ("Morgan", True)}
     addresses = child.addresses.all()
@@ -64,8 +72,13 @@ def test_sensitive_service_needs_a_basis():
     nurse = UserFactory()
     with pytest.raises(services.IndexRuleError, match="consent"):
         involvement(child, nurse, service="Clinic", service_category=ServiceCategory.SEXUAL_HEALTH)
-    made = involvement(child, nurse, service="Clinic", service_category=ServiceCategory.SEXUAL_HEALTH,
-                       sensitive_basis=SensitiveBasis.CONSENT_YOUNG_PERSON)
+    made = involvement(
+        child,
+        nurse,
+        service="Clinic",
+        service_category=ServiceCategory.SEXUAL_HEALTH,
+        sensitive_basis=SensitiveBasis.CONSENT_YOUNG_PERSON,
+    )
     assert made.is_sensitive and made.sensitive_basis == SensitiveBasis.CONSENT_YOUNG_PERSON
 
 
@@ -73,10 +86,12 @@ def test_practitioner_writes_only_own_involvement():
     child = ChildFactory()
     me, other = UserFactory(), UserFactory()
     with pytest.raises(services.IndexRuleError, match="your own"):
-        services.involvement_add(actor=me, child=child, practitioner=other, service="S",
-                                 service_category=ServiceCategory.HEALTH)
-    mine = services.involvement_add(actor=me, child=child, practitioner=me, service="S",
-                                    service_category=ServiceCategory.HEALTH)
+        services.involvement_add(
+            actor=me, child=child, practitioner=other, service="S", service_category=ServiceCategory.HEALTH
+        )
+    mine = services.involvement_add(
+        actor=me, child=child, practitioner=me, service="S", service_category=ServiceCategory.HEALTH
+    )
     with pytest.raises(services.IndexRuleError):
         services.involvement_end(actor=other, involvement=mine)
     services.involvement_end(actor=me, involvement=mine)
@@ -89,11 +104,13 @@ def test_api_client_writes_only_its_organisations_involvements():
     child = ChildFactory()
     outsider = UserFactory()
     with pytest.raises(services.IndexRuleError, match="own organisation"):
-        services.involvement_add(actor=client, child=child, practitioner=outsider, service="S",
-                                 service_category=ServiceCategory.HEALTH)
+        services.involvement_add(
+            actor=client, child=child, practitioner=outsider, service="S", service_category=ServiceCategory.HEALTH
+        )
     insider = UserFactory(organisation=org)
-    made = services.involvement_add(actor=client, child=child, practitioner=insider, service="S",
-                                    service_category=ServiceCategory.HEALTH)
+    made = services.involvement_add(
+        actor=client, child=child, practitioner=insider, service="S", service_category=ServiceCategory.HEALTH
+    )
     assert made.organisation == org
 
 
@@ -101,13 +118,19 @@ def test_flags_caf_and_contact():
     child = ChildFactory()
     me = UserFactory()
     mine = involvement(child, me)
-    services.involvement_set_flags(actor=me, involvement=mine, has_undertaken_caf=True,
-                                   caf_started_on=dt.date(2024, 1, 10), is_lead_professional=True)
+    services.involvement_set_flags(
+        actor=me,
+        involvement=mine,
+        has_undertaken_caf=True,
+        caf_started_on=dt.date(2024, 1, 10),
+        is_lead_professional=True,
+    )
     assert (mine.has_undertaken_caf, mine.caf_status, mine.is_lead_professional) == (True, CafStatus.OPEN, True)
     with pytest.raises(services.IndexRuleError, match="why"):
         services.involvement_set_flags(actor=me, involvement=mine, wishes_to_be_contacted=True)
-    services.involvement_set_flags(actor=me, involvement=mine, wishes_to_be_contacted=True,
-                                   contact_reason=ContactReason.TAKING_ACTION)
+    services.involvement_set_flags(
+        actor=me, involvement=mine, wishes_to_be_contacted=True, contact_reason=ContactReason.TAKING_ACTION
+    )
     services.involvement_set_flags(actor=me, involvement=mine, has_undertaken_caf=False)
     assert (mine.has_undertaken_caf, mine.caf_started_on, mine.caf_status) == (False, None, "")
     event = AuditEvent.objects.filter(action="index.involvement_flags_set").last()

@@ -1,0 +1,103 @@
+"""Shielding (hiding a child's whereabouts) and merging records of the same child.
+
+A shield spreads to every record known to be the same child: an unshielded duplicate of
+a shielded child would be a serious incident.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from ecm.accounts.choices import Role
+from ecm.accounts.models import User
+from ecm.audit.services import audit_record
+from ecm.core import clock
+from ecm.core.actors import SYSTEM_MATCHER, SystemActor
+from ecm.index.models import Child
+from ecm.index.services import _require, _stamp
+
+
+def _same_child_records(child: Child) -> list[Child]:
+    """This record, the records merged into it, and the one it was merged into (transitively)."""
+    seen: dict[Any, Child] = {}
+    queue = [child]
+    while queue:
+        record = queue.pop()
+        if record.pk in seen:
+            continue
+        seen[record.pk] = record
+        queue.extend(record.merged_records.all())
+        if record.merged_into_id:
+            queue.append(record.merged_into)
+    return list(seen.values())
+
+
+def _require_index_admin(actor: Any) -> None:
+    _require(
+        isinstance(actor, SystemActor) or (isinstance(actor, User) and actor.has_role(Role.INDEX_ADMIN)),
+        "Only an index administrator can do this.",
+    )
+
+
+@transaction.atomic
+def child_shield_set(*, actor: Any, child: Child, reason: str) -> Child:
+    """Shield the child (and every record that is the same child): whereabouts hidden from everyone."""
+    _require_index_admin(actor)
+    _require(bool(reason.strip()), "Give the reason for shielding this record.")
+    for record in _same_child_records(child):
+        if not record.is_shielded:
+            record.is_shielded = True
+            record.shielded_at = clock.now()
+            _stamp(record, actor)
+            record.save()
+            audit_record(
+                actor=actor, action="index.shield_set", target=record, reason=reason, data={"child_id": str(record.pk)}
+            )
+    child.refresh_from_db()
+    return child
+
+
+@transaction.atomic
+def child_shield_lift(*, actor: Any, child: Child, reason: str) -> Child:
+    """Lift the shield from the child and every record that is the same child."""
+    _require_index_admin(actor)
+    _require(bool(reason.strip()), "Give the reason for lifting the shield.")
+    for record in _same_child_records(child):
+        if record.is_shielded:
+            record.is_shielded = False
+            record.shielded_at = None
+            _stamp(record, actor)
+            record.save()
+            audit_record(
+                actor=actor, action="index.shield_lift", target=record, reason=reason, data={"child_id": str(record.pk)}
+            )
+    child.refresh_from_db()
+    return child
+
+
+@transaction.atomic
+def child_merge(*, actor: Any, duplicate: Child, survivor: Child, reason: str) -> Child:
+    """Merge ``duplicate`` into ``survivor``: its open involvements move across; a shield spreads to both.
+
+    The duplicate keeps its rows (for unmerging) but answers with the survivor from now on.
+    """
+    _require(duplicate.pk != survivor.pk and survivor.merged_into_id is None, "Choose two different live records.")
+    _require(duplicate.merged_into_id is None, "That record has already been merged.")
+    duplicate.merged_into = survivor
+    _stamp(duplicate, actor)
+    duplicate.save()
+    moved = duplicate.involvements.filter(ended_on__isnull=True).update(child=survivor)
+    audit_record(
+        actor=actor,
+        action="index.child_merged",
+        target=duplicate,
+        reason=reason,
+        data={"child_id": str(duplicate.pk), "survivor_id": str(survivor.pk), "involvements_moved": moved},
+    )
+    if duplicate.is_shielded or survivor.is_shielded:
+        child_shield_set(
+            actor=SYSTEM_MATCHER, child=survivor, reason="Shield spread to a merged record of the same child"
+        )
+    return survivor
