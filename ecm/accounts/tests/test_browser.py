@@ -57,3 +57,62 @@ def test_enrolment_pages_are_accessible_and_work(page):
     page.wait_for_url("**/")
     assert page.get_by_role("heading", name="Welcome").is_visible()
     assert totp_now(user)  # the confirmed device now signs this user in
+
+
+def _virtual_security_key(page):
+    """Chromium's virtual authenticator (DevTools WebAuthn domain): a real ceremony, no hardware."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    return cdp
+
+
+def test_security_key_enrolment_and_sign_in(page, live_server, settings):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from ecm.audit.models import AuditEvent
+
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
+    _virtual_security_key(page)
+    user = UserFactory(first_name="Kim")
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Set up a security key").click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Register my security key").click()
+    page.wait_for_function("() => document.getElementById('passkey-register-status-message')?.textContent.length > 0")
+    assert WebAuthnCredential.objects.filter(user=user, confirmed=True).count() == 1
+    page.get_by_role("link", name="Continue after registering your key").click()
+    assert page.get_by_role("heading", name="Save your recovery codes").is_visible()
+    page.get_by_role("button", name="I have saved my codes – continue").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", name="Welcome, Kim").is_visible()
+
+    # Sign out, then sign in again with the password and the key.
+    page.goto("/sign-out/confirm/")
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="Check it's you").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Use my security key").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", name="Welcome, Kim").is_visible()
+    kinds = list(AuditEvent.objects.filter(action="sign_in.second_factor_ok").values_list("data__kind", flat=True))
+    assert "security_key" in kinds
+    assert AuditEvent.objects.filter(action="second_factor.enrolled", data__kind="security_key").exists()

@@ -130,17 +130,15 @@ class AuditedRegistrationComplete(webauthn_views.CompleteCredentialRegistrationV
     """The package's registration, plus our audit event; a first key also verifies the session."""
 
     def post(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        user = self.request.user
+        first_factor = user.is_authenticated and not user.is_verified()  # type: ignore[union-attr]
+        # The package marks the session verified with the new key when it is the first factor.
         response = super().post(*args, **kwargs)
         if response.status_code == 200:
-            user = self.request.user
             security_key_record_enrolled(actor=user, credential_name="Security key")  # type: ignore[arg-type]
-            if not user.is_verified():  # type: ignore[union-attr]
-                from django_otp_webauthn.models import WebAuthnCredential
-
-                device = WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("-pk").first()
-                if device is not None:
-                    otp_login(self.request, device)
-                    self.request.session[NEW_CODES] = recovery_codes_issue(actor=user)  # type: ignore[arg-type]
+            if first_factor:
+                second_factor_record(user=user, kind=SecondFactorKind.SECURITY_KEY, success=True)  # type: ignore[arg-type]
+                self.request.session[NEW_CODES] = recovery_codes_issue(actor=user)  # type: ignore[arg-type]
         return response
 
 
