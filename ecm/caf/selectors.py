@@ -1,0 +1,185 @@
+"""Reads of the CAF. Opening a CAF is audited; the index is read only for what it may show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from ecm.accounts.models import Organisation, User
+from ecm.audit.services import audit_record
+from ecm.caf.choices import CafStatus
+from ecm.caf.framework import FIELD_LABELS, SECTIONS
+from ecm.caf.models import Assessment, AssessmentVersion, Checklist, TeamMember
+from ecm.core import clock
+from ecm.index.choices import CafStatus as IndexCafStatus
+from ecm.index.models import Child, Involvement
+from ecm.index.selectors import sees_sensitive_details
+
+
+@dataclass
+class ExistingCaf:
+    """What the index shows of a CAF someone holds: enough to contact them, nothing of the content."""
+
+    holder: str
+    organisation: str
+    contact: str
+    started_on: dt.date | None
+    is_open: bool
+    is_ecaf: bool
+    lead_professional: str
+
+
+def _lead_label(actor: Any, child: Child) -> str:
+    lead = Involvement.objects.filter(child=child, is_lead_professional=True, ended_on__isnull=True).first()
+    if lead is None:
+        return "None recorded"
+    if actor is not None and not lead.is_sensitive or sees_sensitive_details(actor, lead):
+        return f"{lead.practitioner.get_full_name()}, {lead.organisation.name}"
+    return "A practitioner in an unspecified service (ask the index administrators)"
+
+
+def existing_cafs(child: Child, actor: Any = None, *, include_closed: bool = False) -> list[ExistingCaf]:
+    """Every CAF the index shows for the child (open ones, unless ``include_closed``)."""
+    flagged = Involvement.objects.filter(child=child, has_undertaken_caf=True).select_related(
+        "practitioner", "organisation"
+    )
+    if not include_closed:
+        flagged = flagged.filter(caf_status=IndexCafStatus.OPEN)
+    lead = _lead_label(actor, child)
+    rows = []
+    for involvement in flagged:
+        visible = not involvement.is_sensitive or (actor is not None and sees_sensitive_details(actor, involvement))
+        is_ecaf = (
+            Assessment.objects.filter(child=child, author_id=involvement.practitioner_id)
+            .exclude(status=CafStatus.CLOSED)
+            .exists()
+        )
+        rows.append(
+            ExistingCaf(
+                holder=involvement.practitioner.get_full_name() if visible else "An unspecified service",
+                organisation=involvement.organisation.name if visible else "",
+                contact=(involvement.organisation.phone or involvement.practitioner.email) if visible else "",
+                started_on=involvement.caf_started_on,
+                is_open=involvement.caf_status == IndexCafStatus.OPEN,
+                is_ecaf=is_ecaf,
+                lead_professional=lead,
+            )
+        )
+    return rows
+
+
+def child_by_index_number(number: str) -> Child | None:
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return Child.objects.filter(index_number=digits).first() if len(digits) == 12 else None
+
+
+def team_users(assessment: Assessment) -> list[User]:
+    """The practitioners currently in the Team Around the Child."""
+    members = assessment.members.filter(removed_on__isnull=True, user__isnull=False).select_related("user")
+    return [m.user for m in members if m.user is not None]
+
+
+def current_members(assessment: Assessment) -> list[TeamMember]:
+    return list(assessment.members.filter(removed_on__isnull=True).select_related("user", "organisation"))
+
+
+@transaction.atomic
+def assessment_open(*, actor: Any, assessment: Assessment, page: str) -> Assessment:
+    """Record that the actor saw this CAF (a sensitive read)."""
+    audit_record(
+        actor=actor,
+        action="caf.opened",
+        target=assessment,
+        data={"child_id": str(assessment.child_id), "reference": assessment.reference, "page": page},
+    )
+    return assessment
+
+
+def cafs_of(user: User) -> list[Assessment]:
+    """Open CAFs the user wrote, is in the team of, or leads."""
+    return list(
+        Assessment.objects.filter(Q(author=user) | Q(members__user=user, members__removed_on__isnull=True))
+        .exclude(status=CafStatus.CLOSED)
+        .select_related("child")
+        .distinct()
+    )
+
+
+def _overdue() -> Any:
+    return Assessment.objects.filter(status=CafStatus.COMPLETED, next_review_on__lt=clock.today())
+
+
+def overdue_for_practitioner(user: User) -> list[Assessment]:
+    """Overdue reviews of CAFs the practitioner leads or wrote."""
+    rows = (
+        _overdue()
+        .filter(Q(author=user) | Q(leads__member__user=user, leads__ended_on__isnull=True))
+        .select_related("child")
+    )
+    return list(rows.distinct().order_by("next_review_on"))
+
+
+def overdue_for_manager(manager: User) -> list[Assessment]:
+    """Overdue reviews of CAFs written or led by the manager's staff (reference and dates only on the page)."""
+    staff = User.objects.filter(manager=manager)
+    rows = (
+        _overdue()
+        .filter(Q(author__in=staff) | Q(leads__member__user__in=staff, leads__ended_on__isnull=True))
+        .select_related("author")
+    )
+    return list(rows.distinct().order_by("next_review_on"))
+
+
+def own_checklists(user: User) -> list[Checklist]:
+    return list(Checklist.objects.filter(practitioner=user).select_related("child")[:20])
+
+
+def versions_of(assessment: Assessment) -> list[AssessmentVersion]:
+    return list(assessment.versions.order_by("-number"))
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+    words: list[tuple[str, str]]  # (op, text): op in "same", "added", "removed"
+
+
+def version_diff(old: AssessmentVersion, new: AssessmentVersion) -> list[FieldChange]:
+    """A readable, word-by-word difference between two versions, in the order of the form."""
+    changes = []
+    for key in [k for s in SECTIONS for k, _ in s.fields]:
+        before, after = old.data.get(key, ""), new.data.get(key, "")
+        if before == after:
+            continue
+        a, b = before.split(), after.split()
+        words: list[tuple[str, str]] = []
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
+            if op == "equal":
+                words.append(("same", " ".join(a[i1:i2])))
+                continue
+            if i2 > i1:
+                words.append(("removed", " ".join(a[i1:i2])))
+            if j2 > j1:
+                words.append(("added", " ".join(b[j1:j2])))
+        changes.append(FieldChange(FIELD_LABELS[key], before, after, words))
+    return changes
+
+
+def organisations_for_choice() -> list[Organisation]:
+    return list(Organisation.objects.order_by("name"))
+
+
+def practitioners_for_choice(*, exclude_ids: list[Any] | None = None) -> list[User]:
+    from ecm.accounts.choices import Role
+
+    rows = User.objects.filter(role_assignments__role=Role.PRACTITIONER, is_active=True).select_related("organisation")
+    if exclude_ids:
+        rows = rows.exclude(pk__in=exclude_ids)
+    return list(rows.order_by("last_name", "first_name").distinct())

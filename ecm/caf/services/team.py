@@ -1,0 +1,286 @@
+"""The Team Around the Child, its meetings, the lead professional, the delivery plan and reviews.
+Every function is atomic and audited; notifications go after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from ecm.audit.services import audit_record
+from ecm.caf.choices import CafStatus, MemberKind, Outcome, Progress
+from ecm.caf.models import Assessment, LeadProfessional, Meeting, PlanAction, Review, TeamMember
+from ecm.caf.services.common import notify, require, set_lead_flag
+from ecm.core import clock
+from ecm.sharing.selectors import sharing_allowed
+
+MIN_REVIEW_WEEKS, MAX_REVIEW_WEEKS = 4, 12
+
+
+def _open(assessment: Assessment) -> None:
+    require(assessment.is_open, "This CAF is closed.")
+
+
+@transaction.atomic
+def team_member_add(*, actor: Any, assessment: Assessment, kind: str, user: Any = None, name: str = "") -> TeamMember:
+    """Add a practitioner (whose agency consent or a recorded decision covers), the child or a parent/carer."""
+    _open(assessment)
+    require(kind in MemberKind.values, "Choose who is joining the team.")
+    organisation = None
+    if kind == MemberKind.PRACTITIONER:
+        require(user is not None, "Choose the practitioner.")
+        require(
+            not assessment.members.filter(user=user, removed_on__isnull=True).exists(), "They are already in the team."
+        )
+        organisation = user.organisation
+        require(
+            user.pk == assessment.author_id or sharing_allowed(assessment.child, organisation),
+            f"{organisation.name if organisation else 'Their agency'} is not covered by the family's consent to "
+            "share and no decision to share without consent is recorded.",
+        )
+        name = user.get_full_name() or user.username
+    require(bool(name.strip()), "Enter their name.")
+    member = TeamMember(
+        assessment=assessment,
+        kind=kind,
+        user=user,
+        organisation=organisation,
+        name=name.strip(),
+        added_on=clock.today(),
+    )
+    member.stamp(actor, creating=True)
+    member.save()
+    audit_record(
+        actor=actor,
+        action="caf.team_member_added",
+        target=assessment,
+        data={"member": str(member.pk), "kind": kind, "user": getattr(user, "pk", None)},
+    )
+    notify(
+        actor=actor,
+        recipients=[user],
+        subject=f"You have been added to the Team Around the Child for CAF {assessment.reference}",
+        link=f"/caf/{assessment.pk}/",
+    )
+    return member
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    held_on: dt.date,
+    invitees: Iterable[TeamMember],
+    attendees: Iterable[TeamMember],
+    notes: str,
+) -> Meeting:
+    """Record a TAC meeting; its notes go to every member."""
+    _open(assessment)
+    require(held_on <= clock.today(), "The meeting date cannot be in the future.")
+    require(bool(notes.strip()), "Enter the meeting notes.")
+    invited, came = list(invitees), list(attendees)
+    require(bool(came), "Choose who attended.")
+    require(all(m.assessment_id == assessment.pk for m in [*invited, *came]), "Choose members of this team.")
+    meeting = Meeting(assessment=assessment, held_on=held_on, notes=notes.strip())
+    meeting.stamp(actor, creating=True)
+    meeting.save()
+    meeting.invitees.set(invited)
+    meeting.attendees.set(came)
+    audit_record(
+        actor=actor,
+        action="caf.meeting_recorded",
+        target=assessment,
+        data={"meeting": str(meeting.pk), "held_on": held_on.isoformat(), "attendees": len(came)},
+    )
+    from ecm.caf.selectors import team_users
+
+    notify(
+        actor=actor,
+        recipients=team_users(assessment),
+        subject=f"Notes of the TAC meeting on {held_on:%-d %B %Y} (CAF {assessment.reference})",
+        body=notes.strip(),
+        link=f"/caf/{assessment.pk}/team/",
+    )
+    return meeting
+
+
+def current_lead(assessment: Assessment) -> LeadProfessional | None:
+    return assessment.leads.filter(ended_on__isnull=True).select_related("member", "member__user").first()
+
+
+@transaction.atomic
+def lead_professional_appoint(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    member: TeamMember,
+    meeting: Meeting | None,
+    reason: str,
+    handover_note: str = "",
+) -> LeadProfessional:
+    """Appoint the lead professional (at a TAC meeting), ending the previous one with a handover note.
+
+    The index flags follow: set on the new lead's involvement, cleared on the old one's.
+    """
+    _open(assessment)
+    require(member.assessment_id == assessment.pk and member.removed_on is None, "Choose a member of this team.")
+    require(member.kind == MemberKind.PRACTITIONER and member.user_id is not None, "Choose a practitioner in the team.")
+    require(meeting is None or meeting.assessment_id == assessment.pk, "Choose a meeting of this team.")
+    require(bool(reason.strip()), "Record why they were chosen (needs, the family's wishes, an existing relationship).")
+    previous = current_lead(assessment)
+    require(previous is None or previous.member_id != member.pk, "They are already the lead professional.")
+    require(previous is None or bool(handover_note.strip()), "Write a handover note for the new lead professional.")
+    today = clock.today()
+    if previous is not None:
+        previous.ended_on = today
+        previous.handover_note = handover_note.strip()
+        previous.stamp(actor)
+        previous.save()
+        set_lead_flag(actor=actor, child=assessment.child, user=previous.member.user, on=False)
+    lead = LeadProfessional(
+        assessment=assessment, member=member, meeting=meeting, reason=reason.strip(), started_on=today
+    )
+    lead.stamp(actor, creating=True)
+    lead.save()
+    set_lead_flag(actor=actor, child=assessment.child, user=member.user, on=True)
+    audit_record(
+        actor=actor,
+        action="caf.lead_professional_appointed",
+        target=assessment,
+        reason=reason.strip(),
+        data={"lead": member.user_id, "previous": previous.member.user_id if previous else None},
+    )
+    from ecm.caf.selectors import team_users
+
+    notify(
+        actor=actor,
+        recipients=team_users(assessment),
+        subject=f"{member.name} is now the lead professional for CAF {assessment.reference}",
+        body=handover_note.strip(),
+        link=f"/caf/{assessment.pk}/team/",
+    )
+    return lead
+
+
+@transaction.atomic
+def action_add(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    what: str,
+    responsible: TeamMember,
+    due_on: dt.date,
+    outcome_wanted: str,
+    outcome: str,
+) -> PlanAction:
+    """Add an action to the delivery plan; the practitioner responsible is told."""
+    _open(assessment)
+    require(bool(what.strip()), "Enter what will be done.")
+    require(responsible.assessment_id == assessment.pk and responsible.removed_on is None, "Choose who is responsible.")
+    require(bool(outcome_wanted.strip()), "Enter the outcome wanted.")
+    require(outcome in Outcome.values, "Choose which of the five outcomes it serves.")
+    action = PlanAction(
+        assessment=assessment,
+        what=what.strip(),
+        responsible=responsible,
+        due_on=due_on,
+        outcome_wanted=outcome_wanted.strip(),
+        outcome=outcome,
+    )
+    action.stamp(actor, creating=True)
+    action.save()
+    audit_record(
+        actor=actor,
+        action="caf.action_added",
+        target=assessment,
+        data={"action": str(action.pk), "responsible": str(responsible.pk), "due_on": due_on.isoformat()},
+    )
+    notify(
+        actor=actor,
+        recipients=[responsible.user],
+        subject=f"An action for you in CAF {assessment.reference}: {action.what[:80]}",
+        body=f"By {due_on:%-d %B %Y}. Outcome wanted: {action.outcome_wanted}",
+        link=f"/caf/{assessment.pk}/plan/",
+    )
+    return action
+
+
+@transaction.atomic
+def action_progress_set(*, actor: Any, action: PlanAction, progress: str, comments: str = "") -> PlanAction:
+    """Rate an action's progress and add comments."""
+    _open(action.assessment)
+    require(progress in Progress.values, "Choose the progress made.")
+    action.progress = progress
+    action.comments = comments.strip()
+    action.stamp(actor)
+    action.save()
+    audit_record(
+        actor=actor,
+        action="caf.action_progress_set",
+        target=action.assessment,
+        data={"action": str(action.pk), "progress": progress},
+    )
+    return action
+
+
+@transaction.atomic
+def review_interval_set(*, actor: Any, assessment: Assessment, weeks: int) -> Assessment:
+    """Set how often reviews fall due (4 to 12 weeks; 6 by default)."""
+    require(MIN_REVIEW_WEEKS <= weeks <= MAX_REVIEW_WEEKS, "Reviews must be every 4 to 12 weeks.")
+    assessment.review_interval_weeks = weeks
+    base = assessment.reviews.first()
+    start = base.held_on if base else assessment.completed_on
+    if start is not None:
+        assessment.next_review_on = start + dt.timedelta(weeks=weeks)
+    assessment.stamp(actor)
+    assessment.save()
+    audit_record(actor=actor, action="caf.review_interval_set", target=assessment, data={"weeks": weeks})
+    return assessment
+
+
+@transaction.atomic
+def review_record(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    held_on: dt.date,
+    present: str,
+    progress_notes: str,
+    new_needs: str = "",
+    child_comments: str = "",
+    parent_comments: str = "",
+    next_review_on: dt.date | None = None,
+) -> Review:
+    """Record a review of the plan and schedule the next one (by default after the review interval)."""
+    _open(assessment)
+    require(assessment.status == CafStatus.COMPLETED, "Complete the assessment before reviewing the plan.")
+    require(held_on <= clock.today(), "The review date cannot be in the future.")
+    require(bool(present.strip()), "Enter who was present.")
+    require(bool(progress_notes.strip()), "Enter the progress on the actions.")
+    next_review_on = next_review_on or held_on + dt.timedelta(weeks=assessment.review_interval_weeks)
+    require(next_review_on > held_on, "The next review must be after this one.")
+    review = Review(
+        assessment=assessment,
+        held_on=held_on,
+        present=present.strip(),
+        progress_notes=progress_notes.strip(),
+        new_needs=new_needs.strip(),
+        child_comments=child_comments.strip(),
+        parent_comments=parent_comments.strip(),
+        next_review_on=next_review_on,
+    )
+    review.stamp(actor, creating=True)
+    review.save()
+    assessment.next_review_on = next_review_on
+    assessment.stamp(actor)
+    assessment.save()
+    audit_record(
+        actor=actor,
+        action="caf.review_recorded",
+        target=assessment,
+        data={"held_on": held_on.isoformat(), "next_review_on": next_review_on.isoformat()},
+    )
+    return review

@@ -1,0 +1,56 @@
+"""Questions the rest of the service asks the consent register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecm.consent.choices import Scope
+from ecm.consent.models import ConsentRecord, RefusalNote
+from ecm.core import clock
+from ecm.index.models import Child
+
+
+def active_consents(child: Child) -> list[ConsentRecord]:
+    """Consents for the child that have not been withdrawn, newest first."""
+    return list(
+        ConsentRecord.objects.filter(child=child, withdrawn_at__isnull=True).prefetch_related(
+            "allowed_organisations", "excluded_organisations"
+        )
+    )
+
+
+def is_excluded(child: Child, organisation: Any) -> bool:
+    """Has the family excluded this agency in any consent still standing?"""
+    if organisation is None:
+        return True
+    return ConsentRecord.objects.filter(
+        child=child, withdrawn_at__isnull=True, excluded_organisations=organisation
+    ).exists()
+
+
+def consent_covers(child: Child, organisation: Any, scope: str) -> bool:
+    """Does standing consent cover ``scope`` for ``organisation``?
+
+    Undertake and record: consent given to that organisation's practitioner. Share: the
+    organisation is named as allowed and is not excluded by any standing consent.
+    """
+    if organisation is None or scope not in Scope.values:
+        return False
+    if is_excluded(child, organisation):
+        return False
+    standing = ConsentRecord.objects.filter(child=child, withdrawn_at__isnull=True)
+    if scope == Scope.SHARE:
+        return standing.filter(share=True, allowed_organisations=organisation).exists()
+    return standing.filter(organisation=organisation, **{scope: True}).exists()
+
+
+def consents_due_review(*, practitioner: Any) -> list[ConsentRecord]:
+    """Standing consents this practitioner recorded whose review date has come."""
+    return list(
+        ConsentRecord.objects.filter(practitioner=practitioner, withdrawn_at__isnull=True, review_on__lte=clock.today())
+    )
+
+
+def refusal_notes_of(*, practitioner: Any) -> list[RefusalNote]:
+    """The practitioner's own refusal notes (nobody else's)."""
+    return list(RefusalNote.objects.filter(practitioner=practitioner))
