@@ -183,3 +183,52 @@ def practitioners_for_choice(*, exclude_ids: list[Any] | None = None) -> list[Us
     if exclude_ids:
         rows = rows.exclude(pk__in=exclude_ids)
     return list(rows.order_by("last_name", "first_name").distinct())
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    return [(str(o.pk), o.name) for o in Organisation.objects.order_by("name")]
+
+
+def organisations_by_ids(ids: list[str]) -> list[Organisation]:
+    return list(Organisation.objects.filter(pk__in=ids)) if ids else []
+
+
+def eligible_practitioners(assessment: Assessment) -> list[User]:
+    """Practitioners who may join the team: their agency is covered by consent or a recorded decision."""
+    from ecm.sharing.selectors import sharing_allowed
+
+    taken = [m.user_id for m in current_members(assessment) if m.user_id]
+    people = practitioners_for_choice(exclude_ids=taken)
+    allowed: dict[Any, bool] = {}
+    for person in people:
+        if person.organisation_id not in allowed:
+            allowed[person.organisation_id] = sharing_allowed(assessment.child, person.organisation)
+    return [p for p in people if allowed[p.organisation_id]]
+
+
+def practitioners_elsewhere(assessment: Assessment) -> list[User]:
+    """Practitioners in another area than the CAF's, who may receive a transfer."""
+    area = assessment.author_organisation.local_authority_id
+    return [p for p in practitioners_for_choice() if p.organisation and p.organisation.local_authority_id != area]
+
+
+def user_by_id(user_id: Any) -> User | None:
+    try:
+        return User.objects.select_related("organisation").filter(pk=int(user_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def pending_transfers_for(user: User) -> list[Any]:
+    from ecm.caf.models import Transfer
+
+    return list(Transfer.objects.filter(to_user=user, accepted_on__isnull=True).select_related("assessment"))
+
+
+def meeting_by_id(assessment: Assessment, meeting_id: Any) -> Any:
+    if not meeting_id:
+        return None
+    try:
+        return assessment.meetings.filter(pk=meeting_id).first()
+    except (ValueError, Exception):
+        return None

@@ -1,0 +1,1 @@
+"""Forms of the CAF pages (crispy-forms-gds; errors in the GOV.UK error summary)."""

@@ -1,0 +1,90 @@
+"""Forms of the assessment itself: a section page, completing, the family's copy, withdrawal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from django import forms
+
+from ecm.caf.framework import Section, element_of, section_fields
+from ecm.core.forms import gds_helper, plain_required_messages
+
+
+class SectionForm(forms.Form):
+    """One section of the form. Nothing is required while drafting; "Save draft" works without JavaScript."""
+
+    def __init__(self, *args: Any, section: Section, withheld: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        layout: list[Any] = []
+        pending: list[Any] = []
+        current_element = ""
+        pending_legend = ""
+        for key, label in section_fields(section, withheld):
+            self.fields[key] = forms.CharField(
+                label=label.split(": ")[-1].capitalize() if element_of(key) else label,
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            code = element_of(key)
+            if code and code != current_element:
+                if pending:
+                    layout.append(Fieldset(*pending, legend=pending_legend, legend_size=Size.SMALL))
+                pending, current_element = [], code
+                pending_legend = label.rsplit(": ", 1)[0]
+            (pending if code else layout).append(Field.textarea(key))
+        if pending:
+            layout.append(Fieldset(*pending, legend=pending_legend, legend_size=Size.SMALL))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *layout,
+            Submit("save_draft", "Save draft", css_class="govuk-button--secondary"),
+            Submit("continue", "Save and continue"),
+        )
+
+
+class CompleteForm(forms.Form):
+    consent_confirmed = forms.BooleanField(
+        label="The family confirmed their consent to record and share the assessment as written in this version"
+    )
+
+    def __init__(self, *args: Any, problems: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.problems = problems
+        self.fields["consent_confirmed"].error_messages["required"] = (
+            "Confirm the family consented to record and share the assessment as written"
+        )
+        self.helper = gds_helper(Field.checkbox("consent_confirmed"), submit="Complete the assessment")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for message in self.problems.values():
+            self.add_error(None, message)
+        return data
+
+
+class FamilyCopyForm(forms.Form):
+    withheld = forms.BooleanField(label="Giving the family a copy would put the child at risk", required=False)
+    reason = forms.CharField(label="Why", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.checkbox("withheld"), Field.textarea("reason"), submit="Save")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("withheld") and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why giving the family a copy would put the child at risk")
+        return data
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="How and when the family withdrew consent", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_required_messages(self)
+        self.helper = gds_helper(Field.textarea("reason"), submit="Record the withdrawal and stop sharing")

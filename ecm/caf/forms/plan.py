@@ -1,0 +1,198 @@
+"""Forms of the Team Around the Child, the plan, reviews, closure, step-up and transfer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+
+from ecm.caf.choices import ClosureReason, MemberKind, Outcome, Progress
+from ecm.core.forms import gds_helper, plain_required_messages
+
+DATE_HELP = "For example, 27 3 2026"
+Choices = list[tuple[str, str]]
+
+
+def _finish(form: forms.Form, *fields: Any, submit: str) -> None:
+    plain_required_messages(form)
+    form.helper = gds_helper(*fields, submit=submit)  # type: ignore[attr-defined]
+
+
+class MemberForm(forms.Form):
+    kind = forms.ChoiceField(label="Who is joining the team?", choices=MemberKind.choices, widget=forms.RadioSelect)
+    practitioner = forms.ChoiceField(
+        label="Practitioner",
+        required=False,
+        help_text="Only agencies the family's consent (or a recorded decision) covers are listed",
+    )
+    name = forms.CharField(label="Name of the child, parent or carer", required=False, max_length=100)
+
+    def __init__(self, *args: Any, practitioners: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].choices = [("", "Choose a practitioner"), *practitioners]
+        _finish(
+            self,
+            Field.radios("kind"),
+            Field.select("practitioner"),
+            Field.text("name", field_width=20),
+            submit="Add to the team",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == MemberKind.PRACTITIONER and not data.get("practitioner"):
+            self.add_error("practitioner", "Choose the practitioner")
+        if data.get("kind") in (MemberKind.CHILD, MemberKind.PARENT) and not (data.get("name") or "").strip():
+            self.add_error("name", "Enter the name of the child, parent or carer")
+        return data
+
+
+class MeetingForm(forms.Form):
+    held_on = DateInputField(label="Date of the meeting", help_text=DATE_HELP)
+    invitees = forms.MultipleChoiceField(label="Who was invited", widget=forms.CheckboxSelectMultiple, required=False)
+    attendees = forms.MultipleChoiceField(label="Who attended", widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(
+        label="Meeting notes", widget=forms.Textarea(attrs={"rows": 5}), help_text="They go to every member of the team"
+    )
+
+    def __init__(self, *args: Any, members: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].choices = members
+        self.fields["attendees"].choices = members
+        _finish(
+            self,
+            Field("held_on"),
+            Field.checkboxes("invitees", small=True),
+            Field.checkboxes("attendees", small=True),
+            Field.textarea("notes"),
+            submit="Save the meeting",
+        )
+        self.fields["attendees"].error_messages["required"] = "Choose who attended"
+
+
+class LeadForm(forms.Form):
+    member = forms.ChoiceField(label="Lead professional", widget=forms.RadioSelect)
+    meeting = forms.ChoiceField(label="TAC meeting where they were chosen", required=False)
+    reason = forms.CharField(
+        label="Why they were chosen",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example the predominant needs, the family's wishes or an existing relationship",
+    )
+    handover_note = forms.CharField(
+        label="Handover note from the current lead professional (when there is one)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, members: Choices, meetings: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = members
+        self.fields["meeting"].choices = [("", "Not at a meeting"), *meetings]
+        _finish(
+            self,
+            Field.radios("member"),
+            Field.select("meeting"),
+            Field.textarea("reason"),
+            Field.textarea("handover_note"),
+            submit="Appoint",
+        )
+        self.fields["member"].error_messages["required"] = "Choose the lead professional"
+
+
+class ActionForm(forms.Form):
+    what = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 2}))
+    responsible = forms.ChoiceField(label="Who is responsible")
+    due_on = DateInputField(label="By when", help_text=DATE_HELP)
+    outcome_wanted = forms.CharField(label="Outcome wanted", widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(
+        label="Which of the five outcomes it serves", choices=Outcome.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, members: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].choices = [("", "Choose"), *members]
+        _finish(
+            self,
+            Field.textarea("what"),
+            Field.select("responsible"),
+            Field("due_on"),
+            Field.textarea("outcome_wanted"),
+            Field.radios("outcome", legend_size=Size.SMALL),
+            submit="Add the action",
+        )
+
+
+class ProgressForm(forms.Form):
+    progress = forms.ChoiceField(label="Progress", choices=Progress.choices, widget=forms.RadioSelect)
+    comments = forms.CharField(label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _finish(self, Field.radios("progress"), Field.textarea("comments"), submit="Save progress")
+
+
+class ReviewForm(forms.Form):
+    held_on = DateInputField(label="Date of the review", help_text=DATE_HELP)
+    present = forms.CharField(label="Who was present", widget=forms.Textarea(attrs={"rows": 2}))
+    progress_notes = forms.CharField(label="Progress on each action", widget=forms.Textarea(attrs={"rows": 4}))
+    new_needs = forms.CharField(label="New needs", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    child_comments = forms.CharField(
+        label="The child's comments", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    parent_comments = forms.CharField(
+        label="The parent's or carer's comments", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_review_on = DateInputField(
+        label="Next review (optional)", required=False, help_text="After the review interval if empty"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _finish(
+            self, *(Field(n) if n.endswith("_on") else Field.textarea(n) for n in self.fields), submit="Save the review"
+        )
+
+
+class IntervalForm(forms.Form):
+    weeks = forms.IntegerField(label="Weeks between reviews", min_value=4, max_value=12, help_text="From 4 to 12 weeks")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _finish(self, Field.text("weeks", field_width=2), submit="Change the interval")
+        self.fields["weeks"].error_messages.update(
+            min_value="Reviews must be every 4 to 12 weeks", max_value="Reviews must be every 4 to 12 weeks"
+        )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label="Why is the CAF closing?", choices=ClosureReason.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _finish(self, Field.radios("reason"), Field.textarea("notes"), submit="Close the CAF")
+
+
+class StepUpForm(forms.Form):
+    referred_on = DateInputField(label="Date referred to children's social care", help_text=DATE_HELP)
+    accepted_on = DateInputField(
+        label="Date social care accepted (if they have)", required=False, help_text="The CAF closes once they accept"
+    )
+    notes = forms.CharField(label="What was referred, and to whom", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _finish(self, Field("referred_on"), Field("accepted_on"), Field.textarea("notes"), submit="Record the step-up")
+
+
+class TransferForm(forms.Form):
+    to_user = forms.ChoiceField(label="Co-ordinator or lead professional in the new area")
+    consent_confirmed = forms.BooleanField(label="The family consents to the transfer")
+
+    def __init__(self, *args: Any, practitioners: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].choices = [("", "Choose"), *practitioners]
+        _finish(self, Field.select("to_user"), Field.checkbox("consent_confirmed"), submit="Offer the transfer")
+        self.fields["consent_confirmed"].error_messages["required"] = "Confirm the family consents to the transfer"

@@ -1,0 +1,1 @@
+"""Pages of the CAF. Thin: access, one service, render."""

@@ -1,0 +1,317 @@
+"""Team Around the Child, meetings, the lead professional, the plan, reviews, closure, step-up and transfer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ecm.caf import selectors, services
+from ecm.caf.access import action_for, caf_user_required, can_edit, member_of, transfer_for
+from ecm.caf.forms.plan import (
+    ActionForm,
+    CloseForm,
+    IntervalForm,
+    LeadForm,
+    MeetingForm,
+    MemberForm,
+    ProgressForm,
+    ReviewForm,
+    StepUpForm,
+    TransferForm,
+)
+from ecm.caf.models import Assessment
+from ecm.caf.views.assessment import opened
+from ecm.caf.views.start import posted
+
+
+def _member_choices(assessment: Assessment) -> list[tuple[str, str]]:
+    return [(str(m.pk), m.label) for m in selectors.current_members(assessment)]
+
+
+def _members(assessment: Assessment, ids: list[str]) -> list[Any]:
+    return [m for m in (member_of(assessment, i) for i in ids) if m is not None]
+
+
+def _form_page(
+    request: HttpRequest,
+    assessment: Assessment,
+    form: Form,
+    act: Callable[[dict[str, Any]], Any],
+    *,
+    title: str,
+    done: str,
+    back: str,
+) -> HttpResponse:
+    """The shared shape of a one-form page: valid → one service → message → back; a rule broken → error summary."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except services.CafError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect(back, assessment_id=assessment.pk)
+    return render(request, "caf/form_page.html", {"assessment": assessment, "form": form, "title": title, "back": back})
+
+
+@caf_user_required
+def team(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "team")
+    context = {
+        "assessment": assessment,
+        "members": selectors.current_members(assessment),
+        "leads": list(assessment.leads.select_related("member", "meeting")),
+        "meetings": list(assessment.meetings.prefetch_related("invitees", "attendees")),
+        "can_edit": can_edit(request.user, assessment),
+    }
+    return render(request, "caf/team.html", context)
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "member_add", edit=True)
+    people = selectors.eligible_practitioners(assessment)
+    choices = [(str(p.pk), f"{p.get_full_name()}, {p.organisation.name if p.organisation else ''}") for p in people]
+    form = MemberForm(posted(request), practitioners=choices)
+
+    def act(data: dict[str, Any]) -> Any:
+        user = selectors.user_by_id(data["practitioner"]) if data["kind"] == "practitioner" else None
+        return services.team_member_add(
+            actor=request.user, assessment=assessment, kind=data["kind"], user=user, name=data["name"]
+        )
+
+    return _form_page(
+        request,
+        assessment,
+        form,
+        act,
+        title="Add to the Team Around the Child",
+        done="Added to the team.",
+        back="caf:team",
+    )
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def meeting_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "meeting_add", edit=True)
+    form = MeetingForm(posted(request), members=_member_choices(assessment))
+
+    def act(data: dict[str, Any]) -> Any:
+        return services.meeting_record(
+            actor=request.user,
+            assessment=assessment,
+            held_on=data["held_on"],
+            invitees=_members(assessment, data["invitees"]),
+            attendees=_members(assessment, data["attendees"]),
+            notes=data["notes"],
+        )
+
+    return _form_page(
+        request, assessment, form, act, title="Record a TAC meeting", done="The meeting is recorded.", back="caf:team"
+    )
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def lead_appoint(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "lead_appoint", edit=True)
+    members = [(str(m.pk), m.label) for m in selectors.current_members(assessment) if m.user_id]
+    meetings = [(str(m.pk), f"{m.held_on:%-d %B %Y}") for m in assessment.meetings.all()]
+    form = LeadForm(posted(request), members=members, meetings=meetings)
+
+    def act(data: dict[str, Any]) -> Any:
+        member = member_of(assessment, data["member"])
+        if member is None:
+            raise services.CafError("Choose a member of this team.")
+        return services.lead_professional_appoint(
+            actor=request.user,
+            assessment=assessment,
+            member=member,
+            meeting=selectors.meeting_by_id(assessment, data["meeting"]),
+            reason=data["reason"],
+            handover_note=data["handover_note"],
+        )
+
+    return _form_page(
+        request,
+        assessment,
+        form,
+        act,
+        title="Appoint the lead professional",
+        done="The lead professional is appointed.",
+        back="caf:team",
+    )
+
+
+@caf_user_required
+def plan(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "plan")
+    actions = list(assessment.actions.select_related("responsible"))
+    context = {"assessment": assessment, "actions": actions, "can_edit": can_edit(request.user, assessment)}
+    return render(request, "caf/plan.html", context)
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def action_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "action_add", edit=True)
+    form = ActionForm(posted(request), members=_member_choices(assessment))
+
+    def act(data: dict[str, Any]) -> Any:
+        responsible = member_of(assessment, data["responsible"])
+        if responsible is None:
+            raise services.CafError("Choose who is responsible.")
+        return services.action_add(
+            actor=request.user,
+            assessment=assessment,
+            what=data["what"],
+            responsible=responsible,
+            due_on=data["due_on"],
+            outcome_wanted=data["outcome_wanted"],
+            outcome=data["outcome"],
+        )
+
+    return _form_page(
+        request, assessment, form, act, title="Add an action", done="The action is added.", back="caf:plan"
+    )
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def action_progress(request: HttpRequest, assessment_id: str, action_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "action_progress", edit=True)
+    action = action_for(assessment, action_id)
+    form = ProgressForm(posted(request), initial={"progress": action.progress, "comments": action.comments})
+
+    def act(data: dict[str, Any]) -> Any:
+        return services.action_progress_set(
+            actor=request.user, action=action, progress=data["progress"], comments=data["comments"]
+        )
+
+    title = f"Progress: {action.what[:60]}"
+    return _form_page(request, assessment, form, act, title=title, done="Progress saved.", back="caf:plan")
+
+
+@caf_user_required
+def reviews(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "reviews")
+    context = {
+        "assessment": assessment,
+        "reviews": list(assessment.reviews.all()),
+        "can_edit": can_edit(request.user, assessment),
+    }
+    return render(request, "caf/reviews.html", context)
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def review_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "review_add", edit=True)
+    form = ReviewForm(posted(request))
+
+    def act(data: dict[str, Any]) -> Any:
+        return services.review_record(actor=request.user, assessment=assessment, **data)
+
+    return _form_page(
+        request, assessment, form, act, title="Record a review", done="The review is recorded.", back="caf:reviews"
+    )
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def interval(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "interval", edit=True)
+    form = IntervalForm(posted(request), initial={"weeks": assessment.review_interval_weeks})
+
+    def act(data: dict[str, Any]) -> Any:
+        return services.review_interval_set(actor=request.user, assessment=assessment, weeks=data["weeks"])
+
+    return _form_page(
+        request,
+        assessment,
+        form,
+        act,
+        title="How often to review",
+        done="The review interval is changed.",
+        back="caf:reviews",
+    )
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "close", edit=True)
+    form = CloseForm(posted(request))
+
+    def act(data: dict[str, Any]) -> Any:
+        return services.assessment_close(
+            actor=request.user, assessment=assessment, reason=data["reason"], notes=data["notes"]
+        )
+
+    return _form_page(
+        request, assessment, form, act, title="Close the CAF", done="The CAF is closed.", back="caf:detail"
+    )
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def step_up(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "step_up", edit=True)
+    form = StepUpForm(posted(request))
+
+    def act(data: dict[str, Any]) -> Any:
+        return services.assessment_step_up(actor=request.user, assessment=assessment, **data)
+
+    return _form_page(
+        request,
+        assessment,
+        form,
+        act,
+        title="Step up to children's social care",
+        done="The step-up is recorded.",
+        back="caf:detail",
+    )
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def transfer(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "transfer", edit=True)
+    people = selectors.practitioners_elsewhere(assessment)
+    choices = [(str(p.pk), f"{p.get_full_name()}, {p.organisation.name if p.organisation else ''}") for p in people]
+    form = TransferForm(posted(request), practitioners=choices)
+
+    def act(data: dict[str, Any]) -> Any:
+        to_user = selectors.user_by_id(data["to_user"])
+        if to_user is None:
+            raise services.CafError("Choose who will receive the CAF.")
+        return services.transfer_request(
+            actor=request.user, assessment=assessment, to_user=to_user, consent_confirmed=data["consent_confirmed"]
+        )
+
+    return _form_page(
+        request,
+        assessment,
+        form,
+        act,
+        title="Transfer to another area",
+        done="The transfer is offered. You stay lead professional until it is accepted.",
+        back="caf:detail",
+    )
+
+
+@caf_user_required
+@require_POST
+def transfer_accept(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "transfer_accept")
+    services.transfer_accept(actor=request.user, transfer=transfer_for(actor=request.user, assessment=assessment))
+    messages.success(request, "You have accepted the CAF and are now its lead professional.")
+    return redirect("caf:detail", assessment_id=assessment.pk)
