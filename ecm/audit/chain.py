@@ -29,17 +29,30 @@ HASHED_FIELDS = (
 )
 
 
-def _normalise(value: Any) -> Any:
+def _utc_text(value: Any) -> Any:
+    """An aware datetime as UTC text with microseconds, e.g. 2026-11-23T19:36:09.000000Z."""
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if value.utcoffset() != _ZERO:
+            value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
     return value
 
 
+_ZERO = dt.timedelta(0)
+_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
+
+
 def canonical_content(values: dict[str, Any]) -> bytes:
-    """A stable byte string for the hashed fields: sorted-key JSON, UTC microsecond times."""
-    payload = {name: _normalise(values.get(name)) for name in HASHED_FIELDS}
-    payload["ip_address"] = payload["ip_address"] or ""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    """A stable byte string for the hashed fields.
+
+    A JSON array of the fields in ``HASHED_FIELDS`` order (the time as UTC text, a missing IP
+    address as ""), with the keys of ``data`` sorted, so that PostgreSQL's jsonb key order and
+    SQLite's text JSON give the same bytes.
+    """
+    payload = [values.get(name) for name in HASHED_FIELDS]
+    payload[1] = _utc_text(payload[1])
+    payload[13] = payload[13] or ""
+    return _dumps(payload).encode()
 
 
 def event_hash(previous_hash: str, values: dict[str, Any]) -> str:

@@ -22,7 +22,7 @@ class ChainReport:
     problem: str = ""
 
 
-def _rows(batch_size: int) -> Iterator[dict[str, Any]]:
+def _rows(batch_size: int, *, after: int = 0, upto: int | None = None) -> Iterator[dict[str, Any]]:
     """Every event in order, read with a plain cursor: the ORM's per-row cost dominated verification."""
     import datetime as dt
     import json
@@ -34,10 +34,13 @@ def _rows(batch_size: int) -> Iterator[dict[str, Any]]:
     sqlite = connection.vendor == "sqlite"
     time_index = _VALUE_FIELDS.index("occurred_at")
     data_index = _VALUE_FIELDS.index("data")
-    last = 0
+    last = after
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(sql, [last, batch_size])
+            limit = batch_size if upto is None else min(batch_size, upto - last)
+            if limit <= 0:
+                return
+            cursor.execute(sql, [last, limit])
             batch = cursor.fetchall()
             if not batch:
                 return
@@ -53,33 +56,85 @@ def _rows(batch_size: int) -> Iterator[dict[str, Any]]:
             last = batch[-1][0]
 
 
-def audit_chain_verify(*, batch_size: int = 20_000) -> ChainReport:
-    """Recompute every hash in order; report the first event that does not fit."""
-    previous_hash = chain.GENESIS_HASH
-    expected_sequence = 1
+def _verify_range(first: int, last: int | None, batch_size: int) -> tuple[int, int | None, str, str, str]:
+    """Check every event from sequence ``first`` to ``last``: contiguous, chained, and unaltered.
+
+    Each row carries its predecessor's hash, so ranges can be checked independently and joined
+    at their edges. Returns (count, first broken sequence or None, problem, first row's previous
+    hash, last row's hash).
+    """
+    expected_sequence = first
+    previous_hash: str | None = None
+    first_previous = ""
     count = 0
-    for row in _rows(batch_size):
+    for row in _rows(batch_size, after=first - 1, upto=last):
         sequence = row["sequence"]
         if sequence != expected_sequence:
-            return ChainReport(False, count, expected_sequence, f"event #{expected_sequence} is missing")
-        if row["previous_hash"] != previous_hash:
-            return ChainReport(False, count, sequence, "its previous hash does not match the event before it")
-        if chain.event_hash(previous_hash, row) != row["hash"]:
-            return ChainReport(False, count, sequence, "its content does not match its hash (altered)")
+            return count, expected_sequence, f"event #{expected_sequence} is missing", first_previous, ""
+        if previous_hash is None:
+            first_previous = row["previous_hash"]
+        elif row["previous_hash"] != previous_hash:
+            return count, sequence, "its previous hash does not match the event before it", first_previous, ""
+        if chain.event_hash(row["previous_hash"], row) != row["hash"]:
+            return count, sequence, "its content does not match its hash (altered)", first_previous, ""
         previous_hash = row["hash"]
         expected_sequence += 1
         count += 1
+    return count, None, "", first_previous, previous_hash or ""
+
+
+def _verify_in_worker(bounds: tuple[int, int | None, int]) -> tuple[int, int | None, str, str, str]:
+    from django.db import connections
+
+    connections.close_all()  # a forked worker opens its own connection
+    return _verify_range(*bounds)
+
+
+def audit_chain_verify(*, batch_size: int = 20_000, workers: int = 1, min_parallel: int = 20_000) -> ChainReport:
+    """Recompute every hash in order; report the first event that does not fit.
+
+    With ``workers`` > 1 the chain is split into ranges checked in parallel processes (each
+    on its own database connection) and joined at the range edges.
+    """
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is None:
-        return ChainReport(False, count, None, "the chain head is missing")
-    if head.last_sequence != count or head.last_hash != previous_hash:
+        return ChainReport(False, 0, None, "the chain head is missing")
+    total = head.last_sequence
+    if workers > 1 and total >= min_parallel:
+        step = -(-total // workers)
+        ranges = [(start, min(start + step - 1, total), batch_size) for start in range(1, total + 1, step)]
+        import multiprocessing
+
+        from django.db import connections
+
+        connections.close_all()
+        with multiprocessing.get_context("fork").Pool(len(ranges)) as pool:
+            results = pool.map(_verify_in_worker, ranges)
+        # Events appended after the head was read are checked by the next run.
+    else:
+        results = [_verify_range(1, None, batch_size)]
+    verified = 0
+    previous_hash = chain.GENESIS_HASH
+    for count, broken, problem, first_previous, last_hash in results:
+        if count and first_previous != previous_hash:
+            return ChainReport(False, verified, verified + 1, "its previous hash does not match the event before it")
+        if broken is not None:
+            return ChainReport(False, verified + count, broken, problem)
+        verified += count
+        previous_hash = last_hash or previous_hash
+    head.refresh_from_db()
+    if workers == 1 and (head.last_sequence != verified or head.last_hash != previous_hash):
         return ChainReport(
             False,
-            count,
-            count + 1 if head.last_sequence > count else head.last_sequence,
-            f"the chain head expects {head.last_sequence} events but {count} were found (events removed at the end)",
+            verified,
+            min(head.last_sequence, verified + 1),
+            f"the chain head expects {head.last_sequence} events but {verified} were found (events removed at the end)",
         )
-    return ChainReport(True, count)
+    if workers > 1 and verified < total:
+        return ChainReport(
+            False, verified, verified + 1, f"the chain head expects {total} events but {verified} were found"
+        )
+    return ChainReport(True, verified)
 
 
 def audit_event_list(

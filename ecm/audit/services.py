@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ecm.audit import chain
 from ecm.audit.choices import ActorType
 from ecm.audit.hooks import run_hooks
-from ecm.audit.models import AuditChainHead, AuditEvent
+from ecm.audit.models import AuditEvent
 from ecm.core import clock, request_context
 from ecm.core.actors import SystemActor
 
@@ -85,18 +85,55 @@ def audit_record(
     }
     # No savepoint: if the audit write fails, the caller's whole transaction must fail with it.
     with transaction.atomic(savepoint=False):
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            raise AuditError("The audit chain head is missing; run migrations.")
-        values["sequence"] = head.last_sequence + 1
-        values["occurred_at"] = clock.now()
-        # Round-trip the JSON so the hash covers exactly what the database will give back.
         values["data"] = _json_roundtrip(values["data"])
-        values["previous_hash"] = head.last_hash
-        values["hash"] = chain.event_hash(head.last_hash, values)
-        event = AuditEvent.objects.create(**values)
-        AuditChainHead.objects.filter(pk=1).update(last_sequence=event.sequence, last_hash=event.hash)
+        event = _append(values)
         run_hooks(event)
+    return event
+
+
+_INSERT_COLUMNS = (*chain.HASHED_FIELDS, "previous_hash", "hash")
+
+
+def _append(values: dict[str, Any]) -> AuditEvent:
+    """Take the chain head, hash, insert, move the head: three statements, no ORM overhead.
+
+    This is the hottest write path in the service (every search match is an event), so it
+    talks SQL directly; the values go through the backend's own adapters, as the ORM would.
+    """
+    connection = transaction.get_connection()
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        cursor.execute(f"SELECT last_sequence, last_hash FROM audit_auditchainhead WHERE id = 1{lock}")  # noqa: S608
+        row = cursor.fetchone()
+        if row is None:
+            raise AuditError("The audit chain head is missing; run migrations.")
+        values["sequence"] = row[0] + 1
+        values["occurred_at"] = clock.now()
+        values["previous_hash"] = row[1]
+        values["hash"] = chain.event_hash(row[1], values)
+        params = []
+        for column in _INSERT_COLUMNS:
+            value = values[column]
+            if column == "occurred_at":
+                value = ops.adapt_datetimefield_value(value)
+            elif column == "ip_address":
+                value = ops.adapt_ipaddressfield_value(value)
+            elif column == "data":
+                value = ops.adapt_json_value(value, None)
+            params.append(value)
+        placeholders = ", ".join(["%s"] * len(_INSERT_COLUMNS))
+        cursor.execute(
+            f"INSERT INTO audit_auditevent ({', '.join(_INSERT_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
+            params,
+        )
+        cursor.execute(
+            "UPDATE audit_auditchainhead SET last_sequence = %s, last_hash = %s WHERE id = 1",
+            [values["sequence"], values["hash"]],
+        )
+    event = AuditEvent(**values)
+    event._state.adding = False
+    event._state.db = connection.alias
     return event
 
 

@@ -34,10 +34,17 @@ class BaseModel(models.Model):
 
     def stamp(self, actor: object, *, creating: bool = False) -> None:
         """Record who is writing this row; services call it before saving."""
+        from django.contrib.auth import get_user_model
+
         from ecm.core.actors import SystemActor
 
-        user = None if isinstance(actor, SystemActor) or not getattr(actor, "pk", None) else actor
-        label = str(actor) if isinstance(actor, SystemActor) else getattr(actor, "username", str(actor))
+        # Only people are stored as *_by; API clients and system actors are named in the label.
+        user = actor if isinstance(actor, get_user_model()) and actor.pk else None
+        if isinstance(actor, SystemActor):
+            label = str(actor)
+        else:
+            identity = getattr(actor, "audit_identity", None)
+            label = identity()["actor_label"] if callable(identity) else getattr(actor, "username", str(actor))
         now = clock.now()
         if creating:
             self.created_at = now

@@ -35,13 +35,21 @@ class Command(BaseCommand):
 
 def demo_seeders() -> list[tuple[str, Any]]:
     """Demo data from the other apps, each idempotent, each returning a one-line summary."""
-    from ecm.accounts.models import Organisation
+    from ecm.accounts.choices import Role
+    from ecm.accounts.models import Organisation, User
     from ecm.core.actors import SYSTEM_SEED
     from ecm.directory.demo import seed_directory_demo
+    from ecm.index.demo import seed_index_demo
+
+    def index() -> str:
+        practitioners = User.objects.filter(role_assignments__role=Role.PRACTITIONER, is_active=True).distinct()
+        return seed_index_demo(
+            actor=SYSTEM_SEED, organisations=Organisation.objects.all(), practitioners=practitioners
+        )
 
     def directory() -> str:
         provider = Organisation.objects.filter(code="VOL-BRN").first()
         created = seed_directory_demo(actor=SYSTEM_SEED, provider=provider)
         return f"{created} services added" if created else "already loaded"
 
-    return [("service directory", directory)]
+    return [("child index", index), ("service directory", directory)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -10,11 +11,28 @@ from django.core.management.base import BaseCommand
 from ecm.audit.selectors import audit_chain_verify
 
 
+def default_workers() -> int:
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 class Command(BaseCommand):
     help = "Verify the hash chain of the audit trail."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes checking ranges of the chain in parallel (default: one per core on a database "
+            "server; 1 for an in-memory database).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        report = audit_chain_verify()
+        report = audit_chain_verify(workers=options["workers"] or default_workers())
         if report.ok:
             self.stdout.write(f"OK {report.events} events")
             return
