@@ -9,6 +9,7 @@ leaves whole batches only and a re-run resumes after the last one.
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,26 @@ from django.db.models import Max, Sum
 
 from ecm.audit.services import audit_record
 from ecm.core import clock
-from ecm.linkage.choices import DeliveryStatus
+from ecm.index.models import Child
+from ecm.linkage.choices import DeliveryStatus, LinkMethod, ReviewDecision, ReviewStatus
 from ecm.linkage.feeds import count_lines, file_format, file_sha256, read_rows
-from ecm.linkage.models import FeedDelivery, FeedSource, ImportBatch, QuarantinedRow, StagedRecord
+from ecm.linkage.index_bridge import index_child_apply_survivorship, index_child_create_from_records, surviving_child
+from ecm.linkage.models import (
+    FeedDelivery,
+    FeedSource,
+    ImportBatch,
+    MatchModel,
+    QuarantinedRow,
+    ReviewItem,
+    StagedRecord,
+)
 from ecm.linkage.validation import RowRejected, validate_row
 
 DEFAULT_BATCH_SIZE = 2000
+
+
+class LinkageRuleError(ValueError):
+    """A linkage rule was broken; the message is shown to the user as it is."""
 
 
 def _actor_label(actor: Any) -> str:
@@ -187,3 +202,209 @@ def feed_import(
     if progress:
         progress(total_lines, total_lines)
     return delivery_complete(actor=actor, delivery=delivery), False
+
+
+# Links -------------------------------------------------------------------------------------
+
+Scores = dict[int, tuple[float | None, float | None]]
+
+
+def _save_links(records: list[StagedRecord], child: Child, method: str, scores: Scores, model_version: str) -> None:
+    """Point the records at the child: one UPDATE for the link, one per distinct (weight, probability)."""
+    ids = [r.pk for r in records]
+    StagedRecord.objects.filter(pk__in=ids).update(
+        child=child, link_method=method, model_version=model_version, linked_at=clock.now(), in_review=False
+    )
+    by_score: dict[tuple[float | None, float | None], list[int]] = defaultdict(list)
+    for rid in ids:
+        by_score[scores.get(rid, (None, None))].append(rid)
+    for (weight, probability), score_ids in by_score.items():
+        if weight is not None or probability is not None:
+            StagedRecord.objects.filter(pk__in=score_ids).update(match_weight=weight, match_probability=probability)
+    for record in records:
+        record.child = child
+        record.link_method = method
+
+
+@transaction.atomic
+def records_link(
+    *, actor: Any, child: Child, records: list[StagedRecord], method: str, scores: Scores, model_version: str
+) -> Child:
+    """Link staged records to an index child (with each link's weight, probability and model version).
+
+    The child's current name and address are then brought in line with survivorship.
+    """
+    _save_links(records, child, method, scores, model_version)
+    audit_record(
+        actor=actor,
+        action="linkage.records_linked",
+        target=child,
+        data={"child_id": str(child.pk), "method": method, "records": [r.pk for r in records]},
+    )
+    return index_child_apply_survivorship(actor=actor, child=child)
+
+
+@transaction.atomic
+def records_to_new_child(
+    *, actor: Any, records: list[StagedRecord], scores: Scores, model_version: str
+) -> Child | None:
+    """Create the index child these records describe and link them; ``None`` if they lack what a child needs."""
+    created = records_to_new_children(actor=actor, groups=[records], scores=scores, model_version=model_version)
+    return created[0]
+
+
+@transaction.atomic
+def records_to_new_children(
+    *, actor: Any, groups: list[list[StagedRecord]], scores: Scores, model_version: str
+) -> list[Child | None]:
+    """Create one index child per group of records (through ``child_create``) and link each group.
+
+    One transaction and one linkage audit event for the batch; each child's creation is
+    audited by the index service. A group without a family name or a date of birth gets
+    ``None`` and stays unlinked ("held").
+    """
+    created: list[Child | None] = []
+    links: list[dict[str, Any]] = []
+    for records in groups:
+        child = index_child_create_from_records(actor=actor, records=records)
+        created.append(child)
+        if child is not None:
+            _save_links(records, child, LinkMethod.NEW_CHILD, scores, model_version)
+            links.append({"child_id": str(child.pk), "records": [r.pk for r in records]})
+    if links:
+        audit_record(
+            actor=actor,
+            action="linkage.records_linked",
+            object_type="index.child",
+            data={"method": LinkMethod.NEW_CHILD, "children": links},
+        )
+    return created
+
+
+# Clerical review ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_items_create(*, actor: Any, items: list[tuple[int, int, dict[str, Any]]], model_version: str) -> int:
+    """Queue candidate pairs for clerical review; their records wait (unlinked) for the decision."""
+    if not items:
+        return 0
+    now = clock.now()
+    rows = [
+        ReviewItem(
+            record_id=record_id,
+            candidate_id=candidate_id,
+            match_weight=float(pair["match_weight"]),
+            match_probability=float(pair["match_probability"]),
+            model_version=model_version,
+            comparison={k: v for k, v in pair.items() if k.startswith("gamma_")},
+            created_at=now,
+        )
+        for record_id, candidate_id, pair in items
+    ]
+    ReviewItem.objects.bulk_create(rows, ignore_conflicts=True)
+    record_ids = sorted({record_id for record_id, _c, _p in items})
+    StagedRecord.objects.filter(pk__in=record_ids).update(in_review=True)
+    audit_record(
+        actor=actor,
+        action="linkage.review_queued",
+        object_type="linkage.reviewitem",
+        data={"pairs": len(rows), "records": len(record_ids), "model_version": model_version},
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def review_decide(*, actor: Any, item: ReviewItem, decision: str, note: str = "") -> ReviewItem:
+    """Record a reviewer's decision on a candidate pair, and act on it.
+
+    Link: the record joins the candidate's child (a new child for both if the candidate has
+    none). Not a match: the record becomes a new child unless other pairs still wait for it.
+    Defer: nothing changes but the note. Every decision is kept as a label for the model check.
+    """
+    if decision not in ReviewDecision.values:
+        raise LinkageRuleError("Choose link, not a match or defer.")
+    if decision == ReviewDecision.DEFER and not note.strip():
+        raise LinkageRuleError("Say why you are deferring the decision.")
+    if item.status in (ReviewStatus.LINKED, ReviewStatus.NOT_A_MATCH):
+        raise LinkageRuleError("This pair has already been decided.")
+    record = StagedRecord.objects.select_related("source", "delivery").get(pk=item.record_id)
+    if record.child_id is not None:
+        raise LinkageRuleError("This record has already been linked.")
+    candidate = StagedRecord.objects.select_related("source", "delivery", "child").get(pk=item.candidate_id)
+    scores: Scores = {record.pk: (item.match_weight, item.match_probability)}
+    if decision == ReviewDecision.LINK:
+        if candidate.child is not None:
+            records_link(
+                actor=actor,
+                child=surviving_child(candidate.child),
+                records=[record],
+                method=LinkMethod.CLERICAL,
+                scores=scores,
+                model_version=item.model_version,
+            )
+        else:
+            child = records_to_new_child(
+                actor=actor, records=[record, candidate], scores=scores, model_version=item.model_version
+            )
+            if child is not None:
+                StagedRecord.objects.filter(pk=record.pk).update(link_method=LinkMethod.CLERICAL)
+        item.status = ReviewStatus.LINKED
+    elif decision == ReviewDecision.NOT_A_MATCH:
+        item.status = ReviewStatus.NOT_A_MATCH
+        waiting = record.review_items.exclude(pk=item.pk).filter(
+            status__in=(ReviewStatus.PENDING, ReviewStatus.DEFERRED)
+        )
+        if not waiting.exists():
+            records_to_new_child(actor=actor, records=[record], scores={}, model_version=item.model_version)
+            StagedRecord.objects.filter(pk=record.pk).update(in_review=False)
+    else:
+        item.status = ReviewStatus.DEFERRED
+    item.note = note.strip()
+    item.decided_by = _actor_label(actor)
+    item.decided_at = clock.now()
+    item.save()
+    audit_record(
+        actor=actor,
+        action="linkage.review_decided",
+        target=item,
+        reason=item.note,
+        data={
+            "decision": decision,
+            "record": record.pk,
+            "candidate": candidate.pk,
+            "match_probability": item.match_probability,
+            "model_version": item.model_version,
+        },
+    )
+    return item
+
+
+# The model ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def match_model_save(
+    *, actor: Any, settings: dict[str, Any], upper: float, lower: float, trained_on: int
+) -> MatchModel:
+    """Keep a trained model (Splink's JSON) under a new version; later runs use the newest."""
+    if not 0 < lower <= upper < 1:
+        raise LinkageRuleError("The thresholds must satisfy 0 < lower <= upper < 1.")
+    now = clock.now()
+    from ecm.linkage.matching.model import model_version
+
+    model = MatchModel.objects.create(
+        version=model_version(settings, when=now.strftime("%Y%m%dT%H%M%S")),
+        settings=settings,
+        upper_threshold=upper,
+        lower_threshold=lower,
+        trained_on_records=trained_on,
+        trained_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="linkage.model_saved",
+        target=model,
+        data={"version": model.version, "upper": upper, "lower": lower, "records": trained_on},
+    )
+    return model

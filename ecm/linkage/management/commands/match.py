@@ -1,0 +1,41 @@
+"""``manage.py match``: link staged records to index children with the Splink model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ecm.core.actors import SYSTEM_MATCHER
+from ecm.linkage.matching.engine import match_run
+from ecm.linkage.matching.model import DEFAULT_LOWER, DEFAULT_UPPER
+from ecm.linkage.matching.training import match_model_train
+from ecm.linkage.models import MatchModel
+
+
+class Command(BaseCommand):
+    help = "Link staged records to index children: exact identifiers, then the Splink model; queue the doubtful."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--train", action="store_true", help="Train a new model version first")
+        parser.add_argument("--upper", type=float, default=None, help=f"Link at or above (default {DEFAULT_UPPER})")
+        parser.add_argument("--lower", type=float, default=None, help=f"Review at or above (default {DEFAULT_LOWER})")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        model = MatchModel.objects.first()
+        upper = (
+            options["upper"] if options["upper"] is not None else (model.upper_threshold if model else DEFAULT_UPPER)
+        )
+        lower = (
+            options["lower"] if options["lower"] is not None else (model.lower_threshold if model else DEFAULT_LOWER)
+        )
+        if model is None or options["train"] or (upper, lower) != (model.upper_threshold, model.lower_threshold):
+            model = match_model_train(actor=SYSTEM_MATCHER, upper=upper, lower=lower)
+            self.stdout.write(f"Model {model.version} trained on {model.trained_on_records} records.")
+        summary = match_run(actor=SYSTEM_MATCHER, model=model, progress=lambda m: self.stderr.write(m))
+        self.stdout.write(
+            f"Model {model.version}: {summary.same_source_record} by source record id, {summary.identifier} by "
+            f"NHS number or UPN, {summary.model_linked} by the model to existing children, "
+            f"{summary.records_in_new_children} into {summary.new_children} new children, "
+            f"{summary.review} pairs for review, {summary.held} held (no family name or date of birth)."
+        )

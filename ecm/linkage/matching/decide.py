@@ -1,0 +1,129 @@
+"""From scored pairs to decisions: link, review or new child (pure Python, no database).
+
+Rules, in order:
+- a pair is evidence only if its given name and date of birth agree at some level (a
+  twin shares family name, date of birth, address and parents but not a given name);
+  a shared NHS number or UPN overrides this;
+- pairs at or above the upper threshold join records into groups (union-find);
+- a group that reaches exactly one index child is linked to it; one that reaches none
+  becomes a new child; one that reaches two or more children goes to clerical review;
+- a record with no pair above the upper threshold but one between the thresholds goes to
+  clerical review (of two new records in doubt, the later waits and the earlier goes
+  ahead); the rest become new children.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+GUARD_COLUMNS = ("gamma_given_name", "gamma_date_of_birth")
+IDENTIFIER_COLUMNS = ("gamma_nhs_number", "gamma_upn")
+
+
+@dataclass
+class Decisions:
+    """What to do with each new record."""
+
+    link: dict[Any, list[int]] = field(default_factory=dict)  # existing child id -> new record ids
+    new_children: list[list[int]] = field(default_factory=list)
+    review: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)  # (record, candidate, pair)
+    scores: dict[int, tuple[float, float]] = field(default_factory=dict)  # record -> (weight, probability)
+
+
+def is_identifier_pair(pair: dict[str, Any]) -> bool:
+    return any(pair.get(c) == 1 for c in IDENTIFIER_COLUMNS)
+
+
+def passes_guard(pair: dict[str, Any]) -> bool:
+    """Given name and date of birth agree (or one is missing): -1 is Splink's null level, 0 its else level."""
+    if is_identifier_pair(pair):
+        return True
+    return all(pair.get(c) != 0 for c in GUARD_COLUMNS)
+
+
+class _Groups:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def decide(
+    *,
+    new_ids: list[int],
+    child_of: dict[int, Any],
+    pairs: list[dict[str, Any]],
+    upper: float,
+    lower: float,
+) -> Decisions:
+    """Decisions for ``new_ids`` given scored ``pairs``; ``child_of`` maps existing record ids to children."""
+    new = set(new_ids)
+    groups = _Groups()
+    for rid in new_ids:
+        groups.find(rid)
+    reaches: dict[int, set[Any]] = defaultdict(set)  # new record -> children it links to directly
+    best_auto: dict[int, tuple[float, float]] = {}
+    best_review: dict[int, tuple[float, int, dict[str, Any]]] = {}
+    best_to_child: dict[tuple[int, Any], tuple[float, int, dict[str, Any]]] = {}
+    for pair in pairs:
+        if not passes_guard(pair):
+            continue
+        left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
+        probability, weight = float(pair["match_probability"]), float(pair["match_weight"])
+        auto = probability >= upper or is_identifier_pair(pair)
+        for me, other in ((left, right), (right, left)):
+            if me not in new:
+                continue
+            if other in child_of:
+                key = (me, child_of[other])
+                if key not in best_to_child or probability > best_to_child[key][0]:
+                    best_to_child[key] = (probability, other, pair)
+            if auto:
+                if me not in best_auto or probability > best_auto[me][1]:
+                    best_auto[me] = (weight, probability)
+                if other in child_of:
+                    reaches[me].add(child_of[other])
+            elif (
+                # Of two new records in doubt, the later one waits for review; the earlier goes ahead.
+                probability >= lower
+                and (other not in new or other < me)
+                and (me not in best_review or probability > best_review[me][0])
+            ):
+                best_review[me] = (probability, other, pair)
+        if auto and left in new and right in new:
+            groups.union(left, right)
+
+    members: dict[int, list[int]] = defaultdict(list)
+    for rid in new_ids:
+        members[groups.find(rid)].append(rid)
+    out = Decisions(scores=best_auto)
+    for group in members.values():
+        children = set().union(*(reaches[r] for r in group))
+        in_auto = any(r in best_auto for r in group)
+        if len(children) == 1:
+            out.link.setdefault(children.pop(), []).extend(group)
+        elif len(children) > 1:
+            for rid in group:
+                for (me, _child), (_p, other, pair) in best_to_child.items():
+                    if me == rid:
+                        out.review.append((rid, other, pair))
+        elif in_auto:
+            out.new_children.append(group)
+        else:
+            rid = group[0]
+            if rid in best_review:
+                _p, other, pair = best_review[rid]
+                out.review.append((rid, other, pair))
+            else:
+                out.new_children.append(group)
+    return out

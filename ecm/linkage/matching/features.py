@@ -1,0 +1,112 @@
+"""The columns the model compares, derived from a staged record's values (no Splink here).
+
+Names are normalised (and a nickname group's canonical form kept beside), the date of
+birth kept as ISO text, and the address reduced to one postcode plus a house key: town
+and street are functions of the postcode, so they are not compared as if independent
+(docs/linkage.md, "Dependent columns").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from typing import Any
+
+from ecm.index.search.keys import metaphone, nicknames, normalise_name, normalise_postcode
+
+FEATURE_COLUMNS = (
+    "unique_id",
+    "is_new",
+    "given_norm",
+    "given_canon",
+    "family_norm",
+    "family_mp",
+    "prev_family_norm",
+    "dob",
+    "dob_year",
+    "sex",
+    "postcode",
+    "postcode_sector",
+    "postcode_district",
+    "house_key",
+    "nhs",
+    "upn",
+    "parents",
+)
+
+
+@cache
+def canonical_given(name: str) -> str:
+    """One spelling for a nickname group (bill, will, william -> the alphabetically first)."""
+    if not name:
+        return ""
+    return min({name, *nicknames(name)})
+
+
+def house_key(address_line_1: str) -> str:
+    """The house number (or the first word, for named houses) of the first address line."""
+    text = normalise_name(address_line_1)
+    match = re.search(r"\b(\d+[A-Z]?)\b", (address_line_1 or "").upper())
+    if match:
+        return match.group(1)
+    return text.split(" ")[0] if text else ""
+
+
+def _postcode_parts(postcode: str) -> tuple[str, str, str]:
+    pc = normalise_postcode(postcode)
+    if len(pc) < 5:
+        return pc, "", ""
+    outward, inward = pc[:-3], pc[-3:]
+    return pc, f"{outward} {inward[0]}", outward
+
+
+def _parent_names(*names: str) -> list[str]:
+    return sorted({normalise_name(n) for n in names if normalise_name(n)})
+
+
+def features(
+    *,
+    unique_id: int,
+    is_new: bool,
+    given_name: str = "",
+    family_name: str = "",
+    previous_family_name: str = "",
+    date_of_birth: dt.date | str | None = None,
+    sex: str = "",
+    address_line_1: str = "",
+    postcode: str = "",
+    nhs_number: str = "",
+    upn: str = "",
+    parent_1_name: str = "",
+    parent_2_name: str = "",
+    **_: Any,
+) -> dict[str, Any]:
+    """The model's input row for one record; blanks become ``None`` (Splink's null)."""
+    given = normalise_name(given_name).split(" ")[0] if given_name else ""
+    family = normalise_name(family_name)
+    pc, sector, district = _postcode_parts(postcode)
+    dob = date_of_birth.isoformat() if isinstance(date_of_birth, dt.date) else (date_of_birth or "")
+    row = {
+        "unique_id": unique_id,
+        "is_new": is_new,
+        "given_norm": given,
+        "given_canon": canonical_given(given),
+        "family_norm": family,
+        "family_mp": metaphone(family) if family else "",
+        "prev_family_norm": normalise_name(previous_family_name),
+        "dob": dob,
+        "dob_year": dob[:4],
+        "sex": sex if sex in ("male", "female") else "",
+        "postcode": pc,
+        "postcode_sector": sector,
+        "postcode_district": district,
+        "house_key": house_key(address_line_1) if pc else "",
+        "nhs": nhs_number,
+        "upn": upn,
+        "parents": _parent_names(parent_1_name, parent_2_name) or None,
+    }
+    return {k: (v if v not in ("", None) else None) for k, v in row.items()} | {
+        "unique_id": unique_id,
+        "is_new": is_new,
+    }

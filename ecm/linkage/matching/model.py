@@ -1,0 +1,214 @@
+"""The Splink 5 model (DuckDB backend): its settings, training and scoring.
+
+Splink is imported inside the functions, never when Django loads the app. The settings
+compare each kind of evidence once: the address is one comparison built from the
+postcode and a house key (street and town are functions of the postcode and are left
+out), so that agreement on an address is not counted three times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from ecm.linkage.matching.features import FEATURE_COLUMNS
+
+SPLINK_VERSION_PIN = "5.0.0"
+DEFAULT_UPPER = 0.99
+DEFAULT_LOWER = 0.80
+# Comparisons whose "else" level means "not the same child" whatever else agrees (twins).
+GUARDED = ("given_name", "date_of_birth")
+
+
+def _null(column: str) -> dict[str, Any]:
+    return {
+        "sql_condition": f'"{column}_l" IS NULL OR "{column}_r" IS NULL',
+        "label_for_charts": "null",
+        "is_null_level": True,
+    }
+
+
+def _level(sql: str, label: str, m: float, u: float) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
+
+
+def _else(m: float, u: float) -> dict[str, Any]:
+    return _level("ELSE", "else", m, u)
+
+
+def _comparison(name: str, description: str, levels: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"output_column_name": name, "comparison_description": description, "comparison_levels": levels}
+
+
+def _jw(column: str, threshold: float) -> str:
+    return f'jaro_winkler_similarity("{column}_l", "{column}_r") >= {threshold}'
+
+
+def base_settings() -> dict[str, Any]:
+    """The untrained model: comparisons with starting m and u probabilities, and blocking rules."""
+    new = "(l.is_new OR r.is_new)"
+    dob_swap = (
+        'substr("dob_l", 1, 4) = substr("dob_r", 1, 4) AND substr("dob_l", 6, 2) = substr("dob_r", 9, 2) '
+        'AND substr("dob_l", 9, 2) = substr("dob_r", 6, 2)'
+    )
+    surname_change = (
+        '"family_norm_l" = "prev_family_norm_r" OR "prev_family_norm_l" = "family_norm_r" '
+        'OR "prev_family_norm_l" = "prev_family_norm_r"'
+    )
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": 1e-5,
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": False,
+        "blocking_rules_to_generate_predictions": [
+            f"l.nhs = r.nhs AND {new}",
+            f"l.upn = r.upn AND {new}",
+            f"l.dob = r.dob AND l.family_mp = r.family_mp AND {new}",
+            f"l.dob = r.dob AND l.given_canon = r.given_canon AND {new}",
+            f"l.dob = r.dob AND l.postcode = r.postcode AND {new}",
+            f"l.given_canon = r.given_canon AND l.family_mp = r.family_mp AND l.dob_year = r.dob_year AND {new}",
+            f"l.given_canon = r.given_canon AND l.postcode = r.postcode AND {new}",
+        ],
+        "comparisons": [
+            _comparison(
+                "given_name",
+                "First given name: exact, same nickname group, close spelling",
+                [
+                    _null("given_norm"),
+                    _level('"given_norm_l" = "given_norm_r"', "exact", 0.85, 0.005),
+                    _level('"given_canon_l" = "given_canon_r"', "nickname", 0.05, 0.0005),
+                    _level(_jw("given_norm", 0.9), "close spelling", 0.06, 0.003),
+                    _else(0.04, 0.99),
+                ],
+            ),
+            _comparison(
+                "family_name",
+                "Family name: exact, a previous family name, close spelling, sounds alike",
+                [
+                    _null("family_norm"),
+                    _level('"family_norm_l" = "family_norm_r"', "exact", 0.8, 0.01),
+                    _level(surname_change, "previous family name", 0.05, 0.0005),
+                    _level(_jw("family_norm", 0.9), "close spelling", 0.07, 0.003),
+                    _level('"family_mp_l" = "family_mp_r"', "sounds alike", 0.02, 0.005),
+                    _else(0.06, 0.98),
+                ],
+            ),
+            _comparison(
+                "date_of_birth",
+                "Date of birth: exact, day and month swapped, one character different",
+                [
+                    _null("dob"),
+                    _level('"dob_l" = "dob_r"', "exact", 0.9, 0.0003),
+                    _level(dob_swap, "day/month swapped", 0.03, 0.00003),
+                    _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "one character", 0.04, 0.002),
+                    _else(0.03, 0.997),
+                ],
+            ),
+            _comparison(
+                "address",
+                "Address (postcode and house, one piece of evidence): same address, postcode, sector, district",
+                [
+                    _null("postcode"),
+                    _level(
+                        '"postcode_l" = "postcode_r" AND "house_key_l" = "house_key_r"', "same address", 0.7, 0.0005
+                    ),
+                    _level('"postcode_l" = "postcode_r"', "same postcode", 0.05, 0.002),
+                    _level('"postcode_sector_l" = "postcode_sector_r"', "same sector", 0.04, 0.02),
+                    _level('"postcode_district_l" = "postcode_district_r"', "same district", 0.05, 0.05),
+                    _else(0.16, 0.928),
+                ],
+            ),
+            _comparison(
+                "sex", "Sex", [_null("sex"), _level('"sex_l" = "sex_r"', "exact", 0.97, 0.5), _else(0.03, 0.5)]
+            ),
+            _comparison(
+                "nhs_number",
+                "NHS number",
+                [_null("nhs"), _level('"nhs_l" = "nhs_r"', "exact", 0.99, 1e-6), _else(0.01, 0.999999)],
+            ),
+            _comparison(
+                "upn",
+                "Unique pupil number",
+                [_null("upn"), _level('"upn_l" = "upn_r"', "exact", 0.98, 1e-6), _else(0.02, 0.999999)],
+            ),
+            _comparison(
+                "parents",
+                "A parent's name in common",
+                [
+                    _null("parents"),
+                    _level('len(list_intersect("parents_l", "parents_r")) > 0', "a parent in common", 0.7, 0.005),
+                    _else(0.3, 0.995),
+                ],
+            ),
+        ],
+    }
+
+
+def _linker(rows: list[dict[str, Any]], settings: dict[str, Any]) -> Any:
+    import duckdb
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker
+
+    connection = duckdb.connect()
+    db_api = DuckDBAPI(connection)
+    table = pa.Table.from_pylist(rows, schema=_schema())
+    frame = db_api.register(table, dataset_display_name="staged")
+    return Linker(frame, settings, log_level=None), connection
+
+
+def _schema() -> Any:
+    import pyarrow as pa
+
+    types = {"unique_id": pa.int64(), "is_new": pa.bool_(), "parents": pa.list_(pa.string())}
+    return pa.schema([(name, types.get(name, pa.string())) for name in FEATURE_COLUMNS])
+
+
+def train(rows: list[dict[str, Any]], *, seed: int = 42, max_pairs: float = 2e6) -> dict[str, Any]:
+    """Estimate the model's parameters from unlabelled records; returns Splink's settings JSON.
+
+    u from random pairs; m by expectation maximisation in two passes (blocked on date of
+    birth, then on postcode and given name, so that every comparison is trained once).
+    """
+    linker, connection = _linker(rows, base_settings())
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            [
+                "l.nhs = r.nhs",
+                "l.given_norm = r.given_norm AND l.family_norm = r.family_norm AND l.dob = r.dob",
+            ],
+            recall=0.8,
+        )
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            "l.dob = r.dob AND l.family_mp = r.family_mp"
+        )
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            "l.postcode = r.postcode AND l.given_canon = r.given_canon"
+        )
+        return dict(linker.misc.save_model_to_json())
+    finally:
+        connection.close()
+
+
+def model_version(settings: dict[str, Any], *, when: str) -> str:
+    """A version name: when it was trained and a hash of its parameters."""
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:10]
+    return f"splink{SPLINK_VERSION_PIN}-{when}-{digest}"
+
+
+def predict(rows: Iterable[dict[str, Any]], settings: dict[str, Any], *, threshold: float) -> list[dict[str, Any]]:
+    """Scored pairs (at least one side new) at or above ``threshold``: ids, weight, probability, levels."""
+    linker, connection = _linker(list(rows), settings)
+    try:
+        result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+        gammas = ", ".join(f"gamma_{c['output_column_name']}" for c in settings["comparisons"])
+        # Column and table names come from our own settings and Splink, never from input.
+        sql = f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gammas} FROM {result.physical_name}"  # noqa: S608
+        cursor = connection.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    finally:
+        connection.close()

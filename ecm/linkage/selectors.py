@@ -1,0 +1,131 @@
+"""Reads of record linkage: deliveries, quarantine, the review queue, a child's sources, the model check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from ecm.index.models import Child
+from ecm.linkage.choices import ReviewStatus
+from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, QuarantinedRow, ReviewItem, StagedRecord
+
+
+def _survivors() -> dict[Any, Any]:
+    return dict(Child.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id"))
+
+
+def links_for_export() -> Iterator[tuple[str, str, str]]:
+    """``(source, source_record_id, child_id)`` for every staged record; a merged child answers with its survivor."""
+    merged = _survivors()
+    records = StagedRecord.objects.order_by("source__name", "source_record_id", "delivery_id", "line_number")
+    for source, record_id, child_id in records.values_list("source__name", "source_record_id", "child_id").iterator(
+        chunk_size=10000
+    ):
+        seen = set()
+        while child_id in merged and child_id not in seen:
+            seen.add(child_id)
+            child_id = merged[child_id]
+        yield source, record_id, str(child_id) if child_id else ""
+
+
+def sources_with_counts() -> QuerySet[FeedSource]:
+    """The configured sources, most trusted first, with their delivery counts."""
+    return FeedSource.objects.annotate(delivery_count=Count("deliveries"))
+
+
+def deliveries(*, limit: int = 50) -> QuerySet[FeedDelivery]:
+    """The latest deliveries, newest first."""
+    return FeedDelivery.objects.select_related("source").order_by("-started_at")[:limit]
+
+
+def quarantine_for(delivery: FeedDelivery) -> QuerySet[QuarantinedRow]:
+    """A delivery's quarantined rows, by line."""
+    return delivery.quarantined.order_by("line_number")
+
+
+def set_aside_for(delivery: FeedDelivery) -> QuerySet[StagedRecord]:
+    """A delivery's staged rows that had values set aside (with the warnings)."""
+    return delivery.records.exclude(warnings=[]).order_by("line_number")
+
+
+def review_queue() -> QuerySet[ReviewItem]:
+    """Pairs waiting for a decision (pending first, then deferred), most likely matches first."""
+    return (
+        ReviewItem.objects.filter(status__in=(ReviewStatus.PENDING, ReviewStatus.DEFERRED), record__child__isnull=True)
+        .select_related("record__source", "candidate__source", "candidate__child")
+        .order_by("-status", "-match_probability", "created_at")
+    )
+
+
+def current_model() -> MatchModel | None:
+    """The newest model version."""
+    return MatchModel.objects.first()
+
+
+def model_check() -> dict[str, Any]:
+    """Clerical decisions used as labels: how often the model's band agreed with the reviewers.
+
+    Every reviewed pair sat between the thresholds; the check reports, per model version,
+    how many were links and how many not, and the mean probability of each: a model whose
+    'not a match' pairs score as high as its links needs retraining or new thresholds.
+    """
+    decided = ReviewItem.objects.filter(status__in=(ReviewStatus.LINKED, ReviewStatus.NOT_A_MATCH))
+    out: dict[str, Any] = {}
+    for version in decided.values_list("model_version", flat=True).distinct():
+        items = decided.filter(model_version=version)
+        links = [p for s, p in items.values_list("status", "match_probability") if s == ReviewStatus.LINKED]
+        nots = [p for s, p in items.values_list("status", "match_probability") if s == ReviewStatus.NOT_A_MATCH]
+        out[version] = {
+            "links": len(links),
+            "not_a_match": len(nots),
+            "mean_probability_links": sum(links) / len(links) if links else None,
+            "mean_probability_not_a_match": sum(nots) / len(nots) if nots else None,
+            "link_rate": len(links) / (len(links) + len(nots)),
+        }
+    return out
+
+
+def review_item_fields(item: ReviewItem) -> list[dict[str, Any]]:
+    """The two records side by side, field by field, each marked as agreeing, differing or missing."""
+    rows = []
+    for field, label in REVIEW_FIELDS:
+        left, right = getattr(item.record, field), getattr(item.candidate, field)
+        left_text, right_text = str(left or ""), str(right or "")
+        if not left_text or not right_text:
+            state = "missing"
+        elif left_text.casefold() == right_text.casefold():
+            state = "agree"
+        else:
+            state = "differ"
+        rows.append({"label": label, "left": left_text, "right": right_text, "state": state})
+    return rows
+
+
+REVIEW_FIELDS = (
+    ("given_name", "Given name"),
+    ("middle_names", "Middle names"),
+    ("family_name", "Family name"),
+    ("previous_family_name", "Previous family name"),
+    ("date_of_birth", "Date of birth"),
+    ("sex", "Sex"),
+    ("address_line_1", "Address"),
+    ("town", "Town"),
+    ("postcode", "Postcode"),
+    ("nhs_number", "NHS number"),
+    ("upn", "Unique pupil number"),
+    ("parent_1_name", "Parent"),
+    ("parent_2_name", "Second parent"),
+)
+
+
+def unlinked_count() -> int:
+    """Staged records not yet linked and not waiting for review."""
+    return StagedRecord.objects.filter(child__isnull=True, in_review=False).count()
+
+
+def review_counts() -> dict[str, int]:
+    """How many pairs wait, by status."""
+    rows = ReviewItem.objects.values("status").annotate(n=Count("id"))
+    return {r["status"]: r["n"] for r in rows} | {"waiting": review_queue().count()}

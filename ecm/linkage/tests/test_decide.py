@@ -1,0 +1,49 @@
+"""Decisions from scored pairs: thresholds, the twins guard, identifiers, conflicts."""
+
+from __future__ import annotations
+
+from ecm.linkage.matching.decide import decide, passes_guard
+
+
+def pair(left, right, probability, *, given=3, dob=3, nhs=-1):
+    return {
+        "unique_id_l": left,
+        "unique_id_r": right,
+        "match_probability": probability,
+        "match_weight": 10.0 if probability > 0.5 else -3.0,
+        "gamma_given_name": given,
+        "gamma_date_of_birth": dob,
+        "gamma_nhs_number": nhs,
+        "gamma_upn": -1,
+    }
+
+
+def test_twins_never_link_however_high_the_score():
+    twin = pair(1, 2, 0.9999, given=0)
+    assert not passes_guard(twin)
+    out = decide(new_ids=[1, 2], child_of={}, pairs=[twin], upper=0.99, lower=0.8)
+    assert sorted(out.new_children) == [[1], [2]] and not out.review
+
+
+def test_a_shared_nhs_number_overrides_the_guard():
+    assert passes_guard(pair(1, 2, 0.7, given=0, nhs=1))
+    out = decide(new_ids=[1, 2], child_of={}, pairs=[pair(1, 2, 0.7, given=0, nhs=1)], upper=0.99, lower=0.8)
+    assert [sorted(g) for g in out.new_children] == [[1, 2]]
+
+
+def test_thresholds_link_review_and_new_child():
+    pairs = [pair(1, 10, 0.995), pair(2, 11, 0.9), pair(3, 12, 0.5)]
+    out = decide(new_ids=[1, 2, 3], child_of={10: "A", 11: "B", 12: "C"}, pairs=pairs, upper=0.99, lower=0.8)
+    assert out.link == {"A": [1]}
+    assert [(r, c) for r, c, _ in out.review] == [(2, 11)]
+    assert out.new_children == [[3]]
+    assert out.scores[1] == (10.0, 0.995)
+
+
+def test_new_records_group_and_a_group_reaching_two_children_goes_to_review():
+    grouped = decide(new_ids=[1, 2], child_of={}, pairs=[pair(1, 2, 0.999)], upper=0.99, lower=0.8)
+    assert [sorted(g) for g in grouped.new_children] == [[1, 2]]
+    pairs = [pair(1, 10, 0.999), pair(2, 11, 0.999), pair(1, 2, 0.999)]
+    conflict = decide(new_ids=[1, 2], child_of={10: "A", 11: "B"}, pairs=pairs, upper=0.99, lower=0.8)
+    assert not conflict.link and not conflict.new_children
+    assert sorted((r, c) for r, c, _ in conflict.review) == [(1, 10), (2, 11)]

@@ -1,0 +1,145 @@
+"""Matching with Splink on small synthetic sets: links, twins, identifiers, review, export, re-runs."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+
+import pytest
+from django.core.management import call_command
+
+from ecm.audit.models import AuditEvent
+from ecm.core.actors import SYSTEM_MATCHER
+from ecm.index.models import Child
+from ecm.linkage.choices import LinkMethod
+from ecm.linkage.models import MatchModel, ReviewItem, StagedRecord
+from ecm.linkage.tests.feedfiles import GOOD_NHS, row
+from ecm.linkage.tests.helpers import stage, synthetic_rows, untrained_model
+
+pytest.importorskip("splink")
+from ecm.linkage.matching.engine import match_run  # noqa: E402
+from ecm.linkage.matching.training import match_model_train  # noqa: E402
+
+pytestmark = pytest.mark.django_db
+
+
+def _clusters() -> dict:
+    truth = defaultdict(set)
+    for record in StagedRecord.objects.all():
+        truth[record.child_id].add(record.source_record_id[3:])
+    return truth
+
+
+def test_synthetic_children_are_linked_and_twins_kept_apart(tmp_path):
+    rows = synthetic_rows(120)
+    stage(tmp_path, rows)
+    model = untrained_model()
+    summary = match_run(actor=SYSTEM_MATCHER, model=model)
+    assert StagedRecord.objects.filter(child__isnull=True, in_review=False).count() == summary.held == 0
+    truth_of = {(r["source"], r["source_record_id"]): r["truth"] for r in rows}
+    per_child = defaultdict(set)
+    for record in StagedRecord.objects.select_related("source").exclude(child=None):
+        per_child[record.child_id].add(truth_of[(record.source.name, record.source_record_id)])
+    impure = [keys for keys in per_child.values() if len(keys) > 1]
+    assert impure == []  # no two children (twins, siblings) share an index record
+    assert Child.objects.count() <= 120 * 1.1
+    model_links = StagedRecord.objects.filter(link_method=LinkMethod.NEW_CHILD, match_probability__isnull=False)
+    assert model_links.exists()
+    assert all(r.model_version == model.version and r.match_weight is not None for r in model_links)
+    assert AuditEvent.objects.filter(action="linkage.records_linked").exists()
+
+    again = match_run(actor=SYSTEM_MATCHER, model=model)  # nothing left to do
+    assert (again.new_children, again.model_linked, again.review) == (0, 0, 0)
+
+
+def test_twins_with_everything_but_the_given_name_in_common_stay_apart(tmp_path):
+    common = {
+        "family_name": "Okafor",
+        "date_of_birth": "2019-05-04",
+        "address_line_1": "12 Mill Lane",
+        "postcode": "LS1 4AP",
+        "parent_1_name": "Grace Okafor",
+        "sex": "F",
+    }
+    rows = [
+        row(source="birth_notifications", source_record_id="B1", given_name="Amara", **common),
+        row(source="birth_notifications", source_record_id="B2", given_name="Chiamaka", **common),
+        row(source="school_census", source_record_id="S1", given_name="Amara", **common),
+        row(source="school_census", source_record_id="S2", given_name="Chiamaka", **common),
+    ]
+    stage(tmp_path, rows)
+    match_run(actor=SYSTEM_MATCHER, model=untrained_model())
+    children = {r.source_record_id: r.child_id for r in StagedRecord.objects.all()}
+    assert children["B1"] == children["S1"] and children["B2"] == children["S2"]
+    assert children["B1"] != children["B2"]
+
+
+def test_nhs_number_links_directly_and_a_resent_record_joins_its_child(tmp_path):
+    base = {"given_name": "Tom", "family_name": "Hardy", "date_of_birth": "2016-03-02", "postcode": "LS1 4AP"}
+    stage(tmp_path, [row(source="gp_registrations", source_record_id="G1", nhs_number=GOOD_NHS, **base)])
+    model = untrained_model()
+    match_run(actor=SYSTEM_MATCHER, model=model)
+    child = Child.objects.get()
+    later = [
+        row(
+            source="local_systems",
+            source_record_id="L9",
+            given_name="Thomas",
+            family_name="Hardie",
+            date_of_birth="2016-02-03",
+            nhs_number=GOOD_NHS,
+        ),
+        row(source="gp_registrations", source_record_id="G1", **{**base, "address_line_1": "3 New Road"}),
+    ]
+    stage(tmp_path, later, name="later")
+    summary = match_run(actor=SYSTEM_MATCHER, model=model)
+    assert (summary.identifier, summary.same_source_record) == (1, 1)
+    assert set(StagedRecord.objects.values_list("child_id", flat=True)) == {child.pk}
+    assert StagedRecord.objects.get(source_record_id="L9").link_method == LinkMethod.IDENTIFIER
+
+
+def test_doubtful_pairs_go_to_review_and_export_lists_every_record(tmp_path):
+    stage(
+        tmp_path,
+        [
+            row(
+                source="birth_notifications",
+                source_record_id="B1",
+                given_name="Jessica",
+                family_name="Moss",
+                date_of_birth="2018-07-09",
+                postcode="HX1 2AB",
+                address_line_1="4 Park Avenue",
+            ),
+            row(
+                source="local_systems",
+                source_record_id="L1",
+                given_name="Jess",
+                family_name="Moss",
+                date_of_birth="2018-09-07",
+            ),
+        ],
+    )
+    model = untrained_model()
+    MatchModel.objects.filter(pk=model.pk).update(lower_threshold=0.01, upper_threshold=0.999999)
+    model.refresh_from_db()
+    summary = match_run(actor=SYSTEM_MATCHER, model=model)
+    assert summary.review == 1
+    item = ReviewItem.objects.get()
+    assert StagedRecord.objects.get(pk=item.record_id).in_review
+    path = tmp_path / "links.csv"
+    call_command("export_links", str(path))
+    with path.open() as handle:
+        exported = list(csv.DictReader(handle))
+    assert [r["source_record_id"] for r in exported] == ["B1", "L1"]
+    linked = {r["source_record_id"]: r["child_id"] for r in exported}
+    assert linked["B1"] or linked["L1"]
+    assert not (linked["B1"] and linked["L1"])
+
+
+def test_training_saves_a_versioned_json_model(tmp_path):
+    stage(tmp_path, synthetic_rows(60, seed=9))
+    model = match_model_train(actor=SYSTEM_MATCHER, upper=0.99, lower=0.8)
+    assert model.version.startswith("splink5.0.0-") and model.trained_on_records > 100
+    assert {c["output_column_name"] for c in model.settings["comparisons"]} >= {"given_name", "address"}
+    assert AuditEvent.objects.filter(action="linkage.model_saved", object_id=str(model.pk)).exists()
