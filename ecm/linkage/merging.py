@@ -38,7 +38,10 @@ def children_merge(*, actor: Any, survivor: Child, duplicate: Child, reason: str
         raise LinkageRuleError("Give the reason for merging these records.")
     if survivor.pk == duplicate.pk or survivor.merged_into_id or duplicate.merged_into_id:
         raise LinkageRuleError("Choose two different records, neither already merged.")
-    snapshot = {"survivor": index_child_snapshot(survivor), "duplicate": index_child_snapshot(duplicate)}
+    snapshot: dict[str, Any] = {
+        "survivor": index_child_snapshot(survivor),
+        "duplicate": index_child_snapshot(duplicate),
+    }
     child_merge(actor=actor, duplicate=duplicate, survivor=survivor, reason=reason)
     moved_ended = index_involvements_move(from_child=duplicate, to_child=survivor)
     snapshot["copied"] = index_history_copy(from_child=duplicate, to_child=survivor)
