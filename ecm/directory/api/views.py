@@ -154,7 +154,7 @@ def sal_list(request: HttpRequest) -> HttpResponse:
     paging = p.paging(request.GET)
     f = p.filters(request.GET)
     if paging.ndjson:
-        ids = [sal_id for sal_id, _ in search.sal_ranked_ids(f)]
+        ids = [search.as_uuid(sal_id) for sal_id, _ in search.sal_ranked_ids(f)]
 
         def fetch(chunk: list[Any]) -> list[Any]:
             return search.sals_by_ids(chunk, paging.full)

@@ -125,14 +125,44 @@ class Location(BaseModel):
 
 
 class ServiceAtLocation(BaseModel):
-    """An HSDS service_at_location: one service delivered at one location."""
+    """An HSDS service_at_location: one service delivered at one location.
+
+    The ``search_*`` columns copy what distance search filters on from the service and
+    the location, so a search reads this one table (no joins per candidate row). Only
+    ``services.search_index.search_columns_refresh`` writes them, and every service
+    that changes a service or location calls it in the same transaction.
+    """
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="service_at_locations")
     description = models.TextField(blank=True)
+    search_latitude = models.FloatField(null=True, blank=True, editable=False)
+    search_longitude = models.FloatField(null=True, blank=True, editable=False)
+    search_status = models.CharField(max_length=20, blank=True, editable=False)
+    search_min_age_months = models.PositiveSmallIntegerField(default=0, editable=False)
+    search_max_age_months = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    search_is_free = models.BooleanField(default=True, editable=False)
+    search_name = models.CharField(max_length=255, blank=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["service", "location"], name="directory_unique_sal")]
+        indexes = [
+            # Covering: a distance search reads candidates from the index alone.
+            models.Index(
+                fields=[
+                    "search_latitude",
+                    "search_longitude",
+                    "search_status",
+                    "search_min_age_months",
+                    "search_max_age_months",
+                    "search_is_free",
+                    "service",
+                    "id",
+                ],
+                name="directory_sal_point",
+            ),
+            models.Index(fields=["search_name", "id"], name="directory_sal_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.service} at {self.location}"

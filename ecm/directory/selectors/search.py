@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from ecm.directory.choices import LinkEntity, ServiceStatus
 from ecm.directory.geo import bounding_box, haversine_m
@@ -151,49 +153,119 @@ def service_queryset(f: SearchFilters) -> QuerySet[Service]:
     if _wants_schedule(f):
         times = Schedule.objects.filter(_schedule_q(f))
         qs = qs.filter(
-            Exists(times.filter(service_id=OuterRef("pk")))
-            | Exists(times.filter(service_at_location__service_id=OuterRef("pk")))
+            Q(id__in=times.filter(service__isnull=False).values("service_id"))
+            | Q(id__in=times.filter(service_at_location__isnull=False).values("service_at_location__service_id"))
         )
     return qs
 
 
-def sal_queryset(f: SearchFilters) -> QuerySet[ServiceAtLocation]:
-    """Service-at-locations matching every filter except the exact distance."""
-    qs = ServiceAtLocation.objects.filter(service_q(f, prefix="service__"))
-    if _wants_schedule(f):
+def _sal_q(f: SearchFilters) -> Q:
+    """The filters on a service-at-location's own search columns and foreign keys (no joins)."""
+    q = Q()
+    if f.statuses is not None:
+        q &= Q(search_status__in=list(f.statuses))
+    if f.age_months is not None:
+        q &= Q(search_min_age_months__lte=f.age_months) & (
+            Q(search_max_age_months__isnull=True) | Q(search_max_age_months__gte=f.age_months)
+        )
+    if f.min_age_years is not None:
+        q &= Q(search_min_age_months__gte=round(f.min_age_years * 12))
+    if f.max_age_years is not None:
+        q &= Q(search_max_age_months__lte=round(f.max_age_years * 12))
+    if f.cost in ("free", "paid"):
+        q &= Q(search_is_free=f.cost == "free")
+    if f.term_ids:
+        q &= Q(
+            service_id__in=Attribute.objects.filter(
+                link_entity=LinkEntity.SERVICE, taxonomy_term_id__in=list(f.term_ids)
+            ).values("link_id")
+        )
+    if f.language:
+        q &= Q(service_id__in=Language.objects.filter(code=f.language, service__isnull=False).values("service_id"))
+    rest = SearchFilters(
+        keyword=f.keyword,
+        taxonomy_id=f.taxonomy_id,
+        organization_id=f.organization_id,
+        modified_after=f.modified_after,
+        statuses=None,
+    )
+    if rest.keyword or rest.taxonomy_id or rest.organization_id or rest.modified_after:
+        q &= Q(service_id__in=Service.objects.filter(service_q(rest)).values("id"))
+    return q
+
+
+def sal_queryset(f: SearchFilters, *, with_schedule: bool = True) -> QuerySet[ServiceAtLocation]:
+    """Service-at-locations matching every filter except the exact distance.
+
+    Reads only the service_at_location table (its search columns) plus uncorrelated
+    IN subqueries, which the database evaluates once, not once per candidate row.
+    """
+    qs = ServiceAtLocation.objects.filter(_sal_q(f))
+    if with_schedule and _wants_schedule(f):
         times = Schedule.objects.filter(_schedule_q(f))
         qs = qs.filter(
-            Exists(times.filter(service_id=OuterRef("service_id")))
-            | Exists(times.filter(service_at_location_id=OuterRef("pk")))
+            Q(service_id__in=times.filter(service__isnull=False).values("service_id"))
+            | Q(id__in=times.filter(service_at_location__isnull=False).values("service_at_location_id"))
         )
     if f.has_point and f.radius_m is not None:
         min_lat, max_lat, min_lon, max_lon = bounding_box(f.latitude, f.longitude, f.radius_m)  # type: ignore[arg-type]
         qs = qs.filter(
-            location__latitude__gte=min_lat,
-            location__latitude__lte=max_lat,
-            location__longitude__gte=min_lon,
-            location__longitude__lte=max_lon,
+            search_latitude__gte=min_lat,
+            search_latitude__lte=max_lat,
+            search_longitude__gte=min_lon,
+            search_longitude__lte=max_lon,
         )
     return qs
 
 
+def _raw_rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list query, straight from the driver (no per-row model conversion)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def as_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 def sal_ranked_ids(f: SearchFilters) -> list[tuple[Any, float | None]]:
-    """Every matching (service_at_location id, distance in metres): nearest first with a point, else by name."""
+    """Every matching (service_at_location id, distance in metres): nearest first with a point, else by name.
+
+    Ids come back as the driver gives them (text on SQLite, UUID on PostgreSQL);
+    ``sals_by_ids`` accepts either.
+    """
     qs = sal_queryset(f)
     if not f.has_point:
-        return [(i, None) for i in qs.order_by("service__name", "location__name", "id").values_list("id", flat=True)]
-    scored: list[tuple[float, Any]] = []
+        return [(row[0], None) for row in _raw_rows(qs.order_by("search_name", "id").values_list("id"))]
+    lat0, lon0, radius = f.latitude, f.longitude, f.radius_m
+    scored: list[tuple[float, str, Any]] = []
     unplaced: list[Any] = []
-    for sal_id, lat, lon in qs.values_list("id", "location__latitude", "location__longitude"):
+    open_services: set[Any] | None = None
+    if _wants_schedule(f):
+        # Which services and service-at-locations are open then: two small reads, matched in memory.
+        qs = sal_queryset(f, with_schedule=False)
+        times = Schedule.objects.filter(_schedule_q(f))
+        open_services = {r[0] for r in _raw_rows(times.filter(service__isnull=False).values_list("service_id"))}
+        open_sals = {
+            r[0]
+            for r in _raw_rows(times.filter(service_at_location__isnull=False).values_list("service_at_location_id"))
+        }
+    for sal_id, service_id, lat, lon in _raw_rows(
+        qs.values_list("id", "service_id", "search_latitude", "search_longitude")
+    ):
+        if open_services is not None and service_id not in open_services and sal_id not in open_sals:
+            continue
         if lat is None or lon is None:
-            if f.radius_m is None:
+            if radius is None:
                 unplaced.append(sal_id)
             continue
-        distance = haversine_m(f.latitude, f.longitude, lat, lon)  # type: ignore[arg-type]
-        if f.radius_m is None or distance <= f.radius_m:
-            scored.append((distance, sal_id))
-    scored.sort(key=lambda pair: (pair[0], str(pair[1])))
-    return [(sal_id, d) for d, sal_id in scored] + [(sal_id, None) for sal_id in unplaced]
+        distance = haversine_m(lat0, lon0, lat, lon)  # type: ignore[arg-type]
+        if radius is None or distance <= radius:
+            scored.append((distance, str(sal_id), sal_id))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return [(sal_id, d) for d, _, sal_id in scored] + [(sal_id, None) for sal_id in unplaced]
 
 
 def sal_search(f: SearchFilters, *, page: int = 1, per_page: int = 20, full: bool = False) -> SearchPage:
@@ -201,7 +273,7 @@ def sal_search(f: SearchFilters, *, page: int = 1, per_page: int = 20, full: boo
     offset = (page - 1) * per_page
     if f.has_point:
         ranked = sal_ranked_ids(f)
-        window = ranked[offset : offset + per_page]
+        window = [(as_uuid(i), d) for i, d in ranked[offset : offset + per_page]]
         objects = {o.id: o for o in sals_by_ids([i for i, _ in window], full)}
         return SearchPage(
             hits=[Hit(objects[i], d) for i, d in window if i in objects],
@@ -209,15 +281,16 @@ def sal_search(f: SearchFilters, *, page: int = 1, per_page: int = 20, full: boo
             page=page,
             per_page=per_page,
         )
-    qs = sal_queryset(f).order_by("service__name", "location__name", "id")
+    qs = sal_queryset(f).order_by("search_name", "id")
     hits = [Hit(o) for o in with_related(qs, full)[offset : offset + per_page]]
     return SearchPage(hits=hits, total=qs.count(), page=page, per_page=per_page)
 
 
 def sals_by_ids(ids: Sequence[Any], full: bool = False) -> list[ServiceAtLocation]:
     """These service-at-locations with what the API and pages show, in the order given."""
-    found = {o.id: o for o in with_related(ServiceAtLocation.objects.filter(id__in=list(ids)), full)}
-    return [found[i] for i in ids if i in found]
+    wanted = [as_uuid(i) for i in ids]
+    found = {o.id: o for o in with_related(ServiceAtLocation.objects.filter(id__in=wanted), full)}
+    return [found[i] for i in wanted if i in found]
 
 
 def with_related(qs: QuerySet[ServiceAtLocation], full: bool = False) -> QuerySet[ServiceAtLocation]:

@@ -37,6 +37,12 @@ from ecm.directory.models import (
 Json = dict[str, Any]
 
 
+def fill_search_columns(sal: ServiceAtLocation) -> ServiceAtLocation:
+    from ecm.directory.services.search_index import fill_search_columns as fill
+
+    return fill(sal)
+
+
 def _date(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)[:10]) if value else None
@@ -210,7 +216,7 @@ def _attributes(b: Batch, items: list[Json], link_id: Any, entity: str) -> None:
         )
 
 
-def _location(b: Batch, d: Json) -> None:
+def _location(b: Batch, d: Json) -> Location:
     loc = b.add(
         Location(
             id=d["id"],
@@ -265,6 +271,7 @@ def _location(b: Batch, d: Json) -> None:
     _attributes(b, d.get("attributes") or [], loc.id, LinkEntity.LOCATION)
     for m in d.get("metadata") or []:
         _metadata(b, m, loc.id, "location")
+    return loc
 
 
 def service_rows(b: Batch, d: Json) -> None:
@@ -312,15 +319,9 @@ def service_rows(b: Batch, d: Json) -> None:
     if d.get("easy_read_summary"):  # our own extension, kept on round trips
         service.easy_read_summary = str(d["easy_read_summary"])
     for sal in d.get("service_at_locations") or []:
-        _location(b, sal["location"])
-        b.add(
-            ServiceAtLocation(
-                id=sal["id"],
-                service_id=service.id,
-                location_id=sal["location"]["id"],
-                description=_text(sal, "description"),
-            )
-        )
+        location = _location(b, sal["location"])
+        row = ServiceAtLocation(id=sal["id"], service=service, location=location, description=_text(sal, "description"))
+        b.add(fill_search_columns(row))
         for x in sal.get("contacts") or []:
             _contact(b, x, service_at_location_id=sal["id"])
         for x in sal.get("phones") or []:

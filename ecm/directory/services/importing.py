@@ -32,6 +32,7 @@ from ecm.directory.models import (
     TaxonomyTerm,
 )
 from ecm.directory.services.hsds_rows import Batch, service_rows
+from ecm.directory.services.search_index import search_columns_refresh
 
 Json = dict[str, Any]
 
@@ -144,8 +145,10 @@ def hsds_import(*, actor: Any, records: list[Json], source: str = "") -> ImportR
     for model in CHILD_ORDER:
         rows = batch.new.get(model, [])
         if replacing:  # rows of entities not being replaced stay as they are
-            rows = [o for o in rows if str(o.pk) not in _existing_ids(model, [o.pk for o in rows])]
+            already = _existing_ids(model, [o.pk for o in rows])
+            rows = [o for o in rows if str(o.pk) not in already]
         model.objects.bulk_create(rows, batch_size=500)  # type: ignore[attr-defined]
+    search_columns_refresh(service_ids=service_ids, location_ids=location_ids)
     created = len(batch.new.get(Service, []))
     updated = len(service_ids)
     audit_record(

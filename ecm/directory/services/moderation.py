@@ -13,6 +13,7 @@ from ecm.audit.services import audit_record
 from ecm.core import clock
 from ecm.directory.choices import ChangeStatus
 from ecm.directory.models import Metadata, Organization, Service, ServiceChange
+from ecm.directory.services.search_index import search_columns_refresh
 
 # Fields a provider may change, with the HSDS field each is published as.
 EDITABLE_FIELDS: dict[str, str] = {
@@ -113,6 +114,7 @@ def service_change_approve(*, actor: Any, change: ServiceChange, note: str = "")
     service.full_clean(exclude=["organization"])
     service.stamp(actor)
     service.save()
+    search_columns_refresh(service_ids=[service.id])
     change.status = ChangeStatus.APPROVED
     change.reviewed_by = actor
     change.review_note = note

@@ -67,6 +67,14 @@ class ServiceAtLocationFactory(DjangoModelFactory):
     service = factory.SubFactory(ServiceFactory)
     location = factory.SubFactory(LocationFactory)
 
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> m.ServiceAtLocation:
+        from ecm.directory.services.search_index import fill_search_columns
+
+        sal = fill_search_columns(model_class(*args, **kwargs))
+        sal.save()
+        return sal
+
 
 class TaxonomyFactory(DjangoModelFactory):
     class Meta:
