@@ -20,7 +20,9 @@ $(STAMP): requirements.lock package.json package-lock.json
 install: $(STAMP)
 
 run: install
-	$(PY) manage.py migrate --noinput
+	@echo "Preparing the database (db.sqlite3)..."
+	$(PY) manage.py migrate --noinput --verbosity 0
+	@echo "Loading the demo area (the first time takes a minute)..."
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "ECM is running at http://$(HOST):$(PORT)/  (Ctrl+C to stop)"

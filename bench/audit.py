@@ -89,11 +89,14 @@ def child(args: argparse.Namespace) -> None:
         AuditEvent.objects.bulk_create(batch)
         AuditChainHead.objects.filter(pk=1).update(last_sequence=sequence, last_hash=previous)
 
+    from ecm.audit.management.commands.verify_audit import default_workers
+
+    workers = default_workers()
     verify_rates = []
     total = 0
     for _ in range(args.runs):
         start = time.perf_counter()
-        report = audit_chain_verify()
+        report = audit_chain_verify(workers=workers)
         elapsed = time.perf_counter() - start
         assert report.ok, report.problem
         total = report.events
@@ -106,6 +109,7 @@ def child(args: argparse.Namespace) -> None:
                 "append_median": statistics.median(append_rates),
                 "verify_median": statistics.median(verify_rates),
                 "events_verified": total,
+                "workers": workers,
                 "append_events": args.append_events,
                 "runs": args.runs,
             }
