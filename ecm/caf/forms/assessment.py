@@ -60,7 +60,7 @@ class CompleteForm(forms.Form):
         self.helper = gds_helper(Field.checkbox("consent_confirmed"), submit="Complete the assessment")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for message in self.problems.values():
             self.add_error(None, message)
         return data
@@ -75,7 +75,7 @@ class FamilyCopyForm(forms.Form):
         self.helper = gds_helper(Field.checkbox("withheld"), Field.textarea("reason"), submit="Save")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("withheld") and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why giving the family a copy would put the child at risk")
         return data

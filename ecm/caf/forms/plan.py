@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from ecm.caf.choices import ClosureReason, MemberKind, Outcome, Progress
+from ecm.caf.forms import set_choices
 from ecm.core.forms import gds_helper, plain_required_messages
 
 DATE_HELP = "For example, 27 3 2026"
@@ -31,7 +32,7 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, practitioners: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["practitioner"].choices = [("", "Choose a practitioner"), *practitioners]
+        set_choices(self, "practitioner", [("", "Choose a practitioner"), *practitioners])
         _finish(
             self,
             Field.radios("kind"),
@@ -41,7 +42,7 @@ class MemberForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("kind") == MemberKind.PRACTITIONER and not data.get("practitioner"):
             self.add_error("practitioner", "Choose the practitioner")
         if data.get("kind") in (MemberKind.CHILD, MemberKind.PARENT) and not (data.get("name") or "").strip():
@@ -59,8 +60,8 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, members: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invitees"].choices = members
-        self.fields["attendees"].choices = members
+        set_choices(self, "invitees", members)
+        set_choices(self, "attendees", members)
         _finish(
             self,
             Field("held_on"),
@@ -88,8 +89,8 @@ class LeadForm(forms.Form):
 
     def __init__(self, *args: Any, members: Choices, meetings: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = members
-        self.fields["meeting"].choices = [("", "Not at a meeting"), *meetings]
+        set_choices(self, "member", members)
+        set_choices(self, "meeting", [("", "Not at a meeting"), *meetings])
         _finish(
             self,
             Field.radios("member"),
@@ -112,7 +113,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, members: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].choices = [("", "Choose"), *members]
+        set_choices(self, "responsible", [("", "Choose"), *members])
         _finish(
             self,
             Field.textarea("what"),
@@ -193,6 +194,6 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, practitioners: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].choices = [("", "Choose"), *practitioners]
+        set_choices(self, "to_user", [("", "Choose"), *practitioners])
         _finish(self, Field.select("to_user"), Field.checkbox("consent_confirmed"), submit="Offer the transfer")
         self.fields["consent_confirmed"].error_messages["required"] = "Confirm the family consents to the transfer"

@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from ecm.caf.choices import Answer, ChecklistDecision, Outcome, RequestedBy
+from ecm.caf.forms import set_choices
 from ecm.caf.framework import CHECKLIST_QUESTIONS, DOMAINS, ELEMENTS
 from ecm.consent.choices import ConsentForm as ConsentKind
 from ecm.consent.choices import GivenBy, ParentRelationship, Scope
@@ -125,8 +126,8 @@ class ConsentRecordForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["allowed"].choices = organisations
-        self.fields["excluded"].choices = organisations
+        set_choices(self, "allowed", organisations)
+        set_choices(self, "excluded", organisations)
         plain_required_messages(self)
         self.fields["family_informed"].error_messages["required"] = (
             "Tell the family how the information is stored, who will see it and that the index shows a CAF exists"
@@ -150,7 +151,7 @@ class ConsentRecordForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         given_on = data.get("given_on")
         if isinstance(given_on, dt.date) and data.get("review_on") and data["review_on"] <= given_on:
             self.add_error("review_on", "The review date must be after the date consent was given")

@@ -1,10 +1,13 @@
-// Saves a CAF section as the practitioner types (the "Save draft" button does the same without JavaScript).
+// Saves a CAF section a moment after the practitioner stops typing. The "Save draft" button does the
+// same without JavaScript; submitting the form cancels any pending autosave.
 const form = document.querySelector("form[data-caf-autosave]");
 if (form) {
   const status = form.querySelector("[data-caf-autosave-status]");
   let timer = null;
+  let submitting = false;
   const save = async () => {
     timer = null;
+    if (submitting) return;
     const response = await fetch(window.location.href, {
       method: "POST",
       body: new FormData(form),
@@ -19,9 +22,10 @@ if (form) {
   };
   form.addEventListener("input", () => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(save, 2000);
+    timer = setTimeout(save, 3000);
   });
-  form.addEventListener("focusout", () => {
-    if (timer) { clearTimeout(timer); save(); }
+  form.addEventListener("submit", () => {
+    submitting = true;
+    if (timer) clearTimeout(timer);
   });
 }
