@@ -129,3 +129,57 @@ def review_counts() -> dict[str, int]:
     """How many pairs wait, by status."""
     rows = ReviewItem.objects.values("status").annotate(n=Count("id"))
     return {r["status"]: r["n"] for r in rows} | {"waiting": review_queue().count()}
+
+
+SHIELD_MASKED = {"address_line_1", "town", "postcode", "parent_1_name", "parent_2_name"}
+
+
+def review_item_open(*, actor: Any, item: ReviewItem) -> list[dict[str, Any]]:
+    """The pair side by side for a reviewer, audited; whereabouts hidden when the candidate is shielded."""
+    from django.db import transaction
+
+    from ecm.audit.services import audit_record
+
+    shielded = bool(item.candidate.child and item.candidate.child.is_shielded)
+    rows = review_item_fields(item)
+    for row, (field, _label) in zip(rows, REVIEW_FIELDS, strict=True):
+        if shielded and field in SHIELD_MASKED:
+            row.update(left="Shielded", right="Shielded", state="missing")
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="linkage.review_item_viewed",
+            target=item,
+            data={"record": item.record_id, "candidate": item.candidate_id, "shielded": shielded},
+        )
+    return rows
+
+
+def child_sources_open(*, actor: Any, child: Child) -> dict[str, Any]:
+    """A child's staged records by source (most trusted first), name and address history, and merges; audited."""
+    from django.db import transaction
+
+    from ecm.audit.services import audit_record
+    from ecm.linkage.models import MergeRecord
+
+    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    records = (
+        StagedRecord.objects.filter(child_id__in=ids)
+        .select_related("source", "delivery")
+        .order_by("source__trust_rank", "-delivery__started_at", "-line_number")
+    )
+    with transaction.atomic():
+        audit_record(actor=actor, action="linkage.child_sources_viewed", target=child, data={"child_id": str(child.pk)})
+    return {
+        "records": list(records),
+        "names": list(child.names.order_by("-is_current", "-used_from")),
+        "addresses": list(child.addresses.order_by("-is_current", "-lived_from")),
+        "merges": list(MergeRecord.objects.filter(survivor=child).select_related("duplicate").order_by("-merged_at")),
+        "merged_into": child.merged_into,
+        "shielded": child.is_shielded,
+    }
+
+
+def child_by_index_number(number: str) -> Child | None:
+    """A live (not merged away) child by its index number, spaces ignored."""
+    return Child.objects.filter(index_number="".join(number.split()), merged_into__isnull=True).first()

@@ -1,0 +1,131 @@
+"""Pages for data managers: feeds and quarantine, the clerical review queue, a child's sources, merges.
+
+Thin: access, selector or service, render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from ecm.linkage import selectors
+from ecm.linkage.access import (
+    child_for_linkage,
+    data_manager_required,
+    delivery_for,
+    merge_for,
+    review_item_for,
+)
+from ecm.linkage.forms import MergeForm, ReviewDecisionForm, UnmergeForm
+from ecm.linkage.merging import children_merge, children_unmerge
+from ecm.linkage.services import LinkageRuleError, review_decide
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+@data_manager_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    """Sources, latest deliveries, the review queue's size, the model and its check against decisions."""
+    context = {
+        "sources": selectors.sources_with_counts(),
+        "deliveries": selectors.deliveries(),
+        "review": selectors.review_counts(),
+        "unlinked": selectors.unlinked_count(),
+        "model": selectors.current_model(),
+        "model_check": selectors.model_check(),
+    }
+    return render(request, "linkage/home.html", context)
+
+
+@data_manager_required
+def delivery_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    """One delivery: who, when, hash, counts, the quarantined rows and the values set aside."""
+    delivery = delivery_for(actor=request.user, delivery_id=delivery_id)
+    context = {
+        "delivery": delivery,
+        "quarantined": selectors.quarantine_for(delivery)[:500],
+        "set_aside": selectors.set_aside_for(delivery)[:500],
+    }
+    return render(request, "linkage/delivery.html", context)
+
+
+@data_manager_required
+def review_queue_view(request: HttpRequest) -> HttpResponse:
+    """Pairs waiting for a decision, most likely first."""
+    return render(request, "linkage/review_queue.html", {"items": selectors.review_queue()[:100]})
+
+
+@data_manager_required
+@require_http_methods(["GET", "POST"])
+def review_item_view(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Both records side by side with agreeing and differing fields marked; the decision form."""
+    item = review_item_for(actor=request.user, item_id=item_id)
+    form = ReviewDecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_decide(
+                actor=request.user, item=item, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"]
+            )
+        except LinkageRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Decision saved")
+            return redirect("linkage:review_queue")
+    rows = selectors.review_item_open(actor=request.user, item=item)
+    return render(request, "linkage/review_item.html", {"item": item, "rows": rows, "form": form})
+
+
+@data_manager_required
+def child_sources_view(request: HttpRequest, child_id: str) -> HttpResponse:
+    """A child's records from every source, the survivorship result and its history, and merges."""
+    child = child_for_linkage(actor=request.user, child_id=child_id)
+    context = {"child": child, **selectors.child_sources_open(actor=request.user, child=child)}
+    return render(request, "linkage/child_sources.html", context)
+
+
+@data_manager_required
+@require_http_methods(["GET", "POST"])
+def merge_view(request: HttpRequest) -> HttpResponse:
+    """Merge two index records of the same child."""
+    form = MergeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        survivor = selectors.child_by_index_number(form.cleaned_data["survivor"])
+        duplicate = selectors.child_by_index_number(form.cleaned_data["duplicate"])
+        if survivor is None:
+            form.add_error("survivor", "There is no live record with this index number")
+        if duplicate is None:
+            form.add_error("duplicate", "There is no live record with this index number")
+        if survivor is not None and duplicate is not None:
+            try:
+                children_merge(
+                    actor=request.user, survivor=survivor, duplicate=duplicate, reason=form.cleaned_data["reason"]
+                )
+            except LinkageRuleError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Records merged")
+                return redirect("linkage:child_sources", child_id=survivor.pk)
+    return render(request, "linkage/merge.html", {"form": form})
+
+
+@data_manager_required
+@require_http_methods(["GET", "POST"])
+def unmerge_view(request: HttpRequest, merge_id: int) -> HttpResponse:
+    """Undo a merge: both records back exactly as they were."""
+    merge = merge_for(actor=request.user, merge_id=merge_id)
+    form = UnmergeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            children_unmerge(actor=request.user, merge=merge, reason=form.cleaned_data["reason"])
+        except LinkageRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Records unmerged")
+            return redirect("linkage:child_sources", child_id=merge.survivor_id)
+    return render(request, "linkage/unmerge.html", {"merge": merge, "form": form})
