@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import ExpressionWrapper, F, FloatField, Q, QuerySet, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 from ecm.directory.choices import LinkEntity, ServiceStatus
-from ecm.directory.geo import bounding_box, haversine_m
+from ecm.directory.geo import EARTH_RADIUS_M, bounding_box
 from ecm.directory.models import Attribute, Language, Schedule, Service, ServiceAtLocation, TaxonomyTerm
 
 VISIBLE_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED)
@@ -230,57 +231,56 @@ def as_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
+def distance_m(latitude: float, longitude: float) -> Any:
+    """The exact haversine distance in metres from a point, as a database expression.
+
+    Both databases compute it in SQL (SQLite's built-in maths functions, or Django's
+    fallbacks where SQLite lacks them), so ordering and paging happen in the database.
+    """
+    number = FloatField()
+    half = Value(2.0, output_field=number)
+    dlat = Radians(F("search_latitude") - Value(latitude, output_field=number)) / half
+    dlon = Radians(F("search_longitude") - Value(longitude, output_field=number)) / half
+    cos0 = Value(math.cos(math.radians(latitude)), output_field=number)
+    a = Power(Sin(dlat), 2) + cos0 * Cos(Radians(F("search_latitude"))) * Power(Sin(dlon), 2)
+    return ExpressionWrapper(
+        Value(2 * EARTH_RADIUS_M, output_field=number) * ASin(Least(Value(1.0, output_field=number), Sqrt(a))),
+        output_field=number,
+    )
+
+
+def _placed(f: SearchFilters) -> QuerySet[ServiceAtLocation]:
+    """Matching rows with their distance: within the radius (box first, then exact), or all."""
+    qs = sal_queryset(f).annotate(distance=distance_m(f.latitude, f.longitude))  # type: ignore[arg-type]
+    if f.radius_m is not None:
+        qs = qs.filter(distance__lte=f.radius_m)
+    return qs.order_by(F("distance").asc(nulls_last=True), "id")
+
+
 def sal_ranked_ids(f: SearchFilters) -> list[tuple[Any, float | None]]:
     """Every matching (service_at_location id, distance in metres): nearest first with a point, else by name.
 
     Ids come back as the driver gives them (text on SQLite, UUID on PostgreSQL);
-    ``sals_by_ids`` accepts either.
+    ``sals_by_ids`` and ``as_uuid`` accept either.
     """
-    qs = sal_queryset(f)
     if not f.has_point:
-        return [(row[0], None) for row in _raw_rows(qs.order_by("search_name", "id").values_list("id"))]
-    lat0, lon0, radius = f.latitude, f.longitude, f.radius_m
-    scored: list[tuple[float, str, Any]] = []
-    unplaced: list[Any] = []
-    open_services: set[Any] | None = None
-    if _wants_schedule(f):
-        # Which services and service-at-locations are open then: two small reads, matched in memory.
-        qs = sal_queryset(f, with_schedule=False)
-        times = Schedule.objects.filter(_schedule_q(f))
-        open_services = {r[0] for r in _raw_rows(times.filter(service__isnull=False).values_list("service_id"))}
-        open_sals = {
-            r[0]
-            for r in _raw_rows(times.filter(service_at_location__isnull=False).values_list("service_at_location_id"))
-        }
-    for sal_id, service_id, lat, lon in _raw_rows(
-        qs.values_list("id", "service_id", "search_latitude", "search_longitude")
-    ):
-        if open_services is not None and service_id not in open_services and sal_id not in open_sals:
-            continue
-        if lat is None or lon is None:
-            if radius is None:
-                unplaced.append(sal_id)
-            continue
-        distance = haversine_m(lat0, lon0, lat, lon)  # type: ignore[arg-type]
-        if radius is None or distance <= radius:
-            scored.append((distance, str(sal_id), sal_id))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    return [(sal_id, d) for d, _, sal_id in scored] + [(sal_id, None) for sal_id in unplaced]
+        return [(row[0], None) for row in _raw_rows(sal_queryset(f).order_by("search_name", "id").values_list("id"))]
+    return [(row[0], row[1]) for row in _raw_rows(_placed(f).values_list("id", "distance"))]
 
 
 def sal_search(f: SearchFilters, *, page: int = 1, per_page: int = 20, full: bool = False) -> SearchPage:
-    """One page of matching service-at-locations: nearest first with a point, else by name."""
+    """One page of matching service-at-locations: nearest first with a point, else by name.
+
+    The database filters, counts, orders and pages; only the page's rows come back.
+    """
     offset = (page - 1) * per_page
     if f.has_point:
-        ranked = sal_ranked_ids(f)
-        window = [(as_uuid(i), d) for i, d in ranked[offset : offset + per_page]]
+        qs = _placed(f)
+        window = [(as_uuid(i), d) for i, d in _raw_rows(qs.values_list("id", "distance")[offset : offset + per_page])]
         objects = {o.id: o for o in sals_by_ids([i for i, _ in window], full)}
-        return SearchPage(
-            hits=[Hit(objects[i], d) for i, d in window if i in objects],
-            total=len(ranked),
-            page=page,
-            per_page=per_page,
-        )
+        hits = [Hit(objects[i], d) for i, d in window if i in objects]
+        total = len(window) + offset if len(window) < per_page and (window or offset == 0) else qs.count()
+        return SearchPage(hits=hits, total=total, page=page, per_page=per_page)
     qs = sal_queryset(f).order_by("search_name", "id")
     hits = [Hit(o) for o in with_related(qs, full)[offset : offset + per_page]]
     return SearchPage(hits=hits, total=qs.count(), page=page, per_page=per_page)
