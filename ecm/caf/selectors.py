@@ -232,3 +232,40 @@ def meeting_by_id(assessment: Assessment, meeting_id: Any) -> Any:
         return assessment.meetings.filter(pk=meeting_id).first()
     except (ValueError, Exception):
         return None
+
+
+def pending_transfer(assessment: Assessment, user: Any) -> Any:
+    return assessment.transfers.filter(to_user_id=getattr(user, "pk", None), accepted_on__isnull=True).first()
+
+
+def lead_history(assessment: Assessment) -> list[Any]:
+    return list(assessment.leads.select_related("member", "meeting"))
+
+
+def meetings_of(assessment: Assessment) -> list[Any]:
+    return list(assessment.meetings.prefetch_related("invitees", "attendees"))
+
+
+def actions_of(assessment: Assessment) -> list[Any]:
+    return list(assessment.actions.select_related("responsible"))
+
+
+def reviews_of(assessment: Assessment) -> list[Any]:
+    return list(assessment.reviews.all())
+
+
+def version_of(assessment: Assessment, number: int) -> AssessmentVersion | None:
+    return assessment.versions.filter(number=number).first()
+
+
+def sharing_of(assessment: Assessment) -> dict[str, Any]:
+    """Who the CAF may go to: agencies named in standing consent, those excluded, and recorded decisions."""
+    from ecm.consent.selectors import active_consents
+    from ecm.sharing.selectors import decisions_for
+
+    consents = active_consents(assessment.child)
+    return {
+        "allowed": sorted({o.name for c in consents if c.share for o in c.allowed_organisations.all()}),
+        "excluded": sorted({o.name for c in consents for o in c.excluded_organisations.all()}),
+        "decisions": decisions_for(assessment.child),
+    }

@@ -21,6 +21,7 @@ urlpatterns = [
     path(CAF + "versions/", assessment.versions, name="versions"),
     path(CAF + "versions/<int:number>/", assessment.version, name="version"),
     path(CAF + "versions/<int:number>/changes/", assessment.diff, name="diff"),
+    path(CAF + "share/", assessment.share, name="share"),
     path(CAF + "withdraw-consent/", assessment.withdraw, name="withdraw"),
     path(CAF + "family-copy/settings/", assessment.copy_settings, name="copy_settings"),
     path(CAF + "family-copy/", copy.copy_page, name="copy"),

@@ -7,6 +7,7 @@ import importlib.util
 import re
 import uuid
 import zlib
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -69,6 +70,7 @@ def caf_urls(w) -> list[str]:
         reverse("caf:version", args=[a, 1]),
         reverse("caf:diff", args=[a, 2]),
         reverse("caf:withdraw", args=[a]),
+        reverse("caf:share", args=[a]),
         reverse("caf:copy_settings", args=[a]),
         reverse("caf:copy", args=[a]),
         reverse("caf:team", args=[a]),
@@ -304,3 +306,47 @@ def test_home_lists_overdue_reviews_for_practitioner_and_manager(world, user_cli
     assert world["a"].reference in user_client(world["author"]).get(reverse("caf:home")).content.decode()
     assert world["a"].reference in user_client(manager).get(reverse("caf:home")).content.decode()
     assert "overdue review" in user_client(world["author"]).get("/").content.decode()
+
+
+def test_a_recorded_decision_lets_a_further_agency_see_the_caf(world, user_client) -> None:
+    excluded = user_client(world["excluded"])
+    url = reverse("caf:detail", args=[world["a"].pk])
+    assert excluded.get(url).status_code == 404
+    author = user_client(world["author"])
+    share_url = reverse("caf:share", args=[world["a"].pk])
+    response = author.post(share_url, {"organisation": str(world["excluded"].organisation.pk), "outcome": "share"})
+    assert b"There is a problem" in response.content and b"Enter your reasons" in response.content
+    response = author.post(
+        share_url,
+        {
+            "organisation": str(world["excluded"].organisation.pk),
+            "outcome": "share",
+            "ground": "significant_harm",
+            "reason": "Disclosure at school of an injury",
+            "what_shared": "The stay-safe elements",
+            "purpose": "Strategy discussion",
+            "not_told_reason": "Telling the father would put Lily at risk",
+        },
+    )
+    assert response.status_code == 302
+    assert excluded.get(url).status_code == 200
+    assert AuditEvent.objects.filter(action="sharing.decision_recorded").exists()
+
+
+def test_views_and_forms_never_touch_the_orm_directly() -> None:
+    """Views and forms go through access, selectors and services."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for path in sorted([*(root / "views").glob("*.py"), *(root / "forms").glob("*.py"), *(root / "api").glob("*.py")]):
+        text = path.read_text()
+        for needle in (".objects.", ".save(", ".delete(", ".filter(", ".all()"):
+            if needle in text:
+                offenders.append(f"{path.name}: {needle}")
+    assert offenders == []
+
+
+def test_consent_and_sharing_never_import_caf() -> None:
+    ecm = Path(__file__).resolve().parents[2]
+    for app in ("consent", "sharing"):
+        for path in (ecm / app).rglob("*.py"):
+            assert "ecm.caf" not in path.read_text(), path

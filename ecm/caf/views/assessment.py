@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods
 from ecm.caf import selectors, services
 from ecm.caf.access import assessment_for, caf_user_required, can_edit
 from ecm.caf.choices import CafStatus
-from ecm.caf.forms.assessment import CompleteForm, FamilyCopyForm, SectionForm, WithdrawForm
+from ecm.caf.forms.assessment import CompleteForm, FamilyCopyForm, SectionForm, ShareDecisionForm, WithdrawForm
 from ecm.caf.framework import SECTIONS, SECTIONS_BY_SLUG, section_fields
 from ecm.caf.models import Assessment
 from ecm.caf.views.start import posted
+from ecm.sharing.services import SharingError, sharing_decision_record
 
 
 def opened(request: HttpRequest, assessment_id: str, page: str, *, edit: bool = False) -> Assessment:
@@ -45,7 +46,8 @@ def detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
         "can_edit": can_edit(request.user, assessment),
         "lead": services.current_lead(assessment),
         "members": selectors.current_members(assessment),
-        "transfer": assessment.transfers.filter(to_user_id=request.user.pk, accepted_on__isnull=True).first(),
+        "transfer": selectors.pending_transfer(assessment, request.user),
+        "sharing": selectors.sharing_of(assessment),
     }
     return render(request, "caf/detail.html", context)
 
@@ -106,7 +108,7 @@ def versions(request: HttpRequest, assessment_id: str) -> HttpResponse:
 
 
 def _version(assessment: Assessment, number: int) -> Any:
-    version = assessment.versions.filter(number=number).first()
+    version = selectors.version_of(assessment, number)
     if version is None:
         raise Http404("No such version")
     return version
@@ -162,3 +164,23 @@ def copy_settings(request: HttpRequest, assessment_id: str) -> HttpResponse:
         messages.success(request, "Saved.")
         return redirect("caf:detail", assessment_id=assessment.pk)
     return render(request, "caf/copy_settings.html", {"assessment": assessment, "form": form})
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def share(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    """Share with a further agency: consent must cover it, or a decision without consent is recorded here."""
+    assessment = opened(request, assessment_id, "share", edit=True)
+    form = ShareDecisionForm(posted(request), organisations=selectors.organisation_choices())
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisation = selectors.organisations_by_ids([data.pop("organisation")])
+        try:
+            sharing_decision_record(actor=request.user, child=assessment.child, organisation=organisation[0], **data)
+        except SharingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your decision and its reasons are recorded.")
+            return redirect("caf:detail", assessment_id=assessment.pk)
+    context = {"assessment": assessment, "form": form, "sharing": selectors.sharing_of(assessment)}
+    return render(request, "caf/share.html", context)

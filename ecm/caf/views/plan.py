@@ -66,8 +66,8 @@ def team(request: HttpRequest, assessment_id: str) -> HttpResponse:
     context = {
         "assessment": assessment,
         "members": selectors.current_members(assessment),
-        "leads": list(assessment.leads.select_related("member", "meeting")),
-        "meetings": list(assessment.meetings.prefetch_related("invitees", "attendees")),
+        "leads": selectors.lead_history(assessment),
+        "meetings": selectors.meetings_of(assessment),
         "can_edit": can_edit(request.user, assessment),
     }
     return render(request, "caf/team.html", context)
@@ -124,7 +124,7 @@ def meeting_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
 def lead_appoint(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = opened(request, assessment_id, "lead_appoint", edit=True)
     members = [(str(m.pk), m.label) for m in selectors.current_members(assessment) if m.user_id]
-    meetings = [(str(m.pk), f"{m.held_on:%-d %B %Y}") for m in assessment.meetings.all()]
+    meetings = [(str(m.pk), f"{m.held_on:%-d %B %Y}") for m in selectors.meetings_of(assessment)]
     form = LeadForm(posted(request), members=members, meetings=meetings)
 
     def act(data: dict[str, Any]) -> Any:
@@ -154,7 +154,7 @@ def lead_appoint(request: HttpRequest, assessment_id: str) -> HttpResponse:
 @caf_user_required
 def plan(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = opened(request, assessment_id, "plan")
-    actions = list(assessment.actions.select_related("responsible"))
+    actions = selectors.actions_of(assessment)
     context = {"assessment": assessment, "actions": actions, "can_edit": can_edit(request.user, assessment)}
     return render(request, "caf/plan.html", context)
 
@@ -205,7 +205,7 @@ def reviews(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = opened(request, assessment_id, "reviews")
     context = {
         "assessment": assessment,
-        "reviews": list(assessment.reviews.all()),
+        "reviews": selectors.reviews_of(assessment),
         "can_edit": can_edit(request.user, assessment),
     }
     return render(request, "caf/reviews.html", context)

@@ -16,7 +16,7 @@ from ecm.caf.access import assessment_for, caf_user_required, checklist_for, con
 from ecm.caf.forms.start import ChecklistForm, ConsentRecordForm, IdentifyChildForm, RefusalForm, StartForm
 from ecm.caf.framework import CHECKLIST_QUESTIONS
 from ecm.consent import services as consent_services
-from ecm.consent.selectors import refusal_notes_of
+from ecm.consent.selectors import consents_due_review, refusal_notes_of
 from ecm.index.access import child_for
 
 
@@ -33,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "overdue": selectors.overdue_for_practitioner(user),
         "team_overdue": selectors.overdue_for_manager(user) if user.has_role(Role.MANAGER) else None,
         "transfers": selectors.pending_transfers_for(user),
+        "consents_due": consents_due_review(practitioner=user),
     }
     return render(request, "caf/home.html", context)
 
