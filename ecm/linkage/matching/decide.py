@@ -2,8 +2,8 @@
 
 Rules, in order:
 - a pair is evidence only if its given name and date of birth agree at some level (a
-  twin shares family name, date of birth, address and parents but not a given name);
-  a shared NHS number or UPN overrides this;
+  twin shares family name, date of birth, address and parents but not a given name) and
+  it has no two different NHS numbers or UPNs; a shared NHS number or UPN overrides this;
 - pairs at or above the upper threshold join records into groups (union-find);
 - a group that reaches exactly one index child is linked to it; one that reaches none
   becomes a new child; one that reaches two or more children goes to clerical review;
@@ -37,9 +37,16 @@ def is_identifier_pair(pair: dict[str, Any]) -> bool:
 
 
 def passes_guard(pair: dict[str, Any]) -> bool:
-    """Given name and date of birth agree (or one is missing): -1 is Splink's null level, 0 its else level."""
+    """Could these be the same child at all? -1 is Splink's null level, 0 its else level.
+
+    A shared NHS number or UPN says yes. Two different (valid) NHS numbers or UPNs say no:
+    both carry check characters, so a keying error is set aside at import, not compared.
+    Otherwise the given name and the date of birth must agree at some level (or be missing).
+    """
     if is_identifier_pair(pair):
         return True
+    if any(pair.get(c) == 0 for c in IDENTIFIER_COLUMNS):
+        return False
     return all(pair.get(c) != 0 for c in GUARD_COLUMNS)
 
 

@@ -71,17 +71,19 @@ def base_settings() -> dict[str, Any]:
             f"l.dob = r.dob AND l.postcode = r.postcode AND {new}",
             f"l.given_canon = r.given_canon AND l.family_mp = r.family_mp AND l.dob_year = r.dob_year AND {new}",
             f"l.given_canon = r.given_canon AND l.postcode = r.postcode AND {new}",
+            f"l.family_norm = r.family_norm AND l.postcode = r.postcode AND {new}",
         ],
         "comparisons": [
             _comparison(
                 "given_name",
-                "First given name: exact, same nickname group, close spelling",
+                "First given name: exact, same nickname group, close spelling, one typo",
                 [
                     _null("given_norm"),
                     _level('"given_norm_l" = "given_norm_r"', "exact", 0.85, 0.005),
                     _level('"given_canon_l" = "given_canon_r"', "nickname", 0.05, 0.0005),
-                    _level(_jw("given_norm", 0.9), "close spelling", 0.06, 0.003),
-                    _else(0.04, 0.99),
+                    _level(_jw("given_norm", 0.9), "close spelling", 0.05, 0.003),
+                    _level('damerau_levenshtein("given_norm_l", "given_norm_r") <= 1', "one typo", 0.02, 0.002),
+                    _else(0.03, 0.99),
                 ],
             ),
             _comparison(
@@ -98,13 +100,19 @@ def base_settings() -> dict[str, Any]:
             ),
             _comparison(
                 "date_of_birth",
-                "Date of birth: exact, day and month swapped, one character different",
+                "Date of birth: exact, day and month swapped, one character different, a day apart",
                 [
                     _null("dob"),
                     _level('"dob_l" = "dob_r"', "exact", 0.9, 0.0003),
                     _level(dob_swap, "day/month swapped", 0.03, 0.00003),
                     _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "one character", 0.04, 0.002),
-                    _else(0.03, 0.997),
+                    _level(
+                        'abs(date_diff(\'day\', CAST("dob_l" AS DATE), CAST("dob_r" AS DATE))) <= 1',
+                        "a day apart",
+                        0.01,
+                        0.0005,
+                    ),
+                    _else(0.02, 0.997),
                 ],
             ),
             _comparison(
