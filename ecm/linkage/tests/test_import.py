@@ -117,3 +117,10 @@ def test_jsonl_lines_that_are_not_objects_are_quarantined(tmp_path):
     delivery, _ = feed_import(actor=SYSTEM_FEED, source=source, path=path)
     assert delivery.rows_staged == 1
     assert list(QuarantinedRow.objects.values_list("line_number", flat=True)) == [2, 4]
+
+
+def test_progress_bar():
+    from ecm.linkage.management.commands.import_feed import progress_bar
+
+    assert progress_bar(50, 100, width=10) == "[#####-----]  50%  50/100 lines"
+    assert progress_bar(0, 0, width=4).startswith("[####]")

@@ -132,3 +132,12 @@ def test_views_and_forms_never_touch_the_orm_directly():
     for name in ("views.py", "forms.py", *[f"api/{p.name}" for p in (root / "api").glob("*.py")]):
         text = (root / name).read_text()
         assert not re.search(r"\.objects\.|\.save\(|\.delete\(", text), name
+
+
+def test_review_hides_whereabouts_when_the_candidate_is_shielded(manager, pair_in_review):
+    from ecm.index.services import child_shield_set
+
+    candidate = StagedRecord.objects.get(pk=pair_in_review.candidate_id)
+    child_shield_set(actor=SYSTEM_MATCHER, child=candidate.child, reason="Adoption")
+    page = manager.get(reverse("linkage:review_item", args=[pair_in_review.pk])).content.decode()
+    assert "HX12AB" not in page and "4 Park Avenue" not in page and "Shielded" in page
