@@ -38,7 +38,7 @@ def _lead_label(actor: Any, child: Child) -> str:
     lead = Involvement.objects.filter(child=child, is_lead_professional=True, ended_on__isnull=True).first()
     if lead is None:
         return "None recorded"
-    if actor is not None and not lead.is_sensitive or sees_sensitive_details(actor, lead):
+    if not lead.is_sensitive or (actor is not None and sees_sensitive_details(actor, lead)):
         return f"{lead.practitioner.get_full_name()}, {lead.organisation.name}"
     return "A practitioner in an unspecified service (ask the index administrators)"
 
@@ -70,6 +70,16 @@ def existing_cafs(child: Child, actor: Any = None, *, include_closed: bool = Fal
                 lead_professional=lead,
             )
         )
+    return rows
+
+
+@transaction.atomic
+def existing_cafs_checked(*, actor: Any, child: Child) -> list[ExistingCaf]:
+    """:func:`existing_cafs` for a page: what the index shows of CAFs held, the look-up audited."""
+    rows = existing_cafs(child, actor)
+    audit_record(
+        actor=actor, action="caf.existing_checked", target=child, data={"child_id": str(child.pk), "found": len(rows)}
+    )
     return rows
 
 

@@ -15,6 +15,7 @@ from ecm.caf.framework import CHECKLIST_QUESTIONS, ELEMENT_CODES, FIELD_LABELS, 
 from ecm.caf.models import Assessment, AssessmentVersion, Checklist, SafeguardingEscalation, TeamMember
 from ecm.caf.services.common import CafError, ensure_involvement, notify, require
 from ecm.consent.models import ConsentRecord
+from ecm.consent.selectors import active_consents
 from ecm.consent.services import consent_withdraw
 from ecm.core import clock
 from ecm.index import services as index_services
@@ -256,8 +257,11 @@ def family_copy_set(*, actor: Any, assessment: Assessment, withheld: bool, reaso
 
 @transaction.atomic
 def assessment_consent_withdraw(*, actor: Any, assessment: Assessment, reason: str) -> Assessment:
-    """The family withdraws consent: all sharing stops at once and the team is told."""
-    consent_withdraw(actor=actor, consent=assessment.consent, reason=reason)
+    """The family withdraws consent: every standing consent for the child ends, so all sharing that
+    rests on consent stops at once, and the team is told."""
+    require(assessment.consent.is_active, "Consent has already been withdrawn.")
+    for consent in active_consents(assessment.child):
+        consent_withdraw(actor=actor, consent=consent, reason=reason)
     audit_record(actor=actor, action="caf.consent_withdrawn", target=assessment, reason=reason.strip())
     from ecm.caf.selectors import team_users
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 import uuid
 import zlib
@@ -87,8 +86,7 @@ def caf_urls(w) -> list[str]:
         reverse("caf:step_up", args=[a]),
         reverse("caf:transfer", args=[a]),
     ]
-    if importlib.util.find_spec("fpdf") is not None:  # fpdf2 is pinned in requirements.lock by the lead
-        urls.append(reverse("caf:copy_pdf", args=[a]))
+    urls.append(reverse("caf:copy_pdf", args=[a]))
     return urls + [reverse("caf:section", args=[a, s.slug]) for s in SECTIONS]
 
 
@@ -246,7 +244,6 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_family_copy_pdf_has_the_assessment_and_plan(world, user_client) -> None:
-    pytest.importorskip("fpdf")
     client = user_client(world["author"])
     response = client.get(reverse("caf:copy_pdf", args=[world["a"].pk]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
@@ -350,3 +347,39 @@ def test_consent_and_sharing_never_import_caf() -> None:
     for app in ("consent", "sharing"):
         for path in (ecm / app).rglob("*.py"):
             assert "ecm.caf" not in path.read_text(), path
+
+
+def test_further_consent_names_another_agency_and_withdrawal_ends_every_consent(world, user_client) -> None:
+    later = UserFactory()
+    url = reverse("caf:detail", args=[world["a"].pk])
+    assert user_client(later).get(url).status_code == 404
+    author = user_client(world["author"])
+    today = clock.today()
+    response = author.post(
+        reverse("caf:consent", args=[world["child"].pk]) + f"?caf={world['a'].pk}",
+        {
+            "family_informed": "on",
+            "given_by": "parent",
+            "parent_name": "Jo Smith",
+            "parent_relationship": "mother",
+            "scopes": ["undertake", "record", "share"],
+            "share_purpose": "Youth club support",
+            "allowed": [str(later.organisation.pk)],
+            "form_kind": "verbal",
+            "given_on_0": today.day,
+            "given_on_1": today.month,
+            "given_on_2": today.year,
+        },
+    )
+    assert response.url == url
+    assert user_client(later).get(url).status_code == 200
+    author.post(reverse("caf:withdraw", args=[world["a"].pk]), {"reason": "Family withdrew everything"})
+    assert not ConsentRecord.objects.filter(child=world["child"], withdrawn_at__isnull=True).exists()
+    assert user_client(later).get(url).status_code == 404
+    assert user_client(world["nurse"]).get(url).status_code == 404
+
+
+def test_the_existing_caf_check_is_audited(world, user_client) -> None:
+    user_client(world["stranger"]).get(reverse("caf:start", args=[world["child"].pk]))
+    event = AuditEvent.objects.get(action="caf.existing_checked", actor_id=str(world["stranger"].pk))
+    assert event.data["found"] == 1

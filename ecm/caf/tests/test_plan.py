@@ -193,3 +193,40 @@ def test_consent_withdrawal_notifies_the_team(team, django_capture_on_commit_cal
         services.assessment_consent_withdraw(actor=team["author"], assessment=team["a"], reason="Mum withdrew")
     assert Notification.objects.filter(recipient=team["nurse"], subject__startswith="Consent withdrawn").exists()
     assert AuditEvent.objects.filter(action="consent.withdrawn").exists()
+
+
+def test_every_step_writes_its_audit_event(team) -> None:
+    a, author = team["a"], team["author"]
+    services.meeting_record(
+        actor=author, assessment=a, held_on=clock.today(), invitees=[], attendees=[team["member"]], notes="TAC"
+    )
+    services.lead_professional_appoint(actor=author, assessment=a, member=team["member"], meeting=None, reason="r")
+    action = services.action_add(
+        actor=author,
+        assessment=a,
+        what="w",
+        responsible=team["member"],
+        due_on=clock.today(),
+        outcome_wanted="o",
+        outcome=Outcome.STAY_SAFE,
+    )
+    services.action_progress_set(actor=author, action=action, progress=Progress.ACHIEVED)
+    services.review_interval_set(actor=author, assessment=a, weeks=8)
+    services.review_record(actor=author, assessment=a, held_on=clock.today(), present="p", progress_notes="n")
+    services.family_copy_set(actor=author, assessment=a, withheld=True, reason="risk")
+    services.assessment_close(actor=author, assessment=a, reason=ClosureReason.OTHER, notes="n")
+    actions = set(AuditEvent.objects.filter(object_id=str(a.pk)).values_list("action", flat=True))
+    assert {
+        "caf.started",
+        "caf.version_saved",
+        "caf.completed",
+        "caf.team_member_added",
+        "caf.meeting_recorded",
+        "caf.lead_professional_appointed",
+        "caf.action_added",
+        "caf.action_progress_set",
+        "caf.review_interval_set",
+        "caf.review_recorded",
+        "caf.family_copy_set",
+        "caf.closed",
+    } <= actions

@@ -78,7 +78,7 @@ def checklist_detail(request: HttpRequest, checklist_id: str) -> HttpResponse:
 def start(request: HttpRequest, child_id: str) -> HttpResponse:
     """Before starting: what the index shows of CAFs already held, and the way on to consent."""
     child = child_for(actor=request.user, child_id=child_id)
-    existing = selectors.existing_cafs(child, request.user)
+    existing = selectors.existing_cafs_checked(actor=request.user, child=child)
     checklist = request.GET.get("checklist", "")
     return render(request, "caf/start.html", {"child": child, "existing": existing, "checklist": checklist})
 
@@ -87,6 +87,9 @@ def start(request: HttpRequest, child_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_new(request: HttpRequest, child_id: str) -> HttpResponse:
     child = child_for(actor=request.user, child_id=child_id)
+    caf = assessment_for(actor=request.user, assessment_id=request.GET["caf"]) if request.GET.get("caf") else None
+    if caf is not None and caf.child_id != child.pk:
+        raise Http404("No such CAF")
     form = ConsentRecordForm(posted(request), organisations=selectors.organisation_choices())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -115,8 +118,10 @@ def consent_new(request: HttpRequest, child_id: str) -> HttpResponse:
             form.add_error(_consent_field(str(exc)), str(exc))
         else:
             messages.success(request, "Consent has been recorded.")
+            if caf is not None:
+                return redirect("caf:detail", assessment_id=caf.pk)
             return redirect(f"/caf/start/{child.pk}/begin/{consent.pk}/?checklist={request.GET.get('checklist', '')}")
-    return render(request, "caf/consent_form.html", {"form": form, "child": child})
+    return render(request, "caf/consent_form.html", {"form": form, "child": child, "caf": caf})
 
 
 def _consent_field(message: str) -> str | None:
