@@ -80,15 +80,24 @@ def main() -> None:
     del rows, by_source
 
     timings: dict[str, float] = {}
+    start = time.perf_counter()
+
+    def log(message: str) -> None:
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  [{time.perf_counter() - start:7.1f} s, max RSS {rss:,.0f} MB] {message}", flush=True)
+
+    log(f"generated {sum(1 for _ in truth):,} records in {generate:.1f} s")
     t = time.perf_counter()
     for source, path in files:
         feed_import(actor=SYSTEM_FEED, source=FeedSource.objects.get(name=source), path=path)
+        log(f"imported {source}")
     timings["import"] = time.perf_counter() - t
     t = time.perf_counter()
     model = match_model_train(actor=SYSTEM_MATCHER, upper=DEFAULT_UPPER, lower=DEFAULT_LOWER)
     timings["train"] = time.perf_counter() - t
+    log(f"trained {model.version}")
     t = time.perf_counter()
-    summary = match_run(actor=SYSTEM_MATCHER, model=model, progress=lambda m: print("  match:", m, flush=True))
+    summary = match_run(actor=SYSTEM_MATCHER, model=model, progress=log)
     timings["match + index update"] = time.perf_counter() - t
     total = sum(timings.values())
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

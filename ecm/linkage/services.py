@@ -9,12 +9,11 @@ leaves whole batches only and a re-run resumes after the last one.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Sum
 
 from ecm.audit.services import audit_record
@@ -210,20 +209,24 @@ Scores = dict[int, tuple[float | None, float | None]]
 
 
 def _save_links(records: list[StagedRecord], child: Child, method: str, scores: Scores, model_version: str) -> None:
-    """Point the records at the child: one UPDATE for the link, one per distinct (weight, probability)."""
-    ids = [r.pk for r in records]
-    StagedRecord.objects.filter(pk__in=ids).update(
-        child=child, link_method=method, model_version=model_version, linked_at=clock.now(), in_review=False
-    )
-    by_score: dict[tuple[float | None, float | None], list[int]] = defaultdict(list)
-    for rid in ids:
-        by_score[scores.get(rid, (None, None))].append(rid)
-    for (weight, probability), score_ids in by_score.items():
-        if weight is not None or probability is not None:
-            StagedRecord.objects.filter(pk__in=score_ids).update(match_weight=weight, match_probability=probability)
+    """Point the records at the child with each one's weight and probability: one batched UPDATE."""
+    child_field = StagedRecord._meta.get_field("child").target_field  # type: ignore[union-attr]
+    when_field = StagedRecord._meta.get_field("linked_at")
+    child_value = child_field.get_db_prep_value(child.pk, connection)
+    when = when_field.get_db_prep_value(clock.now(), connection)
+    params = []
     for record in records:
+        weight, probability = scores.get(record.pk, (None, None))
+        params.append((child_value, method, model_version, when, False, weight, probability, record.pk))
         record.child = child
         record.link_method = method
+    table = StagedRecord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET child_id = %s, link_method = %s, model_version = %s, linked_at = %s, "  # noqa: S608
+            "in_review = %s, match_weight = %s, match_probability = %s WHERE id = %s",
+            params,
+        )
 
 
 @transaction.atomic

@@ -149,6 +149,10 @@ def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] 
         new_ids=new_ids, child_of=child_of, pairs=pairs, upper=model.upper_threshold, lower=model.lower_threshold
     )
     del pairs
+    say(
+        f"decided: {sum(len(v) for v in decisions.link.values())} records to existing children, "
+        f"{len(decisions.new_children)} new children, {len(decisions.review)} pairs for review"
+    )
     for child_id, ids in decisions.link.items():
         records_link(
             actor=actor,
