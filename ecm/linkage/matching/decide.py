@@ -51,8 +51,14 @@ def passes_guard(pair: dict[str, Any]) -> bool:
 
 
 class _Groups:
-    def __init__(self) -> None:
+    """Union-find over new records that refuses to join groups holding different NHS numbers or UPNs."""
+
+    def __init__(self, identifiers: dict[int, tuple[str | None, str | None]]) -> None:
         self.parent: dict[int, int] = {}
+        self.keys: dict[int, tuple[frozenset[str], frozenset[str]]] = {
+            rid: (frozenset({nhs} if nhs else ()), frozenset({upn} if upn else ()))
+            for rid, (nhs, upn) in identifiers.items()
+        }
 
     def find(self, x: int) -> int:
         self.parent.setdefault(x, x)
@@ -61,8 +67,18 @@ class _Groups:
             x = self.parent[x]
         return x
 
-    def union(self, a: int, b: int) -> None:
-        self.parent[self.find(a)] = self.find(b)
+    def union(self, a: int, b: int) -> bool:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a == root_b:
+            return True
+        empty: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+        keys_a, keys_b = self.keys.get(root_a, empty), self.keys.get(root_b, empty)
+        for mine, theirs in zip(keys_a, keys_b, strict=True):
+            if mine and theirs and not mine & theirs:
+                return False  # two different NHS numbers (or UPNs): two different children
+        self.parent[root_a] = root_b
+        self.keys[root_b] = (keys_a[0] | keys_b[0], keys_a[1] | keys_b[1])
+        return True
 
 
 def decide(
@@ -72,10 +88,16 @@ def decide(
     pairs: list[dict[str, Any]],
     upper: float,
     lower: float,
+    identifiers: dict[int, tuple[str | None, str | None]] | None = None,
 ) -> Decisions:
-    """Decisions for ``new_ids`` given scored ``pairs``; ``child_of`` maps existing record ids to children."""
+    """Decisions for ``new_ids`` given scored ``pairs``; ``child_of`` maps existing record ids to children.
+
+    ``identifiers`` (record id -> NHS number, UPN) stops a chain of links joining two groups
+    that hold different NHS numbers or UPNs; the strongest links are joined first.
+    """
     new = set(new_ids)
-    groups = _Groups()
+    groups = _Groups(identifiers or {})
+    joins: list[tuple[float, int, int]] = []
     for rid in new_ids:
         groups.find(rid)
     reaches: dict[int, set[Any]] = defaultdict(set)  # new record -> children it links to directly
@@ -108,7 +130,9 @@ def decide(
             ):
                 best_review[me] = (probability, other, pair)
         if auto and left in new and right in new:
-            groups.union(left, right)
+            joins.append((probability, left, right))
+    for _probability, left, right in sorted(joins, reverse=True):
+        groups.union(left, right)
 
     members: dict[int, list[int]] = defaultdict(list)
     for rid in new_ids:

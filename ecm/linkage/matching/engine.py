@@ -142,11 +142,17 @@ def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] 
     if not new_ids:
         return summary
     pairs = splink_model.predict(rows, model.settings, threshold=model.lower_threshold)
+    identifiers = {r["unique_id"]: (r["nhs"], r["upn"]) for r in rows if r["is_new"]}
     del rows
     summary.pairs_scored = len(pairs)
     say(f"scored {len(pairs)} pairs for {len(new_ids)} new records")
     decisions = decide(
-        new_ids=new_ids, child_of=child_of, pairs=pairs, upper=model.upper_threshold, lower=model.lower_threshold
+        new_ids=new_ids,
+        child_of=child_of,
+        pairs=pairs,
+        upper=model.upper_threshold,
+        lower=model.lower_threshold,
+        identifiers=identifiers,
     )
     del pairs
     say(

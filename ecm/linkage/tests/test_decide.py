@@ -47,3 +47,10 @@ def test_new_records_group_and_a_group_reaching_two_children_goes_to_review():
     conflict = decide(new_ids=[1, 2], child_of={10: "A", 11: "B"}, pairs=pairs, upper=0.99, lower=0.8)
     assert not conflict.link and not conflict.new_children
     assert sorted((r, c) for r, c, _ in conflict.review) == [(1, 10), (2, 11)]
+
+
+def test_a_chain_of_links_never_joins_two_different_nhs_numbers():
+    pairs = [pair(1, 2, 0.999), pair(2, 3, 0.995), pair(1, 3, 0.3, nhs=0)]
+    identifiers = {1: ("9434765919", None), 2: (None, None), 3: ("4010232137", None)}
+    out = decide(new_ids=[1, 2, 3], child_of={}, pairs=pairs, upper=0.99, lower=0.8, identifiers=identifiers)
+    assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3]]
