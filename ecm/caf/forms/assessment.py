@@ -36,7 +36,7 @@ class SectionForm(forms.Form):
                     layout.append(Fieldset(*pending, legend=pending_legend, legend_size=Size.SMALL))
                 pending, current_element = [], code
                 pending_legend = label.rsplit(": ", 1)[0]
-            (pending if code else layout).append(Field.textarea(key))
+            (pending if code else layout).append(Field.textarea(key, rows=3 if code else 4))
         if pending:
             layout.append(Fieldset(*pending, legend=pending_legend, legend_size=Size.SMALL))
         self.helper = FormHelper()
@@ -74,7 +74,7 @@ class FamilyCopyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.checkbox("withheld"), Field.textarea("reason"), submit="Save")
+        self.helper = gds_helper(Field.checkbox("withheld"), Field.textarea("reason", rows=3), submit="Save")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -89,7 +89,7 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain_required_messages(self)
-        self.helper = gds_helper(Field.textarea("reason"), submit="Record the withdrawal and stop sharing")
+        self.helper = gds_helper(Field.textarea("reason", rows=3), submit="Record the withdrawal and stop sharing")
 
 
 class ShareDecisionForm(forms.Form):
@@ -116,10 +116,10 @@ class ShareDecisionForm(forms.Form):
             Field.radios("outcome", inline=True),
             Field.radios("ground", legend_size=Size.SMALL),
             Field.text("duty_or_order"),
-            Field.textarea("reason"),
-            Field.textarea("what_shared"),
-            Field.textarea("purpose"),
+            Field.textarea("reason", rows=3),
+            Field.textarea("what_shared", rows=3),
+            Field.textarea("purpose", rows=3),
             Field.checkbox("family_told"),
-            Field.textarea("not_told_reason"),
+            Field.textarea("not_told_reason", rows=3),
             submit="Record the decision",
         )

@@ -67,7 +67,7 @@ class MeetingForm(forms.Form):
             Field("held_on"),
             Field.checkboxes("invitees", small=True),
             Field.checkboxes("attendees", small=True),
-            Field.textarea("notes"),
+            Field.textarea("notes", rows=3),
             submit="Save the meeting",
         )
         self.fields["attendees"].error_messages["required"] = "Choose who attended"
@@ -95,8 +95,8 @@ class LeadForm(forms.Form):
             self,
             Field.radios("member"),
             Field.select("meeting"),
-            Field.textarea("reason"),
-            Field.textarea("handover_note"),
+            Field.textarea("reason", rows=3),
+            Field.textarea("handover_note", rows=3),
             submit="Appoint",
         )
         self.fields["member"].error_messages["required"] = "Choose the lead professional"
@@ -116,10 +116,10 @@ class ActionForm(forms.Form):
         set_choices(self, "responsible", [("", "Choose"), *members])
         _finish(
             self,
-            Field.textarea("what"),
+            Field.textarea("what", rows=3),
             Field.select("responsible"),
             Field("due_on"),
-            Field.textarea("outcome_wanted"),
+            Field.textarea("outcome_wanted", rows=3),
             Field.radios("outcome", legend_size=Size.SMALL),
             submit="Add the action",
         )
@@ -131,7 +131,7 @@ class ProgressForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _finish(self, Field.radios("progress"), Field.textarea("comments"), submit="Save progress")
+        _finish(self, Field.radios("progress"), Field.textarea("comments", rows=3), submit="Save progress")
 
 
 class ReviewForm(forms.Form):
@@ -152,7 +152,9 @@ class ReviewForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _finish(
-            self, *(Field(n) if n.endswith("_on") else Field.textarea(n) for n in self.fields), submit="Save the review"
+            self,
+            *(Field(n) if n.endswith("_on") else Field.textarea(n, rows=3) for n in self.fields),
+            submit="Save the review",
         )
 
 
@@ -173,7 +175,7 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _finish(self, Field.radios("reason"), Field.textarea("notes"), submit="Close the CAF")
+        _finish(self, Field.radios("reason"), Field.textarea("notes", rows=3), submit="Close the CAF")
 
 
 class StepUpForm(forms.Form):
@@ -185,7 +187,13 @@ class StepUpForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _finish(self, Field("referred_on"), Field("accepted_on"), Field.textarea("notes"), submit="Record the step-up")
+        _finish(
+            self,
+            Field("referred_on"),
+            Field("accepted_on"),
+            Field.textarea("notes", rows=3),
+            submit="Record the step-up",
+        )
 
 
 class TransferForm(forms.Form):

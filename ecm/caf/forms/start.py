@@ -45,7 +45,7 @@ class ChecklistForm(forms.Form):
                 self.fields[code] = forms.ChoiceField(label=text, choices=Answer.choices, widget=forms.RadioSelect)
                 names.append(Field.radios(code, inline=True, legend_size=Size.SMALL))
             layout.append(Fieldset(*names, legend=str(outcome.label), legend_size=Size.MEDIUM))
-        layout += [Field.radios("decision", legend_size=Size.MEDIUM), Field.textarea("notes")]
+        layout += [Field.radios("decision", legend_size=Size.MEDIUM), Field.textarea("notes", rows=3)]
         plain_required_messages(self)
         for _, code, text in CHECKLIST_QUESTIONS:
             self.fields[code].error_messages["required"] = f"Answer: {text}"
@@ -136,11 +136,11 @@ class ConsentRecordForm(forms.Form):
         self.helper = gds_helper(
             Field.checkbox("family_informed"),
             Field.radios("given_by", legend_size=Size.MEDIUM),
-            Field.textarea("competence_judgement"),
+            Field.textarea("competence_judgement", rows=3),
             Field.text("parent_name", field_width=20),
             Field.select("parent_relationship"),
             Field.checkboxes("scopes", legend_size=Size.MEDIUM),
-            Field.textarea("share_purpose"),
+            Field.textarea("share_purpose", rows=3),
             Field.checkboxes("allowed", legend_size=Size.SMALL, small=True),
             Field.checkboxes("excluded", legend_size=Size.SMALL, small=True),
             Field.checkboxes("withheld_elements", legend_size=Size.SMALL, small=True),
@@ -173,7 +173,9 @@ class RefusalForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain_required_messages(self)
-        self.helper = gds_helper(Field.checkboxes("scopes_refused"), Field.textarea("note"), submit="Save the note")
+        self.helper = gds_helper(
+            Field.checkboxes("scopes_refused"), Field.textarea("note", rows=3), submit="Save the note"
+        )
 
 
 class StartForm(forms.Form):

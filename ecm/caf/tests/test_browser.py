@@ -94,6 +94,8 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     assert page.get_by_role("heading", name="Development of the child").is_visible()
     check_axe(page)
     page.get_by_role("group", name="General health").get_by_label("Needs").fill("Frequent headaches")
+    page.get_by_role("status").filter(has_text="Draft saved").wait_for()  # saved as she goes (JavaScript)
+    assert "general_health__needs" in Assessment.objects.get(child=child).versions.order_by("-number")[0].data
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Save and continue").click()
