@@ -28,6 +28,7 @@ urlpatterns = [
     path(CAF + "family-copy.pdf", copy.copy_pdf, name="copy_pdf"),
     path(CAF + "team/", plan.team, name="team"),
     path(CAF + "team/add/", plan.member_add, name="member_add"),
+    path(CAF + "team/<uuid:member_id>/remove/", plan.member_remove, name="member_remove"),
     path(CAF + "team/meeting/", plan.meeting_add, name="meeting_add"),
     path(CAF + "team/lead/", plan.lead_appoint, name="lead_appoint"),
     path(CAF + "plan/", plan.plan, name="plan"),

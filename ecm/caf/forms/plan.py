@@ -50,6 +50,14 @@ class MemberForm(forms.Form):
         return data
 
 
+class RemoveMemberForm(forms.Form):
+    reason = forms.CharField(label="Why are they leaving the team?", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _finish(self, Field.textarea("reason", rows=3), submit="Take them off the team")
+
+
 class MeetingForm(forms.Form):
     held_on = DateInputField(label="Date of the meeting", help_text=DATE_HELP)
     invitees = forms.MultipleChoiceField(label="Who was invited", widget=forms.CheckboxSelectMultiple, required=False)

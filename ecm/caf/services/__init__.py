@@ -29,6 +29,7 @@ from ecm.caf.services.team import (
     review_interval_set,
     review_record,
     team_member_add,
+    team_member_remove,
 )
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "review_reminders_send",
     "safeguarding_escalate",
     "team_member_add",
+    "team_member_remove",
     "transfer_accept",
     "transfer_request",
 ]

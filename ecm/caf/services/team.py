@@ -68,6 +68,35 @@ def team_member_add(*, actor: Any, assessment: Assessment, kind: str, user: Any 
 
 
 @transaction.atomic
+def team_member_remove(*, actor: Any, member: TeamMember, reason: str) -> TeamMember:
+    """Take someone off the team (the lead professional must be replaced first); the history stays."""
+    assessment = member.assessment
+    _open(assessment)
+    require(member.removed_on is None, "They have already left the team.")
+    require(bool(reason.strip()), "Say why they are leaving the team.")
+    require(member.user_id != assessment.author_id, "The assessor stays in the team.")
+    lead = current_lead(assessment)
+    require(lead is None or lead.member_id != member.pk, "Appoint a new lead professional first.")
+    member.removed_on = clock.today()
+    member.stamp(actor)
+    member.save()
+    audit_record(
+        actor=actor,
+        action="caf.team_member_removed",
+        target=assessment,
+        reason=reason.strip(),
+        data={"member": str(member.pk), "user": member.user_id},
+    )
+    notify(
+        actor=actor,
+        recipients=[member.user],
+        subject=f"You are no longer in the Team Around the Child for CAF {assessment.reference}",
+        body=reason.strip(),
+    )
+    return member
+
+
+@transaction.atomic
 def meeting_record(
     *,
     actor: Any,

@@ -56,6 +56,7 @@ def world(django_capture_on_commit_callbacks):
         "child": child,
         "a": assessment,
         "action": action,
+        "member": member,
         "checklist": checklist,
     }
 
@@ -74,6 +75,7 @@ def caf_urls(w) -> list[str]:
         reverse("caf:copy", args=[a]),
         reverse("caf:team", args=[a]),
         reverse("caf:member_add", args=[a]),
+        reverse("caf:member_remove", args=[a, w["member"].pk]),
         reverse("caf:meeting_add", args=[a]),
         reverse("caf:lead_appoint", args=[a]),
         reverse("caf:plan", args=[a]),

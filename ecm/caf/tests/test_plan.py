@@ -230,3 +230,19 @@ def test_every_step_writes_its_audit_event(team) -> None:
         "caf.family_copy_set",
         "caf.closed",
     } <= actions
+
+
+def test_a_member_leaves_the_team_but_not_while_lead(team, django_capture_on_commit_callbacks) -> None:
+    a, author, member = team["a"], team["author"], team["member"]
+    services.lead_professional_appoint(actor=author, assessment=a, member=member, meeting=None, reason="Health")
+    with pytest.raises(CafError, match="new lead professional first"):
+        services.team_member_remove(actor=author, member=member, reason="Moving job")
+    services.lead_professional_appoint(
+        actor=author, assessment=a, member=a.members.get(user=author), meeting=None, reason="r", handover_note="h"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.team_member_remove(actor=author, member=member, reason="Moving job")
+    assert member.removed_on == clock.today()
+    assert Notification.objects.filter(recipient=team["nurse"], subject__startswith="You are no longer").exists()
+    with pytest.raises(CafError, match="assessor stays"):
+        services.team_member_remove(actor=author, member=a.members.get(user=author), reason="x")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +21,7 @@ from ecm.caf.forms.plan import (
     MeetingForm,
     MemberForm,
     ProgressForm,
+    RemoveMemberForm,
     ReviewForm,
     StepUpForm,
     TransferForm,
@@ -95,6 +96,24 @@ def member_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
         title="Add to the Team Around the Child",
         done="Added to the team.",
         back="caf:team",
+    )
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, assessment_id: str, member_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "member_remove", edit=True)
+    member = member_of(assessment, member_id)
+    if member is None:
+        raise Http404("No such member")
+    form = RemoveMemberForm(posted(request))
+
+    def act(data: dict[str, Any]) -> Any:
+        return services.team_member_remove(actor=request.user, member=member, reason=data["reason"])
+
+    title = f"Take {member.name} off the team"
+    return _form_page(
+        request, assessment, form, act, title=title, done="They are no longer in the team.", back="caf:team"
     )
 
 
