@@ -9,8 +9,9 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.contrib.auth import password_validation
 
+from ecm.accounts import selectors
 from ecm.accounts.choices import OrganisationType, Role
-from ecm.accounts.models import LocalAuthority, Organisation, User
+from ecm.accounts.models import Organisation, User
 from ecm.core.forms import gds_helper, plain_required_messages
 
 
@@ -125,10 +126,10 @@ class PractitionerForm(forms.Form):
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
     phone = forms.CharField(label="Work phone number", max_length=30, required=False)
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.order_by("name"), empty_label="Choose an organisation"
+        label="Organisation", queryset=selectors.organisation_list(), empty_label="Choose an organisation"
     )
     manager = forms.ModelChoiceField(
-        label="Line manager", queryset=User.objects.none(), required=False, empty_label="No manager recorded"
+        label="Line manager", queryset=selectors.manager_choices(), required=False, empty_label="No manager recorded"
     )
     roles = forms.MultipleChoiceField(
         label="Roles",
@@ -155,9 +156,8 @@ class PractitionerForm(forms.Form):
         super().__init__(*args, **kwargs)
         plain_required_messages(self)
         self.editing = editing
-        managers = User.objects.filter(role_assignments__role=Role.MANAGER).distinct().order_by("last_name")
+        managers = selectors.manager_choices(exclude=editing)
         if editing is not None:
-            managers = managers.exclude(pk=editing.pk)
             self.fields["username"].disabled = True
         self.fields["manager"].queryset = managers  # type: ignore[attr-defined]
         self.helper = gds_helper(
@@ -191,7 +191,7 @@ class PractitionerForm(forms.Form):
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()
-        if self.editing is None and User.objects.filter(username__iexact=username).exists():
+        if self.editing is None and selectors.username_taken(username):
             raise forms.ValidationError("That username is already taken")
         return username
 
@@ -204,7 +204,7 @@ class OrganisationForm(forms.Form):
     organisation_type = forms.ChoiceField(label="Type of organisation", choices=OrganisationType.choices)
     local_authority = forms.ModelChoiceField(
         label="Local authority area",
-        queryset=LocalAuthority.objects.order_by("name"),
+        queryset=selectors.local_authority_list(),
         required=False,
         empty_label="None (national partner)",
     )
@@ -235,10 +235,7 @@ class OrganisationForm(forms.Form):
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"].strip().upper()
-        clash = Organisation.objects.filter(code=code)
-        if self.editing is not None:
-            clash = clash.exclude(pk=self.editing.pk)
-        if clash.exists():
+        if selectors.organisation_code_taken(code, exclude=self.editing):
             raise forms.ValidationError("Another organisation already has that code")
         return code
 
@@ -254,7 +251,7 @@ class LocalAuthorityForm(forms.Form):
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"].strip().upper()
-        if LocalAuthority.objects.filter(code=code).exists():
+        if selectors.local_authority_code_taken(code):
             raise forms.ValidationError("An area with that code already exists")
         return code
 

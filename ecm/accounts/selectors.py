@@ -51,3 +51,29 @@ def organisation_list() -> QuerySet[Organisation]:
 
 def local_authority_list() -> QuerySet[LocalAuthority]:
     return LocalAuthority.objects.order_by("name")
+
+
+def manager_choices(*, exclude: User | None = None) -> QuerySet[User]:
+    """People who can be chosen as someone's line manager."""
+    qs = User.objects.filter(role_assignments__role="manager").distinct().order_by("last_name", "first_name")
+    return qs.exclude(pk=exclude.pk) if exclude is not None else qs
+
+
+def username_taken(username: str) -> bool:
+    return User.objects.filter(username__iexact=username).exists()
+
+
+def organisation_code_taken(code: str, *, exclude: Organisation | None = None) -> bool:
+    qs = Organisation.objects.filter(code=code)
+    return (qs.exclude(pk=exclude.pk) if exclude is not None else qs).exists()
+
+
+def local_authority_code_taken(code: str) -> bool:
+    return LocalAuthority.objects.filter(code=code).exists()
+
+
+def pending_totp_device(*, user: User, device_id: Any) -> TOTPDevice | None:
+    """The authenticator set-up this user started in this session, if still unconfirmed."""
+    if not device_id:
+        return None
+    return TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()

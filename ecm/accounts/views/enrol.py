@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn import views as webauthn_views
 
 from ecm.accounts.choices import SecondFactorKind
 from ecm.accounts.forms import TotpConfirmForm
-from ecm.accounts.selectors import has_second_factor
+from ecm.accounts.selectors import has_second_factor, pending_totp_device
 from ecm.accounts.services import (
     recovery_codes_issue,
     second_factor_record,
@@ -62,11 +61,7 @@ def enrol_totp(request: HttpRequest) -> HttpResponse:
     if not _may_enrol(request):
         return redirect("accounts:verify")
     user = request.user
-    device = (
-        TOTPDevice.objects.filter(pk=request.session.get(PENDING_TOTP), user=user, confirmed=False).first()
-        if request.session.get(PENDING_TOTP)
-        else None
-    )
+    device = pending_totp_device(user=user, device_id=request.session.get(PENDING_TOTP))  # type: ignore[arg-type]
     if device is None:
         device = totp_enrolment_start(actor=user)  # type: ignore[arg-type]
         request.session[PENDING_TOTP] = device.pk

@@ -43,9 +43,7 @@ def demo_seeders() -> list[tuple[str, Any]]:
 
     def index() -> str:
         practitioners = User.objects.filter(role_assignments__role=Role.PRACTITIONER, is_active=True).distinct()
-        return seed_index_demo(
-            actor=SYSTEM_SEED, organisations=Organisation.objects.all(), practitioners=practitioners
-        )
+        return seed_index_demo(actor=SYSTEM_SEED, organisations=Organisation.objects.all(), practitioners=practitioners)
 
     def directory() -> str:
         provider = Organisation.objects.filter(code="VOL-BRN").first()

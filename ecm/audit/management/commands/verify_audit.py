@@ -14,7 +14,7 @@ from ecm.audit.selectors import audit_chain_verify
 def default_workers() -> int:
     from django.db import connection
 
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and getattr(connection, "is_in_memory_db", lambda: False)():
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
 
