@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse
 from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
 from ecm.audit.services import audit_record
-from ecm.caf.models import Assessment, Checklist, PlanAction, TeamMember, Transfer
+from ecm.caf.models import Assessment, CafRequest, Checklist, PlanAction, TeamMember, Transfer
 from ecm.consent.models import ConsentRecord
 from ecm.sharing.selectors import sharing_allowed
 
@@ -117,3 +117,12 @@ def transfer_for(*, actor: Any, assessment: Assessment) -> Transfer:
     if transfer is None:
         raise Http404("No such transfer")
     return transfer
+
+
+def request_for(*, actor: Any, request_id: Any) -> CafRequest:
+    """A request for a CAF the actor sent or received."""
+    pk = _uuid(request_id)
+    request = CafRequest.objects.select_related("requester", "recipient").filter(pk=pk).first() if pk else None
+    if request is None or getattr(actor, "pk", None) not in (request.requester_id, request.recipient_id):
+        raise Http404("No such request")
+    return request

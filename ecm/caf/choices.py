@@ -65,3 +65,9 @@ class Progress(models.TextChoices):
     SOME_PROGRESS = "some_progress", "Some progress"
     GOOD_PROGRESS = "good_progress", "Good progress"
     ACHIEVED = "achieved", "Achieved"
+
+
+class RequestStatus(models.TextChoices):
+    ROUTED = "routed", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"

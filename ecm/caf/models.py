@@ -17,6 +17,7 @@ from ecm.caf.choices import (
     Outcome,
     Progress,
     RequestedBy,
+    RequestStatus,
 )
 from ecm.consent.models import ConsentRecord
 from ecm.core.models import BaseModel
@@ -221,3 +222,22 @@ class Transfer(BaseModel):
 
     def __str__(self) -> str:
         return f"Transfer of {self.assessment_id}"
+
+
+class CafRequest(BaseModel):
+    """A request to someone better placed (a colleague, another service, the CAF co-ordinator) to undertake
+    a CAF, routed from a checklist and accepted or declined. It carries the requester's note, not the checklist."""
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="requests")
+    requester = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="caf_requests")
+    note = models.TextField()
+    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.ROUTED)
+    decided_on = models.DateField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"CAF request to {self.recipient_id} ({self.status})"

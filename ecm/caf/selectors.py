@@ -279,3 +279,19 @@ def sharing_of(assessment: Assessment) -> dict[str, Any]:
         "excluded": sorted({o.name for c in consents for o in c.excluded_organisations.all()}),
         "decisions": decisions_for(assessment.child),
     }
+
+
+def requests_to(user: User) -> list[Any]:
+    from ecm.caf.choices import RequestStatus
+    from ecm.caf.models import CafRequest
+
+    return list(CafRequest.objects.filter(recipient=user, status=RequestStatus.ROUTED).select_related("requester"))
+
+
+def requests_from(checklist: Checklist) -> list[Any]:
+    return list(checklist.requests.select_related("recipient"))
+
+
+def practitioner_choices(*, exclude: Any) -> list[tuple[str, str]]:
+    people = practitioners_for_choice(exclude_ids=[exclude.pk])
+    return [(str(p.pk), f"{p.get_full_name()}, {p.organisation.name if p.organisation else ''}") for p in people]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ecm.caf.views import assessment, copy, plan, start
+from ecm.caf.views import assessment, copy, plan, requests, start
 
 app_name = "caf"
 CAF = "<uuid:assessment_id>/"
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", start.home, name="home"),
     path("checklist/", start.checklist_new, name="checklist_new"),
     path("checklist/<uuid:checklist_id>/", start.checklist_detail, name="checklist"),
+    path("checklist/<uuid:checklist_id>/ask/", requests.request_new, name="request_new"),
+    path("requests/<uuid:request_id>/", requests.request_detail, name="request"),
     path("start/<uuid:child_id>/", start.start, name="start"),
     path("start/<uuid:child_id>/consent/", start.consent_new, name="consent"),
     path("start/<uuid:child_id>/begin/<uuid:consent_id>/", start.begin, name="begin"),

@@ -189,3 +189,44 @@ class StartForm(forms.Form):
         if not existing:
             del self.fields["existing_acknowledged"]
         self.helper = gds_helper(*fields, submit="Start the CAF")
+
+
+class CafRequestForm(forms.Form):
+    recipient = forms.ChoiceField(
+        label="Who are you asking?", help_text="A colleague, another service or the CAF co-ordinator"
+    )
+    note = forms.CharField(
+        label="Why you are asking, and how to contact you",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="They will contact you. Do not write what the family asked you not to record.",
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "recipient", [("", "Choose"), *people])
+        plain_required_messages(self)
+        self.helper = gds_helper(Field.select("recipient"), Field.textarea("note", rows=3), submit="Send the request")
+
+
+class CafRequestAnswerForm(forms.Form):
+    accept = forms.ChoiceField(
+        label="Will you undertake the CAF?",
+        choices=[("yes", "Yes, I accept"), ("no", "No, I decline")],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label="Your answer (needed when you decline)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_required_messages(self)
+        self.helper = gds_helper(
+            Field.radios("accept", inline=True), Field.textarea("answer", rows=3), submit="Send your answer"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("accept") == "no" and not (data.get("answer") or "").strip():
+            self.add_error("answer", "Say why you are declining")
+        return data

@@ -20,6 +20,7 @@ from ecm.caf.services.closure import (
     transfer_request,
 )
 from ecm.caf.services.common import SYSTEM_CAF, CafError
+from ecm.caf.services.requests import caf_request_answer, caf_request_send
 from ecm.caf.services.team import (
     action_add,
     action_progress_set,
@@ -37,6 +38,8 @@ __all__ = [
     "CafError",
     "action_add",
     "action_progress_set",
+    "caf_request_answer",
+    "caf_request_send",
     "assessment_close",
     "assessment_complete",
     "assessment_consent_withdraw",

@@ -34,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "team_overdue": selectors.overdue_for_manager(user) if user.has_role(Role.MANAGER) else None,
         "transfers": selectors.pending_transfers_for(user),
         "consents_due": consents_due_review(practitioner=user),
+        "requests": selectors.requests_to(user),
     }
     return render(request, "caf/home.html", context)
 
@@ -71,7 +72,13 @@ def checklist_detail(request: HttpRequest, checklist_id: str) -> HttpResponse:
             services.checklist_link_child(actor=request.user, checklist=checklist, child=child)
             return redirect(f"/caf/start/{child.pk}/?checklist={checklist.pk}")
     questions = [(text, checklist.answer_label(code)) for _, code, text in CHECKLIST_QUESTIONS]
-    return render(request, "caf/checklist_detail.html", {"checklist": checklist, "questions": questions, "form": form})
+    context = {
+        "checklist": checklist,
+        "questions": questions,
+        "form": form,
+        "requests": selectors.requests_from(checklist),
+    }
+    return render(request, "caf/checklist_detail.html", context)
 
 
 @caf_user_required
