@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
     DATA_MANAGER = "data_manager", "Data manager"
     SYSTEM_ADMIN = "system_admin", "System administrator"
+    DIRECTORY_EDITOR = "directory_editor", "Directory editor"
 
 
 class OrganisationType(models.TextChoices):

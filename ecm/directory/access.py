@@ -1,7 +1,7 @@
 """Who may do what in the directory, and the only way views fetch protected objects.
 
 Forbidden and missing both answer 404. The directory team is anyone holding
-``directory_editor`` (once accounts adds that role) or ``system_admin``.
+``directory_editor`` or ``system_admin``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ecm.accounts.choices import Role
 from ecm.directory.choices import ChangeStatus, ReportStatus, ServiceStatus
 from ecm.directory.models import ProblemReport, Service, ServiceChange
 
-DIRECTORY_EDITOR = getattr(Role, "DIRECTORY_EDITOR", "directory_editor")
+DIRECTORY_EDITOR = Role.DIRECTORY_EDITOR
 DIRECTORY_TEAM_ROLES: tuple[str, ...] = (str(DIRECTORY_EDITOR), str(Role.SYSTEM_ADMIN))
 
 directory_team_required: Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]] = role_required(

@@ -10,10 +10,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ecm.core.actors import SystemActor
+from ecm.core.actors import SYSTEM_DIRECTORY_FRESHNESS
 from ecm.directory.services import freshness_reminders_send
 
-ACTOR = SystemActor("directory-freshness")
+ACTOR = SYSTEM_DIRECTORY_FRESHNESS
 
 
 class Command(BaseCommand):

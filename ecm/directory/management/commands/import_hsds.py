@@ -12,12 +12,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ecm.core.actors import SystemActor
+from ecm.core.actors import SYSTEM_DIRECTORY_IMPORT
 from ecm.directory import hsds_io
 from ecm.directory.selectors.records import known_ids
 from ecm.directory.services import hsds_import
 
-ACTOR = SystemActor("directory-import")
+ACTOR = SYSTEM_DIRECTORY_IMPORT
 
 
 class Command(BaseCommand):
