@@ -248,3 +248,18 @@ def test_production_settings_pass_check_deploy():
 def test_seed_demo_refuses_production():
     result = _run(["seed_demo"], PRODUCTION_ENV)
     assert result.returncode != 0 and "never runs in production" in result.stderr
+
+
+def test_disable_leavers_command():
+    import datetime as dt
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ecm.core import clock
+
+    UserFactory(leaver_date=clock.today() - dt.timedelta(days=1), is_active=True)
+    out = StringIO()
+    call_command("disable_leavers", stdout=out)
+    assert out.getvalue().strip() == "1 account disabled"
+    assert AuditEvent.objects.filter(action="admin.practitioner.leaver_disabled", actor_label="scheduler").exists()
