@@ -71,3 +71,14 @@ class RequestStatus(models.TextChoices):
     ROUTED = "routed", "Waiting for an answer"
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
+
+
+class SpecialistKind(models.TextChoices):
+    """Specialist assessments a CAF can refer to or link with (DOMAIN section 3)."""
+
+    CSC_INITIAL = "csc_initial", "Children's social care initial assessment"
+    SEN = "sen", "Statutory special educational needs assessment"
+    ASSET = "asset", "Youth justice Asset"
+    SUBSTANCE = "substance", "Substance misuse screening"
+    EARLY_SUPPORT = "early_support", "Early Support"
+    OTHER = "other", "Other specialist assessment"

@@ -18,6 +18,7 @@ from ecm.caf.choices import (
     Progress,
     RequestedBy,
     RequestStatus,
+    SpecialistKind,
 )
 from ecm.consent.models import ConsentRecord
 from ecm.core.models import BaseModel
@@ -241,3 +242,23 @@ class CafRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"CAF request to {self.recipient_id} ({self.status})"
+
+
+class SpecialistReferral(BaseModel):
+    """A referral to, or link with, a specialist assessment: which, with which agency, when, and the outcome.
+
+    The CAF and the lead professional carry on alongside it.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="specialist_referrals")
+    kind = models.CharField(max_length=20, choices=SpecialistKind.choices)
+    agency = models.CharField(max_length=200)
+    referred_on = models.DateField()
+    outcome = models.TextField(blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-referred_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.referred_on})"

@@ -295,3 +295,7 @@ def requests_from(checklist: Checklist) -> list[Any]:
 def practitioner_choices(*, exclude: Any) -> list[tuple[str, str]]:
     people = practitioners_for_choice(exclude_ids=[exclude.pk])
     return [(str(p.pk), f"{p.get_full_name()}, {p.organisation.name if p.organisation else ''}") for p in people]
+
+
+def specialist_referrals_of(assessment: Assessment) -> list[Any]:
+    return list(assessment.specialist_referrals.all())

@@ -40,6 +40,7 @@ urlpatterns = [
     path(CAF + "reviews/add/", plan.review_add, name="review_add"),
     path(CAF + "reviews/interval/", plan.interval, name="interval"),
     path(CAF + "close/", plan.close, name="close"),
+    path(CAF + "specialist/", plan.specialist_add, name="specialist_add"),
     path(CAF + "step-up/", plan.step_up, name="step_up"),
     path(CAF + "transfer/", plan.transfer, name="transfer"),
     path(CAF + "transfer/accept/", plan.transfer_accept, name="transfer_accept"),

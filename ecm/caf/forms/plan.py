@@ -8,7 +8,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from ecm.caf.choices import ClosureReason, MemberKind, Outcome, Progress
+from ecm.caf.choices import ClosureReason, MemberKind, Outcome, Progress, SpecialistKind
 from ecm.caf.forms import set_choices
 from ecm.core.forms import gds_helper, plain_required_messages
 
@@ -213,3 +213,23 @@ class TransferForm(forms.Form):
         set_choices(self, "to_user", [("", "Choose"), *practitioners])
         _finish(self, Field.select("to_user"), Field.checkbox("consent_confirmed"), submit="Offer the transfer")
         self.fields["consent_confirmed"].error_messages["required"] = "Confirm the family consents to the transfer"
+
+
+class SpecialistForm(forms.Form):
+    kind = forms.ChoiceField(label="Specialist assessment", choices=SpecialistKind.choices, widget=forms.RadioSelect)
+    agency = forms.CharField(label="Agency", max_length=200)
+    referred_on = DateInputField(label="Date referred or linked", help_text=DATE_HELP)
+    outcome = forms.CharField(label="Outcome (if known)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome_on = DateInputField(label="Date of the outcome (if known)", required=False, help_text=DATE_HELP)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _finish(
+            self,
+            Field.radios("kind"),
+            Field.text("agency"),
+            Field("referred_on"),
+            Field.textarea("outcome", rows=3),
+            Field("outcome_on"),
+            submit="Record the specialist assessment",
+        )

@@ -16,6 +16,7 @@ from ecm.caf.services.closure import (
     assessment_close,
     assessment_step_up,
     review_reminders_send,
+    specialist_referral_record,
     transfer_accept,
     transfer_request,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "review_record",
     "review_reminders_send",
     "safeguarding_escalate",
+    "specialist_referral_record",
     "team_member_add",
     "team_member_remove",
     "transfer_accept",

@@ -175,3 +175,43 @@ def review_reminders_send(*, actor: Any) -> dict[str, int]:
             link=f"/caf/{assessment.pk}/reviews/",
         )
     return counts
+
+
+@transaction.atomic
+def specialist_referral_record(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    kind: str,
+    agency: str,
+    referred_on: dt.date,
+    outcome: str = "",
+    outcome_on: dt.date | None = None,
+) -> Any:
+    """Record a referral to (or link with) a specialist assessment; the CAF carries on alongside it."""
+    from ecm.caf.choices import SpecialistKind
+    from ecm.caf.models import SpecialistReferral
+
+    require(assessment.is_open, "This CAF is closed.")
+    require(kind in SpecialistKind.values, "Choose the specialist assessment.")
+    require(bool(agency.strip()), "Enter the agency.")
+    require(referred_on <= clock.today(), "The referral date cannot be in the future.")
+    require(outcome_on is None or referred_on <= outcome_on <= clock.today(), "Check the date of the outcome.")
+    require(outcome_on is None or bool(outcome.strip()), "Enter the outcome.")
+    referral = SpecialistReferral(
+        assessment=assessment,
+        kind=kind,
+        agency=agency.strip(),
+        referred_on=referred_on,
+        outcome=outcome.strip(),
+        outcome_on=outcome_on,
+    )
+    referral.stamp(actor, creating=True)
+    referral.save()
+    audit_record(
+        actor=actor,
+        action="caf.specialist_referral_recorded",
+        target=assessment,
+        data={"kind": kind, "referred_on": referred_on.isoformat()},
+    )
+    return referral

@@ -86,6 +86,7 @@ def caf_urls(w) -> list[str]:
         reverse("caf:interval", args=[a]),
         reverse("caf:close", args=[a]),
         reverse("caf:step_up", args=[a]),
+        reverse("caf:specialist_add", args=[a]),
         reverse("caf:transfer", args=[a]),
     ]
     urls.append(reverse("caf:copy_pdf", args=[a]))

@@ -246,3 +246,22 @@ def test_a_member_leaves_the_team_but_not_while_lead(team, django_capture_on_com
     assert Notification.objects.filter(recipient=team["nurse"], subject__startswith="You are no longer").exists()
     with pytest.raises(CafError, match="assessor stays"):
         services.team_member_remove(actor=author, member=a.members.get(user=author), reason="x")
+
+
+def test_a_specialist_assessment_is_linked_and_the_caf_carries_on(team) -> None:
+    a, author = team["a"], team["author"]
+    with pytest.raises(CafError, match="Enter the outcome"):
+        services.specialist_referral_record(
+            actor=author,
+            assessment=a,
+            kind="sen",
+            agency="SEN team",
+            referred_on=clock.today(),
+            outcome_on=clock.today(),
+        )
+    referral = services.specialist_referral_record(
+        actor=author, assessment=a, kind="sen", agency="Leeds SEN team", referred_on=clock.today()
+    )
+    assert referral.get_kind_display() == "Statutory special educational needs assessment"
+    assert a.is_open
+    assert AuditEvent.objects.filter(action="caf.specialist_referral_recorded").exists()

@@ -48,6 +48,7 @@ def detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
         "members": selectors.current_members(assessment),
         "transfer": selectors.pending_transfer(assessment, request.user),
         "sharing": selectors.sharing_of(assessment),
+        "specialist": selectors.specialist_referrals_of(assessment),
     }
     return render(request, "caf/detail.html", context)
 

@@ -23,6 +23,7 @@ from ecm.caf.forms.plan import (
     ProgressForm,
     RemoveMemberForm,
     ReviewForm,
+    SpecialistForm,
     StepUpForm,
     TransferForm,
 )
@@ -334,3 +335,23 @@ def transfer_accept(request: HttpRequest, assessment_id: str) -> HttpResponse:
     services.transfer_accept(actor=request.user, transfer=transfer_for(actor=request.user, assessment=assessment))
     messages.success(request, "You have accepted the CAF and are now its lead professional.")
     return redirect("caf:detail", assessment_id=assessment.pk)
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def specialist_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "specialist_add", edit=True)
+    form = SpecialistForm(posted(request))
+
+    def act(data: dict[str, Any]) -> Any:
+        return services.specialist_referral_record(actor=request.user, assessment=assessment, **data)
+
+    return _form_page(
+        request,
+        assessment,
+        form,
+        act,
+        title="Specialist assessment",
+        done="The specialist assessment is recorded.",
+        back="caf:detail",
+    )
