@@ -9,7 +9,7 @@ leaves whole batches only and a re-run resumes after the last one.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -288,7 +288,7 @@ def records_to_new_children(
 
 
 @transaction.atomic
-def review_items_create(*, actor: Any, items: list[tuple[int, int, dict[str, Any]]], model_version: str) -> int:
+def review_items_create(*, actor: Any, items: list[tuple[int, int, Mapping[str, Any]]], model_version: str) -> int:
     """Queue candidate pairs for clerical review; their records wait (unlinked) for the decision."""
     if not items:
         return 0

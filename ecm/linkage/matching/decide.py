@@ -15,6 +15,7 @@ Rules, in order:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,15 +29,15 @@ class Decisions:
 
     link: dict[Any, list[int]] = field(default_factory=dict)  # existing child id -> new record ids
     new_children: list[list[int]] = field(default_factory=list)
-    review: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)  # (record, candidate, pair)
+    review: list[tuple[int, int, Mapping[str, Any]]] = field(default_factory=list)  # (record, candidate, pair)
     scores: dict[int, tuple[float, float]] = field(default_factory=dict)  # record -> (weight, probability)
 
 
-def is_identifier_pair(pair: dict[str, Any]) -> bool:
+def is_identifier_pair(pair: Mapping[str, Any]) -> bool:
     return any(pair.get(c) == 1 for c in IDENTIFIER_COLUMNS)
 
 
-def passes_guard(pair: dict[str, Any]) -> bool:
+def passes_guard(pair: Mapping[str, Any]) -> bool:
     """Could these be the same child at all? -1 is Splink's null level, 0 its else level.
 
     A shared NHS number or UPN says yes. Two different (valid) NHS numbers or UPNs say no:
@@ -85,7 +86,7 @@ def decide(
     *,
     new_ids: list[int],
     child_of: dict[int, Any],
-    pairs: list[dict[str, Any]],
+    pairs: Sequence[Mapping[str, Any]],
     upper: float,
     lower: float,
     identifiers: dict[int, tuple[str | None, str | None]] | None = None,
@@ -102,8 +103,8 @@ def decide(
         groups.find(rid)
     reaches: dict[int, set[Any]] = defaultdict(set)  # new record -> children it links to directly
     best_auto: dict[int, tuple[float, float]] = {}
-    best_review: dict[int, tuple[float, int, dict[str, Any]]] = {}
-    best_to_child: dict[tuple[int, Any], tuple[float, int, dict[str, Any]]] = {}
+    best_review: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
+    best_to_child: dict[tuple[int, Any], tuple[float, int, Mapping[str, Any]]] = {}
     for pair in pairs:
         if not passes_guard(pair):
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ecm.linkage.matching.features import FEATURE_COLUMNS
@@ -207,7 +207,30 @@ def model_version(settings: dict[str, Any], *, when: str) -> str:
     return f"splink{SPLINK_VERSION_PIN}-{when}-{digest}"
 
 
-def predict(rows: Iterable[dict[str, Any]], settings: dict[str, Any], *, threshold: float) -> list[dict[str, Any]]:
+class ScoredPair(Mapping[str, Any]):
+    """One scored pair, read like a dict (ids, weight, probability, ``gamma_*`` levels).
+
+    Kept as a tuple beside a column index shared by every pair of a run: a national run
+    holds millions of these, and a dict each would cost four times the memory.
+    """
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: tuple[Any, ...]) -> None:
+        self._index = index
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[self._index[key]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+def predict(rows: Iterable[dict[str, Any]], settings: dict[str, Any], *, threshold: float) -> list[ScoredPair]:
     """Scored pairs (at least one side new) at or above ``threshold``: ids, weight, probability, levels."""
     linker, connection = _linker(list(rows), settings)
     try:
@@ -216,7 +239,10 @@ def predict(rows: Iterable[dict[str, Any]], settings: dict[str, Any], *, thresho
         # Column and table names come from our own settings and Splink, never from input.
         sql = f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gammas} FROM {result.physical_name}"  # noqa: S608
         cursor = connection.execute(sql)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        index = {d[0]: n for n, d in enumerate(cursor.description)}
+        pairs: list[ScoredPair] = []
+        while chunk := cursor.fetchmany(100_000):
+            pairs.extend(ScoredPair(index, values) for values in chunk)
+        return pairs
     finally:
         connection.close()
