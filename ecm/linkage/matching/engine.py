@@ -170,12 +170,12 @@ def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] 
         )
         summary.model_linked += len(ids)
     say(f"linked {summary.model_linked} records to existing children")
-    records_by_id = StagedRecord.objects.select_related("source", "delivery").in_bulk(
-        [rid for group in decisions.new_children for rid in group]
-    )
     groups = decisions.new_children
     for start in range(0, len(groups), NEW_CHILDREN_PER_TRANSACTION):
         chunk = groups[start : start + NEW_CHILDREN_PER_TRANSACTION]
+        records_by_id = StagedRecord.objects.select_related("source", "delivery").in_bulk(
+            [rid for group in chunk for rid in group]
+        )
         created = records_to_new_children(
             actor=actor,
             groups=[[records_by_id[rid] for rid in group] for group in chunk],
