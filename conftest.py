@@ -44,9 +44,19 @@ def _audit_triggers_around_flush(request: pytest.FixtureRequest) -> Iterator[Non
     from ecm.audit.models import AuditChainHead
 
     triggers.install(connection)
+    _restore_reference_data()
     AuditChainHead.objects.get_or_create(pk=1, defaults={"last_sequence": 0, "last_hash": "0" * 64})
     yield
     triggers.drop(connection)
+
+
+def _restore_reference_data() -> None:
+    """Rows that data migrations create, which a previous transactional test's flush removed."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("ecm.linkage.migrations.0002_default_sources").add_sources(apps, None)
 
 
 @pytest.fixture
