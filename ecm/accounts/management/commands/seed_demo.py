@@ -37,6 +37,7 @@ def demo_seeders() -> list[tuple[str, Any]]:
     """Demo data from the other apps, each idempotent, each returning a one-line summary."""
     from ecm.accounts.choices import Role
     from ecm.accounts.models import Organisation, User
+    from ecm.caf.demo import seed_caf_demo
     from ecm.core.actors import SYSTEM_SEED
     from ecm.directory.demo import seed_directory_demo
     from ecm.index.demo import seed_index_demo
@@ -50,4 +51,8 @@ def demo_seeders() -> list[tuple[str, Any]]:
         created = seed_directory_demo(actor=SYSTEM_SEED, provider=provider)
         return f"{created} services added" if created else "already loaded"
 
-    return [("child index", index), ("service directory", directory)]
+    return [
+        ("child index", index),
+        ("CAF", lambda: seed_caf_demo(actor=SYSTEM_SEED)),
+        ("service directory", directory),
+    ]
