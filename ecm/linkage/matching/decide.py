@@ -82,6 +82,29 @@ class _Groups:
         return True
 
 
+def _possible_twins(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int]) -> set[int]:
+    """Records paired with another at the same address, of the same date of birth, with a different given name."""
+    dob_exact, address_exact = exact_levels["date_of_birth"], exact_levels.get("address")
+    out: set[int] = set()
+    for pair in pairs:
+        if (
+            pair.get("gamma_given_name") == 0
+            and pair.get("gamma_date_of_birth") == dob_exact
+            and pair.get("gamma_address") == address_exact
+            and not is_identifier_pair(pair)
+        ):
+            out.update((int(pair["unique_id_l"]), int(pair["unique_id_r"])))
+    return out
+
+
+def exact_levels_of(settings: dict[str, Any]) -> dict[str, int]:
+    """Each comparison's gamma for its best (exact) level: the number of non-null levels less one."""
+    return {
+        c["output_column_name"]: sum(1 for level in c["comparison_levels"] if not level.get("is_null_level")) - 1
+        for c in settings["comparisons"]
+    }
+
+
 def decide(
     *,
     new_ids: list[int],
@@ -90,12 +113,19 @@ def decide(
     upper: float,
     lower: float,
     identifiers: dict[int, tuple[str | None, str | None]] | None = None,
+    exact_levels: dict[str, int] | None = None,
 ) -> Decisions:
     """Decisions for ``new_ids`` given scored ``pairs``; ``child_of`` maps existing record ids to children.
 
     ``identifiers`` (record id -> NHS number, UPN) stops a chain of links joining two groups
     that hold different NHS numbers or UPNs; the strongest links are joined first.
+    ``exact_levels`` (comparison -> gamma of its exact level) turns on the twin check: a
+    record that has a possible twin (a pair with the same date of birth and a different
+    given name, at the same address) links automatically only where the given name agrees
+    exactly; a nickname or a typo goes to clerical review instead.
     """
+    twins = _possible_twins(pairs, exact_levels) if exact_levels else set()
+    given_exact = exact_levels["given_name"] if exact_levels else None
     new = set(new_ids)
     groups = _Groups(identifiers or {})
     joins: list[tuple[float, int, int]] = []
@@ -111,6 +141,8 @@ def decide(
         left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
         probability, weight = float(pair["match_probability"]), float(pair["match_weight"])
         auto = probability >= upper or is_identifier_pair(pair)
+        if auto and twins and (left in twins or right in twins) and not is_identifier_pair(pair):
+            auto = pair.get("gamma_given_name") in (given_exact, -1)
         for me, other in ((left, right), (right, left)):
             if me not in new:
                 continue

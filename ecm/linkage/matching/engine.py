@@ -18,7 +18,7 @@ from typing import Any
 from ecm.index.models import Child
 from ecm.linkage.choices import LinkMethod
 from ecm.linkage.matching import model as splink_model
-from ecm.linkage.matching.decide import decide
+from ecm.linkage.matching.decide import decide, exact_levels_of
 from ecm.linkage.matching.features import features
 from ecm.linkage.models import MatchModel, StagedRecord
 from ecm.linkage.services import records_link, records_to_new_children, review_items_create
@@ -153,6 +153,7 @@ def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] 
         upper=model.upper_threshold,
         lower=model.lower_threshold,
         identifiers=identifiers,
+        exact_levels=exact_levels_of(model.settings),
     )
     del pairs
     say(

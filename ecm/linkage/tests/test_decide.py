@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecm.linkage.matching.decide import decide, passes_guard
+from ecm.linkage.matching.decide import decide, exact_levels_of, passes_guard
 
 
 def pair(left, right, probability, *, given=3, dob=3, nhs=-1):
@@ -54,3 +54,27 @@ def test_a_chain_of_links_never_joins_two_different_nhs_numbers():
     identifiers = {1: ("9434765919", None), 2: (None, None), 3: ("4010232137", None)}
     out = decide(new_ids=[1, 2, 3], child_of={}, pairs=pairs, upper=0.99, lower=0.8, identifiers=identifiers)
     assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3]]
+
+
+def test_a_possible_twin_with_a_nickname_goes_to_review_not_to_a_link():
+    exact = {"given_name": 4, "date_of_birth": 4, "address": 4}
+    twin_pair = {**pair(1, 3, 0.9999, given=0, dob=4), "gamma_address": 4}  # Ben and Bill, same birthday and home
+    nickname = pair(2, 1, 0.9999, given=3, dob=4)  # Benjamin (record 2) and Ben (record 1)
+    exact_name = pair(4, 1, 0.9999, given=4, dob=4)
+    out = decide(
+        new_ids=[1, 2, 3, 4],
+        child_of={},
+        pairs=[twin_pair, nickname, exact_name],
+        upper=0.99,
+        lower=0.8,
+        exact_levels=exact,
+    )
+    assert sorted(sorted(g) for g in out.new_children) == [[1, 4], [3]]
+    assert [(r, c) for r, c, _ in out.review] == [(2, 1)]
+
+
+def test_exact_levels_come_from_the_settings():
+    from ecm.linkage.matching.model import base_settings
+
+    levels = exact_levels_of(base_settings())
+    assert levels["given_name"] == 4 and levels["date_of_birth"] == 4 and levels["sex"] == 1
