@@ -10,6 +10,10 @@ services). Reports pairwise precision / recall / F1, cluster counts, twins merge
 time per phase and peak memory (max RSS), as Markdown for docs/performance.md.
 
     .venv/bin/python bench/linkage.py [--records 100000] [--database-url sqlite:////tmp/x.db]
+    .venv/bin/python bench/linkage.py --records 1000000 --score-only
+
+``--score-only`` measures the model alone (validation, features, training, Splink scoring and
+the decisions of ``match_run``) without a database: no import, no index update.
 """
 
 from __future__ import annotations
@@ -33,12 +37,92 @@ def pairs(n: int) -> int:
     return n * (n - 1) // 2
 
 
+def score_only(records: int, seed: int) -> None:
+    """Validation, features, training, scoring and decisions in memory; quality against the truth."""
+    import datetime as dt
+    import gc
+    import random
+
+    from ecm.linkage import synthetic
+    from ecm.linkage.matching import model
+    from ecm.linkage.matching.decide import decide, exact_levels_of
+    from ecm.linkage.matching.features import features
+    from ecm.linkage.validation import RowRejected, validate_row
+
+    def rss() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    start = time.perf_counter()
+    population = synthetic.population(int(records / RECORDS_PER_CHILD), seed=seed)
+    household = {c.key: (c.birth_family, c.dob, c.addresses[0].postcode, c.parents) for c in population}
+    truth: list[int] = []
+    rows = []
+    today = dt.date.today()
+    for raw in synthetic.records(population, seed=seed + 1):
+        try:
+            values, _ = validate_row(raw, today=today)
+        except RowRejected:
+            continue
+        rows.append(features(unique_id=len(truth), is_new=True, **values))
+        truth.append(raw["truth"])
+    del population
+    gc.collect()
+    print(f"generated, validated, features: {len(rows):,} in {time.perf_counter() - start:.0f} s, RSS {rss():,.0f} MB")
+    t = time.perf_counter()
+    settings = model.train(random.Random(42).sample(rows, min(300_000, len(rows))))
+    print(f"train {time.perf_counter() - t:.0f} s, RSS {rss():,.0f} MB")
+    t = time.perf_counter()
+    scored = model.predict(rows, settings, threshold=0.8)
+    print(f"predict {time.perf_counter() - t:.0f} s, {len(scored):,} pairs, RSS {rss():,.0f} MB")
+    identifiers = {r["unique_id"]: (r["nhs"], r["upn"]) for r in rows}
+    del rows
+    t = time.perf_counter()
+    out = decide(
+        new_ids=list(range(len(truth))),
+        child_of={},
+        pairs=scored,
+        upper=0.99,
+        lower=0.8,
+        identifiers=identifiers,
+        exact_levels=exact_levels_of(settings),
+    )
+    print(f"decide {time.perf_counter() - t:.0f} s, RSS {rss():,.0f} MB")
+    cluster: dict[int, object] = {}
+    for n, group in enumerate(out.new_children):
+        for rid in group:
+            cluster[rid] = n
+    both = Counter((cluster.get(r, f"r{r}"), truth[r]) for r in range(len(truth)))
+    predicted = Counter(cluster.get(r, f"r{r}") for r in range(len(truth)))
+    tp = sum(pairs(n) for n in both.values())
+    precision = tp / sum(pairs(n) for n in predicted.values())
+    recall = tp / sum(pairs(n) for n in Counter(truth).values())
+    keys: dict[object, set[int]] = defaultdict(set)
+    for c, k in both:
+        keys[c].add(k)
+    merged = sum(1 for ks in keys.values() for a in ks for b in ks if a < b and household[a] == household[b])
+    twin_pairs = sum(pairs(n) for n in Counter(household.values()).values())
+    print(
+        f"records {len(truth):,}; children {len(set(truth)):,}; clusters {len(predicted):,}; review {len(out.review):,}; "
+        f"precision {precision:.4f}; recall {recall:.4f}; F1 {2 * precision * recall / (precision + recall):.4f}; "
+        f"twin pairs {twin_pairs:,}, merged {merged}; total {time.perf_counter() - start:.0f} s; peak RSS {rss():,.0f} MB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--score-only", action="store_true", help="The model alone, in memory (no import, no index)")
     args = parser.parse_args()
+    if args.score_only:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        score_only(args.records, args.seed)
+        return
     work = Path(tempfile.mkdtemp(prefix="ecm-linkage-bench-"))
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{work / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
