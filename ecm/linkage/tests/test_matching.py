@@ -143,3 +143,24 @@ def test_training_saves_a_versioned_json_model(tmp_path):
     assert model.version.startswith("splink5.0.0-") and model.trained_on_records > 100
     assert {c["output_column_name"] for c in model.settings["comparisons"]} >= {"given_name", "address"}
     assert AuditEvent.objects.filter(action="linkage.model_saved", object_id=str(model.pk)).exists()
+
+
+def test_match_command_trains_a_first_model_and_links(tmp_path, capsys):
+    base = {
+        "family_name": "Ahmed",
+        "date_of_birth": "2017-02-03",
+        "postcode": "BD1 1AA",
+        "address_line_1": "7 Mill Lane",
+    }
+    stage(
+        tmp_path,
+        [
+            row(source="gp_registrations", source_record_id="G1", given_name="Yusuf", **base),
+            row(source="school_census", source_record_id="S1", given_name="Yusuf", **base),
+            row(source="school_census", source_record_id="S2", given_name="Maryam", **base),
+        ],
+    )
+    call_command("match")
+    out = capsys.readouterr().out
+    assert "trained on 3 records" in out and "into 2 new children" in out
+    assert MatchModel.objects.count() == 1 and Child.objects.count() == 2
