@@ -181,12 +181,24 @@ def _write_version(*, actor: Any, assessment: Assessment, data: dict[str, str], 
 
 @transaction.atomic
 def assessment_save_section(
-    *, actor: Any, assessment: Assessment, values: dict[str, str], note: str = "Draft saved"
+    *,
+    actor: Any,
+    assessment: Assessment,
+    values: dict[str, str],
+    note: str = "Draft saved",
+    autosave_of_version: int | None = None,
 ) -> AssessmentVersion | None:
     """Save a section as a new immutable version (nothing is written when nothing changed).
 
     Elements the family does not want recorded are refused: they never reach the form.
+    ``autosave_of_version``: a background autosave of a page showing that version. If a newer
+    version was saved meanwhile (the practitioner pressed a button, or another tab saved), the
+    autosave is stale and is dropped rather than overwrite newer answers.
     """
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment.version = current.version
+    if autosave_of_version is not None and current.version != autosave_of_version:
+        return None
     require(assessment.is_open, "A closed CAF cannot be changed.")
     withheld = set(assessment.consent.withheld_elements)
     for key, value in values.items():

@@ -205,13 +205,27 @@ def test_section_saves_draft_without_javascript_and_by_autosave(user_client) -> 
     url = reverse("caf:section", args=[assessment.pk, "assessor"])
     response = client.post(url, {"reason": "Low attendance", "save_draft": "Save draft"})
     assert response.url == url
-    response = client.post(url, {"reason": "Low attendance and mood"}, HTTP_X_AUTOSAVE="1")
+    response = client.post(url, {"reason": "Low attendance and mood", "base_version": "2"}, HTTP_X_AUTOSAVE="1")
     assert response.json() == {"saved": True, "version": 3}
     response = client.post(url, {"reason": "Low attendance and mood", "continue": "Save and continue"})
     assert response.url == reverse("caf:section", args=[assessment.pk, "development"])
     assert AssessmentVersion.objects.filter(assessment=assessment).count() == 3
     diff = client.get(reverse("caf:diff", args=[assessment.pk, 3]))
     assert b"and mood" in diff.content and b"<ins>" in diff.content
+
+
+def test_a_late_autosave_never_overwrites_a_newer_save(user_client) -> None:
+    """An autosave posted from version 2 arriving after the practitioner saved version 3 is dropped."""
+    author = UserFactory()
+    assessment = start_caf(author, ChildFactory())
+    client = user_client(author)
+    url = reverse("caf:section", args=[assessment.pk, "assessor"])
+    client.post(url, {"reason": "Low attendance", "save_draft": "Save draft"})  # version 2
+    client.post(url, {"reason": "Low attendance and mood", "continue": "Save and continue"})  # version 3
+    late = client.post(url, {"reason": "Low att", "base_version": "2"}, HTTP_X_AUTOSAVE="1")
+    assert late.json() == {"saved": False, "version": 3}
+    assessment.refresh_from_db()
+    assert assessment.versions.order_by("-number")[0].data["reason"] == "Low attendance and mood"
 
 
 def test_completing_shows_the_error_summary(user_client) -> None:

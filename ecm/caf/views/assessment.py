@@ -67,9 +67,16 @@ def section(request: HttpRequest, assessment_id: str, slug: str) -> HttpResponse
     data = services.latest_data(assessment)
     form = SectionForm(posted(request), section=spec, withheld=withheld, initial=data)
     if request.method == "POST" and form.is_valid():
-        version = services.assessment_save_section(actor=request.user, assessment=assessment, values=form.cleaned_data)
+        autosave = request.headers.get("X-Autosave") == "1"
+        base = request.POST.get("base_version", "")
+        version = services.assessment_save_section(
+            actor=request.user,
+            assessment=assessment,
+            values=form.cleaned_data,
+            autosave_of_version=(int(base) if base.isdigit() else -1) if autosave else None,
+        )
         number = version.number if version else assessment.version
-        if request.headers.get("X-Autosave") == "1":
+        if autosave:
             return JsonResponse({"saved": version is not None, "version": number})
         if "continue" in request.POST:
             index = [s.slug for s in SECTIONS].index(slug)

@@ -16,6 +16,8 @@ if (form) {
     });
     if (response.ok && status) {
       const result = await response.json();
+      // Later autosaves build on the version this one made; a stale one is dropped by the server.
+      if (result.saved) form.querySelector("input[name=base_version]").value = result.version;
       status.textContent = result.saved ? `Draft saved (version ${result.version})` : "";
       status.classList.toggle("govuk-visually-hidden", !result.saved);
     }
