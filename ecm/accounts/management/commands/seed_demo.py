@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from ecm.accounts.demo import DEMO_PASSWORD, seed_accounts_demo
 
@@ -17,9 +18,11 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("seed_demo makes demo accounts with a published password: it never runs in production.")
         details = seed_accounts_demo()
-        for name, seeder in demo_seeders():
-            self.stdout.write(f"Demo data: {name}... ", ending="")
-            self.stdout.write(seeder())
+        # Demo activity sends notifications; keep their emails out of the terminal.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            for name, seeder in demo_seeders():
+                self.stdout.write(f"Demo data: {name}... ", ending="")
+                self.stdout.write(seeder())
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo sign-in details (synthetic accounts, demo only)"))
         self.stdout.write(f"Password for every account: {DEMO_PASSWORD}")
