@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import axe_violations
 from ecm.accounts.choices import Role
@@ -41,13 +42,13 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
 
     browser_sign_in(page, author, TEST_PASSWORD)
     page.get_by_role("link", name="CAF", exact=True).first.click()
-    assert page.get_by_role("heading", name="Common Assessment Framework").is_visible()
+    expect(page.get_by_role("heading", name="Common Assessment Framework")).to_be_visible()
     check_axe(page)
 
     # 1. Checklist, saved before the child is identified.
     page.get_by_role("button", name="Start a pre-assessment checklist").click()
     page.get_by_role("button", name="Save the checklist").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     check_axe(page)
     page.get_by_label("A name or initials").fill("Lily S")
     for group in page.locator("fieldset.govuk-fieldset").filter(has=page.get_by_label("Not sure")).all():
@@ -55,13 +56,13 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
             group.get_by_label("Not sure").check()
     page.get_by_label("Undertake a full CAF").check()
     page.get_by_role("button", name="Save the checklist").click()
-    assert page.get_by_text("Your checklist has been saved.").is_visible()
+    expect(page.get_by_text("Your checklist has been saved.")).to_be_visible()
     check_axe(page)
     page.get_by_label("The child's index number").fill(child.index_number)
     page.get_by_role("button", name="Continue").click()
 
     # 2. The existing-CAF check, then consent.
-    assert page.get_by_text("The index shows no open CAF for this child.").is_visible()
+    expect(page.get_by_text("The index shows no open CAF for this child.")).to_be_visible()
     check_axe(page)
     page.get_by_role("button", name="Record consent").click()
     check_axe(page)
@@ -77,10 +78,10 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_label("Written (preferred)").check()
     fill_date(page, "Date consent was given", today)
     page.get_by_role("button", name="Record consent").click()
-    assert page.get_by_text("Consent has been recorded.").is_visible()
+    expect(page.get_by_text("Consent has been recorded.")).to_be_visible()
     check_axe(page)
     page.get_by_role("button", name="Start the CAF").click()
-    assert page.get_by_text("has been started").is_visible()
+    expect(page.get_by_text("has been started")).to_be_visible()
     check_axe(page)
 
     # 3. The assessment, section by section; completing first shows the error summary.
@@ -89,9 +90,9 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_label("Reason for the assessment").fill("Poor attendance and low mood")
     page.get_by_label("Who was present").fill("Mother, Lily and her teacher")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("Draft saved").first.is_visible()
+    expect(page.get_by_text("Draft saved").first).to_be_visible()
     page.get_by_role("button", name="Save and continue").click()
-    assert page.get_by_role("heading", name="Development of the child").is_visible()
+    expect(page.get_by_role("heading", name="Development of the child")).to_be_visible()
     check_axe(page)
     page.get_by_role("group", name="General health").get_by_label("Needs").fill("Frequent headaches")
     page.get_by_role("status").filter(has_text="Draft saved").wait_for()  # saved as she goes (JavaScript)
@@ -99,10 +100,10 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Save and continue").click()
-    assert page.get_by_role("heading", name="Conclusions and comments").is_visible()
+    expect(page.get_by_role("heading", name="Conclusions and comments")).to_be_visible()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Complete the assessment").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     check_axe(page)
     page.get_by_role("link", name="Change conclusions and comments").click()
     page.get_by_label("Conclusions, solutions and actions").fill("Health check and attendance support")
@@ -110,7 +111,7 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_label("The family confirmed their consent").check()
     page.get_by_role("button", name="Complete the assessment").click()
-    assert page.get_by_text("The assessment is complete").is_visible()
+    expect(page.get_by_text("The assessment is complete")).to_be_visible()
     check_axe(page)
     page.get_by_role("link", name="All versions and changes").click()
     check_axe(page)
@@ -118,7 +119,7 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
         v.number for v in Assessment.objects.get(child=child).versions.order_by("number") if "conclusions" in v.data
     )
     page.get_by_role("link", name=f"Changes from version {changed - 1}").click()
-    assert page.get_by_text("Health check and attendance support").is_visible()
+    expect(page.get_by_text("Health check and attendance support")).to_be_visible()
     check_axe(page)
     page.go_back()
     page.go_back()
@@ -149,7 +150,7 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_label("Why they were chosen").fill("Health needs predominate; Lily knows her")
     check_axe(page)
     page.get_by_role("button", name="Appoint").click()
-    assert page.get_by_text("The lead professional is appointed.").is_visible()
+    expect(page.get_by_text("The lead professional is appointed.")).to_be_visible()
     check_axe(page)
     assert Involvement.objects.get(child=child, practitioner=nurse).is_lead_professional
     assert Involvement.objects.get(child=child, practitioner=author).has_undertaken_caf
@@ -165,7 +166,7 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_label("Be healthy").check()
     check_axe(page)
     page.get_by_role("button", name="Add the action").click()
-    assert page.get_by_role("link", name="Health check at the clinic").is_visible()
+    expect(page.get_by_role("link", name="Health check at the clinic")).to_be_visible()
     check_axe(page)
 
     # 6. A review.
@@ -178,13 +179,13 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_label("Progress on each action").fill("Health check booked")
     check_axe(page)
     page.get_by_role("button", name="Save the review").click()
-    assert page.get_by_text("The review is recorded.").is_visible()
+    expect(page.get_by_text("The review is recorded.")).to_be_visible()
     check_axe(page)
 
     # The family's copy.
     page.get_by_role("link", name="Back to the CAF").click()
     page.get_by_role("link", name="The family's copy", exact=True).click()
-    assert page.get_by_text("I want to go to football club").is_visible()
+    expect(page.get_by_text("I want to go to football club")).to_be_visible()
     check_axe(page)
     page.get_by_role("link", name="Back to the CAF").click()
 
@@ -207,7 +208,7 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_label("Needs met (universal services continue)").check()
     check_axe(page)
     page.get_by_role("button", name="Close the CAF").click()
-    assert page.get_by_text("The CAF is closed.").is_visible()
+    expect(page.get_by_text("The CAF is closed.")).to_be_visible()
     check_axe(page)
     assessment = Assessment.objects.get(child=child)
     assert assessment.status == CafStatus.CLOSED
