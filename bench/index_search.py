@@ -7,7 +7,7 @@ names and addresses, involvements) with bulk_create, then times the real selecto
 file) and PostgreSQL (database ``ecm_index_bench``, or BENCH_INDEX_POSTGRES_URL), and prints a
 Markdown table for docs/performance.md.
 
-    .venv/bin/python bench/index_search.py [--children 100000] [--queries 300] [--only postgresql|sqlite]
+    .venv/bin/python bench/index_search.py [--children 100000] [--queries 300] [--only postgresql|sqlite] [--sqlite-file F]
 """
 
 from __future__ import annotations
@@ -264,6 +264,10 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--only", choices=["postgresql", "sqlite"])
+    parser.add_argument(
+        "--sqlite-file",
+        help="keep the SQLite database in this file (a second run with the same size skips loading and only times)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -274,7 +278,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         targets = []
         if args.only != "postgresql":
-            targets.append(f"sqlite:///{tmp}/bench.sqlite3")
+            targets.append(
+                f"sqlite:///{Path(args.sqlite_file).resolve() if args.sqlite_file else f'{tmp}/bench.sqlite3'}"
+            )
         if args.only != "sqlite":
             subprocess.run(
                 ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "ecm_index_bench"], check=False

@@ -32,6 +32,8 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # Which of the parallel chains (see AuditChainHead) this event was appended to.
+    chain = models.PositiveSmallIntegerField(default=1)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -48,15 +50,22 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row that serialises appends: the last event's sequence and hash.
+    """The head of one chain: its last event's sequence and hash, and how many events it holds.
 
-    Appending locks this row (SELECT ... FOR UPDATE), so two concurrent transactions
-    can never chain to the same predecessor.
+    Appending locks a head row (SELECT ... FOR UPDATE), so two concurrent transactions can
+    never chain to the same predecessor. PostgreSQL keeps several heads (``id`` 1 to
+    ``CHAIN_COUNT``) and a transaction takes the first one no other transaction holds, so
+    concurrent requests append side by side instead of queueing behind one lock for a disk
+    flush each (ADR 0004). SQLite writes one transaction at a time and uses head 1 only.
+    Every chain starts from the genesis hash; ``sequence`` orders events across chains.
     """
+
+    CHAIN_COUNT = 8
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_sequence = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    event_count = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"chain head at #{self.last_sequence}"

@@ -11,7 +11,16 @@ from django.db.models import QuerySet
 from ecm.audit import chain
 from ecm.audit.models import AuditChainHead, AuditEvent
 
-_VALUE_FIELDS = (*chain.HASHED_FIELDS, "previous_hash", "hash")
+_VALUE_FIELDS = (*chain.HASHED_FIELDS, "chain", "previous_hash", "hash")
+_TIME = _VALUE_FIELDS.index("occurred_at")
+_DATA = _VALUE_FIELDS.index("data")
+_CHAIN = _VALUE_FIELDS.index("chain")
+_PREVIOUS = _VALUE_FIELDS.index("previous_hash")
+_HASH = _VALUE_FIELDS.index("hash")
+_HASHED = len(chain.HASHED_FIELDS)
+
+
+_UNLINKED = "its previous hash does not match the event before it in its chain (an event was removed or altered)"
 
 
 @dataclass(frozen=True)
@@ -22,68 +31,99 @@ class ChainReport:
     problem: str = ""
 
 
-def _rows(batch_size: int, *, after: int = 0, upto: int | None = None) -> Iterator[dict[str, Any]]:
-    """Every event in order, read with a plain cursor: the ORM's per-row cost dominated verification."""
+@dataclass
+class _ChainState:
+    """One chain as seen within one range of sequences."""
+
+    count: int = 0
+    first_sequence: int = 0
+    first_previous: str | None = None
+    last_hash: str | None = None
+    last_sequence: int = 0
+
+
+@dataclass
+class _RangeResult:
+    chains: dict[int, _ChainState]
+    broken: int | None = None
+    problem: str = ""
+    verified: int = 0
+
+
+def _select_sql(vendor: str) -> str:
+    """Columns in ``_VALUE_FIELDS`` order. PostgreSQL formats the time as the canonical UTC text itself."""
+    columns = list(_VALUE_FIELDS)
+    if vendor == "postgresql":
+        columns[_TIME] = """to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+        columns[_DATA] = "data::text"
+    return (
+        f"SELECT {', '.join(columns)} FROM audit_auditevent "  # noqa: S608
+        "WHERE sequence > %s AND sequence <= %s ORDER BY sequence LIMIT %s"
+    )
+
+
+def _rows(batch_size: int, *, after: int, upto: int) -> Iterator[list[Any]]:
+    """Events from ``after`` (exclusive) to ``upto`` in sequence order, as lists ready to hash.
+
+    A plain cursor, not the ORM: its per-row cost dominated verification.
+    """
     import datetime as dt
     import json
 
     from django.db import connection
 
-    columns = ", ".join(_VALUE_FIELDS)
-    sql = f"SELECT {columns} FROM audit_auditevent WHERE sequence > %s ORDER BY sequence LIMIT %s"  # noqa: S608
-    sqlite = connection.vendor == "sqlite"
-    time_index = _VALUE_FIELDS.index("occurred_at")
-    data_index = _VALUE_FIELDS.index("data")
+    sql = _select_sql(connection.vendor)
     last = after
     with connection.cursor() as cursor:
         while True:
-            limit = batch_size if upto is None else min(batch_size, upto - last)
-            if limit <= 0:
-                return
-            cursor.execute(sql, [last, limit])
+            cursor.execute(sql, [last, upto, batch_size])
             batch = cursor.fetchall()
             if not batch:
                 return
             for raw in batch:
                 row = list(raw)
-                when = row[time_index]
-                if isinstance(when, str):  # SQLite keeps naive UTC text
-                    when = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC)
-                row[time_index] = when
-                if sqlite or isinstance(row[data_index], str):
-                    row[data_index] = json.loads(row[data_index]) if row[data_index] else {}
-                yield dict(zip(_VALUE_FIELDS, row, strict=True))
+                when = row[_TIME]
+                if isinstance(when, str):
+                    if not when.endswith("Z"):  # SQLite keeps naive UTC text
+                        row[_TIME] = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC)
+                else:
+                    row[_TIME] = when
+                data = row[_DATA]
+                if isinstance(data, str) or data is None:
+                    row[_DATA] = json.loads(data) if data else {}
+                yield row
             last = batch[-1][0]
 
 
-def _verify_range(first: int, last: int | None, batch_size: int) -> tuple[int, int | None, str, str, str]:
-    """Check every event from sequence ``first`` to ``last``: contiguous, chained, and unaltered.
+def _verify_range(after: int, upto: int, batch_size: int, limits: dict[int, int]) -> _RangeResult:
+    """Check the events with sequence in (``after``, ``upto``]: each chained to the one before it
+    in its chain, and unaltered.
 
     Each row carries its predecessor's hash, so ranges can be checked independently and joined
-    at their edges. Returns (count, first broken sequence or None, problem, first row's previous
-    hash, last row's hash).
+    at their edges, chain by chain. ``limits`` is each chain's last sequence when its head was
+    read: later events of that chain were appended since, and are left for the next run.
     """
-    expected_sequence = first
-    previous_hash: str | None = None
-    first_previous = ""
-    count = 0
-    for row in _rows(batch_size, after=first - 1, upto=last):
-        sequence = row["sequence"]
-        if sequence != expected_sequence:
-            return count, expected_sequence, f"event #{expected_sequence} is missing", first_previous, ""
-        if previous_hash is None:
-            first_previous = row["previous_hash"]
-        elif row["previous_hash"] != previous_hash:
-            return count, sequence, "its previous hash does not match the event before it", first_previous, ""
-        if chain.event_hash(row["previous_hash"], row) != row["hash"]:
-            return count, sequence, "its content does not match its hash (altered)", first_previous, ""
-        previous_hash = row["hash"]
-        expected_sequence += 1
-        count += 1
-    return count, None, "", first_previous, previous_hash or ""
+    chains: dict[int, _ChainState] = {}
+    verified = 0
+    for row in _rows(batch_size, after=after, upto=upto):
+        sequence = row[0]
+        if sequence > limits.get(row[_CHAIN], upto):
+            continue
+        state = chains.get(row[_CHAIN])
+        if state is None:
+            state = chains[row[_CHAIN]] = _ChainState(first_sequence=sequence, first_previous=row[_PREVIOUS])
+        elif row[_PREVIOUS] != state.last_hash:
+            return _RangeResult(chains, sequence, _UNLINKED, verified)
+        if chain.payload_hash(row[_PREVIOUS], row[:_HASHED]) != row[_HASH]:
+            return _RangeResult(chains, sequence, "its content does not match its hash (altered)", verified)
+        state.last_hash = row[_HASH]
+        state.last_sequence = sequence
+        state.count += 1
+        verified += 1
+    return _RangeResult(chains, verified=verified)
 
 
-def _verify_in_worker(bounds: tuple[int, int | None, int]) -> tuple[int, int | None, str, str, str]:
+def _verify_in_worker(bounds: tuple[int, int, int, dict[int, int]]) -> _RangeResult:
     from django.db import connections
 
     connections.close_all()  # a forked worker opens its own connection
@@ -91,18 +131,21 @@ def _verify_in_worker(bounds: tuple[int, int | None, int]) -> tuple[int, int | N
 
 
 def audit_chain_verify(*, batch_size: int = 20_000, workers: int = 1, min_parallel: int = 20_000) -> ChainReport:
-    """Recompute every hash in order; report the first event that does not fit.
+    """Recompute every hash of every chain in order; report the first event that does not fit.
 
-    With ``workers`` > 1 the chain is split into ranges checked in parallel processes (each
-    on its own database connection) and joined at the range edges.
+    The heads are read first: each chain is checked up to its head, and events appended after
+    that are left for the next run. With ``workers`` > 1 the sequence range is split into
+    parts checked in parallel processes (each on its own database connection) and joined at
+    the edges, chain by chain.
     """
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is None:
+    heads = {head.pk: head for head in AuditChainHead.objects.all()}
+    if not heads:
         return ChainReport(False, 0, None, "the chain head is missing")
-    total = head.last_sequence
-    if workers > 1 and total >= min_parallel:
-        step = -(-total // workers)
-        ranges = [(start, min(start + step - 1, total), batch_size) for start in range(1, total + 1, step)]
+    limits = {head.pk: head.last_sequence for head in heads.values()}
+    upto = max(limits.values())
+    if workers > 1 and upto >= min_parallel:
+        step = -(-upto // workers)
+        ranges = [(start, min(start + step, upto), batch_size, limits) for start in range(0, upto, step)]
         import multiprocessing
 
         from django.db import connections
@@ -110,30 +153,39 @@ def audit_chain_verify(*, batch_size: int = 20_000, workers: int = 1, min_parall
         connections.close_all()
         with multiprocessing.get_context("fork").Pool(len(ranges)) as pool:
             results = pool.map(_verify_in_worker, ranges)
-        # Events appended after the head was read are checked by the next run.
     else:
-        results = [_verify_range(1, None, batch_size)]
+        results = [_verify_range(0, upto, batch_size, limits)]
+
     verified = 0
-    previous_hash = chain.GENESIS_HASH
-    for count, broken, problem, first_previous, last_hash in results:
-        if count and first_previous != previous_hash:
-            return ChainReport(False, verified, verified + 1, "its previous hash does not match the event before it")
-        if broken is not None:
-            return ChainReport(False, verified + count, broken, problem)
-        verified += count
-        previous_hash = last_hash or previous_hash
-    head.refresh_from_db()
-    if workers == 1 and (head.last_sequence != verified or head.last_hash != previous_hash):
-        return ChainReport(
-            False,
-            verified,
-            min(head.last_sequence, verified + 1),
-            f"the chain head expects {head.last_sequence} events but {verified} were found (events removed at the end)",
-        )
-    if workers > 1 and verified < total:
-        return ChainReport(
-            False, verified, verified + 1, f"the chain head expects {total} events but {verified} were found"
-        )
+    seen: dict[int, _ChainState] = {}
+    for result in results:
+        breaks = [(result.broken, result.problem)] if result.broken is not None else []
+        for chain_id, part in result.chains.items():
+            joined = seen.get(chain_id)
+            if part.first_previous != (joined.last_hash if joined else chain.GENESIS_HASH):
+                breaks.append((part.first_sequence, _UNLINKED))
+        if breaks:
+            sequence, problem = min(breaks, key=lambda item: item[0] or 0)
+            return ChainReport(False, verified + result.verified, sequence, problem)
+        verified += result.verified
+        for chain_id, part in result.chains.items():
+            joined = seen.setdefault(chain_id, _ChainState(first_sequence=part.first_sequence))
+            joined.count += part.count
+            joined.last_hash = part.last_hash
+            joined.last_sequence = part.last_sequence
+    for chain_id, state in seen.items():
+        if chain_id not in heads:
+            return ChainReport(False, verified, state.last_sequence, f"its chain {chain_id} has no head")
+    for head in sorted(heads.values(), key=lambda h: h.pk):
+        state = seen.get(head.pk, _ChainState())
+        if state.count != head.event_count or (state.last_hash or chain.GENESIS_HASH) != head.last_hash:
+            return ChainReport(
+                False,
+                verified,
+                head.last_sequence or None,
+                f"chain {head.pk}'s head expects {head.event_count} events ending at #{head.last_sequence} but "
+                f"{state.count} were found (events removed at the end)",
+            )
     return ChainReport(True, verified)
 
 

@@ -91,11 +91,27 @@ def audit_record(
     return event
 
 
-_INSERT_COLUMNS = (*chain.HASHED_FIELDS, "previous_hash", "hash")
+_INSERT_COLUMNS = (*chain.HASHED_FIELDS, "chain", "previous_hash", "hash")
+
+# PostgreSQL: take the first head no other transaction holds, and the next sequence number,
+# in one round trip. A transaction that already holds a head finds it first or takes another;
+# SKIP LOCKED never waits, so two transactions cannot deadlock over heads.
+_PG_TAKE_FREE_HEAD = (
+    "SELECT h.id, h.last_hash, nextval(pg_get_serial_sequence('audit_auditevent', 'sequence')) FROM "
+    "(SELECT id, last_hash FROM audit_auditchainhead ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) h"
+)
+# Every head is held by another transaction: queue for the lowest. The transaction holding the
+# lowest head always takes it again without waiting, so the queue cannot form a cycle.
+_PG_WAIT_FOR_HEAD = (
+    "SELECT h.id, h.last_hash, nextval(pg_get_serial_sequence('audit_auditevent', 'sequence')) FROM "
+    "(SELECT id, last_hash FROM audit_auditchainhead ORDER BY id LIMIT 1 FOR UPDATE) h"
+)
+# SQLite runs one writing transaction at a time, so one chain; its sequence follows the head.
+_SQLITE_TAKE_HEAD = "SELECT id, last_hash, last_sequence + 1 FROM audit_auditchainhead ORDER BY id LIMIT 1"
 
 
 def _append(values: dict[str, Any]) -> AuditEvent:
-    """Take the chain head, hash, insert, move the head: three statements, no ORM overhead.
+    """Take a chain head, hash, insert, move the head: three statements, no ORM overhead.
 
     This is the hottest write path in the service (every search match is an event), so it
     talks SQL directly; the values go through the backend's own adapters, as the ORM would.
@@ -103,15 +119,20 @@ def _append(values: dict[str, Any]) -> AuditEvent:
     connection = transaction.get_connection()
     ops = connection.ops
     with connection.cursor() as cursor:
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        cursor.execute(f"SELECT last_sequence, last_hash FROM audit_auditchainhead WHERE id = 1{lock}")  # noqa: S608
-        row = cursor.fetchone()
+        if connection.vendor == "postgresql":
+            cursor.execute(_PG_TAKE_FREE_HEAD)
+            row = cursor.fetchone()
+            if row is None:
+                cursor.execute(_PG_WAIT_FOR_HEAD)
+                row = cursor.fetchone()
+        else:
+            cursor.execute(_SQLITE_TAKE_HEAD)
+            row = cursor.fetchone()
         if row is None:
             raise AuditError("The audit chain head is missing; run migrations.")
-        values["sequence"] = row[0] + 1
+        values["chain"], values["previous_hash"], values["sequence"] = row
         values["occurred_at"] = clock.now()
-        values["previous_hash"] = row[1]
-        values["hash"] = chain.event_hash(row[1], values)
+        values["hash"] = chain.event_hash(values["previous_hash"], values)
         params = []
         for column in _INSERT_COLUMNS:
             value = values[column]
@@ -128,8 +149,9 @@ def _append(values: dict[str, Any]) -> AuditEvent:
             params,
         )
         cursor.execute(
-            "UPDATE audit_auditchainhead SET last_sequence = %s, last_hash = %s WHERE id = 1",
-            [values["sequence"], values["hash"]],
+            "UPDATE audit_auditchainhead SET last_sequence = %s, last_hash = %s, event_count = event_count + 1 "
+            "WHERE id = %s",
+            [values["sequence"], values["hash"], values["chain"]],
         )
     event = AuditEvent(**values)
     event._state.adding = False

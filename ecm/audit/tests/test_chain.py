@@ -94,7 +94,9 @@ def test_verify_detects_a_deleted_row():
         triggers.install(connection)
     report = audit_chain_verify()
     assert not report.ok
-    assert report.first_broken_sequence == events[1].sequence
+    # The event after the gap no longer links to the one before it.
+    assert report.first_broken_sequence == events[2].sequence
+    assert "removed" in report.problem
 
 
 def test_verify_detects_events_removed_at_the_end():

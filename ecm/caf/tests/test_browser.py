@@ -197,9 +197,9 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     response = other_page.goto(caf_url)
     assert response is not None and response.status == 404
     other_page.goto("/caf/")
-    assert other_page.get_by_text("You have no open CAFs.").is_visible()
+    expect(other_page.get_by_text("You have no open CAFs.")).to_be_visible()
     other_page.get_by_role("button", name="Worried a child is at risk of significant harm?").click()
-    assert other_page.get_by_role("heading", name="A child at risk of significant harm").is_visible()
+    expect(other_page.get_by_role("heading", name="A child at risk of significant harm")).to_be_visible()
     check_axe(other_page)
     other.close()
 

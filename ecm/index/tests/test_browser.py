@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import axe_violations
 from ecm.accounts.choices import Role
@@ -32,34 +33,34 @@ def test_search_refine_reason_record_and_add_involvement(page, browser_sign_in) 
     browser_sign_in(page, practitioner, TEST_PASSWORD)
 
     page.get_by_role("link", name="Find a child").first.click()
-    assert page.get_by_role("heading", name="Find a child").is_visible()
+    expect(page.get_by_role("heading", name="Find a child")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_label("Family name").fill("Smith")
     fill_date(page, "Date of birth", DOB)
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_text("Too many matches").is_visible()
+    expect(page.get_by_text("Too many matches")).to_be_visible()
     assert page.get_by_text("ChildA").count() == 0
     assert axe_violations(page) == []
 
     page.get_by_label("Given name").fill("Lily")
     page.get_by_role("button", name="Search", exact=True).click()
-    assert page.get_by_text("Exact match").is_visible()
+    expect(page.get_by_text("Exact match")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Lily Smith").click()
-    assert page.get_by_role("heading", name="Why do you need to open this record?").is_visible()
+    expect(page.get_by_role("heading", name="Why do you need to open this record?")).to_be_visible()
     page.get_by_role("button", name="Open the record").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_label("To record or update my involvement").check()
     page.get_by_role("button", name="Open the record").click()
-    assert page.get_by_role("heading", name="Lily Smith").is_visible()
-    assert page.get_by_text("No school recorded").is_visible()
+    expect(page.get_by_role("heading", name="Lily Smith")).to_be_visible()
+    expect(page.get_by_text("No school recorded")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("button", name="Add my involvement").click()
@@ -68,8 +69,8 @@ def test_search_refine_reason_record_and_add_involvement(page, browser_sign_in) 
     page.get_by_label("I am the lead professional for this child").check()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Add my involvement").click()
-    assert page.get_by_text("Your involvement has been added.").is_visible()
-    assert page.get_by_text("Lead professional").first.is_visible()
+    expect(page.get_by_text("Your involvement has been added.")).to_be_visible()
+    expect(page.get_by_text("Lead professional").first).to_be_visible()
     assert axe_violations(page) == []
 
     mine = Involvement.objects.get(practitioner=practitioner)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import axe_violations
 from ecm.accounts.choices import Role
@@ -39,17 +40,17 @@ def test_review_a_pair_and_link_it(page, browser_sign_in, tmp_path) -> None:
     browser_sign_in(page, UserFactory(roles=[Role.DATA_MANAGER]), TEST_PASSWORD)
 
     page.goto("/linkage/")
-    assert page.get_by_role("heading", name="Record linkage").is_visible()
+    expect(page.get_by_role("heading", name="Record linkage")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Clerical review: 1 pair waiting").click()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Jess Moss and Jessica Moss").click()
-    assert page.get_by_role("heading", name="Are these the same child?").is_visible()
+    expect(page.get_by_role("heading", name="Are these the same child?")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save decision").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_label("Link: the same child").check()
     page.get_by_role("button", name="Save decision").click()
-    assert page.get_by_text("No pairs are waiting for review").is_visible()
+    expect(page.get_by_text("No pairs are waiting for review")).to_be_visible()
     assert ReviewItem.objects.get().status == ReviewStatus.LINKED

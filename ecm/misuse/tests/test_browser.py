@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import axe_violations
 from ecm.accounts.choices import Role
@@ -21,23 +22,23 @@ def test_officer_escalates_an_alert(page, browser_sign_in) -> None:
     browser_sign_in(page, officer, TEST_PASSWORD)
 
     page.get_by_role("link", name="Misuse alerts").first.click()
-    assert page.get_by_role("heading", name="Misuse alerts").is_visible()
+    expect(page.get_by_role("heading", name="Misuse alerts")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="View").first.click()
-    assert page.get_by_role("heading", name="Alert about Dev Patel").is_visible()
-    assert page.get_by_text("the reason mentions").is_visible()
+    expect(page.get_by_role("heading", name="Alert about Dev Patel")).to_be_visible()
+    expect(page.get_by_text("the reason mentions")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_label("Escalate: suspend the account now and tell their manager").check()
     page.get_by_role("button", name="Record decision").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_label("Escalate: suspend the account now and tell their manager").check()
     page.get_by_label("Note").fill("Opened a record with a test reason; manager to be told.")
     page.get_by_role("button", name="Record decision").click()
-    assert page.get_by_text("Alert escalated").is_visible()
+    expect(page.get_by_text("Alert escalated")).to_be_visible()
     alert = Alert.objects.get(user=practitioner)
     practitioner.refresh_from_db()
     assert alert.status == AlertStatus.ESCALATED and practitioner.suspended_at is not None
@@ -49,5 +50,5 @@ def test_officer_escalates_an_alert(page, browser_sign_in) -> None:
     page.get_by_role("link", name="Dev Patel").click()
     page.get_by_label("Home postcode").fill("ls6 2ab")
     page.get_by_role("button", name="Save details").click()
-    assert page.get_by_text("Personal details saved").is_visible()
+    expect(page.get_by_text("Personal details saved")).to_be_visible()
     assert axe_violations(page) == []
