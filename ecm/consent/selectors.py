@@ -54,3 +54,20 @@ def consents_due_review(*, practitioner: Any) -> list[ConsentRecord]:
 def refusal_notes_of(*, practitioner: Any) -> list[RefusalNote]:
     """The practitioner's own refusal notes (nobody else's)."""
     return list(RefusalNote.objects.filter(practitioner=practitioner))
+
+
+def consents_for(child: Child) -> list[ConsentRecord]:
+    """Every consent recorded for the child, standing or withdrawn, newest first (the register)."""
+    return list(
+        ConsentRecord.objects.filter(child=child)
+        .select_related("practitioner", "organisation")
+        .prefetch_related("allowed_organisations", "excluded_organisations")
+    )
+
+
+def consent_of_child(child: Child, consent_id: Any) -> ConsentRecord | None:
+    """One of the child's consents by id, or None."""
+    try:
+        return ConsentRecord.objects.filter(child=child, pk=consent_id).first()
+    except (ValueError, TypeError, Exception):
+        return None

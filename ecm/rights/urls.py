@@ -1,0 +1,2 @@
+app_name = "rights"
+urlpatterns: list = []
