@@ -100,7 +100,11 @@ def _index_items(child: Child) -> list[dict[str, Any]]:
                 ("unique_pupil_number", "Unique pupil number", child.unique_pupil_number),
                 ("school", "School", child.school.name if child.school else "None recorded"),
                 ("gp_practice", "GP practice", child.gp_practice.name if child.gp_practice else "None recorded"),
-                ("local_authority", "Local authority area", child.local_authority.name if child.local_authority else ""),
+                (
+                    "local_authority",
+                    "Local authority area",
+                    child.local_authority.name if child.local_authority else "",
+                ),
                 ("status", "Record status", child.get_status_display()),
                 ("shielded", "Shielded", child.is_shielded),
                 ("date_of_death", "Date of death", child.date_of_death),
@@ -113,8 +117,11 @@ def _index_items(child: Child) -> list[dict[str, Any]]:
             _item(
                 f"index/names/{n}",
                 "Name (current)" if name.is_current else "Previous name",
-                [("name", "Name", " ".join(p for p in (name.given_name, name.middle_names, name.family_name) if p)),
-                 ("used_from", "Used from", name.used_from), ("used_until", "Used until", name.used_until)],
+                [
+                    ("name", "Name", " ".join(p for p in (name.given_name, name.middle_names, name.family_name) if p)),
+                    ("used_from", "Used from", name.used_from),
+                    ("used_until", "Used until", name.used_until),
+                ],
             )
         )
     for n, address in enumerate(child.addresses.order_by("lived_from", "id"), start=1):
@@ -122,8 +129,11 @@ def _index_items(child: Child) -> list[dict[str, Any]]:
             _item(
                 f"index/addresses/{n}",
                 "Address (current)" if address.is_current else "Previous address",
-                [("address", "Address", str(address)), ("lived_from", "Lived here from", address.lived_from),
-                 ("lived_until", "Lived here until", address.lived_until)],
+                [
+                    ("address", "Address", str(address)),
+                    ("lived_from", "Lived here from", address.lived_from),
+                    ("lived_until", "Lived here until", address.lived_until),
+                ],
             )
         )
     for carer in child.carers.all():
@@ -131,10 +141,14 @@ def _index_items(child: Child) -> list[dict[str, Any]]:
             _item(
                 f"index/carers/{carer.pk}",
                 "Parent or carer",
-                [("name", "Name", str(carer)), ("relationship", "Relationship", carer.get_relationship_display()),
-                 ("parental_responsibility", "Parental responsibility", carer.has_parental_responsibility),
-                 ("phone", "Telephone", carer.phone), ("email", "Email", carer.email),
-                 ("address", "Address", ", ".join(p for p in (carer.address_line_1, carer.postcode) if p))],
+                [
+                    ("name", "Name", str(carer)),
+                    ("relationship", "Relationship", carer.get_relationship_display()),
+                    ("parental_responsibility", "Parental responsibility", carer.has_parental_responsibility),
+                    ("phone", "Telephone", carer.phone),
+                    ("email", "Email", carer.email),
+                    ("address", "Address", ", ".join(p for p in (carer.address_line_1, carer.postcode) if p)),
+                ],
             )
         )
     for inv in child.involvements.select_related("practitioner", "organisation").order_by("started_on", "id"):
@@ -142,16 +156,19 @@ def _index_items(child: Child) -> list[dict[str, Any]]:
             _item(
                 f"index/involvements/{inv.pk}",
                 "Practitioner or service working with the child",
-                [("service", "Service", inv.service),
-                 ("category", "Kind of service", inv.get_service_category_display()),
-                 ("sensitive", "Sensitive service (shown to others only as unspecified)", inv.is_sensitive),
-                 ("organisation", "Organisation", inv.organisation.name),
-                 ("practitioner", "Practitioner", inv.practitioner.get_full_name()),
-                 ("started_on", "From", inv.started_on), ("ended_on", "Until", inv.ended_on),
-                 ("lead_professional", "Lead professional", inv.is_lead_professional),
-                 ("has_undertaken_caf", "Has undertaken a CAF", inv.has_undertaken_caf),
-                 ("wishes_to_be_contacted", "Wishes to be contacted", inv.wishes_to_be_contacted),
-                 ("sensitive_basis", "Basis for recording it", inv.get_sensitive_basis_display())],
+                [
+                    ("service", "Service", inv.service),
+                    ("category", "Kind of service", inv.get_service_category_display()),
+                    ("sensitive", "Sensitive service (shown to others only as unspecified)", inv.is_sensitive),
+                    ("organisation", "Organisation", inv.organisation.name),
+                    ("practitioner", "Practitioner", inv.practitioner.get_full_name()),
+                    ("started_on", "From", inv.started_on),
+                    ("ended_on", "Until", inv.ended_on),
+                    ("lead_professional", "Lead professional", inv.is_lead_professional),
+                    ("has_undertaken_caf", "Has undertaken a CAF", inv.has_undertaken_caf),
+                    ("wishes_to_be_contacted", "Wishes to be contacted", inv.wishes_to_be_contacted),
+                    ("sensitive_basis", "Basis for recording it", inv.get_sensitive_basis_display()),
+                ],
             )
         )
     from ecm.linkage.models import StagedRecord
@@ -161,11 +178,14 @@ def _index_items(child: Child) -> list[dict[str, Any]]:
             _item(
                 f"index/source_records/{rec.pk}",
                 "Record received from a local system",
-                [("source", "From", rec.source.name), ("name", "Name", rec.display_name),
-                 ("date_of_birth", "Date of birth", rec.date_of_birth),
-                 ("address", "Address", ", ".join(p for p in (rec.address_line_1, rec.town, rec.postcode) if p)),
-                 ("parents", "Parents", ", ".join(p for p in (rec.parent_1_name, rec.parent_2_name) if p)),
-                 ("linked_at", "Linked to this record", rec.linked_at)],
+                [
+                    ("source", "From", rec.source.name),
+                    ("name", "Name", rec.display_name),
+                    ("date_of_birth", "Date of birth", rec.date_of_birth),
+                    ("address", "Address", ", ".join(p for p in (rec.address_line_1, rec.town, rec.postcode) if p)),
+                    ("parents", "Parents", ", ".join(p for p in (rec.parent_1_name, rec.parent_2_name) if p)),
+                    ("linked_at", "Linked to this record", rec.linked_at),
+                ],
             )
         )
     return items
@@ -183,7 +203,9 @@ def _annotated(
         fields.append(f)
         for n, note in enumerate(annotations.get((assessment_id, f["key"]), []), start=1):
             fields.append(
-                _field(f"{f['key']}__annotation_{n}", f"Annotation on \"{f['label']}\" ({text(note.created_at)})", note.text)
+                _field(
+                    f"{f['key']}__annotation_{n}", f'Annotation on "{f["label"]}" ({text(note.created_at)})', note.text
+                )
             )
     item["fields"] = fields
     return item
@@ -196,74 +218,136 @@ def _caf_items(child: Child, annotations: Mapping[tuple[str, str], list[Any]]) -
             _item(
                 f"caf/checklists/{checklist.pk}",
                 "Pre-assessment checklist",
-                [("created_at", "Completed", checklist.created_at), ("decision", "Decision", checklist.get_decision_display()),
-                 ("requested_by", "Asked for by", checklist.get_requested_by_display()), ("notes", "Notes", checklist.notes),
-                 *[(code, code.replace("_", " ").capitalize(), checklist.answer_label(code)) for code in checklist.answers]],
+                [
+                    ("created_at", "Completed", checklist.created_at),
+                    ("decision", "Decision", checklist.get_decision_display()),
+                    ("requested_by", "Asked for by", checklist.get_requested_by_display()),
+                    ("notes", "Notes", checklist.notes),
+                    *[
+                        (code, code.replace("_", " ").capitalize(), checklist.answer_label(code))
+                        for code in checklist.answers
+                    ],
+                ],
             )
         )
-    assessments = Assessment.objects.filter(child=child).select_related("author", "author_organisation").order_by("started_on")
+    assessments = (
+        Assessment.objects.filter(child=child).select_related("author", "author_organisation").order_by("started_on")
+    )
     for a in assessments:
         base = f"caf/{a.pk}"
         items.append(
             _item(
                 base,
                 "Common Assessment Framework",
-                [("reference", "Reference", a.reference), ("status", "Status", a.get_status_display()),
-                 ("author", "Assessor", a.author.get_full_name()), ("organisation", "Organisation", a.author_organisation.name),
-                 ("started_on", "Started", a.started_on), ("completed_on", "Completed", a.completed_on),
-                 ("version", "Current version", a.version), ("next_review_on", "Next review", a.next_review_on),
-                 ("closed_on", "Closed", a.closed_on), ("closure_reason", "Closure reason", a.get_closure_reason_display()),
-                 ("closure_notes", "Closure notes", a.closure_notes)],
+                [
+                    ("reference", "Reference", a.reference),
+                    ("status", "Status", a.get_status_display()),
+                    ("author", "Assessor", a.author.get_full_name()),
+                    ("organisation", "Organisation", a.author_organisation.name),
+                    ("started_on", "Started", a.started_on),
+                    ("completed_on", "Completed", a.completed_on),
+                    ("version", "Current version", a.version),
+                    ("next_review_on", "Next review", a.next_review_on),
+                    ("closed_on", "Closed", a.closed_on),
+                    ("closure_reason", "Closure reason", a.get_closure_reason_display()),
+                    ("closure_notes", "Closure notes", a.closure_notes),
+                ],
             )
         )
         for version in reversed(caf_selectors.versions_of(a)):
             fields = [("saved", "Saved", version.created_at), ("note", "Note", version.note)]
-            fields += [(k, lbl, version.data.get(k, "")) for s in SECTIONS for k, lbl in s.fields if version.data.get(k)]
+            fields += [
+                (k, lbl, version.data.get(k, "")) for s in SECTIONS for k, lbl in s.fields if version.data.get(k)
+            ]
             fields += [(k, FIELD_LABELS.get(k, k), v) for k, v in version.data.items() if k not in FIELD_LABELS and v]
             items.append(
-                _annotated(_item(f"{base}/versions/{version.number}", f"CAF version {version.number}", fields), annotations, str(a.pk))
+                _annotated(
+                    _item(f"{base}/versions/{version.number}", f"CAF version {version.number}", fields),
+                    annotations,
+                    str(a.pk),
+                )
             )
         for member in a.members.select_related("organisation").order_by("added_on", "id"):
             items.append(
-                _item(f"{base}/team/{member.pk}", "Member of the Team Around the Child",
-                      [("name", "Name", member.label), ("added_on", "Joined", member.added_on),
-                       ("removed_on", "Left", member.removed_on)])
+                _item(
+                    f"{base}/team/{member.pk}",
+                    "Member of the Team Around the Child",
+                    [
+                        ("name", "Name", member.label),
+                        ("added_on", "Joined", member.added_on),
+                        ("removed_on", "Left", member.removed_on),
+                    ],
+                )
             )
         for lead in caf_selectors.lead_history(a):
             items.append(
-                _item(f"{base}/leads/{lead.pk}", "Lead professional",
-                      [("name", "Name", lead.member.name), ("reason", "Why chosen", lead.reason),
-                       ("started_on", "From", lead.started_on), ("ended_on", "Until", lead.ended_on),
-                       ("handover_note", "Handover note", lead.handover_note)])
+                _item(
+                    f"{base}/leads/{lead.pk}",
+                    "Lead professional",
+                    [
+                        ("name", "Name", lead.member.name),
+                        ("reason", "Why chosen", lead.reason),
+                        ("started_on", "From", lead.started_on),
+                        ("ended_on", "Until", lead.ended_on),
+                        ("handover_note", "Handover note", lead.handover_note),
+                    ],
+                )
             )
         for meeting in caf_selectors.meetings_of(a):
             items.append(
-                _item(f"{base}/meetings/{meeting.pk}", "Team Around the Child meeting",
-                      [("held_on", "Held", meeting.held_on),
-                       ("attendees", "Present", [m.name for m in meeting.attendees.all()]),
-                       ("notes", "Notes", meeting.notes)])
+                _item(
+                    f"{base}/meetings/{meeting.pk}",
+                    "Team Around the Child meeting",
+                    [
+                        ("held_on", "Held", meeting.held_on),
+                        ("attendees", "Present", [m.name for m in meeting.attendees.all()]),
+                        ("notes", "Notes", meeting.notes),
+                    ],
+                )
             )
         for action in caf_selectors.actions_of(a):
             items.append(
-                _item(f"{base}/plan/{action.pk}", "Action in the delivery plan",
-                      [("what", "What", action.what), ("who", "Who", action.responsible.name),
-                       ("due_on", "By", action.due_on), ("outcome_wanted", "Outcome wanted", action.outcome_wanted),
-                       ("progress", "Progress", action.get_progress_display()), ("comments", "Comments", action.comments)])
+                _item(
+                    f"{base}/plan/{action.pk}",
+                    "Action in the delivery plan",
+                    [
+                        ("what", "What", action.what),
+                        ("who", "Who", action.responsible.name),
+                        ("due_on", "By", action.due_on),
+                        ("outcome_wanted", "Outcome wanted", action.outcome_wanted),
+                        ("progress", "Progress", action.get_progress_display()),
+                        ("comments", "Comments", action.comments),
+                    ],
+                )
             )
         for review in caf_selectors.reviews_of(a):
             items.append(
-                _item(f"{base}/reviews/{review.pk}", "Review",
-                      [("held_on", "Held", review.held_on), ("present", "Present", review.present),
-                       ("progress_notes", "Progress", review.progress_notes), ("new_needs", "New needs", review.new_needs),
-                       ("child_comments", "The child's comments", review.child_comments),
-                       ("parent_comments", "The parent's comments", review.parent_comments),
-                       ("next_review_on", "Next review", review.next_review_on)])
+                _item(
+                    f"{base}/reviews/{review.pk}",
+                    "Review",
+                    [
+                        ("held_on", "Held", review.held_on),
+                        ("present", "Present", review.present),
+                        ("progress_notes", "Progress", review.progress_notes),
+                        ("new_needs", "New needs", review.new_needs),
+                        ("child_comments", "The child's comments", review.child_comments),
+                        ("parent_comments", "The parent's comments", review.parent_comments),
+                        ("next_review_on", "Next review", review.next_review_on),
+                    ],
+                )
             )
         for ref in caf_selectors.specialist_referrals_of(a):
             items.append(
-                _item(f"{base}/specialist/{ref.pk}", "Specialist assessment",
-                      [("kind", "Kind", ref.get_kind_display()), ("agency", "Agency", ref.agency),
-                       ("referred_on", "Referred", ref.referred_on), ("outcome", "Outcome", ref.outcome)])
+                _item(
+                    f"{base}/specialist/{ref.pk}",
+                    "Specialist assessment",
+                    [
+                        ("kind", "Kind", ref.get_kind_display()),
+                        ("agency", "Agency", ref.agency),
+                        ("referred_on", "Referred", ref.referred_on),
+                        ("outcome", "Outcome", ref.outcome),
+                    ],
+                )
             )
     return items
 
@@ -276,12 +360,18 @@ def _decision_items(child: Child) -> list[dict[str, Any]]:
         _item(
             f"decisions/{d.pk}",
             "Decision whether to share information",
-            [("decided_on", "Decided", d.decided_on), ("organisation", "With", d.organisation.name),
-             ("outcome", "Decision", d.get_outcome_display()), ("ground", "Ground", d.get_ground_display()),
-             ("duty_or_order", "Duty or court order", d.duty_or_order), ("reason", "Reasons", d.reason),
-             ("what_shared", "What was shared", d.what_shared), ("purpose", "Purpose", d.purpose),
-             ("family_told", "Family told beforehand", d.family_told),
-             ("not_told_reason", "Why the family was not told", d.not_told_reason)],
+            [
+                ("decided_on", "Decided", d.decided_on),
+                ("organisation", "With", d.organisation.name),
+                ("outcome", "Decision", d.get_outcome_display()),
+                ("ground", "Ground", d.get_ground_display()),
+                ("duty_or_order", "Duty or court order", d.duty_or_order),
+                ("reason", "Reasons", d.reason),
+                ("what_shared", "What was shared", d.what_shared),
+                ("purpose", "Purpose", d.purpose),
+                ("family_told", "Family told beforehand", d.family_told),
+                ("not_told_reason", "Why the family was not told", d.not_told_reason),
+            ],
         )
         for d in sharing_selectors.decisions_for(child)
     ]
@@ -311,7 +401,9 @@ def _disclosure_items(child: Child) -> list[dict[str, Any]] | None:
     disclosures_for = getattr(sharing_selectors, "disclosures_for", None)
     if disclosures_for is None:
         return None
-    return [_item(f"disclosures/{row.pk}", "Information disclosed", _model_fields(row)) for row in disclosures_for(child)]
+    return [
+        _item(f"disclosures/{row.pk}", "Information disclosed", _model_fields(row)) for row in disclosures_for(child)
+    ]
 
 
 def _consent_items(child: Child) -> list[dict[str, Any]]:
@@ -319,16 +411,32 @@ def _consent_items(child: Child) -> list[dict[str, Any]]:
         _item(
             f"consents/{c.pk}",
             "Consent",
-            [("given_on", "Given", c.given_on), ("given_by", "Given by", c.giver_label),
-             ("competence_judgement", "Judgement of the child's competence", c.competence_judgement),
-             ("form", "Form", c.get_form_display()),
-             ("scopes", "For", [lbl for on, lbl in ((c.undertake, "undertaking the assessment"), (c.record, "recording it"), (c.share, "sharing it")) if on]),
-             ("share_purpose", "Sharing is for", c.share_purpose),
-             ("allowed", "Agencies allowed", [o.name for o in c.allowed_organisations.all()]),
-             ("excluded", "Agencies excluded", [o.name for o in c.excluded_organisations.all()]),
-             ("recorded_by", "Recorded by", f"{c.practitioner.get_full_name()}, {c.organisation.name}"),
-             ("review_on", "Review due", c.review_on), ("withdrawn_at", "Withdrawn", c.withdrawn_at),
-             ("withdrawn_reason", "How and why withdrawn", c.withdrawn_reason)],
+            [
+                ("given_on", "Given", c.given_on),
+                ("given_by", "Given by", c.giver_label),
+                ("competence_judgement", "Judgement of the child's competence", c.competence_judgement),
+                ("form", "Form", c.get_form_display()),
+                (
+                    "scopes",
+                    "For",
+                    [
+                        lbl
+                        for on, lbl in (
+                            (c.undertake, "undertaking the assessment"),
+                            (c.record, "recording it"),
+                            (c.share, "sharing it"),
+                        )
+                        if on
+                    ],
+                ),
+                ("share_purpose", "Sharing is for", c.share_purpose),
+                ("allowed", "Agencies allowed", [o.name for o in c.allowed_organisations.all()]),
+                ("excluded", "Agencies excluded", [o.name for o in c.excluded_organisations.all()]),
+                ("recorded_by", "Recorded by", f"{c.practitioner.get_full_name()}, {c.organisation.name}"),
+                ("review_on", "Review due", c.review_on),
+                ("withdrawn_at", "Withdrawn", c.withdrawn_at),
+                ("withdrawn_reason", "How and why withdrawn", c.withdrawn_reason),
+            ],
         )
         for c in consents_for(child)
     ]
@@ -345,9 +453,14 @@ def _access_log_items(events: list[AuditEvent]) -> list[dict[str, Any]]:
         _item(
             f"access_log/{e.sequence}",
             "Who used the record, when and why",
-            [("when", "When", e.occurred_at), ("who", "Who", e.actor_label),
-             ("organisation", "Organisation", e.actor_organisation), ("on_behalf_of", "On behalf of", e.on_behalf_of),
-             ("what", "What", ACTION_LABELS.get(e.action, e.action)), ("reason", "Reason given", e.reason)],
+            [
+                ("when", "When", e.occurred_at),
+                ("who", "Who", e.actor_label),
+                ("organisation", "Organisation", e.actor_organisation),
+                ("on_behalf_of", "On behalf of", e.on_behalf_of),
+                ("what", "What", ACTION_LABELS.get(e.action, e.action)),
+                ("reason", "Reason given", e.reason),
+            ],
         )
         for e in events
     ]
@@ -362,7 +475,11 @@ def package_build(*, child: Child, request: Any, compiled_at: dt.datetime) -> di
         annotations.setdefault((str(note.assessment_id), note.field_key), []).append(note)
     sections = [
         _section("index", "Child index record and its history", _index_items(child)),
-        _section("caf", "Common Assessment Framework: assessments, versions, plans and reviews", _caf_items(child, annotations)),
+        _section(
+            "caf",
+            "Common Assessment Framework: assessments, versions, plans and reviews",
+            _caf_items(child, annotations),
+        ),
         _section("decisions", "Decisions whether to share information", _decision_items(child)),
     ]
     disclosures = _disclosure_items(child)
@@ -370,7 +487,9 @@ def package_build(*, child: Child, request: Any, compiled_at: dt.datetime) -> di
         sections.append(_section("disclosures", "Information disclosed to others", disclosures))
     sections += [
         _section("consents", "Consents", _consent_items(child)),
-        _section("access_log", "Who opened the record and why (the access log)", _access_log_items(events_about(child))),
+        _section(
+            "access_log", "Who opened the record and why (the access log)", _access_log_items(events_about(child))
+        ),
     ]
     return {
         "format": FORMAT,

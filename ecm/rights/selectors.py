@@ -54,7 +54,11 @@ def task_list(*, today: dt.date | None = None, completed_limit: int = 50) -> Tas
 
 def task_counts(*, today: dt.date | None = None) -> dict[str, int]:
     tasks = task_list(today=today, completed_limit=0)
-    return {"overdue": len(tasks.overdue), "due_soon": len(tasks.due_soon), "open": len(tasks.extended) + len(tasks.open)}
+    return {
+        "overdue": len(tasks.overdue),
+        "due_soon": len(tasks.due_soon),
+        "open": len(tasks.extended) + len(tasks.open),
+    }
 
 
 def child_by_index_number(number: str) -> Child | None:

@@ -128,7 +128,9 @@ def access_request_identity_confirm(*, actor: Any, request: AccessRequest, evide
     request.identity_evidence = evidence.strip()
     request.stamp(actor)
     request.save()
-    audit_record(actor=actor, action="rights.identity_confirmed", target=request, data={"child_id": str(request.child_id)})
+    audit_record(
+        actor=actor, action="rights.identity_confirmed", target=request, data={"child_id": str(request.child_id)}
+    )
     return request
 
 
@@ -368,7 +370,9 @@ def _parse_fact(field: str, value: str) -> dict[str, Any]:
     if field == IndexField.GENDER:
         by_label = {str(label).lower(): code for code, label in Gender.choices}
         code = value.lower() if value.lower() in Gender.values else by_label.get(value.lower())
-        _require(code is not None, "The gender must be one of: " + ", ".join(str(lbl) for _, lbl in Gender.choices) + ".")
+        _require(
+            code is not None, "The gender must be one of: " + ", ".join(str(lbl) for _, lbl in Gender.choices) + "."
+        )
         return {"gender": code}
     if field == IndexField.ADDRESS:
         lines = [line.strip() for line in value.replace(",", "\n").splitlines() if line.strip()]
@@ -402,11 +406,14 @@ def rectification_approve(*, actor: Any, rectification: RectificationRequest, re
     The index keeps the old name or address as history; ``previous_value`` keeps what was there.
     """
     _require(rectification.status == RectificationStatus.PENDING, "This request has already been decided.")
-    child = rectification.child
+    # A fresh copy: a refused earlier attempt may have left unsaved values on the cached one.
+    child = Child.objects.get(pk=rectification.child_id)
     if rectification.kind == RectificationKind.FACT:
         previous = current_fact(child, rectification.index_field)
         try:
-            child_update(actor=actor, child=child, **_parse_fact(rectification.index_field, rectification.proposed_value))
+            child_update(
+                actor=actor, child=child, **_parse_fact(rectification.index_field, rectification.proposed_value)
+            )
         except IndexRuleError as exc:
             raise RightsError(str(exc)) from None
         rectification.previous_value = previous

@@ -36,22 +36,35 @@ def full_child() -> dict[str, Any]:
     child = ChildFactory(given_name="Lily", family_name="Smith")
     index_services.child_update(actor=SYSTEM_COMMAND, child=child, family_name="Smithson")
     index_services.carer_add(
-        actor=SYSTEM_COMMAND, child=child, given_name="Robin", family_name="Oakes",
-        relationship=CarerRelationship.FATHER, phone="0113 496 0123",
+        actor=SYSTEM_COMMAND,
+        child=child,
+        given_name="Robin",
+        family_name="Oakes",
+        relationship=CarerRelationship.FATHER,
+        phone="0113 496 0123",
     )
     involvement(child, author, service="School nursing")
     assessment = complete_caf(author, child, allowed=[viewer.organisation])
-    caf_services.assessment_save_section(
-        actor=author, assessment=assessment, values={"home_situation": HOME_SITUATION}
+    caf_services.assessment_save_section(actor=author, assessment=assessment, values={"home_situation": HOME_SITUATION})
+    member = caf_services.team_member_add(
+        actor=author, assessment=assessment, kind=MemberKind.PRACTITIONER, user=viewer
     )
-    member = caf_services.team_member_add(actor=author, assessment=assessment, kind=MemberKind.PRACTITIONER, user=viewer)
     caf_services.action_add(
-        actor=author, assessment=assessment, what="Walk to school plan", responsible=member,
-        due_on=clock.today() + dt.timedelta(days=14), outcome_wanted="Arrives on time", outcome="enjoy_achieve",
+        actor=author,
+        assessment=assessment,
+        what="Walk to school plan",
+        responsible=member,
+        due_on=clock.today() + dt.timedelta(days=14),
+        outcome_wanted="Arrives on time",
+        outcome="enjoy_achieve",
     )
     sharing_decision_record(
-        actor=author, child=child, organisation=viewer.organisation, outcome="not_share",
-        reason="Parents asked us not to tell the youth club", family_told=True,
+        actor=author,
+        child=child,
+        organisation=viewer.organisation,
+        outcome="not_share",
+        reason="Parents asked us not to tell the youth club",
+        family_told=True,
     )
     child_record_open(
         actor=viewer, child=child, reason_code=AccessReason.OTHER, reason_text="Checking who the school nurse is"

@@ -65,13 +65,19 @@ def test_extension_within_the_first_month_once_with_reason_and_notice(world) -> 
     assert request.due_on == dt.date(2028, 2, 29)
     _at(dt.date(2028, 2, 20))
     with pytest.raises(RightsError, match="why"):
-        services.access_request_extend(actor=world["dm"], request=request, months=2, reason=" ", notified_on=clock.today())
+        services.access_request_extend(
+            actor=world["dm"], request=request, months=2, reason=" ", notified_on=clock.today()
+        )
     with pytest.raises(RightsError, match="told"):
         services.access_request_extend(
             actor=world["dm"], request=request, months=2, reason="Complex", notified_on=dt.date(2028, 2, 21)
         )
     services.access_request_extend(
-        actor=world["dm"], request=request, months=2, reason="Records in four agencies", notified_on=dt.date(2028, 2, 20)
+        actor=world["dm"],
+        request=request,
+        months=2,
+        reason="Records in four agencies",
+        notified_on=dt.date(2028, 2, 20),
     )
     assert request.extended_due_on == dt.date(2028, 4, 30)
     assert request.effective_due_on == dt.date(2028, 4, 30)
@@ -103,7 +109,9 @@ def test_task_list_sorts_overdue_due_soon_extended_and_completed(world) -> None:
     extended = log_request(dm, child, received_on=dt.date(2026, 3, 1))
     services.access_request_extend(actor=dm, request=extended, months=2, reason="Complex", notified_on=clock.today())
     done = log_request(dm, child, received_on=dt.date(2026, 3, 1))
-    services.access_request_refuse(actor=dm, request=done, ground=RefusalGround.UNFOUNDED, reason="Fifth copy this month")
+    services.access_request_refuse(
+        actor=dm, request=done, ground=RefusalGround.UNFOUNDED, reason="Fifth copy this month"
+    )
     tasks = selectors.task_list()
     assert tasks.overdue == [overdue] and tasks.due_soon == [soon]
     assert tasks.extended == [extended] and tasks.open == [later] and tasks.completed == [done]
@@ -153,11 +161,17 @@ def test_redactions_never_reach_the_pdf_or_the_json(world) -> None:
     caf = world["caf"]
     field_path = f"caf/{caf.pk}/versions/{caf.version}/home_situation"
     carer = next(
-        i["path"] for s in package.data["sections"] for i in s["items"] if i["path"].startswith("index/carers/")
-        and any(f["value"] == "Robin Oakes" for f in i["fields"])
+        i["path"]
+        for s in package.data["sections"]
+        for i in s["items"]
+        if i["path"].startswith("index/carers/") and any(f["value"] == "Robin Oakes" for f in i["fields"])
     )
     services.redaction_add(
-        actor=world["dm"], request=request, path=field_path, reason=RedactionReason.THIRD_PARTY, note="Partner's caution"
+        actor=world["dm"],
+        request=request,
+        path=field_path,
+        reason=RedactionReason.THIRD_PARTY,
+        note="Partner's caution",
     )
     services.redaction_add(
         actor=world["dm"], request=request, path=carer, reason=RedactionReason.SERIOUS_HARM, note="Father is a risk"
@@ -185,14 +199,18 @@ def test_a_redaction_needs_a_real_path_and_a_reason(world) -> None:
     with pytest.raises(RightsError, match="does not exist"):
         services.redaction_add(actor=world["dm"], request=request, path="caf/nope", reason="third_party", note="x")
     with pytest.raises(RightsError, match="Explain"):
-        services.redaction_add(actor=world["dm"], request=request, path="index/child/nhs_number", reason="third_party", note="")
+        services.redaction_add(
+            actor=world["dm"], request=request, path="index/child/nhs_number", reason="third_party", note=""
+        )
 
 
 def test_release_needs_identity_and_a_package_then_closes(world) -> None:
     request = log_request(world["dm"], world["child"], identity_checked=False, identity_evidence="")
     with pytest.raises(RightsError, match="identity"):
         services.access_request_release(actor=world["dm"], request=request)
-    services.access_request_identity_confirm(actor=world["dm"], request=request, evidence="Birth certificate and letter")
+    services.access_request_identity_confirm(
+        actor=world["dm"], request=request, evidence="Birth certificate and letter"
+    )
     with pytest.raises(RightsError, match="Compile"):
         services.access_request_release(actor=world["dm"], request=request)
     services.access_package_compile(actor=world["dm"], request=request)
@@ -206,9 +224,13 @@ def test_release_needs_identity_and_a_package_then_closes(world) -> None:
 def test_refusal_records_ground_and_reason(world) -> None:
     request = log_request(world["dm"], world["child"])
     with pytest.raises(RightsError, match="reason"):
-        services.access_request_refuse(actor=world["dm"], request=request, ground=RefusalGround.PARENT_PURPOSE, reason="")
+        services.access_request_refuse(
+            actor=world["dm"], request=request, ground=RefusalGround.PARENT_PURPOSE, reason=""
+        )
     services.access_request_refuse(
-        actor=world["dm"], request=request, ground=RefusalGround.PARENT_PURPOSE,
+        actor=world["dm"],
+        request=request,
+        ground=RefusalGround.PARENT_PURPOSE,
         reason="Police say the father seeks the child's new address",
     )
     assert request.status == RequestStatus.REFUSED
