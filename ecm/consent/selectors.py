@@ -71,3 +71,29 @@ def consent_of_child(child: Child, consent_id: Any) -> ConsentRecord | None:
         return ConsentRecord.objects.filter(child=child, pk=consent_id).first()
     except (ValueError, TypeError, Exception):
         return None
+
+
+def consent_status(consent: ConsentRecord) -> str:
+    """Withdrawn, due for review (its review date has come), or standing."""
+    if consent.withdrawn_at is not None:
+        return "withdrawn"
+    return "due_review" if consent.review_on <= clock.today() else "active"
+
+
+def consent_register_open(*, actor: Any, child: Child) -> list[ConsentRecord]:
+    """The child's consent register for a page: every consent, the showing audited (a sensitive read)."""
+    from django.db import transaction
+
+    from ecm.audit.services import audit_record
+
+    with transaction.atomic():
+        rows = consents_for(child)
+        audit_record(
+            actor=actor,
+            action="consent.register_viewed",
+            target=child,
+            data={"child_id": str(child.pk), "consents": len(rows)},
+        )
+    for row in rows:
+        row.register_status = consent_status(row)  # type: ignore[attr-defined]
+    return rows

@@ -172,3 +172,8 @@ def caf_field_choices() -> list[tuple[str, str]]:
     from ecm.caf.framework import SECTIONS
 
     return [(key, f"{s.title}: {label}") for s in SECTIONS for key, label in s.fields]
+
+
+def assessment_by_reference(child: Child, reference: str) -> Assessment | None:
+    """The child's CAF with this reference (case and spaces ignored), or None."""
+    return Assessment.objects.filter(child=child, reference__iexact=reference.strip().replace(" ", "")).first()
