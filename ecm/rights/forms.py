@@ -177,7 +177,8 @@ class RectificationForm(forms.Form):
 
     def __init__(self, *args: Any, caf_fields: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field_key"].choices = [("", "Choose"), *caf_fields]
+        field_key: Any = self.fields["field_key"]
+        field_key.choices = [("", "Choose"), *caf_fields]
         plain_required_messages(self)
         self.helper = gds_helper(
             Field.text("index_number", field_width=20),
