@@ -1,7 +1,7 @@
 """The subject access package: everything ECM holds about a child, as one structure.
 
 The structure is built once (``package_build``) and stored; the released JSON and PDF are both
-rendered from it after ``package_redact`` has replaced every redacted value. Item titles never
+rendered from it (``ecm.rights.render``) after ``package_redact`` has replaced every redacted value. Item titles never
 carry personal data, only field values do, so redacting values is enough.
 
 Shape::
@@ -14,25 +14,19 @@ A field's path is its item's path, "/", and its key: ``caf/<id>/versions/2/home_
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import json
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Model, Q
-from django.utils import timezone
 
 from ecm.audit.models import AuditEvent
-from ecm.caf import selectors as caf_selectors
-from ecm.caf.framework import FIELD_LABELS, SECTIONS
-from ecm.caf.models import Assessment, Checklist
 from ecm.consent.selectors import consents_for
 from ecm.index.models import Child
+from ecm.rights.package_caf import caf_items
+from ecm.rights.package_fields import _item, _section, text
 from ecm.sharing import selectors as sharing_selectors
 
 FORMAT = "ecm-subject-access/1"
-REDACTED = "[Redacted: {}]"
 
 ACTION_LABELS = {
     "index.record_view": "Opened the child index record",
@@ -51,33 +45,6 @@ ACTION_LABELS = {
     "rights.package_compiled": "Compiled a subject access package",
     "rights.package_downloaded": "Downloaded a subject access package",
 }
-
-
-def text(value: Any) -> str:
-    """One value as the package shows it: dates ISO, times to the minute in UK time, yes/no."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return ", ".join(text(v) for v in value)
-    return str(value)
-
-
-def _field(key: str, label: str, value: Any) -> dict[str, str]:
-    return {"key": key, "label": label, "value": text(value)}
-
-
-def _item(path: str, title: str, fields: Iterable[tuple[str, str, Any]]) -> dict[str, Any]:
-    return {"path": path, "title": title, "fields": [_field(k, lbl, v) for k, lbl, v in fields]}
-
-
-def _section(key: str, title: str, items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"key": key, "title": title, "items": items}
 
 
 # Index --------------------------------------------------------------------------------------
@@ -188,167 +155,6 @@ def _index_items(child: Child) -> list[dict[str, Any]]:
                 ],
             )
         )
-    return items
-
-
-# CAF ----------------------------------------------------------------------------------------
-
-
-def _annotated(
-    item: dict[str, Any], annotations: Mapping[tuple[str, str], list[Any]], assessment_id: str
-) -> dict[str, Any]:
-    """Add each annotation after the field it is about, as a field of its own."""
-    fields = []
-    for f in item["fields"]:
-        fields.append(f)
-        for n, note in enumerate(annotations.get((assessment_id, f["key"]), []), start=1):
-            fields.append(
-                _field(
-                    f"{f['key']}__annotation_{n}", f'Annotation on "{f["label"]}" ({text(note.created_at)})', note.text
-                )
-            )
-    item["fields"] = fields
-    return item
-
-
-def _caf_items(child: Child, annotations: Mapping[tuple[str, str], list[Any]]) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for checklist in Checklist.objects.filter(child=child).order_by("created_at"):
-        items.append(
-            _item(
-                f"caf/checklists/{checklist.pk}",
-                "Pre-assessment checklist",
-                [
-                    ("created_at", "Completed", checklist.created_at),
-                    ("decision", "Decision", checklist.get_decision_display()),
-                    ("requested_by", "Asked for by", checklist.get_requested_by_display()),
-                    ("notes", "Notes", checklist.notes),
-                    *[
-                        (code, code.replace("_", " ").capitalize(), checklist.answer_label(code))
-                        for code in checklist.answers
-                    ],
-                ],
-            )
-        )
-    assessments = (
-        Assessment.objects.filter(child=child).select_related("author", "author_organisation").order_by("started_on")
-    )
-    for a in assessments:
-        base = f"caf/{a.pk}"
-        items.append(
-            _item(
-                base,
-                "Common Assessment Framework",
-                [
-                    ("reference", "Reference", a.reference),
-                    ("status", "Status", a.get_status_display()),
-                    ("author", "Assessor", a.author.get_full_name()),
-                    ("organisation", "Organisation", a.author_organisation.name),
-                    ("started_on", "Started", a.started_on),
-                    ("completed_on", "Completed", a.completed_on),
-                    ("version", "Current version", a.version),
-                    ("next_review_on", "Next review", a.next_review_on),
-                    ("closed_on", "Closed", a.closed_on),
-                    ("closure_reason", "Closure reason", a.get_closure_reason_display()),
-                    ("closure_notes", "Closure notes", a.closure_notes),
-                ],
-            )
-        )
-        for version in reversed(caf_selectors.versions_of(a)):
-            fields = [("saved", "Saved", version.created_at), ("note", "Note", version.note)]
-            fields += [
-                (k, lbl, version.data.get(k, "")) for s in SECTIONS for k, lbl in s.fields if version.data.get(k)
-            ]
-            fields += [(k, FIELD_LABELS.get(k, k), v) for k, v in version.data.items() if k not in FIELD_LABELS and v]
-            items.append(
-                _annotated(
-                    _item(f"{base}/versions/{version.number}", f"CAF version {version.number}", fields),
-                    annotations,
-                    str(a.pk),
-                )
-            )
-        for member in a.members.select_related("organisation").order_by("added_on", "id"):
-            items.append(
-                _item(
-                    f"{base}/team/{member.pk}",
-                    "Member of the Team Around the Child",
-                    [
-                        ("name", "Name", member.label),
-                        ("added_on", "Joined", member.added_on),
-                        ("removed_on", "Left", member.removed_on),
-                    ],
-                )
-            )
-        for lead in caf_selectors.lead_history(a):
-            items.append(
-                _item(
-                    f"{base}/leads/{lead.pk}",
-                    "Lead professional",
-                    [
-                        ("name", "Name", lead.member.name),
-                        ("reason", "Why chosen", lead.reason),
-                        ("started_on", "From", lead.started_on),
-                        ("ended_on", "Until", lead.ended_on),
-                        ("handover_note", "Handover note", lead.handover_note),
-                    ],
-                )
-            )
-        for meeting in caf_selectors.meetings_of(a):
-            items.append(
-                _item(
-                    f"{base}/meetings/{meeting.pk}",
-                    "Team Around the Child meeting",
-                    [
-                        ("held_on", "Held", meeting.held_on),
-                        ("attendees", "Present", [m.name for m in meeting.attendees.all()]),
-                        ("notes", "Notes", meeting.notes),
-                    ],
-                )
-            )
-        for action in caf_selectors.actions_of(a):
-            items.append(
-                _item(
-                    f"{base}/plan/{action.pk}",
-                    "Action in the delivery plan",
-                    [
-                        ("what", "What", action.what),
-                        ("who", "Who", action.responsible.name),
-                        ("due_on", "By", action.due_on),
-                        ("outcome_wanted", "Outcome wanted", action.outcome_wanted),
-                        ("progress", "Progress", action.get_progress_display()),
-                        ("comments", "Comments", action.comments),
-                    ],
-                )
-            )
-        for review in caf_selectors.reviews_of(a):
-            items.append(
-                _item(
-                    f"{base}/reviews/{review.pk}",
-                    "Review",
-                    [
-                        ("held_on", "Held", review.held_on),
-                        ("present", "Present", review.present),
-                        ("progress_notes", "Progress", review.progress_notes),
-                        ("new_needs", "New needs", review.new_needs),
-                        ("child_comments", "The child's comments", review.child_comments),
-                        ("parent_comments", "The parent's comments", review.parent_comments),
-                        ("next_review_on", "Next review", review.next_review_on),
-                    ],
-                )
-            )
-        for ref in caf_selectors.specialist_referrals_of(a):
-            items.append(
-                _item(
-                    f"{base}/specialist/{ref.pk}",
-                    "Specialist assessment",
-                    [
-                        ("kind", "Kind", ref.get_kind_display()),
-                        ("agency", "Agency", ref.agency),
-                        ("referred_on", "Referred", ref.referred_on),
-                        ("outcome", "Outcome", ref.outcome),
-                    ],
-                )
-            )
     return items
 
 
@@ -478,7 +284,7 @@ def package_build(*, child: Child, request: Any, compiled_at: dt.datetime) -> di
         _section(
             "caf",
             "Common Assessment Framework: assessments, versions, plans and reviews",
-            _caf_items(child, annotations),
+            caf_items(child, annotations),
         ),
         _section("decisions", "Decisions whether to share information", _decision_items(child)),
     ]
@@ -498,87 +304,3 @@ def package_build(*, child: Child, request: Any, compiled_at: dt.datetime) -> di
         "compiled_at": text(compiled_at),
         "sections": sections,
     }
-
-
-# Redaction and rendering --------------------------------------------------------------------
-
-
-def package_paths(data: dict[str, Any]) -> dict[str, str]:
-    """Every redactable path (items and their fields) with a plain description."""
-    paths: dict[str, str] = {}
-    for section in data.get("sections", []):
-        for item in section["items"]:
-            paths[item["path"]] = item["title"]
-            for f in item["fields"]:
-                paths[f"{item['path']}/{f['key']}"] = f"{item['title']}: {f['label']}"
-    return paths
-
-
-def package_redact(data: dict[str, Any], redactions: Mapping[str, str]) -> dict[str, Any]:
-    """A copy of the package with every redacted value replaced by ``[Redacted: <reason>]``.
-
-    ``redactions`` maps a path (an item or one field) to the reason's label.
-    """
-    out = copy.deepcopy(data)
-    for section in out.get("sections", []):
-        for item in section["items"]:
-            whole = redactions.get(item["path"])
-            for f in item["fields"]:
-                reason = whole or redactions.get(f"{item['path']}/{f['key']}")
-                if reason:
-                    f["value"] = REDACTED.format(reason)
-                    f["redacted"] = True
-            if whole:
-                item["redacted"] = True
-    out["redactions"] = [{"path": p, "reason": r} for p, r in sorted(redactions.items())]
-    return out
-
-
-def package_json(released: dict[str, Any]) -> bytes:
-    """The machine-readable package (UTF-8 JSON, stable key order)."""
-    return json.dumps(released, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
-
-
-def _latin(value: Any) -> str:
-    """The PDF's built-in fonts are Latin-1; curly quotes and dashes are mapped, anything else replaced."""
-    out = str(value)
-    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-"), ("\u2014", "-")):
-        out = out.replace(a, b)
-    return out.encode("latin-1", "replace").decode("latin-1")
-
-
-def package_pdf(released: dict[str, Any]) -> bytes:
-    """The package for people: a plain, tagged-language A4 PDF of the same (redacted) structure."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    title = f"Information held about {released['child']['name']}"
-    pdf.set_title(_latin(title))
-    pdf.set_lang("en-GB")
-    pdf.set_creator("Every Child Matters")
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-
-    def write(value: str, size: int = 11, style: str = "", height: float = 5.5) -> None:
-        pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(width, height, _latin(value), new_x="LMARGIN", new_y="NEXT")
-
-    write(title, 20, "B", 9)
-    write(f"Index number {released['child']['index_number']}")
-    write(f"Subject access request {released['request']['reference']}, received {released['request']['received_on']}")
-    write(f"Compiled {released['compiled_at']}")
-    if released.get("redactions"):
-        write(f"{len(released['redactions'])} item(s) or detail(s) have been withheld; each says why.", style="I")
-    for section in released["sections"]:
-        pdf.ln(4)
-        write(section["title"], 15, "B", 7)
-        if not section["items"]:
-            write("Nothing held.")
-        for item in section["items"]:
-            pdf.ln(1.5)
-            write(item["title"], 12, "B", 6)
-            for f in item["fields"]:
-                if f["value"]:
-                    write(f"{f['label']}: {f['value']}")
-    return bytes(pdf.output())

@@ -15,7 +15,7 @@ from ecm.index.models import Child
 from ecm.rights.choices import RectificationStatus, RequestStatus
 from ecm.rights.deadlines import DUE_SOON_DAYS
 from ecm.rights.models import AccessPackage, AccessRequest, RectificationRequest, Redaction
-from ecm.rights.package import package_json, package_paths, package_pdf, package_redact
+from ecm.rights.render import package_json, package_paths, package_pdf, package_redact
 
 
 @dataclass

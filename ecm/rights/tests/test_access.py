@@ -13,7 +13,7 @@ from ecm.audit.models import AuditEvent
 from ecm.core import clock
 from ecm.rights import selectors, services
 from ecm.rights.choices import RedactionReason, RefusalGround, RequestStatus
-from ecm.rights.package import package_json, package_pdf
+from ecm.rights.render import package_json, package_pdf
 from ecm.rights.services import RightsError
 from ecm.rights.tests.factories import HOME_SITUATION, data_manager, full_child, log_request
 
@@ -239,7 +239,7 @@ def test_refusal_records_ground_and_reason(world) -> None:
 
 def test_pdf_and_json_render_from_the_same_structure(world) -> None:
     _, package = _compiled(world)
-    from ecm.rights.package import package_redact
+    from ecm.rights.render import package_redact
 
     out = package_redact(package.data, {})
     assert package_pdf(out).startswith(b"%PDF")
