@@ -244,3 +244,21 @@ def test_pdf_and_json_render_from_the_same_structure(world) -> None:
     out = package_redact(package.data, {})
     assert package_pdf(out).startswith(b"%PDF")
     assert json.loads(package_json(out))["format"] == "ecm-subject-access/1"
+
+
+def test_compiling_again_keeps_redactions_of_what_is_still_held(world) -> None:
+    from ecm.core.actors import SYSTEM_COMMAND
+    from ecm.index.services import carer_remove
+
+    request, package = _compiled(world)
+    carer = world["child"].carers.get(given_name="Robin")
+    carer_path = f"index/carers/{carer.pk}/phone"
+    kept = services.redaction_add(
+        actor=world["dm"], request=request, path="index/child/nhs_number", reason="other", note="Test"
+    )
+    services.redaction_add(actor=world["dm"], request=request, path=carer_path, reason="third_party", note="His")
+    carer_remove(actor=SYSTEM_COMMAND, carer=carer, reason="Not a carer")
+    services.access_package_compile(actor=world["dm"], request=request)
+    assert [r.path for r in selectors.redactions_of(request)] == [kept.path]
+    event = AuditEvent.objects.get(action="rights.redactions_dropped")
+    assert event.data["paths"] == [carer_path]
