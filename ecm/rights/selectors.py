@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,3 +178,25 @@ def caf_field_choices() -> list[tuple[str, str]]:
 def assessment_by_reference(child: Child, reference: str) -> Assessment | None:
     """The child's CAF with this reference (case and spaces ignored), or None."""
     return Assessment.objects.filter(child=child, reference__iexact=reference.strip().replace(" ", "")).first()
+
+
+LEAK_MIN_LENGTH = 4
+
+
+def redaction_leaks(request: AccessRequest) -> list[str]:
+    """Paths of field redactions whose withheld text still appears elsewhere in the released package.
+
+    The same name or sentence is often written in more than one place (a carer's name in the
+    index and in the CAF); this tells the data manager where a redaction is not yet enough.
+    """
+    package = package_of(request)
+    if package is None:
+        return []
+    redactions = redaction_map(request)
+    released = package_json(package_redact(package.data, redactions)).decode("utf-8")
+    leaks = []
+    for path in sorted(redactions):
+        value = path_value(request, path).strip()
+        if len(value) >= LEAK_MIN_LENGTH and json.dumps(value)[1:-1] in released:
+            leaks.append(path)
+    return leaks

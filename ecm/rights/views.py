@@ -140,7 +140,8 @@ def package(request: HttpRequest, request_id: str) -> HttpResponse:
     if data is None:
         raise Http404("Not compiled")
     redactions = {r.path: r for r in selectors.redactions_of(sar)}
-    return render(request, "rights/package.html", {"sar": sar, "data": data, "redactions": redactions})
+    context = {"sar": sar, "data": data, "redactions": redactions, "leaks": selectors.redaction_leaks(sar)}
+    return render(request, "rights/package.html", context)
 
 
 @data_manager_required

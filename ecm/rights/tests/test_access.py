@@ -262,3 +262,26 @@ def test_compiling_again_keeps_redactions_of_what_is_still_held(world) -> None:
     assert [r.path for r in selectors.redactions_of(request)] == [kept.path]
     event = AuditEvent.objects.get(action="rights.redactions_dropped")
     assert event.data["paths"] == [carer_path]
+
+
+def test_the_data_manager_is_warned_when_redacted_text_appears_elsewhere(world) -> None:
+    from ecm.caf import services as caf_services
+
+    caf = world["caf"]
+    caf_services.assessment_save_section(
+        actor=world["author"], assessment=caf, values={"parents_carers": "Robin Oakes, father"}
+    )
+    request, package = _compiled(world)
+    carer = next(
+        i["path"]
+        for s in package.data["sections"]
+        for i in s["items"]
+        if i["path"].startswith("index/carers/") and any(f["value"] == "Robin Oakes" for f in i["fields"])
+    )
+    services.redaction_add(actor=world["dm"], request=request, path=f"{carer}/name", reason="third_party", note="x")
+    assert selectors.redaction_leaks(request) == [f"{carer}/name"]
+    for version in range(1, caf.version + 1):
+        path = f"caf/{caf.pk}/versions/{version}/parents_carers"
+        if path in selectors.package_paths(package.data):
+            services.redaction_add(actor=world["dm"], request=request, path=path, reason="third_party", note="x")
+    assert selectors.redaction_leaks(request) == []
