@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
+from ecm.audit.services import audit_record
 from ecm.consent.choices import Scope
 from ecm.consent.models import ConsentRecord, RefusalNote
 from ecm.core import clock
@@ -82,10 +85,6 @@ def consent_status(consent: ConsentRecord) -> str:
 
 def consent_register_open(*, actor: Any, child: Child) -> list[ConsentRecord]:
     """The child's consent register for a page: every consent, the showing audited (a sensitive read)."""
-    from django.db import transaction
-
-    from ecm.audit.services import audit_record
-
     with transaction.atomic():
         rows = consents_for(child)
         audit_record(
