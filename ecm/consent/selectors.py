@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
+from ecm.audit.services import audit_record
 from ecm.consent.choices import Scope
 from ecm.consent.models import ConsentRecord, RefusalNote
 from ecm.core import clock
@@ -54,3 +57,42 @@ def consents_due_review(*, practitioner: Any) -> list[ConsentRecord]:
 def refusal_notes_of(*, practitioner: Any) -> list[RefusalNote]:
     """The practitioner's own refusal notes (nobody else's)."""
     return list(RefusalNote.objects.filter(practitioner=practitioner))
+
+
+def consents_for(child: Child) -> list[ConsentRecord]:
+    """Every consent recorded for the child, standing or withdrawn, newest first (the register)."""
+    return list(
+        ConsentRecord.objects.filter(child=child)
+        .select_related("practitioner", "organisation")
+        .prefetch_related("allowed_organisations", "excluded_organisations")
+    )
+
+
+def consent_of_child(child: Child, consent_id: Any) -> ConsentRecord | None:
+    """One of the child's consents by id, or None."""
+    try:
+        return ConsentRecord.objects.filter(child=child, pk=consent_id).first()
+    except (ValueError, TypeError, Exception):
+        return None
+
+
+def consent_status(consent: ConsentRecord) -> str:
+    """Withdrawn, due for review (its review date has come), or standing."""
+    if consent.withdrawn_at is not None:
+        return "withdrawn"
+    return "due_review" if consent.review_on <= clock.today() else "active"
+
+
+def consent_register_open(*, actor: Any, child: Child) -> list[ConsentRecord]:
+    """The child's consent register for a page: every consent, the showing audited (a sensitive read)."""
+    with transaction.atomic():
+        rows = consents_for(child)
+        audit_record(
+            actor=actor,
+            action="consent.register_viewed",
+            target=child,
+            data={"child_id": str(child.pk), "consents": len(rows)},
+        )
+    for row in rows:
+        row.register_status = consent_status(row)  # type: ignore[attr-defined]
+    return rows

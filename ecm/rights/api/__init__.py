@@ -1,0 +1,1 @@
+"""No API yet: subject access and rectification are handled on the data manager's pages."""
