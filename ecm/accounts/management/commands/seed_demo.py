@@ -40,6 +40,7 @@ def demo_seeders() -> list[tuple[str, Any]]:
     """Demo data from the other apps, each idempotent, each returning a one-line summary."""
     from ecm.accounts.choices import Role
     from ecm.accounts.models import Organisation, User
+    from ecm.budgets.demo import seed_budgets_demo
     from ecm.caf.demo import seed_caf_demo
     from ecm.core.actors import SYSTEM_SEED
     from ecm.directory.demo import seed_directory_demo
@@ -58,4 +59,5 @@ def demo_seeders() -> list[tuple[str, Any]]:
         ("child index", index),
         ("CAF", lambda: seed_caf_demo(actor=SYSTEM_SEED)),
         ("service directory", directory),
+        ("budgets", lambda: seed_budgets_demo(actor=SYSTEM_SEED)),
     ]
