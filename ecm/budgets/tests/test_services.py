@@ -19,7 +19,6 @@ from ecm.budgets.tests.factories import (
     budget_manager,
     buy,
     led_caf,
-    make_budget,
     user_in,
     world,
 )
