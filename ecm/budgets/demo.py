@@ -47,7 +47,8 @@ def seed_budgets_demo(*, actor: Any) -> str:
         .exclude(status="closed")
         .first()
     )
-    if manager is None or lead is None or manager.organisation is None or assessment is None:
+    area = manager.organisation.local_authority if manager and manager.organisation else None
+    if manager is None or lead is None or area is None or assessment is None:
         return "skipped (no demo manager, lead professional or CAF)"
     today = clock.today()
     starts_on, ends_on = _financial_year(today)
@@ -58,7 +59,7 @@ def seed_budgets_demo(*, actor: Any) -> str:
         amount_pence=2_500_000,
         starts_on=starts_on,
         ends_on=ends_on,
-        area=manager.organisation.local_authority,
+        area=area,
         manager=manager,
         approval_threshold_pence=50_000,
     )
