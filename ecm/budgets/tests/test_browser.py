@@ -93,3 +93,54 @@ def test_purchase_above_the_threshold_is_approved_by_the_budget_manager(
     expect(page.get_by_text("£350.00")).to_be_visible()  # left to spend
     check_axe(page)
     assert Notification.objects.filter(recipient=w["lead"], subject__contains="was approved").exists()
+
+
+def test_the_other_budget_pages_pass_axe(page, browser_sign_in, chromium_browser, live_server) -> None:
+    """The budget manager's and the lead professional's remaining pages, each with axe-core."""
+    from ecm.budgets import services
+
+    w = world()
+    requested = services.allocation_request(
+        actor=w["lead"], budget=w["budget"], assessment=w["assessment"], amount_pence=5_000, reason="Bus fares"
+    )
+
+    browser_sign_in(page, w["manager"], TEST_PASSWORD)
+    page.goto(f"/budgets/budgets/{w['budget'].pk}/")
+    expect(page.get_by_role("heading", name=w["budget"].name)).to_be_visible()
+    check_axe(page)
+    page.get_by_role("link", name="Change the approval threshold").click()
+    page.get_by_label("Purchases above this amount need your approval").fill("£250")
+    page.get_by_role("button", name="Save the threshold").click()
+    expect(page.get_by_text("Purchases above £250.00 now need your approval.")).to_be_visible()
+    check_axe(page)
+    page.goto(f"/budgets/allocations/{requested.pk}/decide/")
+    page.get_by_label("Refuse").check()
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_role("link", name="Say why you are refusing it")).to_be_visible()
+    check_axe(page)
+    page.get_by_label("Approve").check()
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_text("The allocation is approved.")).to_be_visible()
+    for url, heading in (
+        ("/budgets/budgets/", "Budgets"),
+        ("/budgets/reports/", "Spending reports"),
+        ("/budgets/budgets/new/", "Create a budget"),
+    ):
+        page.goto(url)
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        check_axe(page)
+    page.get_by_role("button", name="Create the budget").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    check_axe(page)
+
+    context = chromium_browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 800})
+    lead_page = context.new_page()
+    lead_page.set_default_timeout(15_000)
+    browser_sign_in(lead_page, w["lead"], TEST_PASSWORD)
+    lead_page.goto("/budgets/allocations/request/")
+    expect(lead_page.get_by_role("heading", name="Ask for an allocation")).to_be_visible()
+    check_axe(lead_page)
+    lead_page.get_by_role("button", name="Ask the budget manager").click()
+    expect(lead_page.get_by_role("link", name="Choose the child's CAF")).to_be_visible()
+    check_axe(lead_page)
+    context.close()

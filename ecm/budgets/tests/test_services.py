@@ -318,3 +318,27 @@ def test_report_sums_spend_by_outcome_need_provider_lead_and_budget(w) -> None:
     )
     # Another area's manager sees none of it.
     assert spend_report(budget_manager())["budgets"] == []
+
+
+def test_every_service_writes_its_audit_event(w) -> None:
+    refused = services.allocation_request(
+        actor=w["lead"], budget=w["budget"], assessment=w["assessment"], amount_pence=100, reason="Kit"
+    )
+    services.allocation_decide(actor=w["manager"], allocation=refused, approve=False, note="No")
+    rejected = buy(w["allocation"], w["action"], 60_000)
+    services.purchase_decide(actor=w["manager"], purchase=rejected, approve=False, note="No")
+    services.budget_threshold_set(actor=w["manager"], budget=w["budget"], threshold_pence=0)
+    approved = buy(w["allocation"], w["action"], 1)
+    services.purchase_decide(actor=w["manager"], purchase=approved, approve=True)
+    expected = {
+        "budgets.budget_created": w["budget"].pk,
+        "budgets.threshold_set": w["budget"].pk,
+        "budgets.allocation_requested": refused.pk,
+        "budgets.allocation_approved": w["allocation"].pk,
+        "budgets.allocation_refused": refused.pk,
+        "budgets.purchase_recorded": approved.pk,
+        "budgets.purchase_approved": approved.pk,
+        "budgets.purchase_rejected": rejected.pk,
+    }
+    for action, target in expected.items():
+        assert AuditEvent.objects.filter(action=action, object_id=str(target)).exists(), action
