@@ -87,7 +87,7 @@ def allocation_request(request: HttpRequest) -> HttpResponse:
     budgets = {str(b.pk): b for b in selectors.budgets_open_to(user)}
     form = AllocationRequestForm(
         _posted(request),
-        cafs=[(k, f"{a.child.display_name} (CAF {a.reference})") for k, a in cafs.items()],
+        cafs=[(k, f"{a.child.display_name} ({a.reference})") for k, a in cafs.items()],
         budgets=[
             (k, f"{b.name} ({format_pence(selectors.budget_totals(b).unallocated)} left)") for k, b in budgets.items()
         ],
@@ -212,7 +212,7 @@ def allocation_decide(request: HttpRequest, allocation_id: str) -> HttpResponse:
         request,
         form,
         act,
-        title=f"Allocation of {format_pence(allocation.amount_pence)} for CAF {allocation.assessment.reference}",
+        title=f"Allocation of {format_pence(allocation.amount_pence)} for {allocation.assessment.reference}",
         back="budgets:approvals",
         done=lambda a: f"The allocation is {a.get_status_display().lower()}.",
         then=lambda a: "/budgets/approvals/",
@@ -235,7 +235,7 @@ def purchase_decide(request: HttpRequest, purchase_id: str) -> HttpResponse:
         request,
         form,
         act,
-        title=f"Purchase of {format_pence(purchase.cost_pence)} for CAF {purchase.allocation.assessment.reference}",
+        title=f"Purchase of {format_pence(purchase.cost_pence)} for {purchase.allocation.assessment.reference}",
         back="budgets:approvals",
         done=lambda p: f"The purchase is {p.get_status_display().lower()}.",
         then=lambda p: "/budgets/approvals/",
