@@ -96,7 +96,8 @@ def seed_budgets_demo(*, actor: Any) -> str:
         need="self_care",
         supplier_name="High street retailer",
     )
-    directory_service = Service.objects.filter(status=ServiceStatus.ACTIVE).order_by("name").first()
+    active = Service.objects.filter(status=ServiceStatus.ACTIVE).order_by("name")
+    directory_service = active.filter(name__icontains="bereavement").first() or active.first()
     services.purchase_record(
         actor=lead,
         allocation=allocation,
@@ -124,6 +125,6 @@ def seed_budgets_demo(*, actor: Any) -> str:
     )
     audit_record(actor=actor, action="budgets.demo_seeded", target=budget, data={"allocation": str(allocation.pk)})
     return (
-        f"{budget.name} (manager: manager), allocation of £1,500.00 to practitioner for CAF "
+        f"{budget.name} (manager: manager), allocation of £1,500.00 to practitioner for "
         f"{assessment.reference}, 3 purchases ({waiting.get_status_display().lower()}: 1)"
     )

@@ -17,4 +17,5 @@ urlpatterns = [
     path("budgets/<uuid:budget_id>/", views.budget_detail, name="budget"),
     path("budgets/<uuid:budget_id>/threshold/", views.budget_threshold, name="threshold"),
     path("reports/", views.reports, name="reports"),
+    path("reports/spending.csv", views.reports_csv, name="reports_csv"),
 ]

@@ -52,6 +52,7 @@ def _matrix(w) -> list[tuple[str, tuple[int, ...]]]:
         (reverse("budgets:budget", args=[b]), nobody_but_manager),
         (reverse("budgets:threshold", args=[b]), nobody_but_manager),
         (reverse("budgets:reports"), (404, 404, 200, 200, 200, 200)),
+        (reverse("budgets:reports_csv"), (404, 404, 200, 200, 200, 200)),
     ]
 
 
@@ -208,3 +209,14 @@ def test_reports_page_shows_each_breakdown(w, user_client) -> None:
         assert caption in page
     assert "£600.00" in page and "Enjoy and achieve" in page and "Lee Lead" in page and "Town shoe shop" in page
     assert w["assessment"].child.display_name not in page
+
+
+def test_reports_download_as_csv_and_the_download_is_audited(w, user_client) -> None:
+    response = user_client(w["admin"]).get(reverse("budgets:reports_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode()
+    assert "Budget-holding lead professional pilot" in text and ",5000.00,1000.00,0.00,600.00,4400.00" in text
+    assert "Outcome,Enjoy and achieve,1,0.00,600.00" in text
+    assert "Provider,Town shoe shop,1,0.00,600.00" in text
+    assert w["assessment"].child.display_name not in text
+    assert AuditEvent.objects.filter(action="budgets.report_exported", actor_id=str(w["admin"].pk)).exists()
