@@ -32,6 +32,7 @@ from ecm.caf.choices import Outcome
 from ecm.caf.models import Assessment, PlanAction
 from ecm.caf.services import current_lead
 from ecm.core import clock
+from ecm.core.actors import SystemActor
 from ecm.directory.choices import ServiceStatus
 from ecm.directory.models import Service
 
@@ -105,7 +106,10 @@ def budget_create(
 ) -> Budget:
     """A new budget (a manager or system administrator sets it up) for an area and period, run by a
     budget manager who holds the manager role in an organisation of that area."""
-    require(actor.has_any_role(Role.MANAGER, Role.SYSTEM_ADMIN), "Only a manager or system administrator can do this.")
+    require(
+        isinstance(actor, SystemActor) or actor.has_any_role(Role.MANAGER, Role.SYSTEM_ADMIN),
+        "Only a manager or system administrator can do this.",
+    )
     require(bool(name.strip()), "Enter the name of the budget.")
     require(bool(funding_source.strip()), "Enter the funding source.")
     require(amount_pence > 0, "The amount must be more than £0.00.")

@@ -25,6 +25,7 @@ from ecm.budgets.tests.factories import (
 from ecm.caf import services as caf_services
 from ecm.caf.choices import ClosureReason, MemberKind
 from ecm.core import clock
+from ecm.core.actors import SYSTEM_COMMAND
 from ecm.directory.tests.factories import ServiceFactory
 from ecm.notifications.models import Notification
 
@@ -84,6 +85,7 @@ def test_budget_manager_must_be_a_manager_of_the_area_and_creator_a_manager_or_a
     with pytest.raises(BudgetError, match="end on or after"):
         services.budget_create(actor=admin, manager=manager, **{**args, "ends_on": clock.today() - dt.timedelta(1)})
     assert services.budget_create(actor=admin, manager=manager, **args).manager == manager
+    assert services.budget_create(actor=SYSTEM_COMMAND, manager=manager, **args).created_by_label.startswith("system:")
 
 
 def test_only_the_budget_manager_changes_the_threshold(w) -> None:
