@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ecm.directory",
     "ecm.misuse",
     "ecm.rights",
+    "ecm.budgets",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("ECM_FROM_EMAIL", "ecm-no-reply@example.gov.
 ECM_SERVICE_NAME = "Every Child Matters"
 ECM_PHASE = os.environ.get("ECM_PHASE", "Beta")
 ECM_VETTING_VALID_YEARS = 3
+ECM_BUDGET_APPROVAL_THRESHOLD_PENCE = env_int("ECM_BUDGET_APPROVAL_THRESHOLD_PENCE", 50000)  # £500
 ECM_SAFEGUARDING_CONTACT = os.environ.get(
     "ECM_SAFEGUARDING_CONTACT", "Children's social care front door: 0113 000 0000 (out of hours 0113 000 0001)"
 )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sharing/", include("ecm.sharing.urls")),
     path("caf/", include("ecm.caf.urls")),
     path("rights/", include("ecm.rights.urls")),
+    path("budgets/", include("ecm.budgets.urls")),
     path("webauthn/", include("ecm.accounts.webauthn_urls", namespace="otp_webauthn")),
 ]
 

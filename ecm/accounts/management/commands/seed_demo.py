@@ -40,6 +40,7 @@ def demo_seeders() -> list[tuple[str, Any]]:
     """Demo data from the other apps, each idempotent, each returning a one-line summary."""
     from ecm.accounts.choices import Role
     from ecm.accounts.models import Organisation, User
+    from ecm.budgets.demo import seed_budgets_demo
     from ecm.caf.demo import seed_caf_demo
     from ecm.core.actors import SYSTEM_SEED
     from ecm.directory.demo import seed_directory_demo
@@ -60,4 +61,5 @@ def demo_seeders() -> list[tuple[str, Any]]:
         ("CAF", lambda: seed_caf_demo(actor=SYSTEM_SEED)),
         ("service directory", directory),
         ("subject access", lambda: seed_rights_demo(actor=SYSTEM_SEED)),
+        ("budgets", lambda: seed_budgets_demo(actor=SYSTEM_SEED)),
     ]
