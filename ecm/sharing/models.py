@@ -49,9 +49,9 @@ class SharingAdviser(BaseModel):
 
     @property
     def covers_label(self) -> str:
-        if self.organisation_id:
+        if self.organisation is not None:
             return str(self.organisation.name)
-        return f"All of {self.local_authority.name}" if self.local_authority_id else ""
+        return f"All of {self.local_authority.name}" if self.local_authority is not None else ""
 
 
 class SharingDecision(BaseModel):

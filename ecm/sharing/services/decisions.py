@@ -54,15 +54,16 @@ def countersigners_for(decision: SharingDecision) -> list[Any]:
     from ecm.accounts.models import User
 
     author = decision.created_by
-    if author is None:
-        return []
+    if author is None or author.organisation_id is None:
+        return [author.manager] if author is not None and author.manager is not None else []
     people = list(
         User.objects.filter(
             organisation_id=author.organisation_id, role_assignments__role=Role.MANAGER, is_active=True
         ).exclude(pk=author.pk)
     )
-    if author.manager_id and author.manager_id != author.pk and all(p.pk != author.manager_id for p in people):
-        people.insert(0, author.manager)
+    manager = author.manager
+    if manager is not None and manager.pk != author.pk and all(p.pk != manager.pk for p in people):
+        people.insert(0, manager)
     return people
 
 

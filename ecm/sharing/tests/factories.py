@@ -21,7 +21,9 @@ WITHOUT_CONSENT = {
 
 
 def decide(actor: Any, child: Any, organisation: Any, **overrides: Any) -> Any:
-    return sharing_decision_record(actor=actor, child=child, organisation=organisation, **{**WITHOUT_CONSENT, **overrides})
+    return sharing_decision_record(
+        actor=actor, child=child, organisation=organisation, **{**WITHOUT_CONSENT, **overrides}
+    )
 
 
 def practitioner_with_manager(**kwargs: Any) -> tuple[Any, Any]:

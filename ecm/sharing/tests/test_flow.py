@@ -135,7 +135,12 @@ def test_not_sure_parks_the_decision_until_the_adviser_replies(start, django_cap
     decision = _walk(draft, author, {2: "yes", 3: "no", 7: "yes"})
     assert decision.answers["2"]["advice"]["advice"].startswith("Yes: with the school")
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"sharing.draft_started", "sharing.draft_parked", "sharing.advice_given", "sharing.draft_recorded"} <= actions
+    assert {
+        "sharing.draft_started",
+        "sharing.draft_parked",
+        "sharing.advice_given",
+        "sharing.draft_recorded",
+    } <= actions
 
 
 def test_named_advisers_for_an_organisation_or_area(start) -> None:

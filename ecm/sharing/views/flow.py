@@ -151,10 +151,11 @@ def ask(request: HttpRequest, draft_id: str, number: int) -> HttpResponse:
     if number not in questions.QUESTIONS_BY_NUMBER or not _reachable(draft, number):
         return redirect("sharing:draft", draft_id=draft.pk)
     people = advisers_for(request.user)
+    user: Any = request.user
     choices = [
-        (str(p.pk), f"{p.get_full_name() or p.username}{' (your manager)' if p.pk == request.user.manager_id else ''}")
+        (str(p.pk), f"{p.get_full_name() or p.username}{' (your manager)' if p.pk == user.manager_id else ''}")
         for p in people
-    ]  # type: ignore[union-attr]
+    ]
     form = AskAdviceForm(posted(request), advisers=choices)
     if request.method == "POST" and form.is_valid():
         adviser = next((p for p in people if str(p.pk) == form.cleaned_data["adviser"]), None)
