@@ -208,10 +208,16 @@ def organisation_by_id(organisation_id: Any) -> Any:
 
 
 def people_for_adviser_choice(*, actor: Any) -> list[tuple[str, str]]:
-    """Whom the actor may name as an adviser: staff of their organisation (anyone, for a system administrator)."""
+    """Whom the actor may name as an adviser: practitioners and managers of their organisation (of any
+    organisation, for a system administrator); advisers answer on practitioners' pages."""
     from ecm.accounts.models import User
 
-    rows = User.objects.filter(is_active=True).select_related("organisation").order_by("last_name", "first_name")
+    rows = (
+        User.objects.filter(is_active=True, role_assignments__role__in=("practitioner", "manager"))
+        .select_related("organisation")
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
     if not actor.has_role("system_admin"):
         rows = rows.filter(organisation_id=actor.organisation_id)
     return [

@@ -169,3 +169,29 @@ def test_managers_name_advisers_for_their_organisation(world, user_client) -> No
     client.post(reverse("sharing:adviser_remove", args=[adviser.pk]))
     adviser.refresh_from_db()
     assert adviser.ended_at is not None
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "expected"),
+    [
+        (Role.PRACTITIONER, "home", 200),
+        (Role.MANAGER, "home", 200),
+        (Role.PRIVACY_OFFICER, "home", 404),
+        (Role.DATA_MANAGER, "home", 404),
+        (Role.PRACTITIONER, "start", 200),
+        (Role.DATA_MANAGER, "start", 404),
+        (Role.PRACTITIONER, "log", 200),
+        (Role.PRIVACY_OFFICER, "log", 200),
+        (Role.DATA_MANAGER, "log", 200),
+        (Role.DIRECTORY_EDITOR, "log", 404),
+        (Role.MANAGER, "advisers", 200),
+        (Role.SYSTEM_ADMIN, "advisers", 200),
+        (Role.PRACTITIONER, "advisers", 404),
+        (Role.PRACTITIONER, "countersign_queue", 200),
+        (Role.PRACTITIONER, "advice_queue", 200),
+    ],
+)
+def test_permission_matrix(world, user_client, role, page, expected) -> None:
+    child_pages = {"start", "log"}
+    url = reverse(f"sharing:{page}", args=[world["child"].pk] if page in child_pages else [])
+    assert user_client(UserFactory(roles=[role])).get(url).status_code == expected
