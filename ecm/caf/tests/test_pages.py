@@ -338,13 +338,14 @@ def test_a_recorded_decision_lets_a_further_agency_see_the_caf(world, user_clien
     assert response.status_code == 302
     assert response.url.startswith(reverse("sharing:start", args=[world["child"].pk]))
     assert "information=caf" in response.url
-    assert not Disclosure.objects.exists() and excluded.get(url).status_code == 404
+    to_excluded = Disclosure.objects.filter(organisation=world["excluded"].organisation)
+    assert not to_excluded.exists() and excluded.get(url).status_code == 404
     manager = UserFactory(roles=[Role.MANAGER], organisation=world["author"].organisation)
     decision = decide(world["author"], world["child"], world["excluded"].organisation, information="caf")
     assert excluded.get(url).status_code == 404  # waiting for the countersignature
     sharing_decision_countersign(actor=manager, decision=decision, agreed=True)
     assert excluded.get(url).status_code == 200
-    assert Disclosure.objects.get().decision == decision
+    assert to_excluded.get().decision == decision
     assert AuditEvent.objects.filter(action="sharing.decision_recorded").exists()
 
 

@@ -38,3 +38,11 @@ def test_a_transfer_is_logged_with_the_decision_behind_it() -> None:
     logged = Disclosure.objects.filter(reference=assessment.reference).get()
     assert logged.decision == decision and logged.organisation == elsewhere.organisation
     assert logged.recipient_person == elsewhere.get_full_name()
+
+
+def test_a_practitioner_of_another_agency_added_to_the_team_is_logged() -> None:
+    author, nurse, child = UserFactory(), UserFactory(), ChildFactory()
+    assessment = complete_caf(author, child, allowed=[nurse.organisation])
+    services.team_member_add(actor=author, assessment=assessment, kind="practitioner", user=nurse)
+    logged = Disclosure.objects.get(organisation=nurse.organisation)
+    assert logged.consent == assessment.consent and logged.recipient_person == nurse.get_full_name()
