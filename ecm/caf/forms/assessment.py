@@ -11,7 +11,6 @@ from django import forms
 from ecm.caf.forms import set_choices
 from ecm.caf.framework import Section, element_of, section_fields
 from ecm.core.forms import gds_helper, plain_required_messages
-from ecm.sharing.choices import Ground, Outcome
 
 
 class SectionForm(forms.Form):
@@ -92,34 +91,14 @@ class WithdrawForm(forms.Form):
         self.helper = gds_helper(Field.textarea("reason", rows=3), submit="Record the withdrawal and stop sharing")
 
 
-class ShareDecisionForm(forms.Form):
-    """A decision to share (or not) with an agency the family's consent does not cover, with its ground."""
+class ShareForm(forms.Form):
+    """Share the CAF with a further agency; without consent the decision is made in ``ecm.sharing`` first."""
 
     organisation = forms.ChoiceField(label="Agency")
-    outcome = forms.ChoiceField(label="Your decision", choices=Outcome.choices, widget=forms.RadioSelect)
-    ground = forms.ChoiceField(
-        label="Ground for sharing without consent", required=False, choices=Ground.choices, widget=forms.RadioSelect
-    )
-    duty_or_order = forms.CharField(label="The statutory duty or court order, if that is the ground", required=False)
-    reason = forms.CharField(label="Your reasons", widget=forms.Textarea(attrs={"rows": 3}))
-    what_shared = forms.CharField(label="What will be shared", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    purpose = forms.CharField(label="For what purpose", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    family_told = forms.BooleanField(label="The child and family were told what will be shared and why", required=False)
-    not_told_reason = forms.CharField(label="If not, why not", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    recipient_person = forms.CharField(label="The person you are sharing with (optional)", required=False)
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "organisation", [("", "Choose an agency"), *organisations])
         plain_required_messages(self)
-        self.helper = gds_helper(
-            Field.select("organisation"),
-            Field.radios("outcome", inline=True),
-            Field.radios("ground", legend_size=Size.SMALL),
-            Field.text("duty_or_order"),
-            Field.textarea("reason", rows=3),
-            Field.textarea("what_shared", rows=3),
-            Field.textarea("purpose", rows=3),
-            Field.checkbox("family_told"),
-            Field.textarea("not_told_reason", rows=3),
-            submit="Record the decision",
-        )
+        self.helper = gds_helper(Field.select("organisation"), Field.text("recipient_person"), submit="Continue")

@@ -15,7 +15,9 @@ from ecm.caf.services.team import current_lead, lead_professional_appoint, team_
 from ecm.core import clock
 from ecm.index import services as index_services
 from ecm.index.choices import CafStatus as IndexCafStatus
-from ecm.sharing.selectors import sharing_allowed
+from ecm.sharing.choices import DisclosureMode, Information, Method
+from ecm.sharing.selectors import share_basis, sharing_allowed
+from ecm.sharing.services import disclosure_record
 
 DUE_SOON = dt.timedelta(days=7)
 
@@ -111,6 +113,20 @@ def transfer_request(*, actor: Any, assessment: Assessment, to_user: Any, consen
     transfer.stamp(actor, creating=True)
     transfer.save()
     audit_record(actor=actor, action="caf.transfer_requested", target=assessment, data={"to_user": to_user.pk})
+    basis = share_basis(assessment.child, to_user.organisation) or {}
+    disclosure_record(
+        actor=actor,
+        child=assessment.child,
+        organisation=to_user.organisation,
+        information=Information.CAF,
+        method=Method.ECM,
+        mode=DisclosureMode.AUTOMATIC,
+        consent=basis.get("consent"),
+        decision=basis.get("decision"),
+        reference=assessment.reference,
+        recipient_person=to_user.get_full_name(),
+        description="The CAF, offered on transfer to another area",
+    )
     notify(
         actor=actor,
         recipients=[to_user],

@@ -14,7 +14,9 @@ from ecm.caf.choices import CafStatus, MemberKind, Outcome, Progress
 from ecm.caf.models import Assessment, LeadProfessional, Meeting, PlanAction, Review, TeamMember
 from ecm.caf.services.common import notify, require, set_lead_flag
 from ecm.core import clock
-from ecm.sharing.selectors import sharing_allowed
+from ecm.sharing.choices import DisclosureMode, Information, Method
+from ecm.sharing.selectors import share_basis, sharing_allowed
+from ecm.sharing.services import disclosure_record
 
 MIN_REVIEW_WEEKS, MAX_REVIEW_WEEKS = 4, 12
 
@@ -58,6 +60,22 @@ def team_member_add(*, actor: Any, assessment: Assessment, kind: str, user: Any 
         target=assessment,
         data={"member": str(member.pk), "kind": kind, "user": getattr(user, "pk", None)},
     )
+    if organisation is not None and organisation.pk != assessment.author_organisation_id:
+        basis = share_basis(assessment.child, organisation)
+        if basis is not None:  # a practitioner of another agency now sees the CAF: the disclosure log says so
+            disclosure_record(
+                actor=actor,
+                child=assessment.child,
+                organisation=organisation,
+                information=Information.CAF,
+                method=Method.ECM,
+                mode=DisclosureMode.AUTOMATIC,
+                consent=basis["consent"],
+                decision=basis["decision"],
+                reference=assessment.reference,
+                recipient_person=name,
+                description="The CAF, to a member of the Team Around the Child",
+            )
     notify(
         actor=actor,
         recipients=[user],

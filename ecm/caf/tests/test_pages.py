@@ -323,27 +323,29 @@ def test_home_lists_overdue_reviews_for_practitioner_and_manager(world, user_cli
 
 
 def test_a_recorded_decision_lets_a_further_agency_see_the_caf(world, user_client) -> None:
+    """Without consent or a decision the share is refused and the guided decision starts; after a
+    countersigned decision the further agency sees the CAF (ecm/sharing records and logs it)."""
+    from ecm.sharing.models import Disclosure
+    from ecm.sharing.services import sharing_decision_countersign
+    from ecm.sharing.tests.factories import decide
+
     excluded = user_client(world["excluded"])
     url = reverse("caf:detail", args=[world["a"].pk])
     assert excluded.get(url).status_code == 404
     author = user_client(world["author"])
     share_url = reverse("caf:share", args=[world["a"].pk])
-    response = author.post(share_url, {"organisation": str(world["excluded"].organisation.pk), "outcome": "share"})
-    assert b"There is a problem" in response.content and b"Enter your reasons" in response.content
-    response = author.post(
-        share_url,
-        {
-            "organisation": str(world["excluded"].organisation.pk),
-            "outcome": "share",
-            "ground": "significant_harm",
-            "reason": "Disclosure at school of an injury",
-            "what_shared": "The stay-safe elements",
-            "purpose": "Strategy discussion",
-            "not_told_reason": "Telling the father would put Lily at risk",
-        },
-    )
+    response = author.post(share_url, {"organisation": str(world["excluded"].organisation.pk)})
     assert response.status_code == 302
+    assert response.url.startswith(reverse("sharing:start", args=[world["child"].pk]))
+    assert "information=caf" in response.url
+    to_excluded = Disclosure.objects.filter(organisation=world["excluded"].organisation)
+    assert not to_excluded.exists() and excluded.get(url).status_code == 404
+    manager = UserFactory(roles=[Role.MANAGER], organisation=world["author"].organisation)
+    decision = decide(world["author"], world["child"], world["excluded"].organisation, information="caf")
+    assert excluded.get(url).status_code == 404  # waiting for the countersignature
+    sharing_decision_countersign(actor=manager, decision=decision, agreed=True)
     assert excluded.get(url).status_code == 200
+    assert to_excluded.get().decision == decision
     assert AuditEvent.objects.filter(action="sharing.decision_recorded").exists()
 
 

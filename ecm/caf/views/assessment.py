@@ -7,16 +7,20 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from ecm.caf import selectors, services
 from ecm.caf.access import assessment_for, caf_user_required, can_edit
 from ecm.caf.choices import CafStatus
-from ecm.caf.forms.assessment import CompleteForm, FamilyCopyForm, SectionForm, ShareDecisionForm, WithdrawForm
+from ecm.caf.forms.assessment import CompleteForm, FamilyCopyForm, SectionForm, ShareForm, WithdrawForm
 from ecm.caf.framework import SECTIONS, SECTIONS_BY_SLUG, section_fields
 from ecm.caf.models import Assessment
 from ecm.caf.views.start import posted
-from ecm.sharing.services import SharingError, sharing_decision_record
+from ecm.sharing.choices import DisclosureMode, Information, Method
+from ecm.sharing.selectors import share_basis
+from ecm.sharing.services import disclosure_record
 
 
 def opened(request: HttpRequest, assessment_id: str, page: str, *, edit: bool = False) -> Assessment:
@@ -177,18 +181,42 @@ def copy_settings(request: HttpRequest, assessment_id: str) -> HttpResponse:
 @caf_user_required
 @require_http_methods(["GET", "POST"])
 def share(request: HttpRequest, assessment_id: str) -> HttpResponse:
-    """Share with a further agency: consent must cover it, or a decision without consent is recorded here."""
+    """Share with a further agency: under the family's consent, under a decision in force, or not until the
+    guided information sharing decision (``ecm.sharing``) has been made."""
     assessment = opened(request, assessment_id, "share", edit=True)
-    form = ShareDecisionForm(posted(request), organisations=selectors.organisation_choices())
+    form = ShareForm(posted(request), organisations=selectors.organisation_choices())
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        organisation = selectors.organisations_by_ids([data.pop("organisation")])
-        try:
-            sharing_decision_record(actor=request.user, child=assessment.child, organisation=organisation[0], **data)
-        except SharingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Your decision and its reasons are recorded.")
+        organisation = selectors.organisations_by_ids([form.cleaned_data["organisation"]])[0]
+        basis = share_basis(assessment.child, organisation)
+        if basis is None:
+            query = urlencode(
+                {
+                    "organisation": str(organisation.pk),
+                    "information": "caf",
+                    "source": f"CAF {assessment.reference}",
+                    "next": reverse("caf:detail", args=[assessment.pk]),
+                }
+            )
+            messages.info(
+                request, f"Neither the family's consent nor a decision covers {organisation.name}: decide first."
+            )
+            return redirect(f"{reverse('sharing:start', args=[assessment.child_id])}?{query}")
+        if basis["decision"] is not None:
+            messages.success(request, f"A decision to share with {organisation.name} is in force; the CAF is shared.")
             return redirect("caf:detail", assessment_id=assessment.pk)
+        disclosure_record(
+            actor=request.user,
+            child=assessment.child,
+            organisation=organisation,
+            information=Information.CAF,
+            method=Method.ECM,
+            mode=DisclosureMode.AUTOMATIC,
+            consent=basis["consent"],
+            reference=assessment.reference,
+            recipient_person=form.cleaned_data["recipient_person"],
+            description="The CAF, under the family's consent",
+        )
+        messages.success(request, f"The CAF is shared with {organisation.name} under the family's consent.")
+        return redirect("caf:detail", assessment_id=assessment.pk)
     context = {"assessment": assessment, "form": form, "sharing": selectors.sharing_of(assessment)}
     return render(request, "caf/share.html", context)

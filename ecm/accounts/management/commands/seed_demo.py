@@ -46,6 +46,7 @@ def demo_seeders() -> list[tuple[str, Any]]:
     from ecm.directory.demo import seed_directory_demo
     from ecm.index.demo import seed_index_demo
     from ecm.rights.demo import seed_rights_demo
+    from ecm.sharing.demo import seed_sharing_demo
 
     def index() -> str:
         practitioners = User.objects.filter(role_assignments__role=Role.PRACTITIONER, is_active=True).distinct()
@@ -59,6 +60,7 @@ def demo_seeders() -> list[tuple[str, Any]]:
     return [
         ("child index", index),
         ("CAF", lambda: seed_caf_demo(actor=SYSTEM_SEED)),
+        ("information sharing", lambda: seed_sharing_demo(actor=SYSTEM_SEED)),
         ("service directory", directory),
         ("subject access", lambda: seed_rights_demo(actor=SYSTEM_SEED)),
         ("budgets", lambda: seed_budgets_demo(actor=SYSTEM_SEED)),

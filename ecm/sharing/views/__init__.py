@@ -1,0 +1,1 @@
+"""Pages of the sharing app: the guided decision (``flow``), records, queues, the log, advisers (``pages``)."""
