@@ -158,11 +158,7 @@ def is_seconded(user: Any, team: Team) -> bool:
     today, pk = clock.today(), getattr(user, "pk", None)
     if pk is None:
         return False
-    return (
-        team.secondments.filter(user_id=pk, starts_on__lte=today)
-        .exclude(ends_on__lt=today)
-        .exists()
-    )
+    return team.secondments.filter(user_id=pk, starts_on__lte=today).exclude(ends_on__lt=today).exists()
 
 
 def team_for(*, actor: Any, team_id: Any, leader: bool = False) -> Team:

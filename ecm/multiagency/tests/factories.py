@@ -42,8 +42,9 @@ def panel_world(**panel_kwargs: Any) -> PanelWorld:
     yot = OrganisationFactory(
         name="Youth Justice Service", organisation_type=OrganisationType.YOUTH_OFFENDING_TEAM, local_authority=area
     )
-    manager = UserFactory(roles=[Role.MANAGER, Role.PRACTITIONER], first_name="Mona", last_name="Manager",
-                          organisation=health)
+    manager = UserFactory(
+        roles=[Role.MANAGER, Role.PRACTITIONER], first_name="Mona", last_name="Manager", organisation=health
+    )
     chair = UserFactory(first_name="Carl", last_name="Chair", organisation=yot)
     admin = UserFactory(first_name="Ada", last_name="Admin", organisation=health, manager=manager)
     member = UserFactory(first_name="Meg", last_name="Member", organisation=health)

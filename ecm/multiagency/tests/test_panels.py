@@ -129,11 +129,17 @@ def test_agenda_sections_new_review_and_supported() -> None:
     services.agenda_build(actor=world.admin, meeting=earlier)
     one, two = earlier.items.order_by("created_at")
     services.outcome_record(
-        actor=world.admin, item=one, outcome=PanelOutcome.CONTINUE, discussion="Review today",
+        actor=world.admin,
+        item=one,
+        outcome=PanelOutcome.CONTINUE,
+        discussion="Review today",
         next_review_on=clock.today(),
     )
     services.outcome_record(
-        actor=world.admin, item=two, outcome=PanelOutcome.CONTINUE, discussion="Review later",
+        actor=world.admin,
+        item=two,
+        outcome=PanelOutcome.CONTINUE,
+        discussion="Review later",
         next_review_on=clock.today() + dt.timedelta(weeks=8),
     )
     third = refer(world, consenting_child(world, given_name="Cat"))
@@ -159,7 +165,10 @@ def test_outcomes_actions_caf_request_key_worker_and_lead_on_the_open_caf(django
     item = meeting.items.get()
     with django_capture_on_commit_callbacks(execute=True):
         services.panel_action_add(
-            actor=world.admin, item=item, what="Call the family", owner=world.member,
+            actor=world.admin,
+            item=item,
+            what="Call the family",
+            owner=world.member,
             due_on=clock.today() + dt.timedelta(days=7),
         )
     assert Notification.objects.filter(recipient=world.member, subject__contains="An action for you").exists()
@@ -167,7 +176,10 @@ def test_outcomes_actions_caf_request_key_worker_and_lead_on_the_open_caf(django
         services.panel_action_add(actor=world.admin, item=item, what="x", owner=world.stranger, due_on=clock.today())
     with django_capture_on_commit_callbacks(execute=True):
         services.outcome_record(
-            actor=world.admin, item=item, outcome=PanelOutcome.LEAD, discussion="Health needs predominate",
+            actor=world.admin,
+            item=item,
+            outcome=PanelOutcome.LEAD,
+            discussion="Health needs predominate",
             allocated=world.member,
         )
     referral.refresh_from_db()
@@ -185,8 +197,12 @@ def test_outcomes_actions_caf_request_key_worker_and_lead_on_the_open_caf(django
     clock.freeze(clock.now() + dt.timedelta(days=1))
     services.agenda_build(actor=world.admin, meeting=later)
     services.outcome_record(
-        actor=world.admin, item=later.items.get(), outcome=PanelOutcome.LEAD, discussion="The family asked for Carl",
-        allocated=world.chair, handover_note="Carl knows the family from school",
+        actor=world.admin,
+        item=later.items.get(),
+        outcome=PanelOutcome.LEAD,
+        discussion="The family asked for Carl",
+        allocated=world.chair,
+        handover_note="Carl knows the family from school",
     )
     previous = assessment.leads.get(member__user=world.member)
     assert previous.ended_on is not None and previous.handover_note == "Carl knows the family from school"
@@ -199,7 +215,10 @@ def test_a_caf_request_becomes_an_action_and_a_key_worker_is_recorded() -> None:
     meeting = _meeting_today(world)
     services.agenda_build(actor=world.admin, meeting=meeting)
     services.outcome_record(
-        actor=world.admin, item=meeting.items.get(), outcome=PanelOutcome.CAF, discussion="A CAF is needed",
+        actor=world.admin,
+        item=meeting.items.get(),
+        outcome=PanelOutcome.CAF,
+        discussion="A CAF is needed",
         allocated=world.referrer,
     )
     action = PanelAction.objects.get(referral=referral)
@@ -208,7 +227,10 @@ def test_a_caf_request_becomes_an_action_and_a_key_worker_is_recorded() -> None:
     clock.freeze(clock.now() + dt.timedelta(days=1))
     services.agenda_build(actor=world.admin, meeting=later)
     services.outcome_record(
-        actor=world.admin, item=later.items.get(), outcome=PanelOutcome.KEY_WORKER, discussion="Key worker",
+        actor=world.admin,
+        item=later.items.get(),
+        outcome=PanelOutcome.KEY_WORKER,
+        discussion="Key worker",
         allocated=world.member,
     )
     referral.refresh_from_db()
@@ -239,7 +261,10 @@ def test_finalise_sends_minutes_to_members_without_naming_children(user_client, 
     assert minutes.status_code == 200
     assert b"Lily Smith" not in minutes.content  # closed: members no longer see the child
     assert b"A child whose referral has since closed" in minutes.content
-    assert b"Lily Smith" in user_client(world.referrer).get(reverse("multiagency:case", args=[meeting.items.get().referral_id])).content
+    assert (
+        b"Lily Smith"
+        in user_client(world.referrer).get(reverse("multiagency:case", args=[meeting.items.get().referral_id])).content
+    )
     with pytest.raises(MultiagencyError, match="cannot change"):
         services.attendance_record(actor=world.admin, meeting=meeting, attendees=[world.admin])
 
@@ -247,12 +272,12 @@ def test_finalise_sends_minutes_to_members_without_naming_children(user_client, 
 def test_outcomes_wait_for_the_meeting_day() -> None:
     world = panel_world()
     refer(world)
-    meeting = services.meeting_plan(
-        actor=world.admin, panel=world.panel, held_on=clock.today() + dt.timedelta(days=3)
-    )
+    meeting = services.meeting_plan(actor=world.admin, panel=world.panel, held_on=clock.today() + dt.timedelta(days=3))
     services.agenda_build(actor=world.admin, meeting=meeting)
     with pytest.raises(MultiagencyError, match="taken place"):
-        services.outcome_record(actor=world.admin, item=meeting.items.get(), outcome=PanelOutcome.CLOSED, discussion="x")
+        services.outcome_record(
+            actor=world.admin, item=meeting.items.get(), outcome=PanelOutcome.CLOSED, discussion="x"
+        )
 
 
 def test_schedule_gives_dates_every_n_weeks_on_the_weekday() -> None:
@@ -271,8 +296,15 @@ def test_panel_rules() -> None:
         services.panel_member_remove(actor=world.chair, member=world.panel.members.get(user=world.admin))
     with pytest.raises(MultiagencyError, match="at least two agencies"):
         services.panel_create(
-            actor=SYSTEM_SEED, name="X", local_authority=world.panel.local_authority, organisations=[world.agencies[0]],
-            chair=world.chair, administrator=world.admin, weekday=1, interval_weeks=4, schedule_starts_on=clock.today(),
+            actor=SYSTEM_SEED,
+            name="X",
+            local_authority=world.panel.local_authority,
+            organisations=[world.agencies[0]],
+            chair=world.chair,
+            administrator=world.admin,
+            weekday=1,
+            interval_weeks=4,
+            schedule_starts_on=clock.today(),
         )
     for action in ("multiagency.panel_created", "multiagency.panel_member_added"):
         assert AuditEvent.objects.filter(action=action).exists()
@@ -282,9 +314,7 @@ def test_caf_team_member_for_a_lead_not_in_the_team() -> None:
     """A lead professional allocated by the panel who is not yet in the TAC joins it first."""
     world = panel_world()
     assessment = complete_caf(world.referrer, world.child, allowed=world.agencies)
-    caf_services.team_member_add(
-        actor=world.referrer, assessment=assessment, kind=MemberKind.PARENT, name="Jo Smith"
-    )
+    caf_services.team_member_add(actor=world.referrer, assessment=assessment, kind=MemberKind.PARENT, name="Jo Smith")
     refer(world)
     meeting = _meeting_today(world)
     services.agenda_build(actor=world.admin, meeting=meeting)

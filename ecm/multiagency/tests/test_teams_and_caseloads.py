@@ -28,10 +28,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def yot():
     home_manager = UserFactory(roles=[Role.MANAGER, Role.PRACTITIONER], first_name="Hal", last_name="Home")
-    nurse = UserFactory(first_name="Nia", last_name="Nurse", organisation=home_manager.organisation, manager=home_manager)
+    nurse = UserFactory(
+        first_name="Nia", last_name="Nurse", organisation=home_manager.organisation, manager=home_manager
+    )
     leader = UserFactory(first_name="Lee", last_name="Leader", organisation=OrganisationFactory(name="Youth Justice"))
     team = services.team_create(
-        actor=SYSTEM_SEED, name="Youth Offending Team", local_authority=leader.organisation.local_authority,
+        actor=SYSTEM_SEED,
+        name="Youth Offending Team",
+        local_authority=leader.organisation.local_authority,
         leader=leader,
     )
     return {"team": team, "leader": leader, "nurse": nurse, "home_manager": home_manager}
@@ -59,7 +63,10 @@ def test_a_secondment_keeps_the_home_organisation_and_manager(yot, django_captur
 
 def test_escalating_a_misuse_alert_on_a_secondee_tells_the_home_manager(yot, django_capture_on_commit_callbacks):
     services.secondment_start(
-        actor=yot["leader"], team=yot["team"], user=yot["nurse"], role_in_team="Health worker",
+        actor=yot["leader"],
+        team=yot["team"],
+        user=yot["nurse"],
+        role_in_team="Health worker",
         starts_on=clock.today(),
     )
     Notification.objects.all().delete()
@@ -76,7 +83,10 @@ def test_team_page_shows_the_members_caseload_until_the_secondment_ends(yot, use
     child = ChildFactory()
     complete_caf(yot["nurse"], child)
     secondment = services.secondment_start(
-        actor=yot["leader"], team=yot["team"], user=yot["nurse"], role_in_team="Health worker",
+        actor=yot["leader"],
+        team=yot["team"],
+        user=yot["nurse"],
+        role_in_team="Health worker",
         starts_on=clock.today(),
     )
     url = reverse("multiagency:team", args=[yot["team"].pk])
@@ -97,10 +107,17 @@ def caseload():
     child = ChildFactory()
     assessment = complete_caf(ann, child, allowed=[manager.organisation])
     member = assessment.members.get(user=ann)  # the assessor is in the team from the start
-    caf_services.lead_professional_appoint(actor=ann, assessment=assessment, member=member, meeting=None, reason="Knows the family")
+    caf_services.lead_professional_appoint(
+        actor=ann, assessment=assessment, member=member, meeting=None, reason="Knows the family"
+    )
     caf_services.action_add(
-        actor=ann, assessment=assessment, what="Home visit", responsible=member,
-        due_on=clock.today() - dt.timedelta(days=3), outcome_wanted="Seen at home", outcome="stay_safe",
+        actor=ann,
+        assessment=assessment,
+        what="Home visit",
+        responsible=member,
+        due_on=clock.today() - dt.timedelta(days=3),
+        outcome_wanted="Seen at home",
+        outcome="stay_safe",
     )
     return {"manager": manager, "ann": ann, "bob": bob, "assessment": assessment}
 
@@ -129,7 +146,9 @@ def test_reallocation_hands_over_through_the_ecaf(caseload, user_client) -> None
     assert lead.member.user == caseload["bob"]
     previous = assessment.leads.get(member__user=caseload["ann"])
     assert previous.handover_note == "Visit due Friday" and previous.ended_on == clock.today()
-    assert AuditEvent.objects.filter(action="caf.lead_professional_appointed", object_id=str(assessment.pk)).count() == 2
+    assert (
+        AuditEvent.objects.filter(action="caf.lead_professional_appointed", object_id=str(assessment.pk)).count() == 2
+    )
     assert AuditEvent.objects.filter(action="multiagency.case_reallocated").exists()
     # Ann no longer leads it, so it cannot be reallocated from her caseload again.
     assert client.get(url).status_code == 404
@@ -139,8 +158,12 @@ def test_only_the_manager_of_the_practitioner_may_reallocate(caseload, user_clie
     other_manager = UserFactory(roles=[Role.MANAGER])
     with pytest.raises(MultiagencyError, match="your staff"):
         services.case_reallocate(
-            actor=other_manager, assessment=caseload["assessment"], practitioner=caseload["ann"],
-            new_lead=caseload["bob"], reason="x", handover_note="y",
+            actor=other_manager,
+            assessment=caseload["assessment"],
+            practitioner=caseload["ann"],
+            new_lead=caseload["bob"],
+            reason="x",
+            handover_note="y",
         )
     url = reverse("multiagency:caseload", args=[caseload["ann"].pk])
     assert user_client(other_manager).get(url).status_code == 404
