@@ -13,5 +13,5 @@ class MultiagencyConfig(AppConfig):
         from ecm.core.navigation import NavItem, register
         from ecm.multiagency.home import multiagency_panel
 
-        register(NavItem("Panels and teams", "multiagency:home", roles=("practitioner", "manager"), order=30))
-        register_panel(multiagency_panel, order=30)
+        register(NavItem("Panels and teams", "multiagency:home", roles=("practitioner", "manager"), order=25))
+        register_panel(multiagency_panel, order=25)

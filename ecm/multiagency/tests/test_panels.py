@@ -322,3 +322,34 @@ def test_caf_team_member_for_a_lead_not_in_the_team() -> None:
         actor=world.admin, item=meeting.items.get(), outcome=PanelOutcome.LEAD, discussion="x", allocated=world.chair
     )
     assert assessment.members.filter(user=world.chair, removed_on__isnull=True).exists()
+
+
+def test_officer_actions_through_the_pages(user_client) -> None:
+    world = panel_world()
+    referral = refer(world)
+    admin = user_client(world.admin)
+    panel_url = reverse("multiagency:panel", args=[world.panel.pk])
+    day = world.panel.meeting_dates(on_or_after=clock.today(), count=1)[0]
+    assert (
+        f'Plan this meeting<span class="govuk-visually-hidden"> on {day:%-d %B %Y}'.encode()
+        in admin.get(panel_url).content
+    )
+    response = admin.post(reverse("multiagency:meeting_plan", args=[world.panel.pk]), {"held_on": day.isoformat()})
+    meeting = world.panel.meetings.get(held_on=day)
+    assert response.status_code == 302 and response["Location"] == reverse("multiagency:meeting", args=[meeting.pk])
+    admin.post(reverse("multiagency:agenda_build", args=[meeting.pk]))
+    item = meeting.items.get()
+    assert item.referral == referral
+    admin.post(reverse("multiagency:item_remove", args=[meeting.pk, item.pk]))
+    assert not meeting.items.exists()
+    member = world.panel.members.get(user=world.member)
+    assert (
+        user_client(world.chair)
+        .post(reverse("multiagency:member_remove", args=[world.panel.pk, member.pk]))
+        .status_code
+        == 302
+    )
+    member.refresh_from_db()
+    assert member.left_on == clock.today()
+    home = user_client(world.referrer).get(reverse("multiagency:home"))
+    assert b"Lily Smith" in home.content  # the referrer's own referrals
