@@ -68,6 +68,24 @@ class PanelForm(forms.Form):
         )
 
 
+class ScheduleForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label="Day of the week the panel meets", choices=Weekday.choices, coerce=int, widget=forms.RadioSelect
+    )
+    interval_weeks = forms.IntegerField(label="Weeks between meetings", min_value=1, max_value=12)
+    schedule_starts_on = DateInputField(label="Schedule starts on", help_text=DATE_HELP)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _finish(
+            self,
+            Field.radios("weekday", inline=True),
+            Field.text("interval_weeks", field_width=2),
+            Field("schedule_starts_on"),
+            submit="Save the schedule",
+        )
+
+
 class PractitionerForm(forms.Form):
     practitioner = forms.ChoiceField(label="Practitioner")
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("panels/", panels.panels, name="panels"),
     path("panels/new/", panels.panel_new, name="panel_new"),
     path("panels/<uuid:panel_id>/", panels.panel, name="panel"),
+    path("panels/<uuid:panel_id>/schedule/", panels.schedule, name="schedule"),
     path("panels/<uuid:panel_id>/members/add/", panels.member_add, name="member_add"),
     path("panels/<uuid:panel_id>/members/<uuid:member_id>/remove/", panels.member_remove, name="member_remove"),
     path("panels/<uuid:panel_id>/refer/", panels.refer, name="refer"),

@@ -19,6 +19,7 @@ from ecm.multiagency.services.panels import (
     panel_member_add,
     panel_member_remove,
     panel_referral_make,
+    panel_schedule_set,
 )
 from ecm.multiagency.services.teams import secondment_end, secondment_start, team_create
 
@@ -39,6 +40,7 @@ __all__ = [
     "panel_member_add",
     "panel_member_remove",
     "panel_referral_make",
+    "panel_schedule_set",
     "secondment_end",
     "secondment_start",
     "team_create",

@@ -90,6 +90,26 @@ def panel_create(
 
 
 @transaction.atomic
+def panel_schedule_set(
+    *, actor: Any, panel: Panel, weekday: int, interval_weeks: int, schedule_starts_on: dt.date
+) -> Panel:
+    """Change when the panel meets; meetings already planned keep their dates."""
+    require(is_panel_officer(actor, panel), "Only the chair or the administrator can change the schedule.")
+    require(weekday in Weekday.values, "Choose the day of the week the panel meets.")
+    require(MIN_INTERVAL_WEEKS <= interval_weeks <= MAX_INTERVAL_WEEKS, "The panel must meet every 1 to 12 weeks.")
+    panel.weekday, panel.interval_weeks, panel.schedule_starts_on = weekday, interval_weeks, schedule_starts_on
+    panel.stamp(actor)
+    panel.save()
+    audit_record(
+        actor=actor,
+        action="multiagency.panel_schedule_set",
+        target=panel,
+        data={"weekday": weekday, "interval_weeks": interval_weeks, "starts_on": str(schedule_starts_on)},
+    )
+    return panel
+
+
+@transaction.atomic
 def panel_member_add(*, actor: Any, panel: Panel, user: Any) -> PanelMember:
     """A practitioner of one of the panel's agencies joins it (they stay employed by their agency)."""
     require(is_panel_officer(actor, panel), "Only the chair or the administrator can change the members.")

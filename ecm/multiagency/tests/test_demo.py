@@ -6,6 +6,7 @@ import pytest
 
 from ecm.accounts.demo import seed_accounts_demo
 from ecm.caf.demo import seed_caf_demo
+from ecm.audit.models import AuditEvent
 from ecm.core import clock
 from ecm.core.actors import SYSTEM_SEED
 from ecm.index.tests.factories import ChildFactory
@@ -35,3 +36,19 @@ def test_seed_multiagency_demo_is_idempotent() -> None:
     assert PanelReferral.objects.filter(status=ReferralStatus.CLOSED).count() == 1
     assert PanelAction.objects.count() >= 3
     assert Secondment.objects.count() == 2
+    actions = set(AuditEvent.objects.filter(action__startswith="multiagency.").values_list("action", flat=True))
+    for written in (
+        "panel_created",
+        "panel_member_added",
+        "referral_made",
+        "meeting_planned",
+        "agenda_built",
+        "attendance_recorded",
+        "action_added",
+        "outcome_recorded",
+        "meeting_finalised",
+        "team_created",
+        "secondment_started",
+        "demo_seeded",
+    ):
+        assert f"multiagency.{written}" in actions, written

@@ -74,6 +74,7 @@ def matrix():
         (reverse("multiagency:panel_new"), {"manager"}),
         (reverse("multiagency:panel", args=[p]), PRACTITIONERS),
         (reverse("multiagency:member_add", args=[p]), OFFICERS),
+        (reverse("multiagency:schedule", args=[p]), OFFICERS),
         (reverse("multiagency:refer", args=[p]), PRACTITIONERS),
         (reverse("multiagency:case", args=[referral.pk]), MEMBERS | {"referrer"}),
         (reverse("multiagency:case", args=[earlier_referral.pk]), MEMBERS | {"referrer"}),

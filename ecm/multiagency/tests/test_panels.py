@@ -353,3 +353,26 @@ def test_officer_actions_through_the_pages(user_client) -> None:
     assert member.left_on == clock.today()
     home = user_client(world.referrer).get(reverse("multiagency:home"))
     assert b"Lily Smith" in home.content  # the referrer's own referrals
+
+
+def test_the_schedule_can_change(user_client) -> None:
+    world = panel_world()
+    url = reverse("multiagency:schedule", args=[world.panel.pk])
+    response = user_client(world.admin).post(
+        url,
+        {
+            "weekday": "3",
+            "interval_weeks": "2",
+            "schedule_starts_on_0": "1",
+            "schedule_starts_on_1": "1",
+            "schedule_starts_on_2": "2026",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    world.panel.refresh_from_db()
+    assert world.panel.schedule_label == "Every 2 weeks on Thursday"
+    assert AuditEvent.objects.filter(action="multiagency.panel_schedule_set").exists()
+    with pytest.raises(MultiagencyError):
+        services.panel_schedule_set(
+            actor=world.member, panel=world.panel, weekday=1, interval_weeks=4, schedule_starts_on=clock.today()
+        )

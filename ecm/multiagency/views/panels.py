@@ -21,7 +21,7 @@ from ecm.multiagency.access import (
     multiagency_user_required,
     panel_for,
 )
-from ecm.multiagency.forms import PanelForm, PractitionerForm, ReferralForm
+from ecm.multiagency.forms import PanelForm, PractitionerForm, ReferralForm, ScheduleForm
 from ecm.multiagency.services.common import is_panel_officer
 from ecm.multiagency.views.common import form_page, posted
 
@@ -123,6 +123,38 @@ def member_add(request: HttpRequest, panel_id: str) -> HttpResponse:
         caption=found.name,
         intro="Practitioners of the panel's agencies only. Members stay employed by their own agency.",
         done="They are now a member of the panel.",
+        back=reverse("multiagency:panel", args=[found.pk]),
+    )
+
+
+@multiagency_user_required
+@require_http_methods(["GET", "POST"])
+def schedule(request: HttpRequest, panel_id: str) -> HttpResponse:
+    found = panel_for(actor=request.user, panel_id=panel_id, officer=True)
+    initial = {
+        "weekday": found.weekday,
+        "interval_weeks": found.interval_weeks,
+        "schedule_starts_on": found.schedule_starts_on,
+    }
+    form = ScheduleForm(posted(request), initial=initial)
+
+    def act(data: dict[str, Any]) -> Any:
+        return services.panel_schedule_set(
+            actor=request.user,
+            panel=found,
+            weekday=data["weekday"],
+            interval_weeks=data["interval_weeks"],
+            schedule_starts_on=data["schedule_starts_on"],
+        )
+
+    return form_page(
+        request,
+        form,
+        act,
+        title="Change when the panel meets",
+        caption=found.name,
+        intro="Every so many weeks on one day, counted from the start date. Meetings already planned keep their dates.",
+        done="The schedule is saved.",
         back=reverse("multiagency:panel", args=[found.pk]),
     )
 
