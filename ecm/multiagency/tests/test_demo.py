@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ecm.accounts.demo import seed_accounts_demo
-from ecm.caf.demo import seed_caf_demo
 from ecm.audit.models import AuditEvent
+from ecm.caf.demo import seed_caf_demo
 from ecm.core import clock
 from ecm.core.actors import SYSTEM_SEED
 from ecm.index.tests.factories import ChildFactory
