@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ecm.consent",
     "ecm.sharing",
     "ecm.caf",
+    "ecm.multiagency",
     "ecm.directory",
     "ecm.misuse",
     "ecm.rights",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("caf/", include("ecm.caf.urls")),
     path("rights/", include("ecm.rights.urls")),
     path("budgets/", include("ecm.budgets.urls")),
+    path("multiagency/", include("ecm.multiagency.urls")),
     path("webauthn/", include("ecm.accounts.webauthn_urls", namespace="otp_webauthn")),
 ]
 

@@ -47,6 +47,7 @@ def demo_seeders() -> list[tuple[str, Any]]:
     from ecm.index.demo import seed_index_demo
     from ecm.rights.demo import seed_rights_demo
     from ecm.sharing.demo import seed_sharing_demo
+    from ecm.multiagency.demo import seed_multiagency_demo
 
     def index() -> str:
         practitioners = User.objects.filter(role_assignments__role=Role.PRACTITIONER, is_active=True).distinct()
@@ -64,4 +65,5 @@ def demo_seeders() -> list[tuple[str, Any]]:
         ("service directory", directory),
         ("subject access", lambda: seed_rights_demo(actor=SYSTEM_SEED)),
         ("budgets", lambda: seed_budgets_demo(actor=SYSTEM_SEED)),
+        ("multi-agency working", lambda: seed_multiagency_demo(actor=SYSTEM_SEED)),
     ]
