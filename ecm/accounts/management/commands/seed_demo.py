@@ -45,9 +45,9 @@ def demo_seeders() -> list[tuple[str, Any]]:
     from ecm.core.actors import SYSTEM_SEED
     from ecm.directory.demo import seed_directory_demo
     from ecm.index.demo import seed_index_demo
+    from ecm.multiagency.demo import seed_multiagency_demo
     from ecm.rights.demo import seed_rights_demo
     from ecm.sharing.demo import seed_sharing_demo
-    from ecm.multiagency.demo import seed_multiagency_demo
 
     def index() -> str:
         practitioners = User.objects.filter(role_assignments__role=Role.PRACTITIONER, is_active=True).distinct()
