@@ -39,3 +39,4 @@ def withdraw(request: HttpRequest, child_id: str, consent_id: str) -> HttpRespon
             messages.success(request, "Consent is withdrawn. Sharing that rested on it has stopped.")
             return redirect("consent:register", child_id=child.pk)
     return render(request, "consent/withdraw.html", {"child": child, "consent": consent, "form": form})
+

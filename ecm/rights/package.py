@@ -202,13 +202,11 @@ def _model_fields(row: Model) -> list[tuple[str, str, Any]]:
     return fields
 
 
-def _disclosure_items(child: Child) -> list[dict[str, Any]] | None:
-    """The sharing app's disclosure log, when that app provides it (``disclosures_for``)."""
-    disclosures_for = getattr(sharing_selectors, "disclosures_for", None)
-    if disclosures_for is None:
-        return None
+def _disclosure_items(child: Child) -> list[dict[str, Any]]:
+    """The sharing app's disclosure log: every share of the child's information."""
     return [
-        _item(f"disclosures/{row.pk}", "Information disclosed", _model_fields(row)) for row in disclosures_for(child)
+        _item(f"disclosures/{row.pk}", "Information disclosed", _model_fields(row))
+        for row in sharing_selectors.disclosures_for(child)
     ]
 
 
@@ -287,11 +285,7 @@ def package_build(*, child: Child, request: Any, compiled_at: dt.datetime) -> di
             caf_items(child, annotations),
         ),
         _section("decisions", "Decisions whether to share information", _decision_items(child)),
-    ]
-    disclosures = _disclosure_items(child)
-    if disclosures is not None:
-        sections.append(_section("disclosures", "Information disclosed to others", disclosures))
-    sections += [
+        _section("disclosures", "Information disclosed to others", _disclosure_items(child)),
         _section("consents", "Consents", _consent_items(child)),
         _section(
             "access_log", "Who opened the record and why (the access log)", _access_log_items(events_about(child))

@@ -148,16 +148,15 @@ def test_the_package_holds_every_kind_of_data_including_the_access_log(world) ->
     assert AuditEvent.objects.filter(action="rights.package_compiled", object_id=str(request.pk)).exists()
 
 
-def test_disclosures_are_included_when_the_sharing_app_provides_them(world) -> None:
-    from ecm.sharing import selectors as sharing_selectors
+def test_the_disclosure_log_is_in_the_package(world) -> None:
+    from ecm.sharing.selectors import disclosures_for
 
     _, package = _compiled(world)
     sections = {s["key"]: s for s in package.data["sections"]}
-    disclosures_for = getattr(sharing_selectors, "disclosures_for", None)
-    assert ("disclosures" in sections) == (disclosures_for is not None)
-    if disclosures_for is not None:  # once the sharing app's disclosure log is merged
-        expected = [f"disclosures/{row.pk}" for row in disclosures_for(world["child"])]
-        assert [i["path"] for i in sections["disclosures"]["items"]] == expected
+    disclosed = disclosures_for(world["child"])
+    # The viewer's agency joined the CAF's team: that share is in the disclosure log.
+    assert disclosed
+    assert [i["path"] for i in sections["disclosures"]["items"]] == [f"disclosures/{row.pk}" for row in disclosed]
 
 
 def test_redactions_never_reach_the_pdf_or_the_json(world) -> None:
