@@ -24,6 +24,7 @@ from ecm.index.forms import (
 )
 from ecm.index.models import Child
 from ecm.index.reasons import reason_for, remember_reason
+from ecm.index.record_sections import record_sections
 from ecm.index.search.criteria import SearchCriteriaError
 from ecm.index.selectors import ReasonRequired, child_record_open, child_record_reveal, child_search
 
@@ -75,7 +76,9 @@ def _record_page(request: HttpRequest, child: Child, *, extra: dict[str, Any] | 
         record = child_record_open(actor=request.user, child=child, reason_code=held["code"], reason_text=held["text"])
     except ReasonRequired:
         return redirect("index:reason", child_id=child.pk)
-    return render(request, "index/record.html", {"record": record, "child": child, **_admin(request), **(extra or {})})
+    sections = record_sections(request, child, record)  # other apps' sections (ecm.index.record_sections)
+    context = {"record": record, "child": child, "sections": sections, **_admin(request), **(extra or {})}
+    return render(request, "index/record.html", context)
 
 
 def _admin(request: HttpRequest) -> dict[str, bool]:

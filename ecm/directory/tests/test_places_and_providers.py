@@ -117,7 +117,10 @@ def test_team_links_a_directory_organisation_to_an_ecm_organisation(user_client:
     assert org.provider == ecm_org
     event = AuditEvent.objects.filter(action="directory.provider_linked").latest("sequence")
     assert event.data["provider"] == str(ecm_org.id)
-    assert f"/directory/team/providers/{org.id}/" not in client.get("/directory/team/providers/", {"unlinked": "1"}).content.decode()
+    assert (
+        f"/directory/team/providers/{org.id}/"
+        not in client.get("/directory/team/providers/", {"unlinked": "1"}).content.decode()
+    )
     # And unlinked again.
     client.post(f"/directory/team/providers/{org.id}/", {"provider": "none"})
     org.refresh_from_db()
