@@ -45,7 +45,8 @@ class ReferralForm(forms.Form):
         self.cafs = {str(a.pk): a for a in cafs}
         layout: list[Any] = [Field.textarea("reason", rows=5)]
         if self.cafs:
-            self.fields["assessment"].choices = [("", "No, I am referring directly")] + [
+            field: Any = self.fields["assessment"]
+            field.choices = [("", "No, I am referring directly")] + [
                 (str(a.pk), f"Yes, from the team of CAF {a.reference}") for a in cafs
             ]
             self.fields["assessment"].initial = ""
