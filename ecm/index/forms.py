@@ -10,6 +10,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
+from ecm.index import universal
 from ecm.index.choices import AccessReason, CafStatus, ContactReason, Gender, SensitiveBasis, ServiceCategory
 from ecm.index.search.criteria import SearchCriteria
 
@@ -39,6 +40,12 @@ class SearchForm(forms.Form):
     born_to = DateInputField(label="Born on or before", required=False)
     gender = forms.ChoiceField(label="Gender", required=False, choices=[("", "Not given"), *Gender.choices])
     postcode = forms.CharField(label="Postcode", max_length=8, required=False)
+    school = forms.ChoiceField(
+        label="School (optional)", required=False, help_text="Narrows the search to pupils of this school"
+    )
+    gp_practice = forms.ChoiceField(
+        label="GP practice (optional)", required=False, help_text="Narrows the search to patients of this practice"
+    )
     fuzzy = forms.BooleanField(
         label="Include similar matches (names that sound alike, nicknames, previous names and addresses, "
         "day and month swapped)",
@@ -49,12 +56,19 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("given_name", "family_name", "postcode"):
             self.fields[name].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        # School and GP narrow a search; like a postcode they never match a shielded child.
+        school_field: Any = self.fields["school"]
+        school_field.choices = [("", "Any school"), *universal.school_choices()]
+        gp_field: Any = self.fields["gp_practice"]
+        gp_field.choices = [("", "Any GP practice"), *universal.gp_practice_choices()]
         self.helper = helper(
             Field.text("given_name", field_width=20),
             Field.text("family_name", field_width=20),
             Field("date_of_birth"),
             Field.select("gender"),
             Field.text("postcode", field_width=10),
+            Field.select("school"),
+            Field.select("gp_practice"),
             Fieldset(Field("born_from"), Field("born_to"), legend="Range of dates of birth", legend_size=Size.SMALL),
             Field.checkbox("fuzzy", small=True),
             submit="Search",
@@ -70,6 +84,8 @@ class SearchForm(forms.Form):
             birth_date=data["date_of_birth"],
             birth_date_from=data["born_from"],
             birth_date_to=data["born_to"],
+            school_id=data.get("school") or "",
+            gp_practice_id=data.get("gp_practice") or "",
             fuzzy=data["fuzzy"],
         )
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("involvements/<str:involvement_id>/end/", views.involvement_end_view, name="involvement_end"),
     path("children/<str:child_id>/shield/", views.shield_view, name="shield"),
     path("children/<str:child_id>/reveal/", views.reveal_view, name="reveal"),
+    path("no-school-or-gp/", views.universal_gaps_view, name="universal_gaps"),
 ]

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
 from ecm.accounts.stepup import step_up_required
 from ecm.index import services
@@ -188,4 +189,30 @@ def reveal_view(request: HttpRequest, child_id: str) -> HttpResponse:
         return render(request, "index/record.html", {"record": record, "child": child, **_admin(request)})
     return render(
         request, "index/reveal.html", {"form": form, "child": child, "back": reverse("index:record", args=[child.pk])}
+    )
+
+
+UNIVERSAL_GAPS_ROLES = (Role.INDEX_ADMIN, Role.DATA_MANAGER)
+
+
+@child_data_required
+@role_required(*UNIVERSAL_GAPS_ROLES)
+def universal_gaps_view(request: HttpRequest) -> HttpResponse:
+    """The local authority's children with no school or no GP practice recorded, for follow-up; audited."""
+    from ecm.index import universal
+
+    gap = request.GET.get("gap", universal.Gap.EITHER)
+    if gap not in dict(universal.Gap.CHOICES):
+        gap = universal.Gap.EITHER
+    organisation = getattr(request.user, "organisation", None)
+    area = getattr(organisation, "local_authority", None)
+    listing = None
+    if area is not None:
+        listing = universal.universal_gaps_list(
+            actor=request.user, local_authority=area, gap=gap, page_number=request.GET.get("page", 1)
+        )
+    return render(
+        request,
+        "index/universal_gaps.html",
+        {"area": area, "gap": gap, "gap_choices": universal.Gap.CHOICES, "listing": listing},
     )
