@@ -46,14 +46,21 @@ class SearchForm(forms.Form):
     gp_practice = forms.ChoiceField(
         label="GP practice (optional)", required=False, help_text="Narrows the search to patients of this practice"
     )
+    on_behalf_of = forms.CharField(
+        label="Doing this for a colleague without a computer? Their username (optional)",
+        max_length=150,
+        required=False,
+        help_text="The colleague must be an authorised index user. Both of you are named in the audit.",
+    )
     fuzzy = forms.BooleanField(
         label="Include similar matches (names that sound alike, nicknames, previous names and addresses, "
         "day and month swapped)",
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.actor = actor
         for name in ("given_name", "family_name", "postcode"):
             self.fields[name].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         # School and GP narrow a search; like a postcode they never match a shielded child.
@@ -71,8 +78,20 @@ class SearchForm(forms.Form):
             Field.select("gp_practice"),
             Fieldset(Field("born_from"), Field("born_to"), legend="Range of dates of birth", legend_size=Size.SMALL),
             Field.checkbox("fuzzy", small=True),
+            Field.text("on_behalf_of", field_width=20),
             submit="Search",
         )
+
+    def clean_on_behalf_of(self) -> str:
+        from ecm.index.on_behalf import OnBehalfError, authorised_colleague
+
+        username = (self.cleaned_data.get("on_behalf_of") or "").strip()
+        if not username:
+            return ""
+        try:
+            return authorised_colleague(actor=self.actor, username=username).username
+        except OnBehalfError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def criteria(self) -> SearchCriteria:
         data = self.cleaned_data
@@ -104,14 +123,33 @@ class ReasonForm(forms.Form):
         max_length=500,
         help_text="Required if you chose 'Other reason'. Your reason is recorded with your name.",
     )
+    on_behalf_of = forms.CharField(
+        label="Doing this for a colleague without a computer? Their username (optional)",
+        max_length=150,
+        required=False,
+        help_text="The colleague must be an authorised index user. Both of you are named in the audit.",
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.actor = actor
         self.helper = helper(
             Field.radios("reason_code", legend_size=Size.LARGE, legend_tag="h1"),
             Field.textarea("reason_text"),
+            Field.text("on_behalf_of", field_width=20),
             submit="Open the record",
         )
+
+    def clean_on_behalf_of(self) -> str:
+        from ecm.index.on_behalf import OnBehalfError, authorised_colleague
+
+        username = (self.cleaned_data.get("on_behalf_of") or "").strip()
+        if not username:
+            return ""
+        try:
+            return authorised_colleague(actor=self.actor, username=username).username
+        except OnBehalfError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,4 +13,5 @@ urlpatterns = [
     path("children/<str:child_id>/shield/", views.shield_view, name="shield"),
     path("children/<str:child_id>/reveal/", views.reveal_view, name="reveal"),
     path("no-school-or-gp/", views.universal_gaps_view, name="universal_gaps"),
+    path("on-behalf/", views.on_behalf_view, name="on_behalf"),
 ]

@@ -39,12 +39,13 @@ def _posted(request: HttpRequest) -> Any:
 @require_http_methods(["GET", "POST"])
 def search_view(request: HttpRequest) -> HttpResponse:
     """Search by POST so that names and dates never sit in URLs or logs."""
-    form = SearchForm(_posted(request))
+    form = SearchForm(_posted(request), actor=request.user)
     context: dict[str, Any] = {"form": form, "searched": False}
     if request.method == "POST" and form.is_valid():
         criteria = form.criteria()
         try:
-            result = child_search(actor=request.user, criteria=criteria)
+            on_behalf_of = form.cleaned_data.get("on_behalf_of", "")
+            result = child_search(actor=request.user, criteria=criteria, on_behalf_of=on_behalf_of)
         except SearchCriteriaError as exc:
             for field, message in exc.problems.items():
                 target = {"birth_date": "date_of_birth", "birth_date_from": "born_from"}.get(field, field)
@@ -60,10 +61,14 @@ def reason_view(request: HttpRequest, child_id: str) -> HttpResponse:
     child = child_for(actor=request.user, child_id=child_id)
     if str(child.pk) != str(child_id):
         return redirect("index:reason", child_id=child.pk)
-    form = ReasonForm(_posted(request))
+    form = ReasonForm(_posted(request), actor=request.user)
     if request.method == "POST" and form.is_valid():
         remember_reason(
-            request, child, reason_code=form.cleaned_data["reason_code"], reason_text=form.cleaned_data["reason_text"]
+            request,
+            child,
+            reason_code=form.cleaned_data["reason_code"],
+            reason_text=form.cleaned_data["reason_text"],
+            on_behalf_of=form.cleaned_data.get("on_behalf_of", ""),
         )
         return redirect("index:record", child_id=child.pk)
     return render(request, "index/reason.html", {"form": form, "child": child})
@@ -74,11 +79,24 @@ def _record_page(request: HttpRequest, child: Child, *, extra: dict[str, Any] | 
     if held is None:
         return redirect("index:reason", child_id=child.pk)
     try:
-        record = child_record_open(actor=request.user, child=child, reason_code=held["code"], reason_text=held["text"])
+        record = child_record_open(
+            actor=request.user,
+            child=child,
+            reason_code=held["code"],
+            reason_text=held["text"],
+            on_behalf_of=held.get("on_behalf_of", ""),
+        )
     except ReasonRequired:
         return redirect("index:reason", child_id=child.pk)
     sections = record_sections(request, child, record)  # other apps' sections (ecm.index.record_sections)
-    context = {"record": record, "child": child, "sections": sections, **_admin(request), **(extra or {})}
+    context = {
+        "record": record,
+        "child": child,
+        "sections": sections,
+        "on_behalf_of": held.get("on_behalf_of", ""),
+        **_admin(request),
+        **(extra or {}),
+    }
     return render(request, "index/record.html", context)
 
 
@@ -215,4 +233,16 @@ def universal_gaps_view(request: HttpRequest) -> HttpResponse:
         request,
         "index/universal_gaps.html",
         {"area": area, "gap": gap, "gap_choices": universal.Gap.CHOICES, "listing": listing},
+    )
+
+
+@index_user_required
+def on_behalf_view(request: HttpRequest) -> HttpResponse:
+    """Look-ups colleagues did for this user, and those this user did for colleagues (DOMAIN section 2)."""
+    from ecm.index import on_behalf
+
+    return render(
+        request,
+        "index/on_behalf.html",
+        {"done_for_me": on_behalf.lookups_for(request.user), "done_by_me": on_behalf.lookups_by(request.user)},
     )
