@@ -11,7 +11,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
 from ecm.index import universal
-from ecm.index.choices import AccessReason, CafStatus, ContactReason, Gender, SensitiveBasis, ServiceCategory
+from ecm.index.choices import AccessReason, BrokerAsk, CafStatus, ContactReason, Gender, SensitiveBasis, ServiceCategory
 from ecm.index.search.criteria import SearchCriteria
 
 DATE_HELP = "For example, 27 3 2014"
@@ -278,3 +278,85 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args: Any, submit: str = "Confirm", warning: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = helper(submit=submit, css_class="govuk-button--warning" if warning else "")
+
+
+class BrokerAskForm(forms.Form):
+    """Ask the index administrators about a shielded record or an unspecified service."""
+
+    about = forms.ChoiceField(
+        label="What are you asking about?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you are asking about"},
+    )
+    ask = forms.ChoiceField(
+        label="What do you need?",
+        choices=BrokerAsk.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you need"},
+    )
+    reason = forms.CharField(
+        label="Why do you need it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="The administrator decides on your reason. It is recorded with your name.",
+        error_messages={"required": "Enter why you need it"},
+    )
+    message = forms.CharField(
+        label="Message to pass on (if you asked for one)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        help_text="Say who you are and how to reach you. Do not include anything the recipient does not need.",
+    )
+
+    def __init__(self, *args: Any, options: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        about: Any = self.fields["about"]
+        about.choices = list(options)
+        self.helper = helper(
+            Field.radios("about", legend_size=Size.MEDIUM),
+            Field.radios("ask", legend_size=Size.MEDIUM),
+            Field.textarea("reason"),
+            Field.textarea("message"),
+            submit="Send the request",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if len((data.get("reason") or "").strip()) < 10 and "reason" not in self.errors:
+            self.add_error("reason", "Say why you need it, in at least 10 characters")
+        if data.get("ask") == BrokerAsk.MESSAGE and not (data.get("message") or "").strip():
+            self.add_error("message", "Enter the message to pass on")
+        return data
+
+
+class BrokerDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("reveal", "Reveal the details to this user"),
+            ("pass", "Pass the message on and tell the user"),
+            ("refuse", "Refuse"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose your decision"},
+    )
+    note = forms.CharField(
+        label="Note or reason",
+        help_text="Required when you refuse: the user sees it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = helper(
+            Field.radios("decision", legend_size=Size.MEDIUM), Field.textarea("note"), submit="Record the decision"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "refuse" and not (data.get("note") or "").strip():
+            self.add_error("note", "Enter the reason for refusing")
+        return data

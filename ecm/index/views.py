@@ -246,3 +246,91 @@ def on_behalf_view(request: HttpRequest) -> HttpResponse:
         "index/on_behalf.html",
         {"done_for_me": on_behalf.lookups_for(request.user), "done_by_me": on_behalf.lookups_by(request.user)},
     )
+
+
+@index_user_required
+@require_http_methods(["GET", "POST"])
+def broker_ask_view(request: HttpRequest, child_id: str) -> HttpResponse:
+    """Ask an index administrator about a shielded record or an unspecified service (DOMAIN section 2)."""
+    from ecm.index import broker
+    from ecm.index.forms import BrokerAskForm
+
+    child = child_for(actor=request.user, child_id=child_id)
+    if reason_for(request, child) is None:
+        return redirect("index:reason", child_id=child.pk)
+    hidden = {str(i.pk): i for i in broker.hidden_involvements(actor=request.user, child=child)}
+    options = [("record", "This shielded record")] if child.is_shielded else []
+    options += [
+        (f"service:{pk}", f"An unspecified service, involved since {i.started_on:%-d %B %Y}")
+        for pk, i in hidden.items()
+    ]
+    if not options:
+        messages.info(request, "Nothing on this record is hidden from you.")
+        return redirect("index:record", child_id=child.pk)
+    form = BrokerAskForm(_posted(request), options=options)
+    if request.method == "POST" and form.is_valid():
+        about = form.cleaned_data["about"]
+        try:
+            made = broker.broker_request_create(
+                actor=request.user,
+                child=child,
+                ask=form.cleaned_data["ask"],
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
+                involvement=hidden.get(about.removeprefix("service:")) if about.startswith("service:") else None,
+            )
+        except broker.BrokerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your request has gone to the index administrators. You will be told.")
+            return redirect("index:broker_request", request_id=made.pk)
+    return render(request, "index/broker_ask.html", {"form": form, "child": child})
+
+
+@index_user_required
+def broker_list_view(request: HttpRequest) -> HttpResponse:
+    """Index administrators: the open requests. Everyone: their own requests."""
+    from ecm.index import broker
+
+    is_admin = request.user.has_role(Role.INDEX_ADMIN)  # type: ignore[union-attr]
+    return render(
+        request,
+        "index/broker_list.html",
+        {
+            "is_admin": is_admin,
+            "open": broker.open_requests() if is_admin else [],
+            "mine": broker.requests_of(request.user),
+        },
+    )
+
+
+@index_user_required
+@require_http_methods(["GET", "POST"])
+def broker_request_view(request: HttpRequest, request_id: str) -> HttpResponse:
+    from ecm.index import broker
+    from ecm.index.access import broker_request_for
+    from ecm.index.forms import BrokerDecisionForm
+
+    made = broker_request_for(actor=request.user, request_id=request_id)
+    is_admin = request.user.has_role(Role.INDEX_ADMIN)  # type: ignore[union-attr]
+    can_decide = is_admin and made.status == "open" and made.requester_id != request.user.pk
+    form = BrokerDecisionForm(_posted(request)) if can_decide else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        decide = {
+            "reveal": broker.broker_request_reveal,
+            "pass": broker.broker_request_pass,
+        }.get(form.cleaned_data["decision"])
+        try:
+            if decide is None:
+                broker.broker_request_refuse(actor=request.user, request=made, reason=form.cleaned_data["note"])
+            else:
+                decide(actor=request.user, request=made, note=form.cleaned_data["note"])
+        except broker.BrokerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your decision is recorded and the user has been told.")
+            return redirect("index:broker")
+    details = None
+    if made.requester_id == request.user.pk and made.status == "revealed":
+        details = broker.revealed_details(actor=request.user, request=made)
+    return render(request, "index/broker_request.html", {"made": made, "form": form, "details": details})
