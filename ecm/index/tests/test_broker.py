@@ -158,3 +158,29 @@ def test_nothing_hidden_sends_the_user_back(people: dict[str, Any], user_client:
     open_record(client, child)
     response = client.get(reverse("index:broker_ask", args=[child.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("index:record", args=[child.pk])
+
+
+@pytest.mark.parametrize(
+    ("who", "listing", "ask"),
+    [
+        (Role.PRACTITIONER, 200, 302),  # asking first needs a reason for the record
+        (Role.MANAGER, 200, 302),
+        (Role.INDEX_ADMIN, 200, 302),
+        (Role.DATA_MANAGER, 200, 302),
+        (Role.PRIVACY_OFFICER, 404, 404),
+        (Role.SYSTEM_ADMIN, 404, 404),
+        (Role.DIRECTORY_EDITOR, 404, 404),
+        ("unvetted", 403, 403),
+        ("anonymous", 302, 302),
+    ],
+)
+def test_broker_pages_permission_matrix(user_client: Any, client: Any, who: str, listing: int, ask: int) -> None:
+    child = ChildFactory(shielded=True)
+    if who == "anonymous":
+        browser = client
+    elif who == "unvetted":
+        browser = user_client(UserFactory(roles=[Role.PRACTITIONER], vetting_checked_on=None))
+    else:
+        browser = user_client(UserFactory(roles=[who]))
+    assert browser.get(reverse("index:broker")).status_code == listing
+    assert browser.get(reverse("index:broker_ask", args=[child.pk])).status_code == ask
