@@ -12,8 +12,10 @@ import pytest
 from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import OrganisationFactory, UserFactory
 from ecm.audit.models import AuditEvent
+from ecm.core.actors import SystemActor
 from ecm.directory.choices import ServiceStatus
 from ecm.directory.selectors.places import integrated_location_ids, place
+from ecm.directory.services import organization_link_provider
 from ecm.directory.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +159,14 @@ def test_permission_matrix_for_the_new_directory_pages(user_client: Any, roles: 
     )
     # Every signed-in user may see a place.
     assert client.get(f"/directory/locations/{centre.id}/").status_code == 200
+
+
+def test_service_page_says_whether_referrals_go_through_ecm(user_client: Any, practitioner: Any) -> None:
+    unlinked = f.ServiceFactory(name="Unlinked group")
+    linked = f.ServiceFactory(name="Linked group")
+    organization_link_provider(
+        actor=SystemActor("test"), organization=linked.organization, provider=OrganisationFactory()
+    )
+    client = user_client(practitioner)
+    assert "does not receive referrals through ECM yet" in text(client.get(f"/directory/services/{unlinked.id}/"))
+    assert "Refer to a service" in text(client.get(f"/directory/services/{linked.id}/"))
