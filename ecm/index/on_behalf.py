@@ -8,13 +8,21 @@ look-ups done on the colleague's behalf.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ecm.accounts.access import can_see_child_data
 from ecm.accounts.models import User
 from ecm.audit.models import AuditEvent
+from ecm.core import clock
 
 LOOKUP_ACTIONS = ("index.search", "index.record_view")
+# The page reads the audit through its ``occurred_at`` index; ``on_behalf_of`` has none of its own.
+SHOWN_DAYS = 90
+
+
+def _since() -> dt.datetime:
+    return clock.now() - dt.timedelta(days=SHOWN_DAYS)
 
 
 class OnBehalfError(ValueError):
@@ -40,16 +48,18 @@ def authorised_colleague(*, actor: Any, username: str) -> User:
 
 
 def lookups_for(user: Any, *, limit: int = 100) -> list[AuditEvent]:
-    """Searches and record views other users did on this user's behalf, newest first."""
+    """Searches and record views other users did on this user's behalf in the last 90 days, newest first."""
     return list(
-        AuditEvent.objects.filter(on_behalf_of=user.username, action__in=LOOKUP_ACTIONS).order_by("-sequence")[:limit]
+        AuditEvent.objects.filter(
+            occurred_at__gte=_since(), on_behalf_of=user.username, action__in=LOOKUP_ACTIONS
+        ).order_by("-sequence")[:limit]
     )
 
 
 def lookups_by(user: Any, *, limit: int = 100) -> list[AuditEvent]:
-    """Searches and record views this user did on someone else's behalf, newest first."""
+    """Searches and record views this user did on someone else's behalf in the last 90 days, newest first."""
     return list(
-        AuditEvent.objects.filter(actor_id=str(user.pk), action__in=LOOKUP_ACTIONS)
+        AuditEvent.objects.filter(actor_id=str(user.pk), occurred_at__gte=_since(), action__in=LOOKUP_ACTIONS)
         .exclude(on_behalf_of="")
         .order_by("-sequence")[:limit]
     )
