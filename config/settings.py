@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ecm.misuse",
     "ecm.rights",
     "ecm.budgets",
+    "ecm.referrals",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("rights/", include("ecm.rights.urls")),
     path("budgets/", include("ecm.budgets.urls")),
     path("multiagency/", include("ecm.multiagency.urls")),
+    path("referrals/", include("ecm.referrals.urls")),
     path("webauthn/", include("ecm.accounts.webauthn_urls", namespace="otp_webauthn")),
 ]
 

@@ -14,7 +14,8 @@ from django.http import Http404, HttpResponse
 from ecm.accounts.access import role_required
 from ecm.accounts.choices import Role
 from ecm.directory.choices import ChangeStatus, ReportStatus, ServiceStatus
-from ecm.directory.models import ProblemReport, Service, ServiceChange
+from ecm.directory.models import Location, Organization, ProblemReport, Service, ServiceChange
+from ecm.directory.selectors.places import location_by_id
 
 DIRECTORY_EDITOR = Role.DIRECTORY_EDITOR
 DIRECTORY_TEAM_ROLES: tuple[str, ...] = (str(DIRECTORY_EDITOR), str(Role.SYSTEM_ADMIN))
@@ -81,3 +82,18 @@ def report_for_team(*, actor: Any, report_id: Any) -> ProblemReport:
     if not is_directory_team(actor):
         raise Http404("Page not found")
     return _get(ProblemReport.objects.filter(status=ReportStatus.OPEN).select_related("service"), report_id)
+
+
+def organization_for_team(*, actor: Any, organization_id: Any) -> Organization:
+    """A directory organisation the directory team may link to an accounts organisation."""
+    if not is_directory_team(actor):
+        raise Http404("Page not found")
+    return _get(Organization.objects.select_related("provider"), organization_id)
+
+
+def location_shown(location_id: Any) -> Location:
+    """A location page anyone signed in may see (404 for a malformed or unknown id)."""
+    location = location_by_id(location_id)
+    if location is None:
+        raise Http404("Page not found")
+    return location

@@ -249,3 +249,27 @@ class ReviewDecisionForm(forms.Form):
         if data.get("decision") == "return" and not (data.get("note") or "").strip():
             self.add_error("note", "Enter a note saying what the provider needs to put right")
         return data
+
+
+class ProviderLinkForm(forms.Form):
+    """Which accounts organisation receives referrals and may propose changes for a directory organisation."""
+
+    provider = forms.ChoiceField(
+        label="Organisation in ECM",
+        help_text="Its staff will receive referrals to these services and may propose changes to them.",
+        error_messages={"required": "Choose the organisation in ECM, or choose not linked"},
+    )
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in organisations}
+        self.fields["provider"].choices = [("", "Choose an organisation"), ("none", "Not linked")] + [
+            (str(o.pk), f"{o.name} ({o.code})") for o in organisations
+        ]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field.select("provider"), Submit("submit", "Save the link"))
+
+    def chosen(self) -> Any:
+        """The chosen accounts organisation, or None for "not linked"."""
+        value = self.cleaned_data["provider"]
+        return None if value == "none" else self.organisations.get(value)

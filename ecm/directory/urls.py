@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ecm.directory.views import families, provider, search, team
+from ecm.directory.views import families, locations, provider, providers, search, team
 
 app_name = "directory"
 urlpatterns = [
@@ -19,4 +19,7 @@ urlpatterns = [
     path("team/changes/<str:change_id>/", team.change_review, name="change"),
     path("team/reports/<str:report_id>/resolve/", team.report_resolve, name="report_resolve"),
     path("team/analytics/", team.analytics_page, name="analytics"),
+    path("team/providers/", providers.provider_links, name="provider_links"),
+    path("team/providers/<str:organization_id>/", providers.provider_link, name="provider_link"),
+    path("locations/<str:location_id>/", locations.location_page, name="location"),
 ]

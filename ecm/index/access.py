@@ -110,3 +110,21 @@ def with_child(view: View) -> View:
         return view(request, child_for(actor=request.user, child_id=child_id), *args, **kwargs)
 
     return wrapper
+
+
+def broker_request_for(*, actor: Any, request_id: Any) -> Any:
+    """A broker request the actor made, or any one for an index administrator; 404 otherwise."""
+    from ecm.index.models import BrokerRequest
+
+    pk = _parse(request_id)
+    request = (
+        BrokerRequest.objects.select_related("child", "involvement", "requester", "decided_by").filter(pk=pk).first()
+        if pk
+        else None
+    )
+    if request is None:
+        raise Http404("Page not found")
+    is_admin = hasattr(actor, "has_role") and actor.has_role(Role.INDEX_ADMIN)
+    if not is_admin and request.requester_id != getattr(actor, "pk", None):
+        raise Http404("Page not found")
+    return request

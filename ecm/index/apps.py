@@ -11,3 +11,5 @@ class IndexConfig(AppConfig):
         from ecm.index.access import INDEX_USER_ROLES
 
         register(NavItem("Find a child", "index:search", roles=tuple(INDEX_USER_ROLES), order=10))
+        register(NavItem("Index requests", "index:broker", roles=("index_admin",), order=12))
+        register(NavItem("No school or GP", "index:universal_gaps", roles=("index_admin", "data_manager"), order=11))

@@ -96,3 +96,17 @@ class SearchOutcome(models.TextChoices):
     OK = "ok", "Matches returned"
     TOO_MANY = "too_many", "Too many matches"
     NONE = "none", "No matches"
+
+
+class BrokerAsk(models.TextChoices):
+    """What a user asks an index administrator (the broker) for."""
+
+    DETAILS = "details", "The details, so that I can make contact myself"
+    MESSAGE = "message", "Pass a message on for me"
+
+
+class BrokerStatus(models.TextChoices):
+    OPEN = "open", "Waiting for an index administrator"
+    REVEALED = "revealed", "Details revealed to you"
+    PASSED = "passed", "Message passed on"
+    REFUSED = "refused", "Refused"

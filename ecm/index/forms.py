@@ -10,7 +10,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
-from ecm.index.choices import AccessReason, CafStatus, ContactReason, Gender, SensitiveBasis, ServiceCategory
+from ecm.index import universal
+from ecm.index.choices import AccessReason, BrokerAsk, CafStatus, ContactReason, Gender, SensitiveBasis, ServiceCategory
 from ecm.index.search.criteria import SearchCriteria
 
 DATE_HELP = "For example, 27 3 2014"
@@ -39,26 +40,58 @@ class SearchForm(forms.Form):
     born_to = DateInputField(label="Born on or before", required=False)
     gender = forms.ChoiceField(label="Gender", required=False, choices=[("", "Not given"), *Gender.choices])
     postcode = forms.CharField(label="Postcode", max_length=8, required=False)
+    school = forms.ChoiceField(
+        label="School (optional)", required=False, help_text="Narrows the search to pupils of this school"
+    )
+    gp_practice = forms.ChoiceField(
+        label="GP practice (optional)", required=False, help_text="Narrows the search to patients of this practice"
+    )
+    on_behalf_of = forms.CharField(
+        label="Doing this for a colleague without a computer? Their username (optional)",
+        max_length=150,
+        required=False,
+        help_text="The colleague must be an authorised index user. Both of you are named in the audit.",
+    )
     fuzzy = forms.BooleanField(
         label="Include similar matches (names that sound alike, nicknames, previous names and addresses, "
         "day and month swapped)",
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.actor = actor
         for name in ("given_name", "family_name", "postcode"):
             self.fields[name].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        # School and GP narrow a search; like a postcode they never match a shielded child.
+        school_field: Any = self.fields["school"]
+        school_field.choices = [("", "Any school"), *universal.school_choices()]
+        gp_field: Any = self.fields["gp_practice"]
+        gp_field.choices = [("", "Any GP practice"), *universal.gp_practice_choices()]
         self.helper = helper(
             Field.text("given_name", field_width=20),
             Field.text("family_name", field_width=20),
             Field("date_of_birth"),
             Field.select("gender"),
             Field.text("postcode", field_width=10),
+            Field.select("school"),
+            Field.select("gp_practice"),
             Fieldset(Field("born_from"), Field("born_to"), legend="Range of dates of birth", legend_size=Size.SMALL),
             Field.checkbox("fuzzy", small=True),
+            Field.text("on_behalf_of", field_width=20),
             submit="Search",
         )
+
+    def clean_on_behalf_of(self) -> str:
+        from ecm.index.on_behalf import OnBehalfError, authorised_colleague
+
+        username = (self.cleaned_data.get("on_behalf_of") or "").strip()
+        if not username:
+            return ""
+        try:
+            return authorised_colleague(actor=self.actor, username=username).username
+        except OnBehalfError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def criteria(self) -> SearchCriteria:
         data = self.cleaned_data
@@ -70,6 +103,8 @@ class SearchForm(forms.Form):
             birth_date=data["date_of_birth"],
             birth_date_from=data["born_from"],
             birth_date_to=data["born_to"],
+            school_id=data.get("school") or "",
+            gp_practice_id=data.get("gp_practice") or "",
             fuzzy=data["fuzzy"],
         )
 
@@ -88,14 +123,33 @@ class ReasonForm(forms.Form):
         max_length=500,
         help_text="Required if you chose 'Other reason'. Your reason is recorded with your name.",
     )
+    on_behalf_of = forms.CharField(
+        label="Doing this for a colleague without a computer? Their username (optional)",
+        max_length=150,
+        required=False,
+        help_text="The colleague must be an authorised index user. Both of you are named in the audit.",
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.actor = actor
         self.helper = helper(
             Field.radios("reason_code", legend_size=Size.LARGE, legend_tag="h1"),
             Field.textarea("reason_text"),
+            Field.text("on_behalf_of", field_width=20),
             submit="Open the record",
         )
+
+    def clean_on_behalf_of(self) -> str:
+        from ecm.index.on_behalf import OnBehalfError, authorised_colleague
+
+        username = (self.cleaned_data.get("on_behalf_of") or "").strip()
+        if not username:
+            return ""
+        try:
+            return authorised_colleague(actor=self.actor, username=username).username
+        except OnBehalfError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -224,3 +278,85 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args: Any, submit: str = "Confirm", warning: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = helper(submit=submit, css_class="govuk-button--warning" if warning else "")
+
+
+class BrokerAskForm(forms.Form):
+    """Ask the index administrators about a shielded record or an unspecified service."""
+
+    about = forms.ChoiceField(
+        label="What are you asking about?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you are asking about"},
+    )
+    ask = forms.ChoiceField(
+        label="What do you need?",
+        choices=BrokerAsk.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you need"},
+    )
+    reason = forms.CharField(
+        label="Why do you need it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="The administrator decides on your reason. It is recorded with your name.",
+        error_messages={"required": "Enter why you need it"},
+    )
+    message = forms.CharField(
+        label="Message to pass on (if you asked for one)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        help_text="Say who you are and how to reach you. Do not include anything the recipient does not need.",
+    )
+
+    def __init__(self, *args: Any, options: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        about: Any = self.fields["about"]
+        about.choices = list(options)
+        self.helper = helper(
+            Field.radios("about", legend_size=Size.MEDIUM),
+            Field.radios("ask", legend_size=Size.MEDIUM),
+            Field.textarea("reason"),
+            Field.textarea("message"),
+            submit="Send the request",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if len((data.get("reason") or "").strip()) < 10 and "reason" not in self.errors:
+            self.add_error("reason", "Say why you need it, in at least 10 characters")
+        if data.get("ask") == BrokerAsk.MESSAGE and not (data.get("message") or "").strip():
+            self.add_error("message", "Enter the message to pass on")
+        return data
+
+
+class BrokerDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("reveal", "Reveal the details to this user"),
+            ("pass", "Pass the message on and tell the user"),
+            ("refuse", "Refuse"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose your decision"},
+    )
+    note = forms.CharField(
+        label="Note or reason",
+        help_text="Required when you refuse: the user sees it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = helper(
+            Field.radios("decision", legend_size=Size.MEDIUM), Field.textarea("note"), submit="Record the decision"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "refuse" and not (data.get("note") or "").strip():
+            self.add_error("note", "Enter the reason for refusing")
+        return data

@@ -16,6 +16,8 @@ from ecm.accounts.models import LocalAuthority, Organisation
 from ecm.core.models import BaseModel
 from ecm.index.choices import (
     SENSITIVE_CATEGORIES,
+    BrokerAsk,
+    BrokerStatus,
     CafStatus,
     CarerRelationship,
     ChildStatus,
@@ -242,3 +244,39 @@ class Involvement(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.ended_on is None
+
+
+class BrokerRequest(BaseModel):
+    """A user's request to an index administrator about a shielded record or an unspecified service.
+
+    The user asks, with a reason, for the details or for a message to be passed on
+    (``involvement`` set: an unspecified sensitive service; empty: the shielded record). The
+    administrator reveals the details to that user, passes the message and tells the user,
+    or refuses with a reason. Every step is audited (``ecm.index.broker``).
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="broker_requests")
+    involvement = models.ForeignKey(
+        Involvement, null=True, blank=True, on_delete=models.CASCADE, related_name="broker_requests"
+    )
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="broker_requests")
+    ask = models.CharField(max_length=10, choices=BrokerAsk.choices)
+    reason = models.TextField()
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=BrokerStatus.choices, default=BrokerStatus.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="index_broker_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Broker request {self.pk} ({self.status})"
+
+    @property
+    def about_service(self) -> bool:
+        return self.involvement_id is not None

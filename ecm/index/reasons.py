@@ -22,9 +22,17 @@ def reason_lifetime() -> dt.timedelta:
     return getattr(settings, "ECM_INDEX_REASON_MINUTES", dt.timedelta(minutes=15))
 
 
-def remember_reason(request: HttpRequest, child: Any, *, reason_code: str, reason_text: str) -> None:
+def remember_reason(
+    request: HttpRequest, child: Any, *, reason_code: str, reason_text: str, on_behalf_of: str = ""
+) -> None:
+    """Hold the reason (and the colleague a look-up is for, if any) for this child in the session."""
     reasons = dict(request.session.get(SESSION_KEY, {}))
-    reasons[str(child.pk)] = {"code": reason_code, "text": reason_text, "at": clock.now().isoformat()}
+    reasons[str(child.pk)] = {
+        "code": reason_code,
+        "text": reason_text,
+        "at": clock.now().isoformat(),
+        "on_behalf_of": on_behalf_of,
+    }
     request.session[SESSION_KEY] = reasons
 
 

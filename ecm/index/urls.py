@@ -12,4 +12,9 @@ urlpatterns = [
     path("involvements/<str:involvement_id>/end/", views.involvement_end_view, name="involvement_end"),
     path("children/<str:child_id>/shield/", views.shield_view, name="shield"),
     path("children/<str:child_id>/reveal/", views.reveal_view, name="reveal"),
+    path("no-school-or-gp/", views.universal_gaps_view, name="universal_gaps"),
+    path("on-behalf/", views.on_behalf_view, name="on_behalf"),
+    path("children/<str:child_id>/ask/", views.broker_ask_view, name="broker_ask"),
+    path("broker/", views.broker_list_view, name="broker"),
+    path("broker/<str:request_id>/", views.broker_request_view, name="broker_request"),
 ]

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
 from ecm.accounts.stepup import step_up_required
 from ecm.index import services
@@ -25,6 +26,7 @@ from ecm.index.forms import (
 from ecm.index.models import Child
 from ecm.index.reasons import reason_for, remember_reason
 from ecm.index.record_links import record_links
+from ecm.index.record_sections import record_sections
 from ecm.index.search.criteria import SearchCriteriaError
 from ecm.index.selectors import ReasonRequired, child_record_open, child_record_reveal, child_search
 
@@ -38,12 +40,13 @@ def _posted(request: HttpRequest) -> Any:
 @require_http_methods(["GET", "POST"])
 def search_view(request: HttpRequest) -> HttpResponse:
     """Search by POST so that names and dates never sit in URLs or logs."""
-    form = SearchForm(_posted(request))
+    form = SearchForm(_posted(request), actor=request.user)
     context: dict[str, Any] = {"form": form, "searched": False}
     if request.method == "POST" and form.is_valid():
         criteria = form.criteria()
         try:
-            result = child_search(actor=request.user, criteria=criteria)
+            on_behalf_of = form.cleaned_data.get("on_behalf_of", "")
+            result = child_search(actor=request.user, criteria=criteria, on_behalf_of=on_behalf_of)
         except SearchCriteriaError as exc:
             for field, message in exc.problems.items():
                 target = {"birth_date": "date_of_birth", "birth_date_from": "born_from"}.get(field, field)
@@ -59,10 +62,14 @@ def reason_view(request: HttpRequest, child_id: str) -> HttpResponse:
     child = child_for(actor=request.user, child_id=child_id)
     if str(child.pk) != str(child_id):
         return redirect("index:reason", child_id=child.pk)
-    form = ReasonForm(_posted(request))
+    form = ReasonForm(_posted(request), actor=request.user)
     if request.method == "POST" and form.is_valid():
         remember_reason(
-            request, child, reason_code=form.cleaned_data["reason_code"], reason_text=form.cleaned_data["reason_text"]
+            request,
+            child,
+            reason_code=form.cleaned_data["reason_code"],
+            reason_text=form.cleaned_data["reason_text"],
+            on_behalf_of=form.cleaned_data.get("on_behalf_of", ""),
         )
         return redirect("index:record", child_id=child.pk)
     return render(request, "index/reason.html", {"form": form, "child": child})
@@ -73,7 +80,13 @@ def _record_page(request: HttpRequest, child: Child, *, extra: dict[str, Any] | 
     if held is None:
         return redirect("index:reason", child_id=child.pk)
     try:
-        record = child_record_open(actor=request.user, child=child, reason_code=held["code"], reason_text=held["text"])
+        record = child_record_open(
+            actor=request.user,
+            child=child,
+            reason_code=held["code"],
+            reason_text=held["text"],
+            on_behalf_of=held.get("on_behalf_of", ""),
+        )
     except ReasonRequired:
         return redirect("index:reason", child_id=child.pk)
     links = record_links(request, child)
@@ -82,6 +95,16 @@ def _record_page(request: HttpRequest, child: Child, *, extra: dict[str, Any] | 
         "index/record.html",
         {"record": record, "child": child, "record_links": links, **_admin(request), **(extra or {})},
     )
+    sections = record_sections(request, child, record)  # other apps' sections (ecm.index.record_sections)
+    context = {
+        "record": record,
+        "child": child,
+        "sections": sections,
+        "on_behalf_of": held.get("on_behalf_of", ""),
+        **_admin(request),
+        **(extra or {}),
+    }
+    return render(request, "index/record.html", context)
 
 
 def _admin(request: HttpRequest) -> dict[str, bool]:
@@ -192,3 +215,129 @@ def reveal_view(request: HttpRequest, child_id: str) -> HttpResponse:
     return render(
         request, "index/reveal.html", {"form": form, "child": child, "back": reverse("index:record", args=[child.pk])}
     )
+
+
+UNIVERSAL_GAPS_ROLES = (Role.INDEX_ADMIN, Role.DATA_MANAGER)
+
+
+@child_data_required
+@role_required(*UNIVERSAL_GAPS_ROLES)
+def universal_gaps_view(request: HttpRequest) -> HttpResponse:
+    """The local authority's children with no school or no GP practice recorded, for follow-up; audited."""
+    from ecm.index import universal
+
+    gap = request.GET.get("gap", universal.Gap.EITHER)
+    if gap not in dict(universal.Gap.CHOICES):
+        gap = universal.Gap.EITHER
+    organisation = getattr(request.user, "organisation", None)
+    area = getattr(organisation, "local_authority", None)
+    listing = None
+    if area is not None:
+        listing = universal.universal_gaps_list(
+            actor=request.user, local_authority=area, gap=gap, page_number=request.GET.get("page", 1)
+        )
+    return render(
+        request,
+        "index/universal_gaps.html",
+        {"area": area, "gap": gap, "gap_choices": universal.Gap.CHOICES, "listing": listing},
+    )
+
+
+@index_user_required
+def on_behalf_view(request: HttpRequest) -> HttpResponse:
+    """Look-ups colleagues did for this user, and those this user did for colleagues (DOMAIN section 2)."""
+    from ecm.index import on_behalf
+
+    return render(
+        request,
+        "index/on_behalf.html",
+        {"done_for_me": on_behalf.lookups_for(request.user), "done_by_me": on_behalf.lookups_by(request.user)},
+    )
+
+
+@index_user_required
+@require_http_methods(["GET", "POST"])
+def broker_ask_view(request: HttpRequest, child_id: str) -> HttpResponse:
+    """Ask an index administrator about a shielded record or an unspecified service (DOMAIN section 2)."""
+    from ecm.index import broker
+    from ecm.index.forms import BrokerAskForm
+
+    child = child_for(actor=request.user, child_id=child_id)
+    if reason_for(request, child) is None:
+        return redirect("index:reason", child_id=child.pk)
+    hidden = {str(i.pk): i for i in broker.hidden_involvements(actor=request.user, child=child)}
+    options = [("record", "This shielded record")] if child.is_shielded else []
+    options += [
+        (f"service:{pk}", f"An unspecified service, involved since {i.started_on:%-d %B %Y}")
+        for pk, i in hidden.items()
+    ]
+    if not options:
+        messages.info(request, "Nothing on this record is hidden from you.")
+        return redirect("index:record", child_id=child.pk)
+    form = BrokerAskForm(_posted(request), options=options)
+    if request.method == "POST" and form.is_valid():
+        about = form.cleaned_data["about"]
+        try:
+            made = broker.broker_request_create(
+                actor=request.user,
+                child=child,
+                ask=form.cleaned_data["ask"],
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
+                involvement=hidden.get(about.removeprefix("service:")) if about.startswith("service:") else None,
+            )
+        except broker.BrokerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your request has gone to the index administrators. You will be told.")
+            return redirect("index:broker_request", request_id=made.pk)
+    return render(request, "index/broker_ask.html", {"form": form, "child": child})
+
+
+@index_user_required
+def broker_list_view(request: HttpRequest) -> HttpResponse:
+    """Index administrators: the open requests. Everyone: their own requests."""
+    from ecm.index import broker
+
+    is_admin = request.user.has_role(Role.INDEX_ADMIN)  # type: ignore[union-attr]
+    return render(
+        request,
+        "index/broker_list.html",
+        {
+            "is_admin": is_admin,
+            "open": broker.open_requests() if is_admin else [],
+            "mine": broker.requests_of(request.user),
+        },
+    )
+
+
+@index_user_required
+@require_http_methods(["GET", "POST"])
+def broker_request_view(request: HttpRequest, request_id: str) -> HttpResponse:
+    from ecm.index import broker
+    from ecm.index.access import broker_request_for
+    from ecm.index.forms import BrokerDecisionForm
+
+    made = broker_request_for(actor=request.user, request_id=request_id)
+    is_admin = request.user.has_role(Role.INDEX_ADMIN)  # type: ignore[union-attr]
+    can_decide = is_admin and made.status == "open" and made.requester_id != request.user.pk
+    form = BrokerDecisionForm(_posted(request)) if can_decide else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        decide = {
+            "reveal": broker.broker_request_reveal,
+            "pass": broker.broker_request_pass,
+        }.get(form.cleaned_data["decision"])
+        try:
+            if decide is None:
+                broker.broker_request_refuse(actor=request.user, request=made, reason=form.cleaned_data["note"])
+            else:
+                decide(actor=request.user, request=made, note=form.cleaned_data["note"])
+        except broker.BrokerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your decision is recorded and the user has been told.")
+            return redirect("index:broker")
+    details = None
+    if made.requester_id == request.user.pk and made.status == "revealed":
+        details = broker.revealed_details(actor=request.user, request=made)
+    return render(request, "index/broker_request.html", {"made": made, "form": form, "details": details})

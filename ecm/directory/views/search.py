@@ -12,6 +12,7 @@ from ecm.directory import access
 from ecm.directory.choices import SearchChannel
 from ecm.directory.forms import PractitionerSearchForm
 from ecm.directory.selectors import records
+from ecm.directory.selectors.places import integrated_location_ids
 from ecm.directory.selectors.search import SearchPage, sal_search, terms_for_services
 from ecm.directory.services import search_event_record
 
@@ -28,8 +29,15 @@ def page_number(request: HttpRequest) -> int:
 def decorate(result: SearchPage) -> list[dict[str, Any]]:
     """Hits with each service's needs, for the results list."""
     needs = terms_for_services([hit.sal.service_id for hit in result.hits])
+    integrated = integrated_location_ids({hit.sal.location_id for hit in result.hits})
     return [
-        {"hit": hit, "sal": hit.sal, "service": hit.sal.service, "needs": needs.get(hit.sal.service_id, [])}
+        {
+            "hit": hit,
+            "sal": hit.sal,
+            "service": hit.sal.service,
+            "needs": needs.get(hit.sal.service_id, []),
+            "integrated": hit.sal.location_id in integrated,
+        }
         for hit in result.hits
     ]
 

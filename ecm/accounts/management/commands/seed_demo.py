@@ -48,6 +48,7 @@ def demo_seeders() -> list[tuple[str, Any]]:
     from ecm.multiagency.demo import seed_multiagency_demo
     from ecm.rights.demo import seed_rights_demo
     from ecm.sharing.demo import seed_sharing_demo
+    from ecm.referrals.demo import seed_referrals_demo
 
     def index() -> str:
         practitioners = User.objects.filter(role_assignments__role=Role.PRACTITIONER, is_active=True).distinct()
@@ -66,4 +67,5 @@ def demo_seeders() -> list[tuple[str, Any]]:
         ("subject access", lambda: seed_rights_demo(actor=SYSTEM_SEED)),
         ("budgets", lambda: seed_budgets_demo(actor=SYSTEM_SEED)),
         ("multi-agency working", lambda: seed_multiagency_demo(actor=SYSTEM_SEED)),
+        ("referrals", lambda: seed_referrals_demo(actor=SYSTEM_SEED)),
     ]
