@@ -89,17 +89,12 @@ def _record_page(request: HttpRequest, child: Child, *, extra: dict[str, Any] | 
         )
     except ReasonRequired:
         return redirect("index:reason", child_id=child.pk)
-    links = record_links(request, child)
-    return render(
-        request,
-        "index/record.html",
-        {"record": record, "child": child, "record_links": links, **_admin(request), **(extra or {})},
-    )
     sections = record_sections(request, child, record)  # other apps' sections (ecm.index.record_sections)
     context = {
         "record": record,
         "child": child,
         "sections": sections,
+        "record_links": record_links(request, child),  # other apps' links (ecm.index.record_links)
         "on_behalf_of": held.get("on_behalf_of", ""),
         **_admin(request),
         **(extra or {}),

@@ -19,6 +19,9 @@ from ecm.notifications.services import notification_send
 from ecm.referrals.choices import ReferralStatus
 from ecm.referrals.models import Referral
 from ecm.referrals.selectors import receiving_staff, referral_check, still_shareable
+from ecm.sharing.choices import DisclosureMode, Information, Method
+from ecm.sharing.selectors import share_basis
+from ecm.sharing.services import disclosure_record
 
 
 class ReferralError(ValueError):
@@ -36,25 +39,20 @@ def _notify(*, actor: Any, recipients: Any, subject: str, body: str, link: str) 
 
 
 def _record_disclosure(*, actor: Any, referral: Referral) -> None:
-    """LEAD: single call site for the disclosure log (``ecm.sharing.services.disclosure_record``).
-
-    The function is being added on another branch; until it is merged this does nothing.
-    After merging, check the keyword arguments below against its signature (and then
-    call it directly, dropping the ``getattr``).
-    """
-    from ecm.sharing import services as sharing_services
-
-    disclosure_record = getattr(sharing_services, "disclosure_record", None)
-    if disclosure_record is None:
-        return
+    """A referral shares the child's details with the provider: it goes in the disclosure log."""
+    basis = share_basis(referral.child, referral.receiving_organisation) or {}
     disclosure_record(
         actor=actor,
         child=referral.child,
         organisation=referral.receiving_organisation,
-        what_shared="Referral: the child's name, date of birth, address, parents' or carers' contact details "
-        "and the reason for the referral",
-        purpose=f"Referral to {referral.service_name}",
-        target=referral,
+        information=Information.INDEX,
+        method=Method.ECM,
+        mode=DisclosureMode.MANUAL,
+        consent=basis.get("consent"),
+        decision=basis.get("decision"),
+        reference=str(referral.pk),
+        description=f"Referral to {referral.service_name}: the child's name, date of birth, address, parents' or "
+        "carers' contact details and the reason for the referral",
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import UserFactory
 from ecm.audit.models import AuditEvent
 from ecm.caf.tests.factories import start_caf
@@ -28,7 +29,8 @@ from ecm.referrals.services import (
     referral_withdraw,
 )
 from ecm.sharing.choices import Ground, Outcome
-from ecm.sharing.services import sharing_decision_record
+from ecm.sharing.selectors import disclosures_for
+from ecm.sharing.services import sharing_decision_countersign, sharing_decision_record
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +60,10 @@ def test_consent_to_share_with_the_receiving_organisation_allows_it(world: Any) 
     assert referral.receiving_organisation == world.provider and referral.service_name == "Parenting course"
     event = AuditEvent.objects.get(action="referrals.referral_sent")
     assert event.object_id == str(referral.pk) and event.data["basis"] == "consent"
+    # The share is in the child's disclosure log, with the consent behind it.
+    (disclosure,) = disclosures_for(world.child)
+    assert disclosure.organisation == world.provider and disclosure.consent is not None
+    assert disclosure.reference == str(referral.pk) and "Parenting course" in disclosure.description
     assert event.data["child_id"] == str(world.child.pk)
     notice = Notification.objects.get(recipient=world.receiver)
     assert "New referral to Parenting course" in notice.subject and str(referral.pk) in notice.link
@@ -71,7 +77,7 @@ def test_excluded_organisation_is_refused_even_if_another_consent_allows_it(worl
 
 
 def test_recorded_decision_to_share_without_consent_allows_it(world: Any) -> None:
-    sharing_decision_record(
+    decision = sharing_decision_record(
         actor=world.referrer,
         child=world.child,
         organisation=world.provider,
@@ -83,7 +89,13 @@ def test_recorded_decision_to_share_without_consent_allows_it(world: Any) -> Non
         purpose="Urgent family support",
         family_told=True,
     )
+    # Confidential information without consent: not in force until a manager countersigns.
+    with pytest.raises(ReferralError):
+        send(world)
+    manager = UserFactory(roles=[Role.MANAGER], organisation=world.referrer.organisation)
+    sharing_decision_countersign(actor=manager, decision=decision, agreed=True)
     assert send(world).basis == ReferralBasis.DECISION
+    assert disclosures_for(world.child)[0].decision is not None
 
 
 def test_unlinked_provider_cannot_receive_and_the_check_says_what_to_do(world: Any) -> None:
