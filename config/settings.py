@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ecm.caf",
     "ecm.directory",
     "ecm.misuse",
+    "ecm.monitoring",
 ]
 
 MIDDLEWARE = [

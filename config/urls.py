@@ -16,6 +16,7 @@ urlpatterns = [
     path("consent/", include("ecm.consent.urls")),
     path("sharing/", include("ecm.sharing.urls")),
     path("caf/", include("ecm.caf.urls")),
+    path("monitoring/", include("ecm.monitoring.urls")),
     path("webauthn/", include("ecm.accounts.webauthn_urls", namespace="otp_webauthn")),
 ]
 

@@ -44,6 +44,7 @@ def demo_seeders() -> list[tuple[str, Any]]:
     from ecm.core.actors import SYSTEM_SEED
     from ecm.directory.demo import seed_directory_demo
     from ecm.index.demo import seed_index_demo
+    from ecm.monitoring.demo import seed_monitoring_demo
 
     def index() -> str:
         practitioners = User.objects.filter(role_assignments__role=Role.PRACTITIONER, is_active=True).distinct()
@@ -58,4 +59,5 @@ def demo_seeders() -> list[tuple[str, Any]]:
         ("child index", index),
         ("CAF", lambda: seed_caf_demo(actor=SYSTEM_SEED)),
         ("service directory", directory),
+        ("monitoring", lambda: seed_monitoring_demo(actor=SYSTEM_SEED)),
     ]
