@@ -6,7 +6,9 @@ The rule (docs/monitoring.md, "Small numbers"):
 2. If any count in a table is suppressed, every other figure in that table (counts of 5 or
    more and every total) is rounded to the nearest 5, so that a total minus the other cells
    gives only a range, never the suppressed value.
-3. The table is then attacked as a reader would: each row and column with a total, and the
+3. In a table with both row and column totals, a small count hides the row totals and the overall
+   total, so that the remaining totals (one per column) never overlap.
+4. The table is then attacked as a reader would: each row and column with a total, and the
    table's overall total (which may be shown exactly elsewhere, ``published_total``), bound the
    cells; bounds are tightened until nothing changes. If a count from 1 to 4 would still be
    pinned to a single value, the total that pins it shows "not shown"; if a total shown
@@ -102,6 +104,11 @@ def protect(
     show_grand = row_totals and column_totals
     if show_grand or published_total is not None:
         lines.append(("all", 0))
+
+    if row_totals and column_totals and any_small:
+        # Crossing totals constrain cells jointly, which the line-by-line check below cannot follow;
+        # with a small count present, only the column totals are shown.
+        withheld_totals.update(line for line in lines if line[0] != "col")
 
     def total_cell(line: tuple[str, int]) -> Cell:
         true = sum(values[r][c] for r, c in line_cells(line))
