@@ -55,6 +55,7 @@ class MonthlyCount(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["area", "locality", "agency", "month"], name="monitoring_count_lookup_idx"),
+            models.Index(fields=["area", "measure", "locality", "month"], name="monitoring_count_measure_idx"),
         ]
 
     def __str__(self) -> str:
@@ -68,6 +69,8 @@ class AggregateRefresh(BaseModel):
     refreshed_at = models.DateTimeField()
     rows = models.PositiveIntegerField(default=0)
     cafs = models.PositiveIntegerField(default=0)
+    localities = models.JSONField(default=list, help_text="The localities the counts hold, for the filters")
+    agencies = models.JSONField(default=list, help_text="The agencies the counts hold, for the filters")
 
     def __str__(self) -> str:
         return f"{self.area} at {self.refreshed_at:%Y-%m-%d %H:%M}"

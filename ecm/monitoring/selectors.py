@@ -20,7 +20,7 @@ from ecm.caf.choices import CafStatus, Progress
 from ecm.caf.models import Assessment, AssessmentVersion, LeadProfessional, Meeting, OutcomeProgress, PlanAction
 from ecm.core import clock
 from ecm.monitoring import aggregation as agg
-from ecm.monitoring.models import AggregateRefresh, MonthlyCount, QualityReview
+from ecm.monitoring.models import AggregateRefresh, QualityReview
 from ecm.monitoring.ods import ods_bytes
 from ecm.monitoring.tables import Filters, Table, dashboard_tables
 
@@ -42,10 +42,11 @@ def last_refresh(area: LocalAuthority) -> AggregateRefresh | None:
 
 def filter_options(area: LocalAuthority) -> tuple[list[str], list[tuple[str, str]]]:
     """The localities and agencies the area's aggregates hold (for the dashboard's filter form)."""
-    rows = MonthlyCount.objects.filter(area=area, measure=agg.STARTED)
-    localities = sorted(set(rows.exclude(locality="").values_list("locality", flat=True).distinct()))
-    agencies = set(rows.exclude(agency="").values_list("agency", flat=True).distinct())
-    return localities, [(code, label) for code, label in agg.AGENCY_LABELS.items() if code in agencies]
+    refresh = last_refresh(area)
+    if refresh is None:
+        return [], []
+    agencies = set(refresh.agencies)
+    return list(refresh.localities), [(code, label) for code, label in agg.AGENCY_LABELS.items() if code in agencies]
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:

@@ -90,6 +90,8 @@ def aggregates_refresh(*, actor: Any, area: LocalAuthority) -> AggregateRefresh:
         refresh.refreshed_at = clock.now()
         refresh.rows = len(rows)
         refresh.cafs = cafs
+        refresh.localities = sorted({loc for (_m, loc, _a, _me, _c) in tally.counts if loc})
+        refresh.agencies = sorted({ag for (_m, _l, ag, _me, _c) in tally.counts if ag})
         refresh.stamp(actor, creating=refresh._state.adding)
         refresh.save()
         audit_record(actor=actor, action="monitoring.aggregates_refreshed", target=area, data={"rows": len(rows)})

@@ -28,7 +28,9 @@ def test_dashboard_charts_and_tables_at_desktop_and_320px(page, browser_sign_in)
     browser_sign_in(page, coordinator, TEST_PASSWORD)
     page.get_by_role("link", name="Monitoring").first.click()
     expect(page.get_by_role("heading", name="CAF monitoring")).to_be_visible()
-    chart = page.get_by_role("img", name="Bar chart: Activity by month. The same figures are in the table that follows.")
+    chart = page.get_by_role(
+        "img", name="Bar chart: Activity by month. The same figures are in the table that follows."
+    )
     expect(chart).to_be_visible()
     table = page.get_by_role("table", name="Activity by month")
     expect(table).to_be_attached()
