@@ -49,6 +49,8 @@ def _rows(batch_size: int, *, after: int = 0, upto: int | None = None) -> Iterat
                 when = row[time_index]
                 if isinstance(when, str):  # SQLite keeps naive UTC text
                     when = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC)
+                elif when.tzinfo is None:  # ... which its converter may already have parsed: still UTC
+                    when = when.replace(tzinfo=dt.UTC)
                 row[time_index] = when
                 if sqlite or isinstance(row[data_index], str):
                     row[data_index] = json.loads(row[data_index]) if row[data_index] else {}

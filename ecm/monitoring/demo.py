@@ -12,7 +12,6 @@ import random
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from ecm.accounts.choices import OrganisationType, Role
 from ecm.accounts.models import Organisation, User
@@ -80,7 +79,7 @@ RATINGS = [OutcomeRating.WORSE, OutcomeRating.NO_CHANGE, OutcomeRating.SOME_PROG
 
 
 def _at(day: dt.date) -> None:
-    clock.freeze(timezone.make_aware(dt.datetime.combine(day, dt.time(10, 30))))
+    clock.freeze(dt.datetime.combine(day, dt.time(10, 30), tzinfo=dt.UTC))
 
 
 def seed_monitoring_demo(*, actor: Any) -> str:
