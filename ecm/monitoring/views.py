@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ecm.accounts.access import child_data_required, role_required
+from ecm.accounts.stepup import step_up_required
 from ecm.monitoring import selectors, services
 from ecm.monitoring.access import COORDINATOR_ROLES, DASHBOARD_ROLES, EXTRACT_ROLES, area_cafs, area_of
 from ecm.monitoring.access import caf_in_area_or_404 as caf_or_404
@@ -142,6 +143,7 @@ def training_targets(request: HttpRequest) -> HttpResponse:
 
 @role_required(*EXTRACT_ROLES)
 @child_data_required
+@step_up_required
 @require_http_methods(["GET", "POST"])
 def cohort_extract(request: HttpRequest) -> HttpResponse:
     area = area_of(request.user)
