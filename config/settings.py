@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ecm.rights",
     "ecm.budgets",
     "ecm.referrals",
+    "ecm.monitoring",
 ]
 
 MIDDLEWARE = [

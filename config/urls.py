@@ -20,6 +20,7 @@ urlpatterns = [
     path("budgets/", include("ecm.budgets.urls")),
     path("multiagency/", include("ecm.multiagency.urls")),
     path("referrals/", include("ecm.referrals.urls")),
+    path("monitoring/", include("ecm.monitoring.urls")),
     path("webauthn/", include("ecm.accounts.webauthn_urls", namespace="otp_webauthn")),
 ]
 

@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     DATA_MANAGER = "data_manager", "Data manager"
     SYSTEM_ADMIN = "system_admin", "System administrator"
     DIRECTORY_EDITOR = "directory_editor", "Directory editor"
+    CAF_COORDINATOR = "caf_coordinator", "CAF co-ordinator"
 
 
 class OrganisationType(models.TextChoices):

@@ -66,6 +66,7 @@ DEMO_USERS = [
     DemoUser("socialworker", "Marcus", "Brown", "Social worker", "LA-CSC", (R.PRACTITIONER,)),
     DemoUser("nurse", "Aisha", "Khan", "Sexual health nurse", "RY6-SH", (R.PRACTITIONER,)),
     DemoUser("youthworker", "Tom", "Fletcher", "Youth justice officer", "YOS-LDS", (R.PRACTITIONER,)),
+    DemoUser("coordinator", "Rachel", "Moss", "CAF co-ordinator", "LA-ECM", (R.CAF_COORDINATOR,)),
     DemoUser("directory", "Grace", "Adeyemi", "Family information service officer", "LA-ECM", (R.DIRECTORY_EDITOR,)),
     DemoUser("expired", "Olivia", "Price", "School nurse (vetting expired)", "RY6", (R.PRACTITIONER,), 3.2),
 ]

@@ -86,8 +86,8 @@ def _rows(batch_size: int, *, after: int, upto: int) -> Iterator[list[Any]]:
                 if isinstance(when, str):
                     if not when.endswith("Z"):  # SQLite keeps naive UTC text
                         row[_TIME] = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC)
-                else:
-                    row[_TIME] = when
+                elif when.tzinfo is None:  # ... which its converter may already have parsed: still UTC
+                    row[_TIME] = when.replace(tzinfo=dt.UTC)
                 data = row[_DATA]
                 if isinstance(data, str) or data is None:
                     row[_DATA] = json.loads(data) if data else {}

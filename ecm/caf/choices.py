@@ -82,3 +82,23 @@ class SpecialistKind(models.TextChoices):
     SUBSTANCE = "substance", "Substance misuse screening"
     EARLY_SUPPORT = "early_support", "Early Support"
     OTHER = "other", "Other specialist assessment"
+
+
+class OutcomeRating(models.TextChoices):
+    """Progress on one of the five outcomes, recorded at a review and at closure (worst to best)."""
+
+    WORSE = "worse", "Worse"
+    NO_CHANGE = "no_change", "No change"
+    SOME_PROGRESS = "some_progress", "Some progress"
+    ACHIEVED = "achieved", "Achieved"
+
+
+OUTCOME_RATING_RANK = {code: rank for rank, code in enumerate(OutcomeRating.values)}
+
+
+class FamilyRating(models.TextChoices):
+    """The family's view of the CAF process, asked at closure."""
+
+    NOT_HELPFUL = "not_helpful", "Not helpful"
+    QUITE_HELPFUL = "quite_helpful", "Quite helpful"
+    VERY_HELPFUL = "very_helpful", "Very helpful"

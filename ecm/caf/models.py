@@ -13,8 +13,10 @@ from ecm.caf.choices import (
     CafStatus,
     ChecklistDecision,
     ClosureReason,
+    FamilyRating,
     MemberKind,
     Outcome,
+    OutcomeRating,
     Progress,
     RequestedBy,
     RequestStatus,
@@ -78,6 +80,11 @@ class Assessment(BaseModel):
     step_up_notes = models.TextField(blank=True)
     family_copy_withheld = models.BooleanField(default=False)
     family_copy_withheld_reason = models.TextField(blank=True)
+    stepped_down_from = models.CharField(
+        max_length=20, choices=SpecialistKind.choices, blank=True, help_text="The specialist service that stepped down"
+    )
+    family_feedback_rating = models.CharField(max_length=20, choices=FamilyRating.choices, blank=True)
+    family_feedback = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-started_on", "-created_at"]
@@ -199,6 +206,36 @@ class Review(BaseModel):
 
     def __str__(self) -> str:
         return f"Review {self.held_on}"
+
+
+class OutcomeProgress(BaseModel):
+    """Progress on one of the five outcomes the plan addresses, recorded at a review or at closure.
+
+    ``review`` is empty for the closure record. Monitoring compares the first review with closure.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="outcome_progress")
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.PROTECT, related_name="outcome_progress"
+    )
+    at_closure = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    rating = models.CharField(max_length=20, choices=OutcomeRating.choices)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["outcome"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "outcome"], name="caf_progress_one_per_review_outcome"),
+            models.UniqueConstraint(
+                fields=["assessment", "outcome"],
+                condition=models.Q(at_closure=True),
+                name="caf_progress_one_per_closure_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.get_rating_display()}"
 
 
 class SafeguardingEscalation(BaseModel):

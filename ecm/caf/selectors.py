@@ -261,7 +261,12 @@ def actions_of(assessment: Assessment) -> list[Any]:
 
 
 def reviews_of(assessment: Assessment) -> list[Any]:
-    return list(assessment.reviews.all())
+    return list(assessment.reviews.prefetch_related("outcome_progress"))
+
+
+def closure_progress_of(assessment: Assessment) -> list[Any]:
+    """Progress on each outcome recorded at closure."""
+    return list(assessment.outcome_progress.filter(at_closure=True))
 
 
 def version_of(assessment: Assessment, number: int) -> AssessmentVersion | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import Field, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from ecm.caf.choices import ClosureReason, MemberKind, Outcome, Progress, SpecialistKind
+from ecm.caf.choices import ClosureReason, FamilyRating, MemberKind, Outcome, OutcomeRating, Progress, SpecialistKind
 from ecm.caf.forms import set_choices
 from ecm.core.forms import gds_helper, plain_required_messages
 
@@ -142,6 +142,42 @@ class ProgressForm(forms.Form):
         _finish(self, Field.radios("progress"), Field.textarea("comments", rows=3), submit="Save progress")
 
 
+def _add_outcome_fields(form: forms.Form, outcomes: list[str]) -> list[Any]:
+    """One fieldset per outcome the plan addresses: a progress rating and a short note."""
+    layout = []
+    for code in outcomes:
+        label = Outcome(code).label
+        form.fields[f"outcome_{code}"] = forms.ChoiceField(
+            label="Progress",
+            choices=OutcomeRating.choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": f"Choose the progress on {label}"},
+        )
+        form.fields[f"outcome_{code}_note"] = forms.CharField(
+            label="Note (optional)", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        )
+        layout.append(
+            Fieldset(
+                Field.radios(f"outcome_{code}", inline=True),
+                Field.textarea(f"outcome_{code}_note", rows=2),
+                legend=f"Progress on {label}",
+                legend_size=Size.MEDIUM,
+            )
+        )
+    return layout
+
+
+def outcome_progress_of(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Take the outcome fields out of cleaned data as {outcome: (rating, note)} for the services."""
+    progress = {}
+    for code in Outcome.values:
+        rating = data.pop(f"outcome_{code}", None)
+        note = data.pop(f"outcome_{code}_note", "")
+        if rating:
+            progress[code] = (rating, note or "")
+    return progress
+
+
 class ReviewForm(forms.Form):
     held_on = DateInputField(label="Date of the review", help_text=DATE_HELP)
     present = forms.CharField(label="Who was present", widget=forms.Textarea(attrs={"rows": 2}))
@@ -157,13 +193,11 @@ class ReviewForm(forms.Form):
         label="Next review (optional)", required=False, help_text="After the review interval if empty"
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, outcomes: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _finish(
-            self,
-            *(Field(n) if n.endswith("_on") else Field.textarea(n, rows=3) for n in self.fields),
-            submit="Save the review",
-        )
+        base = [Field(n) if n.endswith("_on") else Field.textarea(n, rows=3) for n in self.fields]
+        progress = _add_outcome_fields(self, outcomes or [])
+        _finish(self, *base[:3], *progress, *base[3:], submit="Save the review")
 
 
 class IntervalForm(forms.Form):
@@ -180,10 +214,30 @@ class IntervalForm(forms.Form):
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(label="Why is the CAF closing?", choices=ClosureReason.choices, widget=forms.RadioSelect)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    family_feedback_rating = forms.ChoiceField(
+        label="How helpful did the family find the CAF process? (optional)",
+        choices=FamilyRating.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    family_feedback = forms.CharField(
+        label="The family's feedback on the process (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, outcomes: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _finish(self, Field.radios("reason"), Field.textarea("notes", rows=3), submit="Close the CAF")
+        progress = _add_outcome_fields(self, outcomes or [])
+        _finish(
+            self,
+            Field.radios("reason"),
+            Field.textarea("notes", rows=3),
+            *progress,
+            Field.radios("family_feedback_rating", legend_size=Size.SMALL),
+            Field.textarea("family_feedback", rows=3),
+            submit="Close the CAF",
+        )
 
 
 class StepUpForm(forms.Form):

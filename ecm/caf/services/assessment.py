@@ -102,8 +102,12 @@ def assessment_start(
     checklist: Checklist | None = None,
     requested_by: str = RequestedBy.PRACTITIONER,
     existing_acknowledged: bool = False,
+    stepped_down_from: str = "",
 ) -> Assessment:
-    """Start a CAF with consent to undertake and record; sets "has undertaken a CAF" on the index."""
+    """Start a CAF with consent to undertake and record; sets "has undertaken a CAF" on the index.
+
+    ``stepped_down_from`` names the specialist service (a ``SpecialistKind``) that stepped the child down.
+    """
     from ecm.caf.selectors import existing_cafs
 
     require(
@@ -127,6 +131,7 @@ def assessment_start(
         checklist=checklist,
         requested_by=requested_by,
         started_on=today,
+        stepped_down_from=stepped_down_from,
     )
     assessment.stamp(actor, creating=True)
     assessment.save()

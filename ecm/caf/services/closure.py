@@ -8,10 +8,10 @@ from typing import Any
 from django.db import transaction
 
 from ecm.audit.services import audit_record
-from ecm.caf.choices import CafStatus, ClosureReason, MemberKind
+from ecm.caf.choices import CafStatus, ClosureReason, FamilyRating, MemberKind
 from ecm.caf.models import Assessment, Transfer
 from ecm.caf.services.common import flag_writer, notify, open_involvement, require, set_lead_flag
-from ecm.caf.services.team import current_lead, lead_professional_appoint, team_member_add
+from ecm.caf.services.team import current_lead, lead_professional_appoint, outcome_progress_write, team_member_add
 from ecm.core import clock
 from ecm.index import services as index_services
 from ecm.index.choices import CafStatus as IndexCafStatus
@@ -23,8 +23,21 @@ DUE_SOON = dt.timedelta(days=7)
 
 
 @transaction.atomic
-def assessment_close(*, actor: Any, assessment: Assessment, reason: str, notes: str = "") -> Assessment:
-    """Close the CAF with one of the closure reasons; the index shows it closed and the lead flag goes."""
+def assessment_close(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    reason: str,
+    notes: str = "",
+    outcome_progress: dict[str, tuple[str, str]] | None = None,
+    family_feedback_rating: str = "",
+    family_feedback: str = "",
+) -> Assessment:
+    """Close the CAF with one of the closure reasons; the index shows it closed and the lead flag goes.
+
+    ``outcome_progress`` maps each outcome the plan addresses to (rating, short note); the family may
+    give feedback on the process (a rating and a comment), both optional.
+    """
     require(assessment.is_open, "This CAF is already closed.")
     require(reason in ClosureReason.values, "Choose why the CAF is closing.")
     if reason == ClosureReason.STEPPED_UP:
@@ -38,6 +51,8 @@ def assessment_close(*, actor: Any, assessment: Assessment, reason: str, notes: 
             "A CAF closes as moved only once the new area has accepted the transfer.",
         )
     require(reason != ClosureReason.OTHER or bool(notes.strip()), "Say why the CAF is closing.")
+    require(family_feedback_rating in ("", *FamilyRating.values), "Choose how helpful the family found the process.")
+    outcome_progress_write(actor=actor, assessment=assessment, review=None, progress=outcome_progress or {})
     today = clock.today()
     lead = current_lead(assessment)
     if lead is not None:
@@ -49,6 +64,8 @@ def assessment_close(*, actor: Any, assessment: Assessment, reason: str, notes: 
     assessment.closed_on = today
     assessment.closure_reason = reason
     assessment.closure_notes = notes.strip()
+    assessment.family_feedback_rating = family_feedback_rating
+    assessment.family_feedback = family_feedback.strip()
     assessment.next_review_on = None
     assessment.stamp(actor)
     assessment.save()
@@ -57,7 +74,17 @@ def assessment_close(*, actor: Any, assessment: Assessment, reason: str, notes: 
         index_services.involvement_set_flags(
             actor=flag_writer(actor, assessment.author), involvement=involvement, caf_status=IndexCafStatus.CLOSED
         )
-    audit_record(actor=actor, action="caf.closed", target=assessment, reason=notes.strip(), data={"reason": reason})
+    audit_record(
+        actor=actor,
+        action="caf.closed",
+        target=assessment,
+        reason=notes.strip(),
+        data={
+            "reason": reason,
+            "outcome_progress": {k: v[0] for k, v in (outcome_progress or {}).items()},
+            "family_feedback_rating": family_feedback_rating,
+        },
+    )
     from ecm.caf.selectors import team_users
 
     notify(

@@ -10,8 +10,8 @@ from typing import Any
 from django.db import transaction
 
 from ecm.audit.services import audit_record
-from ecm.caf.choices import CafStatus, MemberKind, Outcome, Progress
-from ecm.caf.models import Assessment, LeadProfessional, Meeting, PlanAction, Review, TeamMember
+from ecm.caf.choices import CafStatus, MemberKind, Outcome, OutcomeRating, Progress
+from ecm.caf.models import Assessment, LeadProfessional, Meeting, OutcomeProgress, PlanAction, Review, TeamMember
 from ecm.caf.services.common import notify, require, set_lead_flag
 from ecm.core import clock
 from ecm.sharing.choices import DisclosureMode, Information, Method
@@ -300,8 +300,12 @@ def review_record(
     child_comments: str = "",
     parent_comments: str = "",
     next_review_on: dt.date | None = None,
+    outcome_progress: dict[str, tuple[str, str]] | None = None,
 ) -> Review:
-    """Record a review of the plan and schedule the next one (by default after the review interval)."""
+    """Record a review of the plan and schedule the next one (by default after the review interval).
+
+    ``outcome_progress`` maps each outcome the plan addresses to (rating, short note).
+    """
     _open(assessment)
     require(assessment.status == CafStatus.COMPLETED, "Complete the assessment before reviewing the plan.")
     require(held_on <= clock.today(), "The review date cannot be in the future.")
@@ -321,6 +325,7 @@ def review_record(
     )
     review.stamp(actor, creating=True)
     review.save()
+    outcome_progress_write(actor=actor, assessment=assessment, review=review, progress=outcome_progress or {})
     assessment.next_review_on = next_review_on
     assessment.stamp(actor)
     assessment.save()
@@ -328,6 +333,46 @@ def review_record(
         actor=actor,
         action="caf.review_recorded",
         target=assessment,
-        data={"held_on": held_on.isoformat(), "next_review_on": next_review_on.isoformat()},
+        data={
+            "held_on": held_on.isoformat(),
+            "next_review_on": next_review_on.isoformat(),
+            "outcome_progress": {k: v[0] for k, v in (outcome_progress or {}).items()},
+        },
     )
     return review
+
+
+def plan_outcomes(assessment: Assessment) -> list[str]:
+    """The outcomes the delivery plan addresses (those its actions serve), in the statutory order."""
+    used = set(assessment.actions.values_list("outcome", flat=True))
+    return [code for code in Outcome.values if code in used]
+
+
+def outcome_progress_write(
+    *, actor: Any, assessment: Assessment, review: Review | None, progress: dict[str, tuple[str, str]]
+) -> list[OutcomeProgress]:
+    """Write progress on each outcome (at a review, or at closure when ``review`` is None).
+
+    Only outcomes the plan addresses may be rated; the caller's transaction and audit event cover it.
+    """
+    allowed = plan_outcomes(assessment) if progress else []
+    written = []
+    for outcome, (rating, note) in progress.items():
+        require(
+            outcome in allowed,
+            f"The plan does not address {Outcome(outcome).label if outcome in Outcome.values else outcome}.",
+        )
+        require(rating in OutcomeRating.values, f"Choose the progress on {Outcome(outcome).label}.")
+        require(len(note.strip()) <= 500, f"Keep the note on {Outcome(outcome).label} to 500 characters.")
+        row = OutcomeProgress(
+            assessment=assessment,
+            review=review,
+            at_closure=review is None,
+            outcome=outcome,
+            rating=rating,
+            note=note.strip(),
+        )
+        row.stamp(actor, creating=True)
+        row.save()
+        written.append(row)
+    return written

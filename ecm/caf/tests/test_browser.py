@@ -177,6 +177,9 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     fill_date(page, "Date of the review", today)
     page.get_by_label("Who was present").fill("Jo, Lily, Nia, Ada")
     page.get_by_label("Progress on each action").fill("Health check booked")
+    healthy = page.get_by_role("group", name="Progress on Be healthy")
+    healthy.get_by_label("Some progress").check()
+    healthy.get_by_label("Note (optional)").fill("Appointment booked")
     check_axe(page)
     page.get_by_role("button", name="Save the review").click()
     expect(page.get_by_text("The review is recorded.")).to_be_visible()
@@ -206,11 +209,16 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     # 8. Closure.
     page.get_by_role("link", name="Close the CAF").click()
     page.get_by_label("Needs met (universal services continue)").check()
+    page.get_by_role("group", name="Progress on Be healthy").get_by_label("Achieved").check()
+    page.get_by_label("Very helpful").check()
+    page.get_by_label("The family's feedback on the process (optional)").fill("It helped us with mornings")
     check_axe(page)
     page.get_by_role("button", name="Close the CAF").click()
     expect(page.get_by_text("The CAF is closed.")).to_be_visible()
     check_axe(page)
     assessment = Assessment.objects.get(child=child)
     assert assessment.status == CafStatus.CLOSED
+    assert assessment.family_feedback_rating == "very_helpful"
+    assert assessment.outcome_progress.filter(at_closure=True, rating="achieved").exists()
     assert Involvement.objects.get(child=child, practitioner=author).caf_status == "closed"
     assert not Involvement.objects.get(child=child, practitioner=nurse).is_lead_professional

@@ -26,6 +26,7 @@ from ecm.caf.forms.plan import (
     SpecialistForm,
     StepUpForm,
     TransferForm,
+    outcome_progress_of,
 )
 from ecm.caf.models import Assessment
 from ecm.caf.views.assessment import opened
@@ -226,6 +227,7 @@ def reviews(request: HttpRequest, assessment_id: str) -> HttpResponse:
     context = {
         "assessment": assessment,
         "reviews": selectors.reviews_of(assessment),
+        "closure_progress": selectors.closure_progress_of(assessment),
         "can_edit": can_edit(request.user, assessment),
     }
     return render(request, "caf/reviews.html", context)
@@ -235,10 +237,11 @@ def reviews(request: HttpRequest, assessment_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = opened(request, assessment_id, "review_add", edit=True)
-    form = ReviewForm(posted(request))
+    form = ReviewForm(posted(request), outcomes=services.plan_outcomes(assessment))
 
     def act(data: dict[str, Any]) -> Any:
-        return services.review_record(actor=request.user, assessment=assessment, **data)
+        progress = outcome_progress_of(data)
+        return services.review_record(actor=request.user, assessment=assessment, outcome_progress=progress, **data)
 
     return _form_page(
         request, assessment, form, act, title="Record a review", done="The review is recorded.", back="caf:reviews"
@@ -269,11 +272,17 @@ def interval(request: HttpRequest, assessment_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = opened(request, assessment_id, "close", edit=True)
-    form = CloseForm(posted(request))
+    form = CloseForm(posted(request), outcomes=services.plan_outcomes(assessment))
 
     def act(data: dict[str, Any]) -> Any:
         return services.assessment_close(
-            actor=request.user, assessment=assessment, reason=data["reason"], notes=data["notes"]
+            actor=request.user,
+            assessment=assessment,
+            reason=data["reason"],
+            notes=data["notes"],
+            outcome_progress=outcome_progress_of(data),
+            family_feedback_rating=data["family_feedback_rating"],
+            family_feedback=data["family_feedback"],
         )
 
     return _form_page(

@@ -49,6 +49,7 @@ def demo_seeders() -> list[tuple[str, Any]]:
     from ecm.rights.demo import seed_rights_demo
     from ecm.sharing.demo import seed_sharing_demo
     from ecm.referrals.demo import seed_referrals_demo
+    from ecm.monitoring.demo import seed_monitoring_demo
 
     def index() -> str:
         practitioners = User.objects.filter(role_assignments__role=Role.PRACTITIONER, is_active=True).distinct()
@@ -68,4 +69,5 @@ def demo_seeders() -> list[tuple[str, Any]]:
         ("budgets", lambda: seed_budgets_demo(actor=SYSTEM_SEED)),
         ("multi-agency working", lambda: seed_multiagency_demo(actor=SYSTEM_SEED)),
         ("referrals", lambda: seed_referrals_demo(actor=SYSTEM_SEED)),
+        ("monitoring", lambda: seed_monitoring_demo(actor=SYSTEM_SEED)),
     ]
