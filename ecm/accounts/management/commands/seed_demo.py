@@ -45,11 +45,11 @@ def demo_seeders() -> list[tuple[str, Any]]:
     from ecm.core.actors import SYSTEM_SEED
     from ecm.directory.demo import seed_directory_demo
     from ecm.index.demo import seed_index_demo
+    from ecm.monitoring.demo import seed_monitoring_demo
     from ecm.multiagency.demo import seed_multiagency_demo
+    from ecm.referrals.demo import seed_referrals_demo
     from ecm.rights.demo import seed_rights_demo
     from ecm.sharing.demo import seed_sharing_demo
-    from ecm.referrals.demo import seed_referrals_demo
-    from ecm.monitoring.demo import seed_monitoring_demo
 
     def index() -> str:
         practitioners = User.objects.filter(role_assignments__role=Role.PRACTITIONER, is_active=True).distinct()
