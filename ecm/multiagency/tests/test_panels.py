@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from ecm.accounts.choices import Role
+from ecm.accounts.tests.factories import UserFactory
 from ecm.audit.models import AuditEvent
 from ecm.caf import services as caf_services
 from ecm.caf.choices import MemberKind
@@ -22,7 +24,7 @@ from ecm.multiagency.models import PanelAction
 from ecm.multiagency.services import MultiagencyError
 from ecm.multiagency.tests.factories import consenting_child, panel_world, refer
 from ecm.notifications.models import Notification
-from ecm.sharing.services import sharing_decision_record
+from ecm.sharing.services import sharing_decision_countersign, sharing_decision_record
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +45,7 @@ def test_referral_needs_consent_or_a_decision_for_every_agency() -> None:
     assert "Hill Primary School" not in str(refused.value)
     assert not AuditEvent.objects.filter(action="multiagency.referral_made").exists()
 
-    sharing_decision_record(
+    decision = sharing_decision_record(
         actor=world.referrer,
         child=child,
         organisation=yot,
@@ -53,6 +55,11 @@ def test_referral_needs_consent_or_a_decision_for_every_agency() -> None:
         purpose="Panel discussion",
         family_told=True,
     )
+    # Confidential information without consent: in force only once a manager countersigns.
+    with pytest.raises(MultiagencyError, match="Youth Justice Service"):
+        refer(world, child)
+    manager = UserFactory(roles=[Role.MANAGER], organisation=world.referrer.organisation)
+    sharing_decision_countersign(actor=manager, decision=decision, agreed=True)
     referral = refer(world, child)
     assert referral.status == ReferralStatus.REFERRED
     assert AuditEvent.objects.filter(action="multiagency.referral_made", object_id=str(referral.pk)).exists()
