@@ -80,6 +80,10 @@ def children_unmerge(*, actor: Any, merge: MergeRecord, reason: str) -> tuple[Ch
         action="linkage.children_unmerged",
         target=merge,
         reason=reason.strip(),
-        data={"survivor_id": str(survivor.pk), "duplicate_id": str(duplicate.pk), "index_merge_id": str(index_merge.pk)},
+        data={
+            "survivor_id": str(survivor.pk),
+            "duplicate_id": str(duplicate.pk),
+            "index_merge_id": str(index_merge.pk),
+        },
     )
     return survivor, duplicate

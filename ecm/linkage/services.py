@@ -21,7 +21,12 @@ from ecm.core import clock
 from ecm.index.models import Child
 from ecm.linkage.choices import DeliveryStatus, LinkMethod, ReviewDecision, ReviewStatus
 from ecm.linkage.feeds import count_lines, file_format, file_sha256, read_rows
-from ecm.linkage.index_bridge import index_child_apply_survivorship, index_child_create_from_records, surviving_child
+from ecm.linkage.index_bridge import (
+    index_child_apply_survivorship,
+    index_children_create_from_records,
+    index_involvements_from_records,
+    surviving_child,
+)
 from ecm.linkage.models import (
     FeedDelivery,
     FeedSource,
@@ -210,16 +215,24 @@ Scores = dict[int, tuple[float | None, float | None]]
 
 def _save_links(records: list[StagedRecord], child: Child, method: str, scores: Scores, model_version: str) -> None:
     """Point the records at the child with each one's weight and probability: one batched UPDATE."""
+    _save_many_links([(records, child)], method, scores, model_version)
+
+
+def _save_many_links(
+    groups: list[tuple[list[StagedRecord], Child]], method: str, scores: Scores, model_version: str
+) -> None:
+    """Point each group's records at its child, all in one ``executemany``."""
     child_field = StagedRecord._meta.get_field("child").target_field  # type: ignore[union-attr]
     when_field = StagedRecord._meta.get_field("linked_at")
-    child_value = child_field.get_db_prep_value(child.pk, connection)
     when = when_field.get_db_prep_value(clock.now(), connection)
     params = []
-    for record in records:
-        weight, probability = scores.get(record.pk, (None, None))
-        params.append((child_value, method, model_version, when, False, weight, probability, record.pk))
-        record.child = child
-        record.link_method = method
+    for records, child in groups:
+        child_value = child_field.get_db_prep_value(child.pk, connection)
+        for record in records:
+            weight, probability = scores.get(record.pk, (None, None))
+            params.append((child_value, method, model_version, when, False, weight, probability, record.pk))
+            record.child = child
+            record.link_method = method
     table = StagedRecord._meta.db_table
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -235,7 +248,8 @@ def records_link(
 ) -> Child:
     """Link staged records to an index child (with each link's weight, probability and model version).
 
-    The child's current name and address are then brought in line with survivorship.
+    The child's details and carers are then brought in line with survivorship, and the
+    records' involvement columns become involvements.
     """
     _save_links(records, child, method, scores, model_version)
     audit_record(
@@ -244,7 +258,9 @@ def records_link(
         target=child,
         data={"child_id": str(child.pk), "method": method, "records": [r.pk for r in records]},
     )
-    return index_child_apply_survivorship(actor=actor, child=child)
+    child = index_child_apply_survivorship(actor=actor, child=child)
+    index_involvements_from_records(actor=actor, child=child, records=records)
+    return child
 
 
 @transaction.atomic
@@ -260,26 +276,27 @@ def records_to_new_child(
 def records_to_new_children(
     *, actor: Any, groups: list[list[StagedRecord]], scores: Scores, model_version: str
 ) -> list[Child | None]:
-    """Create one index child per group of records (through ``child_create``) and link each group.
+    """Create one index child per group of records (through ``child_create_many``) and link each group.
 
-    One transaction and one linkage audit event for the batch; each child's creation is
-    audited by the index service. A group without a family name or a date of birth gets
-    ``None`` and stays unlinked ("held").
+    One transaction, one index audit event naming every child created and one linkage audit
+    event for the links. A group without a family name or a date of birth gets ``None`` and
+    stays unlinked ("held"). Records' involvement columns become involvements.
     """
-    created: list[Child | None] = []
-    links: list[dict[str, Any]] = []
-    for records in groups:
-        child = index_child_create_from_records(actor=actor, records=records)
-        created.append(child)
-        if child is not None:
-            _save_links(records, child, LinkMethod.NEW_CHILD, scores, model_version)
-            links.append({"child_id": str(child.pk), "records": [r.pk for r in records]})
-    if links:
+    created = index_children_create_from_records(actor=actor, groups=groups)
+    linked = [(records, child) for records, child in zip(groups, created, strict=True) if child is not None]
+    _save_many_links(linked, LinkMethod.NEW_CHILD, scores, model_version)
+    for records, child in linked:
+        if any(r.involvement.get("involvement_service") for r in records):
+            index_involvements_from_records(actor=actor, child=child, records=records)
+    if linked:
         audit_record(
             actor=actor,
             action="linkage.records_linked",
             object_type="index.child",
-            data={"method": LinkMethod.NEW_CHILD, "children": links},
+            data={
+                "method": LinkMethod.NEW_CHILD,
+                "children": [{"child_id": str(c.pk), "records": [r.pk for r in rs]} for rs, c in linked],
+            },
         )
     return created
 
