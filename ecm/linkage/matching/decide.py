@@ -180,11 +180,14 @@ def decide(
         left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
         probability, weight = float(pair["match_probability"]), float(pair["match_weight"])
         auto = probability >= upper or is_identifier_pair(pair)
-        if auto and exact_levels and not is_identifier_pair(pair):
-            if pair.get("gamma_given_name") not in (given_exact, -1) and (
-                left in twins or right in twins or _twin_like(pair, exact_levels, established)
-            ):
-                auto = False
+        if (
+            auto
+            and exact_levels
+            and not is_identifier_pair(pair)
+            and pair.get("gamma_given_name") not in (given_exact, -1)
+            and (left in twins or right in twins or _twin_like(pair, exact_levels, established))
+        ):
+            auto = False
         for me, other in ((left, right), (right, left)):
             if me not in new:
                 continue

@@ -114,22 +114,59 @@ def _link_by_known_keys(*, actor: Any, model: MatchModel, summary: MatchSummary)
             summary.identifier += len(ids)
 
 
-def feature_rows() -> tuple[list[dict[str, Any]], list[int], dict[int, Any]]:
-    """The model's input: every staged record not waiting for review, with who is new and who is whose."""
+FEATURE_CHUNK = 50_000
+
+
+@dataclass
+class FeatureTable:
+    """The model's input as an Arrow table, with who is new and who is whose (no per-record dicts kept)."""
+
+    table: Any
+    new_ids: list[int]
+    child_of: dict[int, Any]
+    identifiers: dict[int, tuple[str | None, str | None]]  # new record -> (NHS number, UPN)
+
+
+def feature_table(ids: list[int] | None = None) -> FeatureTable:
+    """Every staged record not waiting for review (or those in ``ids``), read in chunks into Arrow.
+
+    Memory stays bounded at national volumes: each chunk of feature dicts becomes a compact
+    Arrow batch at once; only the new records' identifiers are kept in Python.
+    """
+    import pyarrow as pa
+
     merged = _survivor_ids()
-    rows: list[dict[str, Any]] = []
+    batches = []
+    chunk: list[dict[str, Any]] = []
     new_ids: list[int] = []
     child_of: dict[int, Any] = {}
-    records = StagedRecord.objects.filter(in_review=False).values_list(*FEATURE_FIELDS, "child_id")
-    for values in records.iterator(chunk_size=5000):
+    identifiers: dict[int, tuple[str | None, str | None]] = {}
+    records = StagedRecord.objects.filter(in_review=False)
+    if ids is not None:
+        records = records.filter(pk__in=ids)
+    for values in records.values_list(*FEATURE_FIELDS, "child_id").iterator(chunk_size=5000):
         data = dict(zip(FEATURE_FIELDS, values[:-1], strict=True))
         rid, child_id = data.pop("id"), values[-1]
-        rows.append(features(unique_id=rid, is_new=child_id is None, **data))
+        row = features(unique_id=rid, is_new=child_id is None, **data)
+        chunk.append(row)
         if child_id is None:
             new_ids.append(rid)
+            identifiers[rid] = (row["nhs"], row["upn"])
         else:
             child_of[rid] = _resolve(child_id, merged)
-    return rows, new_ids, child_of
+        if len(chunk) >= FEATURE_CHUNK:
+            batches.append(splink_model.feature_batch(chunk))
+            chunk = []
+    if chunk:
+        batches.append(splink_model.feature_batch(chunk))
+    table = pa.Table.from_batches(batches, schema=splink_model.feature_schema())
+    return FeatureTable(table, new_ids, child_of, identifiers)
+
+
+def feature_rows() -> tuple[list[dict[str, Any]], list[int], dict[int, Any]]:
+    """The model's input as feature dicts (small runs and tests); see ``feature_table``."""
+    found = feature_table()
+    return found.table.to_pylist(), found.new_ids, found.child_of
 
 
 def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] | None = None) -> MatchSummary:
@@ -138,24 +175,23 @@ def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] 
     summary = MatchSummary()
     _link_by_known_keys(actor=actor, model=model, summary=summary)
     say(f"linked by source record id {summary.same_source_record}, by identifier {summary.identifier}")
-    rows, new_ids, child_of = feature_rows()
-    if not new_ids:
+    found = feature_table()
+    if not found.new_ids:
         return summary
-    pairs = splink_model.predict(rows, model.settings, threshold=model.lower_threshold)
-    identifiers = {r["unique_id"]: (r["nhs"], r["upn"]) for r in rows if r["is_new"]}
-    del rows
+    pairs = splink_model.predict(found.table, model.settings, threshold=model.lower_threshold)
+    del found.table
     summary.pairs_scored = len(pairs)
-    say(f"scored {len(pairs)} pairs for {len(new_ids)} new records")
+    say(f"scored {len(pairs)} pairs for {len(found.new_ids)} new records")
     decisions = decide(
-        new_ids=new_ids,
-        child_of=child_of,
+        new_ids=found.new_ids,
+        child_of=found.child_of,
         pairs=pairs,
         upper=model.upper_threshold,
         lower=model.lower_threshold,
-        identifiers=identifiers,
+        identifiers=found.identifiers,
         exact_levels=exact_levels_of(model.settings),
     )
-    del pairs
+    del pairs, found
     say(
         f"decided: {sum(len(v) for v in decisions.link.values())} records to existing children, "
         f"{len(decisions.new_children)} new children, {len(decisions.review)} pairs for review"
