@@ -23,7 +23,7 @@ from ecm.linkage.matching.features import features
 from ecm.linkage.models import MatchModel, StagedRecord
 from ecm.linkage.services import records_link, records_to_new_children, review_items_create
 
-NEW_CHILDREN_PER_TRANSACTION = 250
+NEW_CHILDREN_PER_TRANSACTION = 2000
 FEATURE_FIELDS = (
     "id",
     "given_name",
