@@ -34,6 +34,7 @@ from ecm.index.services import (
 )
 
 BULK_BATCH_SIZE = 500
+GENDERS = frozenset(Gender.values)  # ``Gender.values`` is rebuilt on every access
 ROW_KEYS = {
     "family_name",
     "given_name",
@@ -126,7 +127,7 @@ def _child(row: dict[str, Any], index_number: str, today: dt.date) -> Child:
     _require(date_of_birth is None or date_of_birth <= today, "The date of birth must be in the past.")
     _check_name(given_name, family_name, date_of_birth is None)
     _check_identifiers(row.get("nhs_number", ""), row.get("unique_pupil_number", ""))
-    _require(gender in Gender.values, "Choose a gender.")
+    _require(gender in GENDERS, "Choose a gender.")
     return Child(
         index_number=index_number,
         given_name=given_name.strip(),

@@ -26,6 +26,7 @@ from ecm.index.services import IndexRuleError, carer_add, child_create_many, chi
 from ecm.linkage.models import StagedRecord
 
 SCHOOL, GP = OrganisationType.SCHOOL.value, OrganisationType.GP_PRACTICE.value
+KNOWN_SEXES = frozenset(Gender.values) - {Gender.UNKNOWN.value}
 Organisations = dict[tuple[str, str], Organisation]  # (organisation type, code) -> organisation
 
 
@@ -104,7 +105,7 @@ def survivorship_values(records: Iterable[StagedRecord], organisations: Organisa
         found = next((getattr(r, column) for r in ranked if getattr(r, column)), None)
         if found:
             values[field] = found
-    sex = next((r.sex for r in ranked if r.sex in Gender.values and r.sex != Gender.UNKNOWN), "")
+    sex = next((r.sex for r in ranked if r.sex in KNOWN_SEXES), "")
     values["gender"] = sex or Gender.UNKNOWN
     if organisations is None:
         organisations = organisations_for(ranked)

@@ -20,7 +20,7 @@ from ecm.linkage.choices import LinkMethod
 from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.decide import decide, exact_levels_of
 from ecm.linkage.matching.features import features
-from ecm.linkage.models import MatchModel, StagedRecord
+from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, StagedRecord
 from ecm.linkage.services import records_link, records_to_new_children, review_items_create
 
 NEW_CHILDREN_PER_TRANSACTION = 2000
@@ -169,6 +169,28 @@ def feature_rows() -> tuple[list[dict[str, Any]], list[int], dict[int, Any]]:
     return found.table.to_pylist(), found.new_ids, found.child_of
 
 
+def light_records(ids: list[int]) -> dict[int, Any]:
+    """Staged records by id as plain attribute objects (with ``source`` and ``delivery``), for survivorship.
+
+    Read as values, not model instances: building a model per record costs more than the
+    rest of the index update at national volumes.
+    """
+    from types import SimpleNamespace
+
+    sources = {s.pk: s for s in FeedSource.objects.all()}
+    deliveries: dict[int, FeedDelivery] = {}
+    out: dict[int, Any] = {}
+    for start in range(0, len(ids), 5000):
+        for values in StagedRecord.objects.filter(pk__in=ids[start : start + 5000]).values():
+            delivery_id = values["delivery_id"]
+            if delivery_id not in deliveries:
+                deliveries[delivery_id] = FeedDelivery.objects.get(pk=delivery_id)
+            record = SimpleNamespace(**values, pk=values["id"])
+            record.source, record.delivery = sources[values["source_id"]], deliveries[delivery_id]
+            out[record.pk] = record
+    return out
+
+
 def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] | None = None) -> MatchSummary:
     """Link every unlinked record (see the module's docstring); returns the counts."""
     say = progress or (lambda _message: None)
@@ -210,9 +232,7 @@ def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] 
     groups = decisions.new_children
     for start in range(0, len(groups), NEW_CHILDREN_PER_TRANSACTION):
         chunk = groups[start : start + NEW_CHILDREN_PER_TRANSACTION]
-        records_by_id = StagedRecord.objects.select_related("source", "delivery").in_bulk(
-            [rid for group in chunk for rid in group]
-        )
+        records_by_id = light_records([rid for group in chunk for rid in group])
         created = records_to_new_children(
             actor=actor,
             groups=[[records_by_id[rid] for rid in group] for group in chunk],
