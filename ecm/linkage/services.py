@@ -86,7 +86,8 @@ def _staged_insert(delivery: FeedDelivery, rows: list[dict[str, Any]]) -> None:
     ops = connection.ops
     involvement_field = meta.get_field("involvement")
     warnings_field = meta.get_field("warnings")
-    columns = [meta.get_field(name).column for name in STAGED_INSERT_FIELDS]
+    column_of = {f.attname: str(f.column) for f in meta.concrete_fields}
+    columns = [column_of[name] for name in STAGED_INSERT_FIELDS]
     no_involvement = involvement_field.get_db_prep_save({}, connection)
     no_warnings = warnings_field.get_db_prep_save([], connection)
     params = []
