@@ -84,16 +84,26 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> N
         f"INSERT INTO {connection.ops.quote_name(meta.db_table)} "  # noqa: S608
         f"({', '.join(connection.ops.quote_name(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
     )
+    # Dates, times and foreign keys repeat across rows (one batch time, a child's several rows):
+    # each distinct value is adapted once.
+    memo: list[dict[Any, Any]] = [{} for _ in fields]
+
+    def adapt(n: int, field: models.Field, value: Any) -> Any:
+        if plain[n]:
+            return value
+        if field.primary_key:
+            return field.get_db_prep_save(value, connection)
+        seen = memo[n]
+        if value not in seen:
+            seen[value] = field.get_db_prep_save(value, connection)
+        return seen[value]
+
     with connection.cursor() as cursor:
         for start in range(0, len(objects), BULK_BATCH_SIZE):
-            params = []
-            for row in objects[start : start + BULK_BATCH_SIZE]:
-                params.append(
-                    [
-                        getattr(row, f.attname) if is_plain else f.get_db_prep_save(getattr(row, f.attname), connection)
-                        for f, is_plain in zip(fields, plain, strict=True)
-                    ]
-                )
+            params = [
+                [adapt(n, f, getattr(row, f.attname)) for n, f in enumerate(fields)]
+                for row in objects[start : start + BULK_BATCH_SIZE]
+            ]
             cursor.executemany(sql, params)
 
 
@@ -159,10 +169,12 @@ def child_create_many(*, actor: Any, rows: Sequence[dict[str, Any]]) -> list[Chi
     names: list[ChildName] = []
     addresses: list[ChildAddress] = []
     carers: list[Carer] = []
+    now = clock.now()
     for n, (row, number) in enumerate(zip(rows, _index_numbers(len(rows)), strict=True), start=1):
         try:
             child = _child(row, number, today)
             _stamp(child, actor, creating=True)
+            child.created_at = child.modified_at = now  # one time for the batch, as its audit event
             names.append(
                 name_row(
                     child, given_name=child.given_name, middle_names=child.middle_names, family_name=child.family_name
@@ -174,6 +186,7 @@ def child_create_many(*, actor: Any, rows: Sequence[dict[str, Any]]) -> list[Chi
                 carer = Carer(child=child, **values)
                 _require(bool(carer.given_name and carer.family_name), "Enter the carer's given and family names.")
                 _stamp(carer, actor, creating=True)
+                carer.created_at = carer.modified_at = now
                 carers.append(carer)
         except IndexRuleError as error:
             raise IndexRuleError(f"Child {n} of {len(rows)}: {error}") from error

@@ -21,8 +21,8 @@ from ecm.accounts.choices import OrganisationType
 from ecm.accounts.models import Organisation, User
 from ecm.index.choices import SENSITIVE_CATEGORIES, CarerRelationship, Gender, ServiceCategory
 from ecm.index.models import Child
-from ecm.index.search.keys import normalise_name
 from ecm.index.services import IndexRuleError, carer_add, child_create_many, child_update, involvement_add
+from ecm.linkage.matching.features import normalise_name
 from ecm.linkage.models import StagedRecord
 
 SCHOOL, GP = OrganisationType.SCHOOL.value, OrganisationType.GP_PRACTICE.value
