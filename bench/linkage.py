@@ -150,8 +150,11 @@ def run(label: str, args: list[str], env: dict[str, str], start: float) -> tuple
         raise SystemExit(f"{label} failed ({process.returncode}):\n{out}")
     seconds = time.perf_counter() - t
     rss = usage.ru_maxrss / 1024
+    CPU_SECONDS[label] = usage.ru_utime + usage.ru_stime
     print(
-        f"  [{time.perf_counter() - start:7.1f} s] {label}: done in {seconds:.1f} s, max RSS {rss:,.0f} MB", flush=True
+        f"  [{time.perf_counter() - start:7.1f} s] {label}: done in {seconds:.1f} s "
+        f"(CPU {CPU_SECONDS[label]:.1f} s), max RSS {rss:,.0f} MB",
+        flush=True,
     )
     return seconds, rss, out
 
