@@ -11,7 +11,7 @@ Each child's links commit in their own transaction, so an interrupted run can be
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,10 +141,16 @@ def feature_table(ids: list[int] | None = None) -> FeatureTable:
     new_ids: list[int] = []
     child_of: dict[int, Any] = {}
     identifiers: dict[int, tuple[str | None, str | None]] = {}
-    records = StagedRecord.objects.filter(in_review=False)
-    if ids is not None:
-        records = records.filter(pk__in=ids)
-    for values in records.values_list(*FEATURE_FIELDS, "child_id").iterator(chunk_size=5000):
+    def rows() -> Iterator[tuple[Any, ...]]:
+        records = StagedRecord.objects.filter(in_review=False).values_list(*FEATURE_FIELDS, "child_id")
+        if ids is None:
+            yield from records.iterator(chunk_size=5000)
+            return
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), 5000):  # SQLite takes a limited number of parameters
+            yield from records.filter(pk__in=wanted[start : start + 5000])
+
+    for values in rows():
         data = dict(zip(FEATURE_FIELDS, values[:-1], strict=True))
         rid, child_id = data.pop("id"), values[-1]
         row = features(unique_id=rid, is_new=child_id is None, **data)
