@@ -109,13 +109,17 @@ def _same_household(pair: Mapping[str, Any], exact_levels: dict[str, int]) -> bo
 
 
 def _established_names(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int]) -> set[int]:
-    """Records whose given name another record at the same home and birthday spells exactly the same.
+    """Records whose given name another record with the same date of birth spells exactly the same.
 
-    A one-off typo ("Jnae") has no such partner; a twin's name, sent by several sources, has.
+    A one-off typo ("Jnae") has no such partner; a twin's name, sent by several sources (at
+    this home or, after a move, another), has.
     """
     out: set[int] = set()
     for pair in pairs:
-        if pair.get("gamma_given_name") == exact_levels["given_name"] and _same_household(pair, exact_levels):
+        if (
+            pair.get("gamma_given_name") == exact_levels["given_name"]
+            and pair.get("gamma_date_of_birth") == exact_levels["date_of_birth"]
+        ):
             out.update((int(pair["unique_id_l"]), int(pair["unique_id_r"])))
     return out
 
@@ -160,7 +164,7 @@ def decide(
     exactly; a nickname or a typo goes to clerical review instead. So does a pair at the same
     address with the same date of birth whose given names are close but different (Dennis and
     Denis, Jane and Janet may be twins) when both spellings are established (each sent
-    exactly by another record there) or the sexes differ.
+    exactly by another record with that date of birth) or the sexes differ.
     """
     twins = _possible_twins(pairs, exact_levels) if exact_levels else set()
     established = _established_names(pairs, exact_levels) if exact_levels else set()
