@@ -76,6 +76,7 @@ class AccessReason(models.TextChoices):
 
 class CarerRelationship(models.TextChoices):
     MOTHER = "mother", "Mother"
+    PARENT = "parent", "Parent"  # a source feed names a parent without saying which
     FATHER = "father", "Father"
     STEP_PARENT = "step_parent", "Step-parent"
     GRANDPARENT = "grandparent", "Grandparent"

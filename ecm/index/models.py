@@ -199,7 +199,8 @@ class Carer(BaseModel):
     @property
     def is_parent(self) -> bool:
         return (
-            self.relationship in (CarerRelationship.MOTHER, CarerRelationship.FATHER, CarerRelationship.STEP_PARENT)
+            self.relationship
+            in (CarerRelationship.MOTHER, CarerRelationship.FATHER, CarerRelationship.PARENT, CarerRelationship.STEP_PARENT)
             or self.has_parental_responsibility
         )
 
@@ -280,3 +281,27 @@ class BrokerRequest(BaseModel):
     @property
     def about_service(self) -> bool:
         return self.involvement_id is not None
+
+
+class ChildMerge(BaseModel):
+    """Two records found to be the same child, merged; with the snapshot that lets unmerge restore both.
+
+    ``snapshot`` holds, for both records as they were just before the merge, their details,
+    shield, every name and address row (current flag and end date) and the ids of their
+    involvements and carers, plus what the merge added. Who merged and when are the
+    ``created_*`` stamps; an unmerge fills ``unmerged_at`` and keeps the row.
+    """
+
+    survivor = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_absorbed")
+    reason = models.TextField()
+    snapshot = models.JSONField(default=dict)
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+    unmerged_by_label = models.CharField(max_length=150, blank=True)
+    unmerge_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} into {self.survivor_id}"

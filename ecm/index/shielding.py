@@ -1,4 +1,4 @@
-"""Shielding (hiding a child's whereabouts) and merging records of the same child.
+"""Shielding: hiding a child's whereabouts (merging lives in ``ecm.index.merging``).
 
 A shield spreads to every record known to be the same child: an unshielded duplicate of
 a shielded child would be a serious incident.
@@ -14,7 +14,7 @@ from ecm.accounts.choices import Role
 from ecm.accounts.models import User
 from ecm.audit.services import audit_record
 from ecm.core import clock
-from ecm.core.actors import SYSTEM_MATCHER, SystemActor
+from ecm.core.actors import SystemActor
 from ecm.index.models import Child
 from ecm.index.services import _require, _stamp
 
@@ -75,29 +75,3 @@ def child_shield_lift(*, actor: Any, child: Child, reason: str) -> Child:
             )
     child.refresh_from_db()
     return child
-
-
-@transaction.atomic
-def child_merge(*, actor: Any, duplicate: Child, survivor: Child, reason: str) -> Child:
-    """Merge ``duplicate`` into ``survivor``: its open involvements move across; a shield spreads to both.
-
-    The duplicate keeps its rows (for unmerging) but answers with the survivor from now on.
-    """
-    _require(duplicate.pk != survivor.pk and survivor.merged_into_id is None, "Choose two different live records.")
-    _require(duplicate.merged_into_id is None, "That record has already been merged.")
-    duplicate.merged_into = survivor
-    _stamp(duplicate, actor)
-    duplicate.save()
-    moved = duplicate.involvements.filter(ended_on__isnull=True).update(child=survivor)
-    audit_record(
-        actor=actor,
-        action="index.child_merged",
-        target=duplicate,
-        reason=reason,
-        data={"child_id": str(duplicate.pk), "survivor_id": str(survivor.pk), "involvements_moved": moved},
-    )
-    if duplicate.is_shielded or survivor.is_shielded:
-        child_shield_set(
-            actor=SYSTEM_MATCHER, child=survivor, reason="Shield spread to a merged record of the same child"
-        )
-    return survivor

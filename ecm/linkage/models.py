@@ -37,6 +37,8 @@ INVOLVEMENT_COLUMNS = (
     "involvement_category",
     "involvement_organisation",
     "involvement_started_on",
+    "involvement_practitioner",
+    "involvement_sensitive_basis",
 )
 
 

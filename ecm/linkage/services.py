@@ -21,8 +21,14 @@ from ecm.core import clock
 from ecm.index.models import Child
 from ecm.linkage.choices import DeliveryStatus, LinkMethod, ReviewDecision, ReviewStatus
 from ecm.linkage.feeds import count_lines, file_format, file_sha256, read_rows
-from ecm.linkage.index_bridge import index_child_apply_survivorship, index_child_create_from_records, surviving_child
+from ecm.linkage.index_bridge import (
+    index_child_apply_survivorship,
+    index_children_create_from_records,
+    index_involvements_from_records,
+    surviving_child,
+)
 from ecm.linkage.models import (
+    FEED_COLUMNS,
     FeedDelivery,
     FeedSource,
     ImportBatch,
@@ -69,6 +75,42 @@ def delivery_open(*, actor: Any, source: FeedSource, path: Path, declared_format
     return delivery
 
 
+STAGED_INSERT_FIELDS = ("source_id", "delivery_id", "line_number", *FEED_COLUMNS, "involvement", "warnings")
+
+
+def _staged_insert(delivery: FeedDelivery, rows: list[dict[str, Any]]) -> None:
+    """Insert staged rows with one ``executemany``; values adapted as Django would (dates, JSON)."""
+    if not rows:
+        return
+    meta = StagedRecord._meta
+    ops = connection.ops
+    involvement_field = meta.get_field("involvement")
+    warnings_field = meta.get_field("warnings")
+    column_of = {f.attname: str(f.column) for f in meta.concrete_fields}
+    columns = [column_of[name] for name in STAGED_INSERT_FIELDS]
+    no_involvement = involvement_field.get_db_prep_save({}, connection)
+    no_warnings = warnings_field.get_db_prep_save([], connection)
+    params = []
+    for row in rows:
+        values = [delivery.source_id, delivery.pk, row["line_number"]]
+        for name in FEED_COLUMNS:
+            value = row[name]
+            values.append(ops.adapt_datefield_value(value) if name == "date_of_birth" else value)
+        # Most rows have neither: adapt the empty values once.
+        involvement, warnings = row["involvement"], row["warnings"]
+        values.append(involvement_field.get_db_prep_save(involvement, connection) if involvement else no_involvement)
+        values.append(warnings_field.get_db_prep_save(warnings, connection) if warnings else no_warnings)
+        params.append(values)
+    defaults = ", ".join(["%s"] * len(columns))
+    # Columns and table come from the model, never from input.
+    sql = (
+        f"INSERT INTO {meta.db_table} ({', '.join(columns)}, link_method, model_version, in_review) "  # noqa: S608
+        f"VALUES ({defaults}, '', '', %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*v, False) for v in params])
+
+
 @transaction.atomic
 def delivery_batch_stage(
     *,
@@ -76,11 +118,16 @@ def delivery_batch_stage(
     delivery: FeedDelivery,
     first_line: int,
     last_line: int,
-    staged: list[StagedRecord],
+    staged: list[dict[str, Any]],
     quarantined: list[QuarantinedRow],
 ) -> ImportBatch:
-    """Commit one batch of rows with its progress row; the unique range stops it being applied twice."""
-    StagedRecord.objects.bulk_create(staged)
+    """Commit one batch of rows with its progress row; the unique range stops it being applied twice.
+
+    ``staged`` holds each row's validated values (``validate_row``) with ``line_number`` and
+    ``warnings``; they are inserted with one ``executemany`` (no model instances: a national
+    delivery has millions of rows).
+    """
+    _staged_insert(delivery, staged)
     QuarantinedRow.objects.bulk_create(quarantined)
     batch = ImportBatch.objects.create(
         delivery=delivery,
@@ -88,7 +135,7 @@ def delivery_batch_stage(
         last_line=last_line,
         rows_staged=len(staged),
         rows_quarantined=len(quarantined),
-        values_set_aside=sum(len(r.warnings) for r in staged),
+        values_set_aside=sum(len(r["warnings"]) for r in staged),
         committed_at=clock.now(),
     )
     audit_record(
@@ -155,7 +202,7 @@ def feed_import(
     resume_after = delivery.batches.aggregate(last=Max("last_line"))["last"] or 0
     total_lines = count_lines(path) if progress else 0
     today = clock.today()
-    staged: list[StagedRecord] = []
+    staged: list[dict[str, Any]] = []
     quarantined: list[QuarantinedRow] = []
     first_line = 0
     last_line = 0
@@ -192,9 +239,7 @@ def feed_import(
                 clean = {str(k): str(v)[:200] for k, v in raw.items() if v not in (None, "")}
                 quarantined.append(QuarantinedRow(delivery=delivery, line_number=line, reason=str(error), raw=clean))
             else:
-                staged.append(
-                    StagedRecord(source=source, delivery=delivery, line_number=line, warnings=warnings, **values)
-                )
+                staged.append({**values, "line_number": line, "warnings": warnings})
         if len(staged) + len(quarantined) >= batch_size:
             flush()
     flush()
@@ -210,16 +255,24 @@ Scores = dict[int, tuple[float | None, float | None]]
 
 def _save_links(records: list[StagedRecord], child: Child, method: str, scores: Scores, model_version: str) -> None:
     """Point the records at the child with each one's weight and probability: one batched UPDATE."""
+    _save_many_links([(records, child)], method, scores, model_version)
+
+
+def _save_many_links(
+    groups: list[tuple[list[StagedRecord], Child]], method: str, scores: Scores, model_version: str
+) -> None:
+    """Point each group's records at its child, all in one ``executemany``."""
     child_field = StagedRecord._meta.get_field("child").target_field  # type: ignore[union-attr]
     when_field = StagedRecord._meta.get_field("linked_at")
-    child_value = child_field.get_db_prep_value(child.pk, connection)
     when = when_field.get_db_prep_value(clock.now(), connection)
     params = []
-    for record in records:
-        weight, probability = scores.get(record.pk, (None, None))
-        params.append((child_value, method, model_version, when, False, weight, probability, record.pk))
-        record.child = child
-        record.link_method = method
+    for records, child in groups:
+        child_value = child_field.get_db_prep_value(child.pk, connection)
+        for record in records:
+            weight, probability = scores.get(record.pk, (None, None))
+            params.append((child_value, method, model_version, when, False, weight, probability, record.pk))
+            record.child = child
+            record.link_method = method
     table = StagedRecord._meta.db_table
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -235,7 +288,8 @@ def records_link(
 ) -> Child:
     """Link staged records to an index child (with each link's weight, probability and model version).
 
-    The child's current name and address are then brought in line with survivorship.
+    The child's details and carers are then brought in line with survivorship, and the
+    records' involvement columns become involvements.
     """
     _save_links(records, child, method, scores, model_version)
     audit_record(
@@ -244,7 +298,9 @@ def records_link(
         target=child,
         data={"child_id": str(child.pk), "method": method, "records": [r.pk for r in records]},
     )
-    return index_child_apply_survivorship(actor=actor, child=child)
+    child = index_child_apply_survivorship(actor=actor, child=child)
+    index_involvements_from_records(actor=actor, child=child, records=records)
+    return child
 
 
 @transaction.atomic
@@ -260,26 +316,27 @@ def records_to_new_child(
 def records_to_new_children(
     *, actor: Any, groups: list[list[StagedRecord]], scores: Scores, model_version: str
 ) -> list[Child | None]:
-    """Create one index child per group of records (through ``child_create``) and link each group.
+    """Create one index child per group of records (through ``child_create_many``) and link each group.
 
-    One transaction and one linkage audit event for the batch; each child's creation is
-    audited by the index service. A group without a family name or a date of birth gets
-    ``None`` and stays unlinked ("held").
+    One transaction, one index audit event naming every child created and one linkage audit
+    event for the links. A group without a family name or a date of birth gets ``None`` and
+    stays unlinked ("held"). Records' involvement columns become involvements.
     """
-    created: list[Child | None] = []
-    links: list[dict[str, Any]] = []
-    for records in groups:
-        child = index_child_create_from_records(actor=actor, records=records)
-        created.append(child)
-        if child is not None:
-            _save_links(records, child, LinkMethod.NEW_CHILD, scores, model_version)
-            links.append({"child_id": str(child.pk), "records": [r.pk for r in records]})
-    if links:
+    created = index_children_create_from_records(actor=actor, groups=groups)
+    linked = [(records, child) for records, child in zip(groups, created, strict=True) if child is not None]
+    _save_many_links(linked, LinkMethod.NEW_CHILD, scores, model_version)
+    for records, child in linked:
+        if any(r.involvement.get("involvement_service") for r in records):
+            index_involvements_from_records(actor=actor, child=child, records=records)
+    if linked:
         audit_record(
             actor=actor,
             action="linkage.records_linked",
             object_type="index.child",
-            data={"method": LinkMethod.NEW_CHILD, "children": links},
+            data={
+                "method": LinkMethod.NEW_CHILD,
+                "children": [{"child_id": str(c.pk), "records": [r.pk for r in rs]} for rs, c in linked],
+            },
         )
     return created
 

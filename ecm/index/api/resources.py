@@ -130,7 +130,7 @@ def patient_full(record: ChildRecord) -> dict[str, Any]:
 
 
 def _carer_contact(carer: Any) -> dict[str, Any]:
-    relationship_code = "N" if carer.relationship in ("mother", "father", "step_parent") else "C"
+    relationship_code = "N" if carer.relationship in ("mother", "father", "parent", "step_parent") else "C"
     contact: dict[str, Any] = {
         "relationship": [
             {

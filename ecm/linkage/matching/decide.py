@@ -4,6 +4,10 @@ Rules, in order:
 - a pair is evidence only if its given name and date of birth agree at some level (a
   twin shares family name, date of birth, address and parents but not a given name) and
   it has no two different NHS numbers or UPNs; a shared NHS number or UPN overrides this;
+- a pair at the same address with the same date of birth whose given names are close but
+  not the same (Dennis and Denis) never links automatically when both spellings are
+  established there or the sexes differ (possible twins); nor does a record that has a
+  possible twin unless the given name agrees exactly; such pairs go to review;
 - pairs at or above the upper threshold join records into groups (union-find);
 - a group that reaches exactly one index child is linked to it; one that reaches none
   becomes a new child; one that reaches two or more children goes to clerical review;
@@ -97,6 +101,41 @@ def _possible_twins(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, 
     return out
 
 
+def _same_household(pair: Mapping[str, Any], exact_levels: dict[str, int]) -> bool:
+    """Same date of birth and same address (postcode and house), both exactly."""
+    return pair.get("gamma_date_of_birth") == exact_levels["date_of_birth"] and pair.get(
+        "gamma_address"
+    ) == exact_levels.get("address")
+
+
+def _established_names(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int]) -> set[int]:
+    """Records whose given name another record with the same date of birth spells exactly the same.
+
+    A one-off typo ("Jnae") has no such partner; a twin's name, sent by several sources (at
+    this home or, after a move, another), has.
+    """
+    out: set[int] = set()
+    for pair in pairs:
+        if (
+            pair.get("gamma_given_name") == exact_levels["given_name"]
+            and pair.get("gamma_date_of_birth") == exact_levels["date_of_birth"]
+        ):
+            out.update((int(pair["unique_id_l"]), int(pair["unique_id_r"])))
+    return out
+
+
+def _twin_like(pair: Mapping[str, Any], exact_levels: dict[str, int], established: set[int]) -> bool:
+    """Two records at the same home and birthday whose given names differ, though close (Dennis and
+    Denis, Jane and Janet): twins if both spellings are established or the sexes differ."""
+    if not _same_household(pair, exact_levels):
+        return False
+    if pair.get("gamma_sex") == 0:
+        return True  # Francis and Frances
+    nickname = exact_levels["given_name"] - 1  # Bill and William are one child, not twins
+    left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
+    return pair.get("gamma_given_name") != nickname and left in established and right in established
+
+
 def exact_levels_of(settings: dict[str, Any]) -> dict[str, int]:
     """Each comparison's gamma for its best (exact) level: the number of non-null levels less one."""
     return {
@@ -122,13 +161,17 @@ def decide(
     ``exact_levels`` (comparison -> gamma of its exact level) turns on the twin check: a
     record that has a possible twin (a pair with the same date of birth and a different
     given name, at the same address) links automatically only where the given name agrees
-    exactly; a nickname or a typo goes to clerical review instead.
+    exactly; a nickname or a typo goes to clerical review instead. So does a pair at the same
+    address with the same date of birth whose given names are close but different (Dennis and
+    Denis, Jane and Janet may be twins) when both spellings are established (each sent
+    exactly by another record with that date of birth) or the sexes differ.
     """
     twins = _possible_twins(pairs, exact_levels) if exact_levels else set()
+    established = _established_names(pairs, exact_levels) if exact_levels else set()
     given_exact = exact_levels["given_name"] if exact_levels else None
     new = set(new_ids)
     groups = _Groups(identifiers or {})
-    joins: list[tuple[float, int, int]] = []
+    joins: list[tuple[bool, float, int, int]] = []
     for rid in new_ids:
         groups.find(rid)
     reaches: dict[int, set[Any]] = defaultdict(set)  # new record -> children it links to directly
@@ -141,8 +184,14 @@ def decide(
         left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
         probability, weight = float(pair["match_probability"]), float(pair["match_weight"])
         auto = probability >= upper or is_identifier_pair(pair)
-        if auto and twins and (left in twins or right in twins) and not is_identifier_pair(pair):
-            auto = pair.get("gamma_given_name") in (given_exact, -1)
+        if (
+            auto
+            and exact_levels
+            and not is_identifier_pair(pair)
+            and pair.get("gamma_given_name") not in (given_exact, -1)
+            and (left in twins or right in twins or _twin_like(pair, exact_levels, established))
+        ):
+            auto = False
         for me, other in ((left, right), (right, left)):
             if me not in new:
                 continue
@@ -163,8 +212,9 @@ def decide(
             ):
                 best_review[me] = (probability, other, pair)
         if auto and left in new and right in new:
-            joins.append((probability, left, right))
-    for _probability, left, right in sorted(joins, reverse=True):
+            # Exact given names join first: a chain through a spelling variant comes last.
+            joins.append((pair.get("gamma_given_name") == given_exact, probability, left, right))
+    for _exact, _probability, left, right in sorted(joins, reverse=True):
         groups.union(left, right)
 
     members: dict[int, list[int]] = defaultdict(list)

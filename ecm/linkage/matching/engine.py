@@ -11,7 +11,7 @@ Each child's links commit in their own transaction, so an interrupted run can be
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +20,10 @@ from ecm.linkage.choices import LinkMethod
 from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.decide import decide, exact_levels_of
 from ecm.linkage.matching.features import features
-from ecm.linkage.models import MatchModel, StagedRecord
+from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, StagedRecord
 from ecm.linkage.services import records_link, records_to_new_children, review_items_create
 
-NEW_CHILDREN_PER_TRANSACTION = 250
+NEW_CHILDREN_PER_TRANSACTION = 2000
 FEATURE_FIELDS = (
     "id",
     "given_name",
@@ -114,22 +114,87 @@ def _link_by_known_keys(*, actor: Any, model: MatchModel, summary: MatchSummary)
             summary.identifier += len(ids)
 
 
-def feature_rows() -> tuple[list[dict[str, Any]], list[int], dict[int, Any]]:
-    """The model's input: every staged record not waiting for review, with who is new and who is whose."""
+FEATURE_CHUNK = 50_000
+
+
+@dataclass
+class FeatureTable:
+    """The model's input as an Arrow table, with who is new and who is whose (no per-record dicts kept)."""
+
+    table: Any
+    new_ids: list[int]
+    child_of: dict[int, Any]
+    identifiers: dict[int, tuple[str | None, str | None]]  # new record -> (NHS number, UPN)
+
+
+def feature_table(ids: list[int] | None = None) -> FeatureTable:
+    """Every staged record not waiting for review (or those in ``ids``), read in chunks into Arrow.
+
+    Memory stays bounded at national volumes: each chunk of feature dicts becomes a compact
+    Arrow batch at once; only the new records' identifiers are kept in Python.
+    """
+    import pyarrow as pa
+
     merged = _survivor_ids()
-    rows: list[dict[str, Any]] = []
+    batches = []
+    chunk: list[dict[str, Any]] = []
     new_ids: list[int] = []
     child_of: dict[int, Any] = {}
-    records = StagedRecord.objects.filter(in_review=False).values_list(*FEATURE_FIELDS, "child_id")
-    for values in records.iterator(chunk_size=5000):
+    identifiers: dict[int, tuple[str | None, str | None]] = {}
+    def rows() -> Iterator[tuple[Any, ...]]:
+        records = StagedRecord.objects.filter(in_review=False).values_list(*FEATURE_FIELDS, "child_id")
+        if ids is None:
+            yield from records.iterator(chunk_size=5000)
+            return
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), 5000):  # SQLite takes a limited number of parameters
+            yield from records.filter(pk__in=wanted[start : start + 5000])
+
+    for values in rows():
         data = dict(zip(FEATURE_FIELDS, values[:-1], strict=True))
         rid, child_id = data.pop("id"), values[-1]
-        rows.append(features(unique_id=rid, is_new=child_id is None, **data))
+        row = features(unique_id=rid, is_new=child_id is None, **data)
+        chunk.append(row)
         if child_id is None:
             new_ids.append(rid)
+            identifiers[rid] = (row["nhs"], row["upn"])
         else:
             child_of[rid] = _resolve(child_id, merged)
-    return rows, new_ids, child_of
+        if len(chunk) >= FEATURE_CHUNK:
+            batches.append(splink_model.feature_batch(chunk))
+            chunk = []
+    if chunk:
+        batches.append(splink_model.feature_batch(chunk))
+    table = pa.Table.from_batches(batches, schema=splink_model.feature_schema())
+    return FeatureTable(table, new_ids, child_of, identifiers)
+
+
+def feature_rows() -> tuple[list[dict[str, Any]], list[int], dict[int, Any]]:
+    """The model's input as feature dicts (small runs and tests); see ``feature_table``."""
+    found = feature_table()
+    return found.table.to_pylist(), found.new_ids, found.child_of
+
+
+def light_records(ids: list[int]) -> dict[int, Any]:
+    """Staged records by id as plain attribute objects (with ``source`` and ``delivery``), for survivorship.
+
+    Read as values, not model instances: building a model per record costs more than the
+    rest of the index update at national volumes.
+    """
+    from types import SimpleNamespace
+
+    sources = {s.pk: s for s in FeedSource.objects.all()}
+    deliveries: dict[int, FeedDelivery] = {}
+    out: dict[int, Any] = {}
+    for start in range(0, len(ids), 5000):
+        for values in StagedRecord.objects.filter(pk__in=ids[start : start + 5000]).values():
+            delivery_id = values["delivery_id"]
+            if delivery_id not in deliveries:
+                deliveries[delivery_id] = FeedDelivery.objects.get(pk=delivery_id)
+            record = SimpleNamespace(**values, pk=values["id"])
+            record.source, record.delivery = sources[values["source_id"]], deliveries[delivery_id]
+            out[record.pk] = record
+    return out
 
 
 def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] | None = None) -> MatchSummary:
@@ -138,24 +203,23 @@ def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] 
     summary = MatchSummary()
     _link_by_known_keys(actor=actor, model=model, summary=summary)
     say(f"linked by source record id {summary.same_source_record}, by identifier {summary.identifier}")
-    rows, new_ids, child_of = feature_rows()
-    if not new_ids:
+    found = feature_table()
+    if not found.new_ids:
         return summary
-    pairs = splink_model.predict(rows, model.settings, threshold=model.lower_threshold)
-    identifiers = {r["unique_id"]: (r["nhs"], r["upn"]) for r in rows if r["is_new"]}
-    del rows
+    pairs = splink_model.predict(found.table, model.settings, threshold=model.lower_threshold)
+    del found.table
     summary.pairs_scored = len(pairs)
-    say(f"scored {len(pairs)} pairs for {len(new_ids)} new records")
+    say(f"scored {len(pairs)} pairs for {len(found.new_ids)} new records")
     decisions = decide(
-        new_ids=new_ids,
-        child_of=child_of,
+        new_ids=found.new_ids,
+        child_of=found.child_of,
         pairs=pairs,
         upper=model.upper_threshold,
         lower=model.lower_threshold,
-        identifiers=identifiers,
+        identifiers=found.identifiers,
         exact_levels=exact_levels_of(model.settings),
     )
-    del pairs
+    del pairs, found
     say(
         f"decided: {sum(len(v) for v in decisions.link.values())} records to existing children, "
         f"{len(decisions.new_children)} new children, {len(decisions.review)} pairs for review"
@@ -174,9 +238,7 @@ def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] 
     groups = decisions.new_children
     for start in range(0, len(groups), NEW_CHILDREN_PER_TRANSACTION):
         chunk = groups[start : start + NEW_CHILDREN_PER_TRANSACTION]
-        records_by_id = StagedRecord.objects.select_related("source", "delivery").in_bulk(
-            [rid for group in chunk for rid in group]
-        )
+        records_by_id = light_records([rid for group in chunk for rid in group])
         created = records_to_new_children(
             actor=actor,
             groups=[[records_by_id[rid] for rid in group] for group in chunk],

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from ecm.index.search.keys import metaphone, nicknames, normalise_name, normalise_postcode
+from ecm.index.search import keys
+from ecm.index.search.keys import nicknames, normalise_postcode
+
+# Names repeat across a million records: normalise each spelling once.
+normalise_name = lru_cache(maxsize=500_000)(keys.normalise_name)
+metaphone = lru_cache(maxsize=500_000)(keys.metaphone)
 
 FEATURE_COLUMNS = (
     "unique_id",
@@ -62,7 +67,7 @@ def _postcode_parts(postcode: str) -> tuple[str, str, str]:
 
 
 def _parent_names(*names: str) -> list[str]:
-    return sorted({normalise_name(n) for n in names if normalise_name(n)})
+    return sorted({norm for n in names if n and (norm := normalise_name(n))})
 
 
 def features(

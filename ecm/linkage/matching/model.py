@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ecm.linkage.matching.features import FEATURE_COLUMNS
@@ -155,26 +155,35 @@ def base_settings() -> dict[str, Any]:
     }
 
 
-def _linker(rows: list[dict[str, Any]], settings: dict[str, Any]) -> Any:
+def _linker(rows: Any, settings: dict[str, Any]) -> Any:
+    """A Splink linker over ``rows``: a list of feature dicts or an Arrow table of the feature columns."""
     import duckdb
     import pyarrow as pa
     from splink import DuckDBAPI, Linker
 
     connection = duckdb.connect()
     db_api = DuckDBAPI(connection)
-    table = pa.Table.from_pylist(rows, schema=_schema())
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(list(rows), schema=feature_schema())
     frame = db_api.register(table, dataset_display_name="staged")
     return Linker(frame, settings, log_level=None), connection
 
 
-def _schema() -> Any:
+def feature_schema() -> Any:
+    """The Arrow schema of the model's input (``features.FEATURE_COLUMNS``)."""
     import pyarrow as pa
 
     types = {"unique_id": pa.int64(), "is_new": pa.bool_(), "parents": pa.list_(pa.string())}
     return pa.schema([(name, types.get(name, pa.string())) for name in FEATURE_COLUMNS])
 
 
-def train(rows: list[dict[str, Any]], *, seed: int = 42, max_pairs: float = 2e6) -> dict[str, Any]:
+def feature_batch(rows: list[dict[str, Any]]) -> Any:
+    """One Arrow record batch from feature dicts: a national run holds batches, never a million dicts."""
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_pylist(rows, schema=feature_schema())
+
+
+def train(rows: Any, *, seed: int = 42, max_pairs: float = 2e6) -> dict[str, Any]:
     """Estimate the model's parameters from unlabelled records; returns Splink's settings JSON.
 
     u from random pairs; m by expectation maximisation in two passes (blocked on date of
@@ -230,9 +239,12 @@ class ScoredPair(Mapping[str, Any]):
         return len(self._index)
 
 
-def predict(rows: Iterable[dict[str, Any]], settings: dict[str, Any], *, threshold: float) -> list[ScoredPair]:
-    """Scored pairs (at least one side new) at or above ``threshold``: ids, weight, probability, levels."""
-    linker, connection = _linker(list(rows), settings)
+def predict(rows: Any, settings: dict[str, Any], *, threshold: float) -> list[ScoredPair]:
+    """Scored pairs (at least one side new) at or above ``threshold``: ids, weight, probability, levels.
+
+    ``rows``: feature dicts, or an Arrow table of them (``feature_batch``).
+    """
+    linker, connection = _linker(rows, settings)
     try:
         result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         gammas = ", ".join(f"gamma_{c['output_column_name']}" for c in settings["comparisons"])

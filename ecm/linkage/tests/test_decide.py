@@ -78,3 +78,29 @@ def test_exact_levels_come_from_the_settings():
 
     levels = exact_levels_of(base_settings())
     assert levels["given_name"] == 4 and levels["date_of_birth"] == 4 and levels["sex"] == 1
+
+
+def test_close_names_at_the_same_home_and_birthday_go_to_review_not_to_a_link():
+    """Dennis (records 1, 2) and Denis (3, 5) Henderson, same birthday and home: possibly twins."""
+    exact = {"given_name": 4, "date_of_birth": 4, "address": 4}
+
+    def home(left, right, given, **extra):
+        return {**pair(left, right, 0.99999, given=given, dob=4), "gamma_address": 4, "gamma_sex": 1, **extra}
+
+    pairs = [home(1, 2, 4), home(3, 5, 4), home(3, 1, 2), home(6, 1, 2)]  # record 6: a one-off typo "Denis"
+    out = decide(new_ids=[1, 2, 3, 5, 6], child_of={}, pairs=pairs, upper=0.99, lower=0.8, exact_levels=exact)
+    assert sorted(sorted(g) for g in out.new_children) == [[1, 2, 6], [3, 5]] and not out.review
+    # Francis and Frances: a boy and a girl at the same home on the same day are twins.
+    out = decide(
+        new_ids=[1, 3], child_of={}, pairs=[home(3, 1, 2, gamma_sex=0)], upper=0.99, lower=0.8, exact_levels=exact
+    )
+    assert [(r, c) for r, c, _ in out.review] == [(3, 1)]
+    out = decide(
+        new_ids=[1, 3],
+        child_of={},
+        pairs=[home(3, 1, 2, gamma_nhs_number=1)],
+        upper=0.99,
+        lower=0.8,
+        exact_levels=exact,
+    )
+    assert [sorted(g) for g in out.new_children] == [[1, 3]]

@@ -164,3 +164,19 @@ def test_match_command_trains_a_first_model_and_links(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "trained on 3 records" in out and "into 2 new children" in out
     assert MatchModel.objects.count() == 1 and Child.objects.count() == 2
+
+
+def test_training_reads_a_sample_larger_than_sqlite_takes_parameters(tmp_path, monkeypatch):
+    """The training sample is read in chunks of ids (a national sample is 300,000 ids)."""
+    from ecm.linkage.matching import engine, training
+    from ecm.linkage.models import StagedRecord
+
+    stage(tmp_path, synthetic_rows(30))
+    monkeypatch.setattr(training, "TRAINING_SAMPLE", 60)
+    monkeypatch.setattr(engine, "FEATURE_CHUNK", 7)  # several Arrow batches
+    ids = list(StagedRecord.objects.values_list("pk", flat=True))[:60]
+    missing = list(range(10**8, 10**8 + 40_000))  # with them, more ids than one SQLite query may take
+    found = engine.feature_table(ids=ids + missing)
+    assert sorted(found.table.column("unique_id").to_pylist()) == sorted(ids)
+    model = match_model_train(actor=SYSTEM_MATCHER, upper=0.99, lower=0.8)
+    assert model.trained_on_records == 60

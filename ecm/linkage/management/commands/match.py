@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -21,6 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--upper", type=float, default=None, help=f"Link at or above (default {DEFAULT_UPPER})")
         parser.add_argument("--lower", type=float, default=None, help=f"Review at or above (default {DEFAULT_LOWER})")
 
+    def progress(self, message: str) -> None:
+        """A progress line with the process's peak memory so far (national runs must stay within 4 GB)."""
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stderr.write(f"{message} (max RSS {peak_mb:,.0f} MB)")
+
     def handle(self, *args: Any, **options: Any) -> None:
         model = MatchModel.objects.first()
         upper = (
@@ -32,7 +38,8 @@ class Command(BaseCommand):
         if model is None or options["train"] or (upper, lower) != (model.upper_threshold, model.lower_threshold):
             model = match_model_train(actor=SYSTEM_MATCHER, upper=upper, lower=lower)
             self.stdout.write(f"Model {model.version} trained on {model.trained_on_records} records.")
-        summary = match_run(actor=SYSTEM_MATCHER, model=model, progress=lambda m: self.stderr.write(m))
+            self.progress(f"trained {model.version}")
+        summary = match_run(actor=SYSTEM_MATCHER, model=model, progress=self.progress)
         self.stdout.write(
             f"Model {model.version}: {summary.same_source_record} by source record id, {summary.identifier} by "
             f"NHS number or UPN, {summary.model_linked} by the model to existing children, "

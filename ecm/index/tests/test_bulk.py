@@ -1,0 +1,69 @@
+"""``child_create_many``: the rules of ``child_create``, bulk writes, one audit event per batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ecm.audit.models import AuditEvent
+from ecm.core import clock
+from ecm.core.actors import SYSTEM_MATCHER
+from ecm.index import services
+from ecm.index.choices import CarerRelationship, Gender
+from ecm.index.models import Carer, Child, ChildAddress, ChildName
+from ecm.index.search.keys import luhn_check_digit
+from ecm.index.tests.factories import gp_practice, school
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(count: int) -> list[dict]:
+    born = clock.today() - dt.timedelta(days=3000)
+    return [
+        {
+            "given_name": f"Amelia{n}",
+            "family_name": "Khan",
+            "date_of_birth": born,
+            "gender": Gender.FEMALE,
+            "address": {"address_line_1": f"{n} Mill Lane", "postcode": "ls1 4ap", "town": "Leeds"},
+            "carers": [{"given_name": "Sara", "family_name": "Khan", "relationship": CarerRelationship.PARENT}],
+        }
+        for n in range(count)
+    ]
+
+
+def test_creates_children_with_names_addresses_carers_and_one_audit_event():
+    urn, gp = school(), gp_practice()
+    batch = rows(30)
+    batch[0] |= {"nhs_number": "943 476 5919", "school": urn, "gp_practice": gp}
+    created = services.child_create_many(actor=SYSTEM_MATCHER, rows=batch)
+    assert [c.given_name for c in created] == [f"Amelia{n}" for n in range(30)]
+    assert Child.objects.count() == 30 and ChildName.objects.filter(is_current=True).count() == 30
+    assert ChildAddress.objects.filter(postcode_norm="LS14AP", is_current=True).count() == 30
+    assert Carer.objects.filter(relationship=CarerRelationship.PARENT).count() == 30
+    first = Child.objects.get(pk=created[0].pk)
+    assert (first.nhs_number, first.school, first.gp_practice) == ("9434765919", urn, gp)
+    numbers = [c.index_number for c in created]
+    assert len(set(numbers)) == 30 and all(n[-1] == luhn_check_digit(n[:-1]) for n in numbers)
+    event = AuditEvent.objects.get(action="index.children_created")
+    assert event.data["count"] == 30
+    assert [child_id for child_id, _number in event.data["children"]] == [str(c.pk) for c in created]
+    assert not AuditEvent.objects.filter(action="index.child_created").exists()
+
+
+def test_a_row_breaking_a_rule_stops_the_whole_batch():
+    batch = rows(3)
+    batch[2]["nhs_number"] = "1234567890"
+    with pytest.raises(services.IndexRuleError, match="Child 3 of 3: The NHS number is not valid"):
+        services.child_create_many(actor=SYSTEM_MATCHER, rows=batch)
+    batch = rows(2)
+    batch[1]["family_name"] = ""
+    with pytest.raises(services.IndexRuleError, match="family name"):
+        services.child_create_many(actor=SYSTEM_MATCHER, rows=batch)
+    assert Child.objects.count() == 0 and not AuditEvent.objects.filter(action="index.children_created").exists()
+
+
+def test_an_empty_batch_writes_nothing():
+    assert services.child_create_many(actor=SYSTEM_MATCHER, rows=[]) == []
+    assert not AuditEvent.objects.filter(action="index.children_created").exists()
