@@ -14,7 +14,9 @@ from ecm.index.models import Child
 from ecm.multiagency.choices import ReferralStatus, Weekday
 from ecm.multiagency.models import Panel, PanelMember, PanelReferral
 from ecm.multiagency.services.common import is_panel_officer, notify, require
-from ecm.sharing.selectors import sharing_allowed
+from ecm.sharing.choices import DisclosureMode, Information, Method
+from ecm.sharing.selectors import share_basis, sharing_allowed
+from ecm.sharing.services import disclosure_record
 
 MIN_INTERVAL_WEEKS, MAX_INTERVAL_WEEKS = 1, 12
 
@@ -173,6 +175,21 @@ def panel_referral_make(*, actor: Any, panel: Panel, child: Child, reason: str) 
         target=referral,
         data={"child_id": str(child.pk), "panel": str(panel.pk)},
     )
+    # Each agency on the panel (other than the referrer's own) now sees the child: one disclosure each.
+    for organisation in panel.organisations.exclude(pk=actor.organisation_id):
+        basis = share_basis(child, organisation) or {}
+        disclosure_record(
+            actor=actor,
+            child=child,
+            organisation=organisation,
+            information=Information.INDEX,
+            method=Method.ECM,
+            mode=DisclosureMode.MANUAL,
+            consent=basis.get("consent"),
+            decision=basis.get("decision"),
+            reference=str(referral.pk),
+            description=f"Referral to the {panel.name}: the child's identifying details and the reason for referral",
+        )
     notify(
         actor=actor,
         recipients=[panel.administrator],

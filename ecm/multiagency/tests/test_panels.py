@@ -24,6 +24,7 @@ from ecm.multiagency.models import PanelAction
 from ecm.multiagency.services import MultiagencyError
 from ecm.multiagency.tests.factories import consenting_child, panel_world, refer
 from ecm.notifications.models import Notification
+from ecm.sharing.selectors import disclosures_for
 from ecm.sharing.services import sharing_decision_countersign, sharing_decision_record
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,10 @@ def test_referral_needs_consent_or_a_decision_for_every_agency() -> None:
     referral = refer(world, child)
     assert referral.status == ReferralStatus.REFERRED
     assert AuditEvent.objects.filter(action="multiagency.referral_made", object_id=str(referral.pk)).exists()
+    # Every other agency on the panel now sees the child: each share is in the disclosure log.
+    logged = {d.organisation: d for d in disclosures_for(child) if d.reference == str(referral.pk)}
+    others = set(world.panel.organisations.exclude(pk=world.referrer.organisation_id))
+    assert set(logged) == others and logged[yot].decision == decision
 
 
 def test_an_excluded_agency_blocks_the_referral() -> None:
