@@ -50,7 +50,7 @@ def score_only(records: int, seed: int) -> None:
 
     from ecm.linkage import synthetic
     from ecm.linkage.matching import model
-    from ecm.linkage.matching.decide import decide, exact_levels_of
+    from ecm.linkage.matching.decide import decide, exact_levels_of, rare_spelling_limit
     from ecm.linkage.matching.features import features
     from ecm.linkage.validation import RowRejected, validate_row
 
@@ -80,7 +80,10 @@ def score_only(records: int, seed: int) -> None:
     scored = model.predict(rows, settings, threshold=0.8)
     print(f"predict {time.perf_counter() - t:.0f} s, {len(scored):,} pairs, RSS {rss():,.0f} MB")
     identifiers = {r["unique_id"]: (r["nhs"], r["upn"]) for r in rows}
-    del rows
+    spellings = Counter(r["given_norm"] for r in rows)
+    limit = rare_spelling_limit(len(rows))
+    rare = {r["unique_id"] for r in rows if r["given_norm"] and spellings[r["given_norm"]] < limit}
+    del rows, spellings
     t = time.perf_counter()
     out = decide(
         new_ids=list(range(len(truth))),
@@ -90,6 +93,7 @@ def score_only(records: int, seed: int) -> None:
         lower=0.8,
         identifiers=identifiers,
         exact_levels=exact_levels_of(settings),
+        rare_spellings=rare,
     )
     print(f"decide {time.perf_counter() - t:.0f} s, RSS {rss():,.0f} MB")
     cluster: dict[int, object] = {}

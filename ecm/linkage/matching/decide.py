@@ -5,8 +5,10 @@ Rules, in order:
   twin shares family name, date of birth, address and parents but not a given name) and
   it has no two different NHS numbers or UPNs; a shared NHS number or UPN overrides this;
 - a pair at the same address with the same date of birth whose given names are close but
-  not the same (Dennis and Denis) never links automatically when both spellings are
-  established there or the sexes differ (possible twins); nor does a record that has a
+  not the same and not nicknames of each other (Dennis and Denis), or whose sexes differ,
+  never links automatically unless the NHS number (or UPN) agrees or one spelling is a typo
+  (sent once, and rare across the whole feed): a real name sent once may be a twin only one
+  source has seen (possible twins); nor does a record that has a
   possible twin unless the given name agrees exactly; such pairs go to review;
 - pairs at or above the upper threshold join records into groups (union-find);
 - a group that reaches exactly one index child is linked to it; one that reaches none
@@ -25,6 +27,14 @@ from typing import Any
 
 GUARD_COLUMNS = ("gamma_given_name", "gamma_date_of_birth")
 IDENTIFIER_COLUMNS = ("gamma_nhs_number", "gamma_upn")
+# A given-name spelling sent by fewer than this share of all records (and at least by two) is
+# rare enough to be a typo rather than a name; real names, even uncommon ones, recur.
+RARE_SPELLING_SHARE = 1e-4
+
+
+def rare_spelling_limit(records: int) -> int:
+    """Fewer records than this spelling a given name the same way: a typo, not a name."""
+    return max(2, int(records * RARE_SPELLING_SHARE))
 
 
 @dataclass
@@ -124,16 +134,29 @@ def _established_names(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[st
     return out
 
 
-def _twin_like(pair: Mapping[str, Any], exact_levels: dict[str, int], established: set[int]) -> bool:
+def _twin_like(
+    pair: Mapping[str, Any], exact_levels: dict[str, int], established: set[int], rare: set[int] | None
+) -> bool:
     """Two records at the same home and birthday whose given names differ, though close (Dennis and
-    Denis, Jane and Janet): twins if both spellings are established or the sexes differ."""
+    Denis, Jane and Janet), or whose sexes differ (Francis and Frances): possibly twins.
+
+    A nickname (Bill and William) is one child. Close spellings are twins when both are
+    established (each sent exactly by another record with that date of birth). A spelling
+    sent once is a typo only when it is rare across the whole feed ("Dneis", in ``rare``):
+    a real name sent once ("Denis") may be a twin only one source has seen, and nothing
+    tells the two apart without an agreeing NHS number or UPN (the caller checks), so a
+    person decides. ``rare`` None: no spelling counts as a typo.
+    """
     if not _same_household(pair, exact_levels):
         return False
     if pair.get("gamma_sex") == 0:
-        return True  # Francis and Frances
-    nickname = exact_levels["given_name"] - 1  # Bill and William are one child, not twins
+        return True
+    if pair.get("gamma_given_name") == exact_levels["given_name"] - 1:
+        return False
     left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
-    return pair.get("gamma_given_name") != nickname and left in established and right in established
+    if left in established and right in established:
+        return True
+    return not (rare and (left in rare or right in rare))
 
 
 def exact_levels_of(settings: dict[str, Any]) -> dict[str, int]:
@@ -153,6 +176,7 @@ def decide(
     lower: float,
     identifiers: dict[int, tuple[str | None, str | None]] | None = None,
     exact_levels: dict[str, int] | None = None,
+    rare_spellings: set[int] | None = None,
 ) -> Decisions:
     """Decisions for ``new_ids`` given scored ``pairs``; ``child_of`` maps existing record ids to children.
 
@@ -162,9 +186,10 @@ def decide(
     record that has a possible twin (a pair with the same date of birth and a different
     given name, at the same address) links automatically only where the given name agrees
     exactly; a nickname or a typo goes to clerical review instead. So does a pair at the same
-    address with the same date of birth whose given names are close but different (Dennis and
-    Denis, Jane and Janet may be twins) when both spellings are established (each sent
-    exactly by another record with that date of birth) or the sexes differ.
+    address with the same date of birth whose given names are close but different and not
+    nicknames (Dennis and Denis, Jane and Janet may be twins) or whose sexes differ, unless
+    the NHS number or UPN agrees, or one spelling is in ``rare_spellings`` (records whose
+    given name is rare across the whole feed: a typo) and not both are established.
     """
     twins = _possible_twins(pairs, exact_levels) if exact_levels else set()
     established = _established_names(pairs, exact_levels) if exact_levels else set()
@@ -189,7 +214,7 @@ def decide(
             and exact_levels
             and not is_identifier_pair(pair)
             and pair.get("gamma_given_name") not in (given_exact, -1)
-            and (left in twins or right in twins or _twin_like(pair, exact_levels, established))
+            and (left in twins or right in twins or _twin_like(pair, exact_levels, established, rare_spellings))
         ):
             auto = False
         for me, other in ((left, right), (right, left)):

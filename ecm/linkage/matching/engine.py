@@ -18,7 +18,7 @@ from typing import Any
 from ecm.index.models import Child
 from ecm.linkage.choices import LinkMethod
 from ecm.linkage.matching import model as splink_model
-from ecm.linkage.matching.decide import decide, exact_levels_of
+from ecm.linkage.matching.decide import decide, exact_levels_of, rare_spelling_limit
 from ecm.linkage.matching.features import features
 from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, StagedRecord
 from ecm.linkage.services import records_link, records_to_new_children, review_items_create
@@ -127,6 +127,16 @@ class FeatureTable:
     identifiers: dict[int, tuple[str | None, str | None]]  # new record -> (NHS number, UPN)
 
 
+def rare_spellings(table: Any) -> set[int]:
+    """Records whose given name is spelled that way by very few records in the table (typos)."""
+    import pyarrow.compute as pc
+
+    counts = table.group_by("given_norm").aggregate([("unique_id", "count")])
+    rare = counts.filter(pc.less(counts["unique_id_count"], rare_spelling_limit(len(table))))["given_norm"]
+    found = table.filter(pc.is_in(table["given_norm"], value_set=rare.drop_null()))
+    return set(found["unique_id"].to_pylist())
+
+
 def feature_table(ids: list[int] | None = None) -> FeatureTable:
     """Every staged record not waiting for review (or those in ``ids``), read in chunks into Arrow.
 
@@ -141,6 +151,7 @@ def feature_table(ids: list[int] | None = None) -> FeatureTable:
     new_ids: list[int] = []
     child_of: dict[int, Any] = {}
     identifiers: dict[int, tuple[str | None, str | None]] = {}
+
     def rows() -> Iterator[tuple[Any, ...]]:
         records = StagedRecord.objects.filter(in_review=False).values_list(*FEATURE_FIELDS, "child_id")
         if ids is None:
@@ -207,6 +218,7 @@ def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] 
     if not found.new_ids:
         return summary
     pairs = splink_model.predict(found.table, model.settings, threshold=model.lower_threshold)
+    rare = rare_spellings(found.table)
     del found.table
     summary.pairs_scored = len(pairs)
     say(f"scored {len(pairs)} pairs for {len(found.new_ids)} new records")
@@ -218,8 +230,9 @@ def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] 
         lower=model.lower_threshold,
         identifiers=found.identifiers,
         exact_levels=exact_levels_of(model.settings),
+        rare_spellings=rare,
     )
-    del pairs, found
+    del pairs, found, rare
     say(
         f"decided: {sum(len(v) for v in decisions.link.values())} records to existing children, "
         f"{len(decisions.new_children)} new children, {len(decisions.review)} pairs for review"

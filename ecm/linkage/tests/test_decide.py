@@ -87,9 +87,9 @@ def test_close_names_at_the_same_home_and_birthday_go_to_review_not_to_a_link():
     def home(left, right, given, **extra):
         return {**pair(left, right, 0.99999, given=given, dob=4), "gamma_address": 4, "gamma_sex": 1, **extra}
 
-    pairs = [home(1, 2, 4), home(3, 5, 4), home(3, 1, 2), home(6, 1, 2)]  # record 6: a one-off typo "Denis"
-    out = decide(new_ids=[1, 2, 3, 5, 6], child_of={}, pairs=pairs, upper=0.99, lower=0.8, exact_levels=exact)
-    assert sorted(sorted(g) for g in out.new_children) == [[1, 2, 6], [3, 5]] and not out.review
+    pairs = [home(1, 2, 4), home(3, 5, 4), home(3, 1, 2)]
+    out = decide(new_ids=[1, 2, 3, 5], child_of={}, pairs=pairs, upper=0.99, lower=0.8, exact_levels=exact)
+    assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3, 5]] and not out.review
     # Francis and Frances: a boy and a girl at the same home on the same day are twins.
     out = decide(
         new_ids=[1, 3], child_of={}, pairs=[home(3, 1, 2, gamma_sex=0)], upper=0.99, lower=0.8, exact_levels=exact
@@ -104,3 +104,58 @@ def test_close_names_at_the_same_home_and_birthday_go_to_review_not_to_a_link():
         exact_levels=exact,
     )
     assert [sorted(g) for g in out.new_children] == [[1, 3]]
+
+
+def test_a_lone_close_spelling_at_a_twins_home_goes_to_review_unless_the_nhs_number_confirms_it():
+    """Dennis (records 1–5) at one home and birthday; Denis (record 6) sent once, without an NHS number.
+
+    A lone spelling that is a real name may be a typo or the twin a single source has seen:
+    nothing tells them apart, so a person decides. With the NHS number agreeing, or a spelling
+    no other record uses, it is a typo and links.
+    """
+    exact = {"given_name": 4, "date_of_birth": 4, "address": 4}
+
+    def home(left, right, given, **extra):
+        return {**pair(left, right, 0.99999, given=given, dob=4), "gamma_address": 4, "gamma_sex": 1, **extra}
+
+    dennis = [home(a, b, 4) for a, b in ((1, 2), (1, 3), (2, 4), (3, 5))]
+    denis = [home(6, r, 2) for r in (1, 2, 3, 4, 5)]
+    out = decide(
+        new_ids=[1, 2, 3, 4, 5, 6], child_of={}, pairs=dennis + denis, upper=0.99, lower=0.8, exact_levels=exact
+    )
+    assert [sorted(g) for g in out.new_children] == [[1, 2, 3, 4, 5]]
+    assert [r for r, _c, _ in out.review] == [6]
+    # The same against an existing child: review, not a link.
+    out = decide(
+        new_ids=[6],
+        child_of=dict.fromkeys((1, 2, 3, 4, 5), "A"),
+        pairs=denis,
+        upper=0.99,
+        lower=0.8,
+        exact_levels=exact,
+    )
+    assert not out.link and [r for r, _c, _ in out.review] == [6]
+    # A spelling rare across the whole feed ("Dneis") is a typo and links.
+    out = decide(
+        new_ids=[1, 2, 3, 4, 5, 6],
+        child_of={},
+        pairs=dennis + denis,
+        upper=0.99,
+        lower=0.8,
+        exact_levels=exact,
+        rare_spellings={6},
+    )
+    assert [sorted(g) for g in out.new_children] == [[1, 2, 3, 4, 5, 6]] and not out.review
+    # A nickname (Den and Dennis) at the same home is the same child, not a twin.
+    out = decide(new_ids=[1, 6], child_of={}, pairs=[home(6, 1, 3)], upper=0.99, lower=0.8, exact_levels=exact)
+    assert [sorted(g) for g in out.new_children] == [[1, 6]] and not out.review
+    # A typo whose NHS number agrees links.
+    out = decide(
+        new_ids=[1, 6],
+        child_of={},
+        pairs=[home(6, 1, 2, gamma_nhs_number=1)],
+        upper=0.99,
+        lower=0.8,
+        exact_levels=exact,
+    )
+    assert [sorted(g) for g in out.new_children] == [[1, 6]] and not out.review
