@@ -57,9 +57,10 @@ class DemoUser:
 
 DEMO_USERS = [
     DemoUser("sysadmin", "Priya", "Shah", "System administrator", "LA-ECM", (R.SYSTEM_ADMIN,)),
+    # The manager first, so that the health visitors created after are their staff (caseloads, countersigning).
+    DemoUser("manager", "Gareth", "Evans", "Health visiting team manager", "RY6", (R.MANAGER, R.PRACTITIONER)),
     DemoUser("practitioner", "Sam", "Okafor", "Health visitor", "RY6", (R.PRACTITIONER,)),
     DemoUser("teacher", "Helen", "Wright", "Learning mentor", "107999", (R.PRACTITIONER,)),
-    DemoUser("manager", "Gareth", "Evans", "Health visiting team manager", "RY6", (R.MANAGER, R.PRACTITIONER)),
     DemoUser("indexadmin", "Fatima", "Begum", "Index administrator", "LA-ECM", (R.INDEX_ADMIN,)),
     DemoUser("privacy", "Daniel", "Hughes", "Privacy officer", "LA-ECM", (R.PRIVACY_OFFICER,)),
     DemoUser("datamanager", "Chloe", "Taylor", "Data manager", "LA-ECM", (R.DATA_MANAGER,)),
