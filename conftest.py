@@ -168,3 +168,11 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
     results = Axe().run(page)
     return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def page_text(response: Any) -> str:
+    """A response's visible text: tags removed, entities decoded, white space collapsed."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-import re
 import uuid
 from typing import Any
 
 import pytest
 
+from conftest import page_text as text
 from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import OrganisationFactory, UserFactory
 from ecm.audit.models import AuditEvent
@@ -19,10 +18,6 @@ from ecm.directory.services import organization_link_provider
 from ecm.directory.tests import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response: Any) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def _centre() -> Any:

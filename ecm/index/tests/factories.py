@@ -67,3 +67,23 @@ def involvement(child: Child, practitioner: Any = None, **kwargs: Any) -> Involv
     practitioner = practitioner or UserFactory()
     values: dict[str, Any] = {"service": "Health visiting", "service_category": ServiceCategory.HEALTH, **kwargs}
     return services.involvement_add(actor=SYSTEM_COMMAND, child=child, practitioner=practitioner, **values)
+
+
+SEARCH_BIRTH_DATE = dt.date(2016, 4, 12)
+
+
+def search_smith(client: Any, **extra: str) -> Any:
+    """POST the index search form for family name Smith born on ``SEARCH_BIRTH_DATE``; ``extra`` overrides fields."""
+    from django.urls import reverse
+
+    data = {
+        "family_name": "Smith",
+        "date_of_birth_0": SEARCH_BIRTH_DATE.day,
+        "date_of_birth_1": SEARCH_BIRTH_DATE.month,
+        "date_of_birth_2": SEARCH_BIRTH_DATE.year,
+        "given_name": "",
+        "postcode": "",
+        "gender": "",
+        **extra,
+    }
+    return client.post(reverse("index:search"), data)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from conftest import page_text as text
 from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import UserFactory
 from ecm.audit.models import AuditEvent
@@ -21,10 +20,6 @@ from ecm.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 REASON = "I need to arrange a home visit for the new baby"
-
-
-def text(response: Any) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 @pytest.fixture

@@ -3,40 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from conftest import page_text as text
 from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import LocalAuthorityFactory, OrganisationFactory, UserFactory
 from ecm.audit.models import AuditEvent
 from ecm.core import clock
 from ecm.index import universal
-from ecm.index.tests.factories import ChildFactory, gp_practice, school
+from ecm.index.tests.factories import SEARCH_BIRTH_DATE, ChildFactory, gp_practice, school
+from ecm.index.tests.factories import search_smith as search
 
 pytestmark = pytest.mark.django_db
-DOB = dt.date(2016, 4, 12)
-
-
-def text(response: Any) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
-
-
-def search(client: Any, **extra: str) -> Any:
-    data = {
-        "family_name": "Smith",
-        "date_of_birth_0": DOB.day,
-        "date_of_birth_1": DOB.month,
-        "date_of_birth_2": DOB.year,
-        "given_name": "",
-        "postcode": "",
-        "gender": "",
-        **extra,
-    }
-    return client.post(reverse("index:search"), data)
+DOB = SEARCH_BIRTH_DATE
 
 
 def test_search_form_narrows_by_school_and_gp_and_never_shows_a_shielded_child(user_client: Any) -> None:

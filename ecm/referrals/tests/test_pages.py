@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 import uuid
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from conftest import page_text as text
 from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import UserFactory
 from ecm.audit.models import AuditEvent
@@ -24,10 +23,6 @@ from ecm.referrals.services import referral_send
 from ecm.referrals.tests.conftest import give_reason
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response: Any) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def sent(world: Any) -> Referral:
