@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from conftest import page_text
 from ecm.accounts.choices import Role
 from ecm.audit.models import AuditEvent
 from ecm.budgets import services
@@ -83,14 +84,14 @@ def test_pages_that_name_a_child_or_a_purchase_record_the_read(w, user_client) -
 def test_the_budget_manager_does_not_see_the_childs_name(w, user_client) -> None:
     child = w["assessment"].child.display_name
     lead_page = user_client(w["lead"]).get(reverse("budgets:allocation", args=[w["allocation"].pk]))
-    assert child in lead_page.content.decode()
+    assert child in page_text(lead_page)
     for url in (
         reverse("budgets:allocation", args=[w["allocation"].pk]),
         reverse("budgets:approvals"),
         reverse("budgets:budget", args=[w["budget"].pk]),
         reverse("budgets:purchase_decide", args=[w["pending"].pk]),
     ):
-        page = user_client(w["manager"]).get(url).content.decode()
+        page = page_text(user_client(w["manager"]).get(url))
         assert w["assessment"].reference in page and child not in page, url
 
 
@@ -204,7 +205,7 @@ def test_creating_a_budget_and_changing_its_threshold_through_the_forms(w, user_
 
 
 def test_reports_page_shows_each_breakdown(w, user_client) -> None:
-    page = user_client(w["other_manager"]).get(reverse("budgets:reports")).content.decode()
+    page = page_text(user_client(w["other_manager"]).get(reverse("budgets:reports")))
     for caption in ("Against each budget", "By outcome", "By need", "By provider", "By lead professional"):
         assert caption in page
     assert "£600.00" in page and "Enjoy and achieve" in page and "Lee Lead" in page and "Town shoe shop" in page

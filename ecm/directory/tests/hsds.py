@@ -1,4 +1,4 @@
-"""Validate API responses against the HSDS 3.0 schemas in ../shared/hsds-3.0, formats included.
+"""Validate API responses against the HSDS 3.0 schemas vendored in ecm/directory/hsds_schema, formats included.
 
 jsonschema checks ``uri`` and ``date-time`` only when optional packages are present,
 so this module supplies strict checkers of its own; ``test_hsds_checker`` proves they
@@ -29,7 +29,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def schema_dir() -> Path:
     configured = os.environ.get("HSDS_SCHEMA_DIR")
-    path = Path(configured) if configured else Path(settings.BASE_DIR).parent / "shared" / "hsds-3.0" / "schema"
+    path = Path(configured) if configured else Path(settings.BASE_DIR) / "ecm" / "directory" / "hsds_schema"
     if not (path / "service.json").exists():
         raise AssertionError(f"HSDS 3.0 schemas not found at {path} (set HSDS_SCHEMA_DIR)")
     return path
