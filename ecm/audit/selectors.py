@@ -201,3 +201,80 @@ def audit_event_list(
     if object_id:
         qs = qs.filter(object_id=object_id)
     return qs[:limit]
+
+
+HEADS_FORMAT = "ecm-audit-heads/1"
+
+
+def audit_heads_snapshot() -> dict[str, Any]:
+    """Each chain's head as it is now: the record an export keeps outside the application's reach."""
+    from ecm.core import clock
+
+    return {
+        "format": HEADS_FORMAT,
+        "exported_at": clock.now().isoformat(),
+        "chains": [
+            {
+                "chain": head.pk,
+                "last_sequence": head.last_sequence,
+                "last_hash": head.last_hash,
+                "event_count": head.event_count,
+            }
+            for head in AuditChainHead.objects.order_by("pk")
+        ],
+    }
+
+
+class HeadsExportError(ValueError):
+    """An exported heads file that cannot be read as one."""
+
+
+def audit_heads_parse(raw: str) -> list[dict[str, Any]]:
+    """The chains of an exported heads file, checked for shape; a clear error naming what is wrong."""
+    import json
+
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise HeadsExportError(f"the export is not JSON ({exc.msg} at line {exc.lineno})") from exc
+    if not isinstance(document, dict) or document.get("format") != HEADS_FORMAT:
+        raise HeadsExportError(f"the export is not an ECM audit heads file (format {HEADS_FORMAT!r} expected)")
+    chains = document.get("chains")
+    if not isinstance(chains, list):
+        raise HeadsExportError("the export has no list of chains")
+    for entry in chains:
+        if not isinstance(entry, dict):
+            raise HeadsExportError("a chain in the export is not an object")
+        for key, kind in (("chain", int), ("last_sequence", int), ("event_count", int), ("last_hash", str)):
+            if not isinstance(entry.get(key), kind) or isinstance(entry.get(key), bool):
+                raise HeadsExportError(f"a chain in the export has no valid {key!r}")
+    return chains
+
+
+def audit_chain_verify_against(chains: list[dict[str, Any]]) -> ChainReport:
+    """Check that every chain still passes through the head exported earlier.
+
+    A chain recomputed from scratch (every hash rewritten consistently) still verifies on its
+    own; it cannot reproduce the exported hash at the exported sequence with the same number of
+    events before it, because each hash covers everything before it.
+    """
+    for entry in sorted(chains, key=lambda e: e["chain"]):
+        if entry["last_sequence"] == 0:
+            continue
+        event = AuditEvent.objects.filter(pk=entry["last_sequence"]).values("chain", "hash").first()
+        where = f"chain {entry['chain']}'s exported head #{entry['last_sequence']}"
+        if event is None:
+            return ChainReport(False, 0, entry["last_sequence"], f"{where} is missing (events removed)")
+        if event["chain"] != entry["chain"] or event["hash"] != entry["last_hash"]:
+            return ChainReport(
+                False, 0, entry["last_sequence"], f"{where} has a different hash now (the chain was rewritten)"
+            )
+        count = AuditEvent.objects.filter(chain=entry["chain"], sequence__lte=entry["last_sequence"]).count()
+        if count != entry["event_count"]:
+            return ChainReport(
+                False,
+                0,
+                entry["last_sequence"],
+                f"{where} had {entry['event_count']} events up to it and now has {count}",
+            )
+    return ChainReport(True, len(chains))

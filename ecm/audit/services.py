@@ -175,3 +175,38 @@ def audit_security_event(*, request: HttpRequest, action: str, data: dict[str, A
     actor = user if user is not None and user.is_authenticated else SystemActor("anonymous-request")
     with transaction.atomic():
         return audit_record(actor=actor, action=action, data=data)
+
+
+def audit_heads_export(*, actor: Any, directory: str | None) -> str:
+    """Write each chain's head to a new, read-only file in ``directory`` (or return it as text).
+
+    The file is created exclusively (an earlier export is never overwritten) and made
+    read-only. Point ``directory`` at storage the application's account can add to but not
+    rewrite (docs/operations.md, "Audit head exports"); ``verify_audit --against`` reads it.
+    Returns the path written, or the JSON itself when ``directory`` is None.
+    """
+    import json
+    import os
+    from pathlib import Path
+
+    from ecm.audit.selectors import audit_heads_snapshot
+
+    with transaction.atomic():
+        snapshot = audit_heads_snapshot()
+        text = json.dumps(snapshot, indent=2, sort_keys=True) + "\n"
+        if directory is None:
+            destination = ""
+        else:
+            stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
+            path = Path(directory) / f"audit-heads-{stamp}.json"
+            with path.open("x", encoding="utf-8") as handle:
+                handle.write(text)
+            os.chmod(path, 0o444)
+            destination = str(path)
+        audit_record(
+            actor=actor,
+            action="audit.heads_exported",
+            object_type="audit.chain_heads",
+            data={"chains": len(snapshot["chains"]), "file": Path(destination).name if destination else "stdout"},
+        )
+    return destination or text

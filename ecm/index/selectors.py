@@ -14,6 +14,7 @@ from django.db import transaction
 from ecm.accounts.choices import Role
 from ecm.accounts.models import ApiClient, User
 from ecm.audit.services import audit_record
+from ecm.core.replica import reads_from_replica
 from ecm.index.choices import AccessReason, ChildStatus, SearchOutcome
 from ecm.index.models import Carer, Child, ChildAddress, ChildName, Involvement
 from ecm.index.search import matcher
@@ -207,6 +208,7 @@ def has_open_involvement(actor: Any, child: Child) -> bool:
     return child.involvements.filter(practitioner=actor, ended_on__isnull=True).exists()
 
 
+@reads_from_replica
 def _assemble(actor: Any, child: Child, *, reveal: bool) -> ChildRecord:
     carers = list(child.carers.all())
     parent = next((c for c in carers if c.is_parent), carers[0] if carers else None)

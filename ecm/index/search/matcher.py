@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from ecm.core.replica import reads_from_replica
 from ecm.index.choices import ChildStatus, Gender, MatchStrength
 from ecm.index.models import Child, ChildAddress, ChildName
 from ecm.index.search.criteria import WILDCARD, SearchCriteria
@@ -187,6 +188,7 @@ def score(criteria: SearchCriteria, child: Child) -> float:
     return round(total, 2)
 
 
+@reads_from_replica
 def find(criteria: SearchCriteria, *, statuses: Iterable[str]) -> list[Match]:
     """Every child matching ``criteria`` among records in ``statuses``, best first.
 
