@@ -39,6 +39,9 @@ def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str
             exception["value"] = _scrub_text(exception.get("value"))
             for frame in (exception.get("stacktrace") or {}).get("frames") or []:
                 frame.pop("vars", None)
+                frame["context_line"] = _scrub_text(frame.get("context_line"))
+                for key in ("pre_context", "post_context"):
+                    frame[key] = [_scrub_text(line) for line in frame.get(key) or []]
     for crumb in (event.get("breadcrumbs") or {}).get("values") or []:
         if isinstance(crumb, dict):
             crumb["message"] = _scrub_text(crumb.get("message"))
@@ -56,7 +59,7 @@ def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str
     return event
 
 
-def init_sentry(dsn: str, *, environment: str) -> None:
+def init_sentry(dsn: str, *, environment: str, **options: Any) -> None:
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
 
@@ -70,4 +73,5 @@ def init_sentry(dsn: str, *, environment: str) -> None:
         before_send_transaction=scrub,  # type: ignore[arg-type]
         integrations=[DjangoIntegration()],
         traces_sample_rate=0.0,
+        **options,
     )
