@@ -56,6 +56,11 @@ def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str
         event["logentry"]["message"] = _scrub_text(event["logentry"].get("message"))
         event["logentry"].pop("params", None)
     event.pop("extra", None)
+    from ecm.core import request_context
+
+    ctx = request_context.current()
+    if ctx is not None:
+        event.setdefault("tags", {})["request_id"] = ctx.request_id
     return event
 
 
