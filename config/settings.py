@@ -1,13 +1,16 @@
 """ECM settings, read from the environment.
 
-ECM_ENV selects the profile: ``development`` (default: SQLite, debug on),
-``test`` or ``production``. Production has no default secrets: it refuses to start
-without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+ECM_ENV selects the profile: ``production`` (the default when ECM_ENV is unset),
+``development`` (``make run`` asks for it: debug on, a published key) or ``test`` (pytest
+always runs with it, see config/settings_test.py). Production has no default secrets: it
+refuses to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. Every setting read
+here is listed in docs/operations.md ("Settings").
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +18,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-ENV = os.environ.get("ECM_ENV", "development")
+# Unset means production: a forgotten variable must never switch debugging on. Under pytest an
+# unset ECM_ENV means test (config/settings_test.py sets it in any case).
+ENV = os.environ.get("ECM_ENV") or ("test" if "pytest" in sys.modules else "production")
+if ENV not in {"production", "development", "test"}:
+    raise ImproperlyConfigured(f"ECM_ENV must be production, development or test, not {ENV!r}.")
 PRODUCTION = ENV == "production"
 
 
@@ -80,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ecm.core.middleware.RequestContextMiddleware",
+    "ecm.core.logs.RequestLogMiddleware",
+    # /healthz and /readyz answer here: before sessions, sign-in and the second-factor rule.
+    "ecm.core.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,9 +126,21 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Persistent connections (checked before reuse): opening one per request halved the
+        # audited search rate (docs/performance.md). 0 closes after every request.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DATABASE_POOL_MAX_SIZE"):
+    # Django's psycopg pool instead of persistent connections: one pool per worker process,
+    # shared by its threads (then connections are returned to the pool, not kept per thread).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+        "timeout": 10,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE avoids lock upgrades mid-transaction.
     DATABASES["default"]["OPTIONS"] = {
@@ -182,10 +204,16 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "ECM"
 OTP_TOTP_THROTTLE_FACTOR = 1
-OTP_WEBAUTHN_RP_ID = os.environ.get("ECM_WEBAUTHN_RP_ID", "localhost" if not PRODUCTION else "")
+# Security keys are bound to the service's domain. In production the defaults come from
+# DJANGO_ALLOWED_HOSTS: the first host is the relying party, and every listed host is an
+# https origin; set ECM_WEBAUTHN_RP_ID / ECM_WEBAUTHN_ORIGINS only when they differ.
+# Locally keys work at http://localhost:8000 (not 127.0.0.1).
+_webauthn_hosts = [host.lstrip(".") for host in ALLOWED_HOSTS if host.lstrip(".")]
+OTP_WEBAUTHN_RP_ID = os.environ.get("ECM_WEBAUTHN_RP_ID") or (_webauthn_hosts[0] if PRODUCTION else "localhost")
 OTP_WEBAUTHN_RP_NAME = "ECM children's index"
-# Security keys need a domain name, so locally they work at http://localhost:8000 (not 127.0.0.1).
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("ECM_WEBAUTHN_ORIGINS") or ([] if PRODUCTION else ["http://localhost:8000"])
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("ECM_WEBAUTHN_ORIGINS") or (
+    [f"https://{host}" for host in _webauthn_hosts] if PRODUCTION else ["http://localhost:8000"]
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -194,11 +222,13 @@ USE_TZ = True
 
 # GOV.UK Frontend's compiled CSS asks for /assets/fonts/..., so static files live at /assets/.
 STATIC_URL = "/assets/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets",
     ("govuk-frontend", BASE_DIR / "node_modules" / "govuk-frontend"),
     ("moj-frontend", BASE_DIR / "node_modules" / "@ministryofjustice" / "frontend" / "moj"),
+    # The MOJ Frontend stylesheet asks for /assets/images/icon-*.svg: its images sit beside GOV.UK's.
+    BASE_DIR / "node_modules" / "@ministryofjustice" / "frontend" / "moj" / "assets",
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     BASE_DIR / "static",
 ]
@@ -235,6 +265,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 CSRF_FAILURE_VIEW = "ecm.core.views.csrf_failure"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
+    # Load balancers probe over plain HTTP behind the TLS proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -243,9 +275,43 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Shared between processes and servers: the database table ecm_cache on the embedded default
+# (created by migrate, see ecm/core/migrations), Redis when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "ecm"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ecm_cache", "KEY_PREFIX": "ecm"}
+    )
+}
+
+# Logs: one JSON object a line on standard error (ECM_LOG_FORMAT=console for people reading
+# them in a terminal; the default in development). See ecm/core/logs.py: request id, user id,
+# method, path without its query string, status and timing; never a child's details.
+ECM_LOG_FORMAT = os.environ.get("ECM_LOG_FORMAT", "console" if ENV == "development" else "json")
+ECM_LOG_LEVEL = os.environ.get("ECM_LOG_LEVEL", "INFO" if ENV != "test" else "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("ECM_LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "ecm.core.logs.json_formatter"},
+        "console": {"()": "ecm.core.logs.console_formatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": ECM_LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "ecm": {"level": ECM_LOG_LEVEL},
+        "django.request": {"level": "WARNING"},
+        # Django's own server lines carry the full path with its query string: ours replace them.
+        "django.server": {"level": "ERROR"},
+        "gunicorn.error": {"level": "INFO"},
+    },
 }
+
+# Optional error reporting: SENTRY_DSN switches it on; personal data never sent (ecm/core/errors.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from ecm.core.errors import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=ENV)

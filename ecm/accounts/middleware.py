@@ -88,12 +88,17 @@ class SessionPolicyMiddleware:
         return True
 
     def _touch(self, request: HttpRequest) -> None:
+        """Record activity at most once a TOUCH_EVERY: the session row is not rewritten on every request.
+
+        The idle timeout is therefore measured from a moment at most TOUCH_EVERY before the
+        last request, so a session may end up to that much early; never late.
+        """
         from ecm.accounts.services import session_touch
 
         now = clock.now()
         last = _parse(request.session.get("ecm_last_activity"))
-        request.session["ecm_last_activity"] = now.isoformat()
         if last is None or now - last >= TOUCH_EVERY:
+            request.session["ecm_last_activity"] = now.isoformat()
             session_touch(session_key=request.session.session_key or "")
 
     def _end(self, request: HttpRequest, reason: str) -> HttpResponse:

@@ -7,10 +7,21 @@ most of the time spent on any page. The output is the same when the environment 
 and the compiled templates are kept, so :func:`install` swaps in :func:`render` for
 ``GovUKComponent.render`` (and its ``__str__``/``__html__`` aliases) at start-up. The
 macro sources never change while the process runs, so nothing needs invalidating.
+
+Thread safety. Django compiles a template once and shares its nodes between every thread of
+the process, but the package's template-tag nodes keep each render's state on the node
+(``resolved_kwargs``, ``sub_dataclasses``; the phase banner even takes its tag out of its own
+``nodelist`` and puts it back). Under threaded serving two renders mixed each other's data or
+failed with ``ValueError: list.remove(x)``. :func:`install` therefore also replaces
+``GovUKComponentNode.render``: a plain ``{% gds_component %}`` (no body; nearly every use) is
+rendered from local variables only, with no lock; the few block tags with a body (phase banner,
+footer, pagination) render under one re-entrant lock. The Jinja2 environment and the
+``lru_cache``s are safe to share (Jinja2's template cache and ``lru_cache`` lock internally).
 """
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -54,9 +65,31 @@ def render(
     return mark_safe(_template(self.build_jinja_template()).render(data=data))  # noqa: S308 - Jinja autoescapes
 
 
+# Serialises the package's stateful block-tag nodes (re-entrant: a footer renders its meta items).
+_NODE_LOCK = threading.RLock()
+_package_node_render: Any = None
+
+
+def render_node(self: Any, context: Any) -> str:
+    """``GovUKComponentNode.render`` that is safe when one compiled template is rendered by many threads."""
+    from govuk_frontend_django.templatetags.govuk_frontend_django import GovUKComponentNode
+
+    if type(self) is GovUKComponentNode and not self.nodelist:
+        # What the package does, with the resolved values in locals instead of on the shared node.
+        component = self.dataclass_cls(**{key: value.resolve(context) for key, value in self.extra_context.items()})
+        return render(component) if hasattr(component, "render") else ""
+    with _NODE_LOCK:
+        return str(_package_node_render(self, context))
+
+
 def install() -> None:
+    global _package_node_render
     from govuk_frontend_django.components.base import GovUKComponent
+    from govuk_frontend_django.templatetags.govuk_frontend_django import GovUKComponentNode
 
     GovUKComponent.render = render  # type: ignore[method-assign]
     GovUKComponent.__str__ = render  # type: ignore[assignment,method-assign]
     GovUKComponent.__html__ = render  # type: ignore[attr-defined]
+    if GovUKComponentNode.render is not render_node:
+        _package_node_render = GovUKComponentNode.render
+        GovUKComponentNode.render = render_node  # type: ignore[method-assign]

@@ -38,3 +38,51 @@ def test_installed_renderer_matches_the_package_and_escapes(monkeypatch) -> None
     govuk_components.install()  # the reload above replaced the class the tags use: put ours back
     assert ours == theirs
     assert "Tom &amp; Jerry &lt;script&gt;" in ours and "govuk-button--secondary" in ours
+
+
+CONCURRENT_PAGE = Template(
+    "{% load govuk_frontend_django %}"
+    "{% gds_phase_banner %}{% gds_component 'tag' text=phase %}Signed in as {{ who }}{% endgds_phase_banner %}"
+    "{% for item in items %}{% gds_component 'tag' text=item %}{% endfor %}"
+    "{% gds_footer %}{% gds_footer_meta visuallyHiddenTitle='Support links' %}"
+    "{% gds_footer_meta_item href=link text=who %}{% endgds_footer_meta %}{% endgds_footer %}"
+)
+
+
+def test_one_compiled_template_renders_correctly_from_many_threads_at_once() -> None:
+    """The package's template-tag nodes keep per-render state; one template shared by threads must not mix it up."""
+    import sys
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    threads, rounds = 16, 60
+    start = threading.Barrier(threads)
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, as a busy server does
+
+    def render_many(n: int) -> list[str]:
+        start.wait()
+        problems = []
+        for r in range(rounds):
+            who, phase, item = f"zqwho{n}x{r}", f"zqphase{n}x{r}", f"zqitem{n}x{r}"
+            try:
+                html = CONCURRENT_PAGE.render(
+                    Context({"who": who, "phase": phase, "items": [item, item], "link": f"/p/{n}/{r}"})
+                )
+            except Exception as exc:  # noqa: BLE001 - every failure is reported below
+                problems.append(f"{type(exc).__name__}: {exc}")
+                continue
+            for mine in (who, phase, item, f"/p/{n}/{r}"):
+                if mine not in html:
+                    problems.append(f"{mine} missing")
+            if html.count("zqwho") != 2 or html.count("zqphase") != 1 or html.count("zqitem") != 2:
+                problems.append("another render's data: " + html[:200])
+        return problems
+
+    try:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            results = list(pool.map(render_many, range(threads)))
+    finally:
+        sys.setswitchinterval(old_interval)
+    problems = [p for result in results for p in result]
+    assert problems == [], f"{len(problems)} bad renders, e.g. {problems[:3]}"

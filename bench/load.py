@@ -1,0 +1,526 @@
+#!/usr/bin/env python3
+"""Load test of the production process list: gunicorn (gthread) on PostgreSQL, driven over HTTP.
+
+1. Loads N synthetic children into PostgreSQL with the index benchmark's own loader
+   (``bench/index_search.py``; a second run with the same database and N loads nothing).
+2. Prepares an API client (no rate limit in the way), signed-in sessions with a verified
+   second factor, and the searches: unique hits, multiple matches, misses and fuzzy searches,
+   drawn from the loaded data.
+3. Starts the web process exactly as the Procfile does (``gunicorn -c config/gunicorn.py
+   config.wsgi``) with production settings, and drives it from ``--clients`` client threads
+   spread over several processes, each with its own keep-alive connection: audited FHIR
+   ``GET /fhir/Patient`` searches and signed-in HTML searches (``POST /index/``) in the
+   ``--html-share`` proportion.
+4. Reports sustained searches/s, p50/p95/p99, errors, the audit events written against those
+   expected (one ``index.search`` per answered search, no gap in the chain), and the bare SQL
+   time of the same statements (captured from one search each, run again directly through
+   psycopg) as a ratio of the HTTP time.
+
+    .venv/bin/python bench/load.py [--children 20000] [--clients 16] [--seconds 30] [--runs 3]
+    .venv/bin/python bench/load.py --children 1000000      # the full run (loading takes a while)
+
+Only loopback traffic; every loop is bounded in time. The database is ``ecm_load`` on the local
+PostgreSQL (BENCH_LOAD_POSTGRES_URL to change it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import platform
+import random
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BENCH_LOAD_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/ecm_load")
+KINDS = ("unique", "multiple", "miss", "fuzzy")
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def _django(url: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.update({"DATABASE_URL": url, "ECM_ENV": "development", "DJANGO_DEBUG": "0", "ECM_LOG_LEVEL": "WARNING"})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+# --- Preparation (runs in a subprocess with Django set up) -------------------------------------
+
+
+def prepare(args: argparse.Namespace) -> None:
+    _django(args.database)
+    import datetime as dt
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ecm.accounts.models import ApiClient, Organisation, User, UserSession
+    from ecm.accounts.services import api_client_create
+    from ecm.core import clock
+    from ecm.core.actors import SYSTEM_COMMAND
+    from ecm.index.search.criteria import SearchCriteria
+    from ecm.index.search.keys import nicknames
+    from ecm.index.selectors import child_search
+
+    rng = random.Random(7)
+    user = User.objects.get(username="bench-practitioner")
+    org = Organisation.objects.get(code="BENCH-NHS")
+    ApiClient.objects.filter(name="bench-load").delete()
+    _, token = api_client_create(
+        actor=SYSTEM_COMMAND, organisation=org, name="bench-load", is_system=False, requests_per_minute=10_000_000
+    )
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True
+    )
+    sessions = []
+    for _ in range(args.clients):
+        store = SessionStore()
+        now = clock.now().isoformat()
+        store.update(
+            {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: "ecm.accounts.backends.PractitionerBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+                "otp_device_id": device.persistent_id,
+                "ecm_signed_in_at": now,
+                "ecm_last_activity": now,
+            }
+        )
+        store.create()
+        UserSession.objects.create(user=user, session_key=store.session_key)
+        sessions.append(store.session_key)
+
+    with connection.cursor() as cursor:
+        # Unique hits: a family name and date of birth that only one child has.
+        cursor.execute(
+            "SELECT c.given_name, c.family_name, c.date_of_birth FROM index_child c "
+            "JOIN (SELECT family_name, date_of_birth FROM index_child GROUP BY 1, 2 HAVING count(*) = 1 "
+            "      ORDER BY md5(family_name || date_of_birth::text) LIMIT %s) u "
+            "USING (family_name, date_of_birth)",
+            [args.queries],
+        )
+        unique = cursor.fetchall()
+        # Multiple matches: a family name and date of birth shared by two to five children.
+        cursor.execute(
+            "SELECT family_name, date_of_birth FROM index_child GROUP BY 1, 2 HAVING count(*) BETWEEN 2 AND 5 "
+            "ORDER BY md5(family_name || date_of_birth::text) LIMIT %s",
+            [args.queries],
+        )
+        multiple = cursor.fetchall()
+    searches: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
+    for given, family, born in unique:
+        searches["unique"].append({"family": family, "birthdate": born.isoformat()})
+        variant = sorted(nicknames(given)) or [given]
+        misspelt = family[:-1] + ("y" if family[-1] == "i" else "i") if len(family) > 4 else family
+        searches["fuzzy"].append(
+            {"given": variant[0], "family": misspelt, "birthdate": born.isoformat(), "fuzzy": True}
+        )
+    for family, born in multiple:
+        searches["multiple"].append({"family": family, "birthdate": born.isoformat()})
+    for _ in range(args.queries):
+        born = clock.today() - dt.timedelta(days=rng.randint(0, 18 * 365))
+        searches["miss"].append({"family": "Zyxwvutsq" + "".join(rng.choices("abcdefgh", k=4)), "birthdate": born.isoformat()})
+
+    # The bare SQL of one search of each kind: the statements the selector runs (audit writes
+    # included), captured, then timed again straight through psycopg; all rolled back.
+    bare: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    statements: dict[str, int] = {}
+    import psycopg
+
+    raw = psycopg.connect(args.database.replace("postgres://", "postgresql://"), autocommit=False)
+    for kind in KINDS:
+        for query in searches[kind][: args.bare_samples]:
+            criteria = SearchCriteria(
+                given_name=query.get("given", ""),
+                family_name=query["family"],
+                birth_date=dt.date.fromisoformat(query["birthdate"]),
+                fuzzy=bool(query.get("fuzzy")),
+            )
+            with CaptureQueriesContext(connection) as captured:
+                try:
+                    with transaction.atomic():
+                        child_search(actor=user, criteria=criteria)
+                        raise RuntimeError("roll back")
+                except RuntimeError:
+                    pass
+            sqls = [q["sql"] for q in captured.captured_queries if q["sql"] not in ("BEGIN", "COMMIT", "ROLLBACK")]
+            sqls = [s for s in sqls if not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))]
+            statements[kind] = len(sqls)
+            started = time.perf_counter()
+            with raw.cursor() as cursor:
+                for sql in sqls:
+                    cursor.execute(sql)
+                    if cursor.description:
+                        cursor.fetchall()
+            raw.rollback()
+            bare[kind].append((time.perf_counter() - started) * 1000)
+    raw.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM index_child")
+        children = cursor.fetchone()[0]
+    print(
+        json.dumps(
+            {
+                "token": token,
+                "sessions": sessions,
+                "user_id": user.pk,
+                "searches": searches,
+                "bare_sql_ms": {kind: statistics.median(v) if v else None for kind, v in bare.items()},
+                "statements": statements,
+                "children": children,
+            },
+            default=str,
+        )
+    )
+
+
+def audit_count(args: argparse.Namespace) -> None:
+    _django(args.database)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE action = 'index.search'), count(*), coalesce(max(sequence), 0), "
+            "coalesce(min(sequence), 0) FROM audit_auditevent WHERE sequence > %s",
+            [args.after],
+        )
+        searches, total, last, first = cursor.fetchone()
+    print(json.dumps({"index_search": searches, "total": total, "last_sequence": last, "first_sequence": first}))
+
+
+# --- Driving (client processes, each with threads) ---------------------------------------------
+
+
+def _fhir_path(query: dict[str, Any]) -> str:
+    params = [("family", query["family"]), ("birthdate", query["birthdate"])]
+    if query.get("given"):
+        params.append(("given", query["given"]))
+    if query.get("fuzzy"):
+        params.append(("_fuzzy-match", "true"))
+    return "/fhir/Patient?" + urllib.parse.urlencode(params)
+
+
+def _html_form(query: dict[str, Any]) -> dict[str, str]:
+    year, month, day = query["birthdate"].split("-")
+    form = {
+        "given_name": query.get("given", ""),
+        "family_name": query["family"],
+        "date_of_birth_0": str(int(day)),
+        "date_of_birth_1": str(int(month)),
+        "date_of_birth_2": year,
+        "gender": "",
+        "postcode": "",
+    }
+    if query.get("fuzzy"):
+        form["fuzzy"] = "on"
+    return form
+
+
+def client_thread(cfg: dict[str, Any], session_key: str, seed: int, results: list[tuple[str, str, float, int]]) -> None:
+    rng = random.Random(seed)
+    port, stop_at, html_share = cfg["port"], cfg["stop_at"], cfg["html_share"]
+    host = f"127.0.0.1:{port}"
+    base = {"Host": host, "X-Forwarded-Proto": "https"}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    cookies = {"sessionid": session_key}
+    form_token = ""
+
+    def request(method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        nonlocal conn
+        all_headers = {**base, **(headers or {})}
+        if cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        for attempt in range(2):
+            try:
+                conn.request(method, path, body=body, headers=all_headers)
+                response = conn.getresponse()
+                text = response.read().decode()
+                for header, value in response.getheaders():
+                    if header.lower() == "set-cookie":
+                        name, _, rest = value.partition("=")
+                        cookies[name] = rest.split(";", 1)[0]
+                return response.status, text
+            except (http.client.HTTPException, OSError):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    while time.time() < stop_at:
+        kind = rng.choice(KINDS)
+        query = rng.choice(cfg["searches"][kind])
+        html = rng.random() < html_share
+        started = time.perf_counter()
+        try:
+            if html:
+                if not form_token:
+                    status, text = request("GET", "/index/")
+                    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
+                    form_token = found.group(1) if found else ""
+                    started = time.perf_counter()
+                body = urllib.parse.urlencode({"csrfmiddlewaretoken": form_token, **_html_form(query)})
+                status, text = request(
+                    "POST",
+                    "/index/",
+                    body,
+                    {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"https://{host}"},
+                )
+                ok = status == 200 and 'data-outcome="' in text
+            else:
+                status, text = request("GET", _fhir_path(query), headers={"Authorization": f"Bearer {cfg['token']}"})
+                ok = status == 200 and '"resourceType"' in text
+        except Exception:  # noqa: BLE001 - counted as an error
+            status, ok = 0, False
+        elapsed = (time.perf_counter() - started) * 1000
+        results.append(("html" if html else "fhir", kind, elapsed, status if ok else -max(status, 1)))
+    conn.close()
+
+
+def client_process(cfg: dict[str, Any], sessions: list[str], seeds: list[int], out: Any) -> None:
+    import threading
+
+    results: list[tuple[str, str, float, int]] = []
+    threads = [
+        threading.Thread(target=client_thread, args=(cfg, session, seed, results), daemon=True)
+        for session, seed in zip(sessions, seeds, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=cfg["stop_at"] - time.time() + 60)
+    out.put(results)
+
+
+def drive(cfg: dict[str, Any], sessions: list[str], clients: int, processes: int) -> list[tuple[str, str, float, int]]:
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    groups = [list(range(clients))[i::processes] for i in range(processes)]
+    procs = [
+        ctx.Process(target=client_process, args=(cfg, [sessions[i] for i in group], [1000 + i for i in group], queue))
+        for group in groups
+        if group
+    ]
+    for proc in procs:
+        proc.start()
+    results: list[tuple[str, str, float, int]] = []
+    for _ in procs:
+        results.extend(queue.get(timeout=cfg["stop_at"] - time.time() + 120))
+    for proc in procs:
+        proc.join(timeout=30)
+    return results
+
+
+# --- Orchestration -----------------------------------------------------------------------------
+
+
+def _run(cmd: list[str], env: dict[str, str], what: str) -> str:
+    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode:
+        print(out.stdout[-2000:], out.stderr[-4000:], file=sys.stderr)
+        raise SystemExit(f"{what} failed")
+    return out.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def summarise(results: list[tuple[str, str, float, int]], seconds: float) -> dict[str, Any]:
+    summary: dict[str, Any] = {}
+    for api in ("fhir", "html"):
+        mine = [r for r in results if r[0] == api]
+        ok = [r[2] for r in mine if r[3] > 0]
+        summary[api] = {
+            "requests": len(mine),
+            "ok": len(ok),
+            "errors": len(mine) - len(ok),
+            "per_second": len(ok) / seconds,
+            "p50": statistics.median(ok) if ok else float("nan"),
+            "p95": percentile(ok, 95),
+            "p99": percentile(ok, 99),
+            "by_kind": {
+                kind: round(percentile([r[2] for r in mine if r[1] == kind and r[3] > 0], 50), 1) for kind in KINDS
+            },
+            "error_statuses": sorted({-r[3] for r in mine if r[3] < 0}),
+        }
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--children", type=int, default=20_000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--client-processes", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of each measured run")
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--runs", type=int, default=3, help="measured runs; the report gives each and the median")
+    parser.add_argument("--html-share", type=float, default=0.25, help="share of the searches done on the HTML page")
+    parser.add_argument("--queries", type=int, default=2000, help="searches drawn per kind")
+    parser.add_argument("--bare-samples", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: config/gunicorn.py's)")
+    parser.add_argument("--threads", type=int, default=0, help="gunicorn threads per worker")
+    parser.add_argument("--database", default=PG_URL)
+    parser.add_argument("--fresh", action="store_true", help="drop and recreate the database first")
+    parser.add_argument("--json", help="write the full results here")
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--audit-count", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--after", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare:
+        prepare(args)
+        return
+    if args.audit_count:
+        audit_count(args)
+        return
+
+    dbname = urllib.parse.urlparse(args.database).path.lstrip("/")
+    if args.fresh:
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", dbname], check=False)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", dbname], check=False, capture_output=True)
+    # One secret key for preparing and serving: the prepared sessions are signed with it.
+    secret_key = secrets.token_urlsafe(50)
+    dev_env = {**os.environ, "DATABASE_URL": args.database, "ECM_ENV": "development", "DJANGO_DEBUG": "0"}
+    dev_env["DJANGO_SECRET_KEY"] = secret_key
+    dev_env["ECM_LOG_LEVEL"] = "WARNING"
+    started = time.perf_counter()
+    print(f"Loading {args.children:,} children into {dbname} (reused when already there)...", flush=True)
+    _run(
+        [sys.executable, str(ROOT / "bench/index_search.py"), "--child", f"--children={args.children}", "--queries=1"],
+        dev_env,
+        "loading",
+    )
+    load_seconds = time.perf_counter() - started
+    prep = json.loads(_run([sys.executable, __file__, "--prepare", f"--clients={args.clients}", f"--queries={args.queries}",
+                            f"--bare-samples={args.bare_samples}", f"--database={args.database}"], dev_env, "preparing").strip().splitlines()[-1])
+    print(f"Children: {prep['children']:,} (load {load_seconds:.0f} s); searches per kind: "
+          + ", ".join(f"{k} {len(v)}" for k, v in prep["searches"].items()), flush=True)
+
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        prod_env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": os.environ.get("HOME", "/root"),
+            "DJANGO_SECRET_KEY": secret_key,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": args.database,
+            "DJANGO_STATIC_ROOT": f"{tmp}/static",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+        }
+        if args.workers:
+            prod_env["GUNICORN_WORKERS"] = str(args.workers)
+        if args.threads:
+            prod_env["GUNICORN_THREADS"] = str(args.threads)
+        _run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], prod_env, "collectstatic")
+        log_path = Path(tmp) / "web.log"
+        with log_path.open("w") as log:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
+                cwd=ROOT, env=prod_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        try:
+            deadline = time.time() + 120
+            while True:
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                    conn.request("GET", "/readyz")
+                    if conn.getresponse().status == 200:
+                        break
+                except OSError:
+                    pass
+                if server.poll() is not None or time.time() > deadline:
+                    raise SystemExit("gunicorn did not become ready:\n" + log_path.read_text()[-3000:])
+                time.sleep(0.5)
+            cfg = {"port": port, "html_share": args.html_share, "token": prep["token"], "searches": prep["searches"]}
+            drive({**cfg, "stop_at": time.time() + args.warmup}, prep["sessions"], args.clients, args.client_processes)
+            runs = []
+            for n in range(args.runs):
+                before = json.loads(_run([sys.executable, __file__, "--audit-count", "--after=0", f"--database={args.database}"], dev_env, "audit count").strip().splitlines()[-1])
+                load_before = os.getloadavg()
+                t0 = time.time()
+                results = drive({**cfg, "stop_at": t0 + args.seconds}, prep["sessions"], args.clients, args.client_processes)
+                seconds = time.time() - t0
+                load_after = os.getloadavg()
+                time.sleep(1)
+                after = json.loads(_run([sys.executable, __file__, "--audit-count", f"--after={before['last_sequence']}", f"--database={args.database}"], dev_env, "audit count").strip().splitlines()[-1])
+                summary = summarise(results, seconds)
+                answered = summary["fhir"]["ok"] + summary["html"]["ok"]
+                summary.update(
+                    run=n + 1,
+                    seconds=round(seconds, 1),
+                    load_before=load_before,
+                    load_after=load_after,
+                    audit_index_search_written=after["index_search"],
+                    audit_index_search_expected=answered,
+                    audit_events_total=after["total"],
+                    audit_sequence_gap=(after["last_sequence"] - before["last_sequence"]) - after["total"],
+                )
+                runs.append(summary)
+                f, h = summary["fhir"], summary["html"]
+                print(
+                    f"run {n + 1}: FHIR {f['per_second']:.1f}/s p50/p95/p99 {f['p50']:.1f}/{f['p95']:.1f}/{f['p99']:.1f} ms "
+                    f"errors {f['errors']} | HTML {h['per_second']:.1f}/s p50/p95/p99 {h['p50']:.1f}/{h['p95']:.1f}/{h['p99']:.1f} ms "
+                    f"errors {h['errors']} | audit index.search {after['index_search']} of {answered} expected, "
+                    f"{after['total']} events, sequence gap {summary['audit_sequence_gap']} | load {load_before[0]:.1f}->{load_after[0]:.1f}",
+                    flush=True,
+                )
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
+            errors_logged = sum(1 for line in log_path.read_text().splitlines() if '"level": "error"' in line)
+
+    def med(key: str, api: str) -> float:
+        return statistics.median(r[api][key] for r in runs)
+
+    bare = prep["bare_sql_ms"]
+    bare_all = statistics.median(v for v in bare.values() if v is not None)
+    report = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "children": prep["children"],
+        "clients": args.clients,
+        "html_share": args.html_share,
+        "runs": runs,
+        "median": {api: {k: med(k, api) for k in ("per_second", "p50", "p95", "p99")} for api in ("fhir", "html")},
+        "bare_sql_ms": bare,
+        "statements_per_search": prep["statements"],
+        "server_error_lines": errors_logged,
+    }
+    report["median"]["fhir"]["http_to_bare_sql"] = report["median"]["fhir"]["p50"] / bare_all
+    report["median"]["html"]["http_to_bare_sql"] = report["median"]["html"]["p50"] / bare_all
+    print(json.dumps(report["median"], indent=1))
+    print(f"bare SQL per search (ms, median): {json.dumps({k: round(v, 2) if v else v for k, v in bare.items()})}; "
+          f"statements per search: {prep['statements']}; error lines in the server log: {errors_logged}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""Settings for the test suite: always ECM_ENV=test, however pytest is started.
+
+pyproject.toml points pytest-django (and django-stubs) here, so `make test`, a plain
+`pytest` and `.ci/run` all test the same profile, whatever ECM_ENV the shell holds.
+"""
+
+import os
+
+os.environ["ECM_ENV"] = "test"
+
+from config.settings import *  # noqa: E402,F403

@@ -1,0 +1,149 @@
+"""Production settings with only the documented variables: refuse without secrets, collectstatic,
+check --deploy, and the web process under gunicorn serving pages (each in a clean environment)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+HOST = "ecm.example.gov.uk"
+
+
+def clean_env(**variables: str) -> dict[str, str]:
+    """Nothing from this shell but PATH and HOME: only what a deployment would set."""
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root"), **variables}
+
+
+def manage(args: list[str], env: dict[str, str], timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The documented production variables, a new SQLite database migrated and static files collected."""
+    tmp = tmp_path_factory.mktemp("production")
+    env = clean_env(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS=HOST,
+        DATABASE_URL=f"sqlite:///{tmp / 'ecm.sqlite3'}",
+        DJANGO_STATIC_ROOT=str(tmp / "static"),
+    )
+    migrated = manage(["migrate", "--noinput"], env, timeout=600)
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    return env
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_settings_without_ecm_env_are_production_and_refuse_to_start_without_secrets(missing):
+    env = clean_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS=HOST)
+    del env[missing]
+    result = manage(["check"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and missing in result.stderr
+
+
+def test_no_variables_at_all_refuses_to_start():
+    result = manage(["check"], clean_env())
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_check_deploy_passes_and_webauthn_follows_the_host(production):
+    result = manage(["check", "--deploy", "--fail-level", "WARNING"], production)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+    shown = manage(
+        [
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings as s; "
+            "print(s.OTP_WEBAUTHN_RP_ID, s.OTP_WEBAUTHN_ALLOWED_ORIGINS, s.DEBUG)",
+        ],
+        production,
+    )
+    assert shown.stdout.split() == [HOST, f"['https://{HOST}']", "False"], shown.stderr
+
+
+def test_collectstatic_collects_what_the_stylesheets_ask_for(production):
+    result = manage(["collectstatic", "--noinput"], production)
+    assert result.returncode == 0, result.stderr[-3000:]
+    static = Path(production["DJANGO_STATIC_ROOT"])
+    moj_css = (ROOT / "node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css").read_text()
+
+    asked = set(re.findall(r"url\(/assets/(images/[^)]+)\)", moj_css))
+    assert len(asked) == 11
+    for image in asked:
+        assert (static / image).is_file(), image
+    assert (static / "staticfiles.json").is_file()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    finally:
+        conn.close()
+
+
+def test_gunicorn_serves_pages_with_production_settings(production):
+    collected = manage(["collectstatic", "--noinput"], production)
+    assert collected.returncode == 0, collected.stderr[-3000:]
+    port = _free_port()
+    env = {**production, "PORT": str(port), "HOST": "127.0.0.1", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "2"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, _, _ = _get(port, "/healthz", {})
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.5)
+        assert status == 200  # plain HTTP, any Host: the load balancer's probe
+        status, _, body = _get(port, "/readyz", {})
+        assert status == 200 and '"database": "ok"' in body
+        proxied = {"Host": HOST, "X-Forwarded-Proto": "https"}
+        status, headers, body = _get(port, "/sign-in/", proxied)
+        assert status == 200, body[:2000]
+        assert "Sign in" in body and "govuk-header" in body
+        assert "Strict-Transport-Security" in headers and "sessionid" not in headers.get("Set-Cookie", "")
+        stylesheet = re.search(r'href="(/assets/[^"]+\.css)"', body)
+        assert stylesheet is not None
+        assert _get(port, stylesheet.group(1), proxied)[0] == 200
+        # Plain HTTP to a page (not a probe) is sent to https.
+        status, headers, _ = _get(port, "/sign-in/", {"Host": HOST})
+        assert status == 301 and headers["Location"].startswith("https://")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        output = server.communicate(timeout=30)[0]
+    assert "Traceback" not in output, output[-3000:]
