@@ -236,6 +236,7 @@ ECM_BASE_URL = os.environ.get(
 # ((body)) and subject ((subject)). Otherwise SMTP when EMAIL_HOST is set, else the console.
 ECM_NOTIFY_API_KEY = os.environ.get("ECM_NOTIFY_API_KEY", "")
 ECM_NOTIFY_TEMPLATE_ID = os.environ.get("ECM_NOTIFY_TEMPLATE_ID", "")
+ECM_NOTIFY_BASE_URL = os.environ.get("ECM_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 if ECM_NOTIFY_API_KEY and not ECM_NOTIFY_TEMPLATE_ID:
     raise ImproperlyConfigured("ECM_NOTIFY_TEMPLATE_ID must be set with ECM_NOTIFY_API_KEY.")
 if os.environ.get("EMAIL_HOST"):

@@ -40,8 +40,7 @@ def absolute_url(path: str) -> str:
 
 FOOTER = (
     "\n\nFor the safety of the children and families we work with, this e-mail does not say what it is about. "
-    "If you did not expect it, tell your system administrator.\n\n"
-    f"{settings.ECM_SERVICE_NAME}"
+    "If you did not expect it, tell your system administrator."
 )
 
 
@@ -68,7 +67,7 @@ def email_send(*, to: str, message: EmailMessage) -> None:
     if settings.ECM_NOTIFY_API_KEY:
         from notifications_python_client.notifications import NotificationsAPIClient
 
-        client = NotificationsAPIClient(settings.ECM_NOTIFY_API_KEY)
+        client = NotificationsAPIClient(settings.ECM_NOTIFY_API_KEY, base_url=settings.ECM_NOTIFY_BASE_URL, timeout=20)
         client.send_email_notification(
             email_address=to,
             template_id=settings.ECM_NOTIFY_TEMPLATE_ID,
