@@ -40,14 +40,15 @@ class ScheduledJob:
 SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("disable_leavers", dt.time(0, 15), "scheduler", "Disables accounts whose leaver date has come"),
     ScheduledJob(
-        "run_retention", dt.time(1, 0), "retention-job", "Archives and purges child index records (DOMAIN.md, Retention)"
+        "run_retention",
+        dt.time(1, 0),
+        "retention-job",
+        "Archives and purges child index records (DOMAIN.md, Retention)",
     ),
     ScheduledJob(
         "run_misuse_review", dt.time(1, 30), "misuse-review-job", "The daily misuse alert rules over yesterday's events"
     ),
-    ScheduledJob(
-        "monitoring_refresh", dt.time(2, 0), "monitoring-refresh", "Recounts the CAF monitoring aggregates"
-    ),
+    ScheduledJob("monitoring_refresh", dt.time(2, 0), "monitoring-refresh", "Recounts the CAF monitoring aggregates"),
     ScheduledJob("verify_audit", dt.time(3, 0), "audit-verify", "Checks the audit hash chain"),
     ScheduledJob(
         "export_audit_heads",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -33,7 +34,7 @@ def retrying_jobs(limit: int = 100) -> QuerySet[Job]:
     return Job.objects.filter(status=JobStatus.RETRYING).order_by("next_run_at")[:limit]
 
 
-def job_for_admin(job_id: object) -> Job | None:
+def job_for_admin(job_id: Any) -> Job | None:
     try:
         return Job.objects.filter(pk=job_id).first()
     except (ValueError, TypeError):

@@ -15,9 +15,7 @@ from ecm.jobs.services import JobError, job_retry
 def job_list(request: HttpRequest) -> HttpResponse:
     failed = [(job, label_for(job.name)) for job in failed_jobs()]
     retrying = [(job, label_for(job.name)) for job in retrying_jobs()]
-    return render(
-        request, "jobs/list.html", {"scheduled": scheduled_runs(), "failed": failed, "retrying": retrying}
-    )
+    return render(request, "jobs/list.html", {"scheduled": scheduled_runs(), "failed": failed, "retrying": retrying})
 
 
 @admin_required

@@ -13,7 +13,10 @@ class NotificationsConfig(AppConfig):
         from ecm.notifications.selectors import unread_count_for
 
         register_job(
-            "notifications.email", jobs.deliver_notification_email, label="E-mail a notification", actor_name="mail-sender"
+            "notifications.email",
+            jobs.deliver_notification_email,
+            label="E-mail a notification",
+            actor_name="mail-sender",
         )
         register_job(
             "accounts.set_password_email",

@@ -22,7 +22,11 @@ def notification_send(
 ) -> Notification:
     """Create an in-service notification for ``recipient``; email a copy after commit."""
     note = Notification(
-        recipient=recipient, subject=subject, body=body, link=link, emailed=email and bool(getattr(recipient, "email", ""))
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        link=link,
+        emailed=email and bool(getattr(recipient, "email", "")),
     )
     note.stamp(actor, creating=True)
     note.save()

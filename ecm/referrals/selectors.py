@@ -17,9 +17,9 @@ from ecm.accounts.models import Organisation, User
 from ecm.audit.services import audit_record
 from ecm.caf.choices import CafStatus
 from ecm.caf.models import Assessment
-from ecm.core import clock
 from ecm.consent.choices import Scope
 from ecm.consent.selectors import consent_covers
+from ecm.core import clock
 from ecm.directory.choices import ServiceStatus
 from ecm.directory.models import Service
 from ecm.index.choices import ChildStatus

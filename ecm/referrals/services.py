@@ -115,6 +115,7 @@ def service_team_set(*, actor: Any, service: Service, team: Any) -> ServiceTeam 
         return None
     from ecm.referrals.selectors import team_members
 
+    assert organisation is not None  # required above
     _require(
         any(p.organisation_id == organisation.pk for p in team_members(team)),
         f"Nobody in {team.name} works for {organisation.name}, so nobody in it could open a referral.",
@@ -123,9 +124,7 @@ def service_team_set(*, actor: Any, service: Service, team: Any) -> ServiceTeam 
     link.team = team
     link.stamp(actor, creating=existing is None)
     link.save()
-    audit_record(
-        actor=actor, action="referrals.service_team_set", target=service, data={"team_id": str(team.pk)}
-    )
+    audit_record(actor=actor, action="referrals.service_team_set", target=service, data={"team_id": str(team.pk)})
     return link
 
 

@@ -87,8 +87,9 @@ def test_a_failed_job_can_be_tried_again(settings: Any, django_capture_on_commit
     CALLS.clear()
     CALLS.append("pretend an earlier run")  # the next call succeeds
     with django_capture_on_commit_callbacks(execute=True):
-        job = Job.objects.create(name="tests.flaky", arguments={"label": "x"}, status=JobStatus.FAILED, attempts=2,
-                                 max_attempts=2)
+        job = Job.objects.create(
+            name="tests.flaky", arguments={"label": "x"}, status=JobStatus.FAILED, attempts=2, max_attempts=2
+        )
         response = user_client(UserFactory(roles=[Role.SYSTEM_ADMIN])).post(reverse("jobs:retry", args=[job.pk]))
     assert response.status_code == 302
     job.refresh_from_db()

@@ -59,7 +59,10 @@ def test_every_message_kind_holds_no_child_data_and_only_absolute_links(settings
     recipient = UserFactory()
     with_details = f"{child.given_name} {child.family_name}, born {child.date_of_birth:%-d %B %Y}: {NOTE}"
     note = notification_send(
-        actor=ACTOR, recipient=recipient, subject=f"TAC note about {child.given_name}", body=with_details,
+        actor=ACTOR,
+        recipient=recipient,
+        subject=f"TAC note about {child.given_name}",
+        body=with_details,
         link=f"/index/children/{child.pk}/",
     )
     kinds = {
@@ -82,8 +85,11 @@ def test_the_sent_email_of_a_notification_about_a_child_names_nothing(
     recipient = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         note = notification_send(
-            actor=ACTOR, recipient=recipient, subject=f"New action for {child.given_name} {child.family_name}",
-            body=NOTE, link="/caf/",
+            actor=ACTOR,
+            recipient=recipient,
+            subject=f"New action for {child.given_name} {child.family_name}",
+            body=NOTE,
+            link="/caf/",
         )
     assert [m.to for m in mail.outbox] == [[recipient.email]]
     assert_nothing_about_the_child(mail.outbox[0], child)

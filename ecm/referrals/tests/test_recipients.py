@@ -49,8 +49,9 @@ def test_the_services_team_is_told_and_only_those_who_pass_the_gates(world: Any)
     left = staff(world)
     elsewhere = UserFactory(roles=[Role.PRACTITIONER])  # seconded in from another organisation
     outside_team = staff(world, Role.MANAGER)
-    team = team_create(actor=ACTOR, name="Family support team", local_authority=world.provider.local_authority,
-                       leader=leader)
+    team = team_create(
+        actor=ACTOR, name="Family support team", local_authority=world.provider.local_authority, leader=leader
+    )
     start = today - dt.timedelta(days=30)
     for person in (member, expired, left, elsewhere):
         secondment_start(actor=leader, team=team, user=person, role_in_team="Family worker", starts_on=start)
@@ -70,8 +71,9 @@ def test_the_services_team_is_told_and_only_those_who_pass_the_gates(world: Any)
 
 def test_a_team_with_nobody_from_the_organisation_is_refused(world: Any) -> None:
     leader = UserFactory(roles=[Role.MANAGER])
-    team = team_create(actor=ACTOR, name="Elsewhere team", local_authority=leader.organisation.local_authority,
-                       leader=leader)
+    team = team_create(
+        actor=ACTOR, name="Elsewhere team", local_authority=leader.organisation.local_authority, leader=leader
+    )
     with pytest.raises(ReferralError, match="Nobody in Elsewhere team works for"):
         service_team_set(actor=ACTOR, service=world.service, team=team)
 
