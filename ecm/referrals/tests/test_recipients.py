@@ -94,3 +94,30 @@ def test_the_referral_emails_name_no_child(world: Any, django_capture_on_commit_
     for detail in (world.child.given_name, world.child.family_name, "Help with routines", world.service.name):
         assert detail not in body
     assert "://" in body
+
+
+def test_a_manager_chooses_the_team_for_a_service(world: Any, user_client: Any) -> None:
+    from django.urls import reverse
+
+    from conftest import page_text
+    from ecm.referrals.models import ServiceTeam
+
+    manager = staff(world, Role.MANAGER, Role.PRACTITIONER)
+    team = team_create(
+        actor=ACTOR, name="Parenting team", local_authority=world.provider.local_authority, leader=manager
+    )
+    client = user_client(manager)
+    assert "Choose who is told of referrals" in page_text(client.get(reverse("referrals:home")))
+    listing = page_text(client.get(reverse("referrals:service_teams")))
+    assert "Parenting course" in listing and "Your organisation's managers" in listing
+    url = reverse("referrals:service_team_edit", args=[world.service.pk])
+    assert "Parenting team" in page_text(client.get(url))
+    response = client.post(url, {"team": str(team.pk)})
+    assert response.status_code == 302
+    assert ServiceTeam.objects.get(service=world.service).team == team
+    assert "Parenting team" in page_text(client.get(reverse("referrals:service_teams")))
+    client.post(url, {"team": ""})
+    assert not ServiceTeam.objects.filter(service=world.service).exists()
+    # A practitioner, or a manager elsewhere, cannot reach it.
+    assert user_client(world.receiver).get(url).status_code == 404
+    assert user_client(UserFactory(roles=[Role.MANAGER])).get(url).status_code == 404
