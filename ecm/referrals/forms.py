@@ -113,7 +113,8 @@ class ServiceTeamForm(forms.Form):
 
     def __init__(self, *args: Any, teams: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(str(t.pk), t.name) for t in teams]
-        self.fields["team"].choices = [*choices, ("", "No team: your organisation's managers")]
-        self.fields["team"].required = False
+        field = self.fields["team"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [*((str(t.pk), t.name) for t in teams), ("", "No team: your organisation's managers")]
+        field.required = False
         self.helper = gds_helper(Field.radios("team", legend_size=Size.LARGE, legend_tag="h1"), submit="Save")

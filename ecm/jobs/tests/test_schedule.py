@@ -82,3 +82,15 @@ def test_last_runs_are_shown_to_system_administrators(django_capture_on_commit_c
     text = page_text(user_client(UserFactory(roles=[Role.SYSTEM_ADMIN])).get(reverse("jobs:list")))
     assert "manage.py verify_audit" in text and "Succeeded" in text and job.outcome in text
     assert "Not run yet" in text  # the jobs that have not run
+
+
+def test_the_schedulers_trigger_queues_todays_run_once() -> None:
+    from ecm.jobs.management.commands.run_scheduler import fire
+
+    fire("caf_reminders")
+    fire("caf_reminders")
+    [job] = Job.objects.filter(name="scheduled.caf_reminders")
+    assert job.key == f"scheduled:caf_reminders:{clock.today().isoformat()}"
+    assert AuditEvent.objects.filter(
+        action="jobs.job_queued", object_id=str(job.pk), actor_label="ecaf-reminders"
+    ).exists()
