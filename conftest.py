@@ -24,6 +24,23 @@ def _clock_reset() -> Iterator[None]:
     clock.reset()
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Background tasks run at once (after commit) unless a test asks for the real queue.
+
+    Tests about queuing use ``@pytest.mark.database_tasks`` (the database backend and its worker).
+    """
+    from django.test import override_settings
+
+    tasks = DATABASE_TASKS if request.node.get_closest_marker("database_tasks") else IMMEDIATE_TASKS
+    with override_settings(TASKS=tasks):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _faker_seeded_per_test(request: pytest.FixtureRequest) -> None:
     """The same generated names for a test on every run, whatever ran before it.

@@ -64,10 +64,13 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "govuk_frontend_django",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     # ECM domain apps, in layer order (see docs/architecture.md).
     "ecm.core",
     "ecm.accounts",
     "ecm.audit",
+    "ecm.jobs",
     "ecm.notifications",
     "ecm.index",
     "ecm.linkage",
@@ -247,9 +250,42 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION or os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("ECM_FROM_EMAIL", "ecm-no-reply@example.gov.uk")
+
+# --- Background work and e-mail (docs/operations.md, "Background jobs and schedule") ---------------
+# Tasks go to the database queue; `manage.py db_worker` runs them, `manage.py run_scheduler` enqueues
+# the daily jobs. Tests swap in the immediate backend per test (conftest.py).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("ECM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": [],
+    }
+}
+# Seconds to wait before each retry of a failed job; a job runs at most len(delays) + 1 times.
+ECM_JOB_RETRY_DELAYS = [int(s) for s in env_list("ECM_JOB_RETRY_DELAYS")] or [60, 300, 1800, 7200]
+# The absolute address of the service, for links in e-mails (no trailing slash).
+# In production it defaults to https:// and the first of DJANGO_ALLOWED_HOSTS.
+ECM_BASE_URL = os.environ.get(
+    "ECM_BASE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
+# GOV.UK Notify: when the key is set, e-mail goes through Notify with one template whose body is
+# ((body)) and subject ((subject)). Otherwise SMTP when EMAIL_HOST is set, else the console.
+ECM_NOTIFY_API_KEY = os.environ.get("ECM_NOTIFY_API_KEY", "")
+ECM_NOTIFY_TEMPLATE_ID = os.environ.get("ECM_NOTIFY_TEMPLATE_ID", "")
+ECM_NOTIFY_BASE_URL = os.environ.get("ECM_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+if ECM_NOTIFY_API_KEY and not ECM_NOTIFY_TEMPLATE_ID:
+    raise ImproperlyConfigured("ECM_NOTIFY_TEMPLATE_ID must be set with ECM_NOTIFY_API_KEY.")
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
 ECM_SERVICE_NAME = "Every Child Matters"
 ECM_PHASE = os.environ.get("ECM_PHASE", "Beta")

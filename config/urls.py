@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("ecm.accounts.urls")),
     path("audit/", include("ecm.audit.urls")),
     path("notifications/", include("ecm.notifications.urls")),
+    path("jobs/", include("ecm.jobs.urls")),
     path("index/", include("ecm.index.urls")),
     path("fhir/", include("ecm.index.api.urls")),
     path("directory/", include("ecm.directory.urls")),

@@ -464,26 +464,14 @@ def vetting_expiry(checked_on: dt.date | None) -> dt.date | None:
 
 
 @transaction.atomic
-def practitioner_send_set_password_link(*, actor: Any, practitioner: User, base_url: str) -> str:
-    """Email a one-time link with which the practitioner sets their own password (after commit)."""
-    from django.contrib.auth.tokens import default_token_generator
-    from django.core.mail import send_mail
-    from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
+def practitioner_send_set_password_link(*, actor: Any, practitioner: User) -> None:
+    """E-mail a one-time link with which the practitioner sets their own password.
 
-    uid = urlsafe_base64_encode(force_bytes(practitioner.pk))
-    token = default_token_generator.make_token(practitioner)
-    link = base_url.rstrip("/") + reverse("accounts:set_password", kwargs={"uidb64": uid, "token": token})
+    Sent by a background job after commit (``accounts.set_password_email``, registered by
+    ``ecm.notifications``), which makes the token at sending time so it never waits in the queue.
+    """
+    from ecm.jobs.services import job_enqueue
+
     audit_record(actor=actor, action="admin.practitioner.set_password_link_sent", target=practitioner)
     if practitioner.email:
-        address = practitioner.email
-        transaction.on_commit(
-            lambda: send_mail(
-                "Set your password for Every Child Matters",
-                f"Use this link to set your password. It works once.\n\n{link}\n",
-                None,
-                [address],
-            )
-        )
-    return link
+        job_enqueue(actor=actor, name="accounts.set_password_email", arguments={"user_id": practitioner.pk})

@@ -6,7 +6,9 @@ Core knows nothing of roles' meaning: an item lists the role codes that see it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +20,8 @@ class NavItem:
     url_name: str
     roles: tuple[str, ...] = field(default_factory=tuple)
     order: int = 100
+    # Optional: a number shown after the label, e.g. "Notifications (3)"; nothing shown for 0.
+    count: Callable[[Any], int] | None = field(default=None, compare=False)
 
 
 _items: list[NavItem] = []
@@ -41,5 +45,8 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             href = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        entries.append({"text": item.label, "href": href, "active": request.path.startswith(href) and href != "/"})
+        text = item.label
+        if item.count is not None and (number := item.count(user)):
+            text = f"{item.label} ({number})"
+        entries.append({"text": text, "href": href, "active": request.path.startswith(href) and href != "/"})
     return entries

@@ -1,14 +1,18 @@
-"""Send and mark notifications. Email goes after the transaction commits."""
+"""Send and mark notifications. The e-mail copy is a background job queued after commit.
+
+The e-mail says only that there is something to see, with an absolute link to the
+notification (``ecm.notifications.email``); the subject and body stay in the service.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.jobs.services import job_enqueue
 from ecm.notifications.models import Notification
 
 
@@ -17,17 +21,20 @@ def notification_send(
     *, actor: Any, recipient: Any, subject: str, body: str = "", link: str = "", email: bool = True
 ) -> Notification:
     """Create an in-service notification for ``recipient``; email a copy after commit."""
-    note = Notification(recipient=recipient, subject=subject, body=body, link=link, emailed=email)
+    note = Notification(
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        link=link,
+        emailed=email and bool(getattr(recipient, "email", "")),
+    )
     note.stamp(actor, creating=True)
     note.save()
     audit_record(
         actor=actor, action="notification.sent", target=note, data={"recipient": recipient.pk, "subject": subject}
     )
     if email and (getattr(recipient, "email", None) or ""):
-        address = recipient.email
-        transaction.on_commit(
-            lambda: send_mail(subject, f"{body}\n\n{link}".strip(), None, [address], fail_silently=True)
-        )
+        job_enqueue(actor=actor, name="notifications.email", arguments={"notification_id": str(note.pk)})
     return note
 
 

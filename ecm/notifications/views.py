@@ -3,16 +3,40 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ecm.notifications.access import own_notification
-from ecm.notifications.selectors import notification_list_for
+from ecm.notifications.models import Notification
+from ecm.notifications.selectors import notification_list_for, unread_count_for
 from ecm.notifications.services import notification_mark_read
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "notifications/list.html", {"notifications": notification_list_for(user=request.user)[:100]})
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "notifications": notification_list_for(user=request.user)[:100],
+            "unread": unread_count_for(user=request.user),
+        },
+    )
+
+
+def _destination(request: HttpRequest, note: Notification) -> HttpResponse:
+    """The notification's own page when it has a safe, local one; otherwise the list."""
+    if note.link and url_has_allowed_host_and_scheme(note.link, allowed_hosts=None) and note.link.startswith("/"):
+        return redirect(note.link)
+    return redirect("notifications:list")
+
+
+@login_required
+def notification_open(request: HttpRequest, notification_id: str) -> HttpResponse:
+    """Open a notification (from the list or from the e-mail's link): mark it read and go to its page."""
+    note = own_notification(user=request.user, notification_id=notification_id)
+    notification_mark_read(actor=request.user, notification=note)
+    return _destination(request, note)
 
 
 @login_required
@@ -20,4 +44,4 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, notification_id: str) -> HttpResponse:
     note = own_notification(user=request.user, notification_id=notification_id)
     notification_mark_read(actor=request.user, notification=note)
-    return redirect(note.link or "notifications:list")
+    return _destination(request, note)

@@ -104,3 +104,17 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field.textarea("reason", rows=3), submit="Withdraw the referral")
+
+
+class ServiceTeamForm(forms.Form):
+    """Which team is told of referrals to one service (or none: the organisation's managers)."""
+
+    team = forms.ChoiceField(label="Who should be told of referrals to this service?", widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, teams: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["team"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [*((str(t.pk), t.name) for t in teams), ("", "No team: your organisation's managers")]
+        field.required = False
+        self.helper = gds_helper(Field.radios("team", legend_size=Size.LARGE, legend_tag="h1"), submit="Save")

@@ -58,3 +58,14 @@ class Referral(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status == ReferralStatus.SENT
+
+
+class ServiceTeam(BaseModel):
+    """The team that receives referrals to one directory service: told of each referral, among the receiving
+    organisation's staff who pass the child-data gates (``selectors.referral_recipients``)."""
+
+    service = models.OneToOneField("directory.Service", on_delete=models.CASCADE, related_name="referral_team")
+    team = models.ForeignKey("multiagency.Team", on_delete=models.PROTECT, related_name="referral_services")
+
+    def __str__(self) -> str:
+        return f"{self.team} receives referrals to {self.service}"

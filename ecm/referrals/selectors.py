@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from ecm.accounts.access import can_see_child_data
 from ecm.accounts.choices import Role
 from ecm.accounts.models import Organisation, User
 from ecm.audit.services import audit_record
@@ -18,12 +19,14 @@ from ecm.caf.choices import CafStatus
 from ecm.caf.models import Assessment
 from ecm.consent.choices import Scope
 from ecm.consent.selectors import consent_covers
+from ecm.core import clock
 from ecm.directory.choices import ServiceStatus
 from ecm.directory.models import Service
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
+from ecm.multiagency.models import Team
 from ecm.referrals.choices import ReferralBasis, ReferralStatus
-from ecm.referrals.models import Referral
+from ecm.referrals.models import Referral, ServiceTeam
 from ecm.sharing.selectors import decision_to_share_exists, sharing_allowed
 
 # Roles that send referrals, and that answer them for their organisation.
@@ -65,6 +68,15 @@ def referral_check(*, child: Child, service: Service) -> ReferralCheck:
             organisation,
             problem=f"{service.name} is {service.get_status_display().lower()}.",
             next_step="Choose another service.",
+        )
+    if not referral_recipients(service=service, organisation=organisation):
+        return ReferralCheck(
+            False,
+            organisation,
+            problem=f"Nobody at {organisation.name} can receive referrals in ECM at the moment: no one in its team "
+            "for this service or among its managers and practitioners passes the checks needed to see a "
+            "child's information.",
+            next_step="Refer the way the service describes under 'How to refer', and tell the directory team.",
         )
     if child.status != ChildStatus.ACTIVE:
         return ReferralCheck(
@@ -166,14 +178,75 @@ def referrals_for_record(*, child: Child, actor: Any) -> list[Referral]:
     )
 
 
-def receiving_staff(organisation: Organisation) -> list[User]:
-    """Who is told of a new referral: active practitioners and managers of the receiving organisation."""
-    return list(
-        User.objects.filter(
+def team_members(team: Team) -> list[User]:
+    """The team's leader and everyone seconded to it today."""
+    today = clock.today()
+    current = team.secondments.filter(starts_on__lte=today).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    return [team.leader, *(s.user for s in current.select_related("user", "user__organisation"))]
+
+
+def service_team(service: Service) -> Team | None:
+    link = ServiceTeam.objects.filter(service=service).select_related("team__leader__organisation").first()
+    return link.team if link else None
+
+
+def _may_receive(person: User, organisation: Organisation) -> bool:
+    """Works for the receiving organisation, answers referrals, and passes every child-data gate today."""
+    return (
+        person.organisation_id == organisation.pk
+        and person.is_active
+        and person.has_any_role(*RECEIVER_ROLES)
+        and can_see_child_data(person)
+    )
+
+
+def referral_recipients(*, service: Service, organisation: Organisation) -> list[User]:
+    """Who is told of a referral to ``service``: its team, else the organisation's managers, else its practitioners.
+
+    Only people of the receiving organisation (the one the child's information is shared with) who pass
+    the child-data gates (active, vetting in date, trained, agreement signed, organisation accredited).
+    """
+    team = service_team(service)
+    if team is not None:
+        people = [p for p in team_members(team) if _may_receive(p, organisation)]
+        if people:
+            return sorted({p.pk: p for p in people}.values(), key=lambda p: p.pk)
+    staff = [
+        p
+        for p in User.objects.filter(
             organisation=organisation, is_active=True, role_assignments__role__in=[str(r) for r in RECEIVER_ROLES]
         )
+        .select_related("organisation")
         .distinct()
         .order_by("pk")
+        if _may_receive(p, organisation)
+    ]
+    managers = [p for p in staff if p.has_any_role(Role.MANAGER)]
+    return managers or staff
+
+
+def teams_for_organisation(organisation: Organisation) -> list[Team]:
+    """Teams that can receive referrals for the organisation: led by, or with a current member from, its staff."""
+    today = clock.today()
+    return list(
+        Team.objects.filter(
+            Q(leader__organisation=organisation)
+            | Q(
+                secondments__user__organisation=organisation,
+                secondments__starts_on__lte=today,
+            )
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def services_of_organisation(organisation: Organisation) -> list[Service]:
+    """The directory services whose provider is linked to the organisation, with their referral team."""
+    return list(
+        Service.objects.filter(organization__provider=organisation)
+        .select_related("organization", "referral_team__team")
+        .order_by("name", "id")
     )
 
 

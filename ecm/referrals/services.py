@@ -17,8 +17,8 @@ from ecm.directory.models import Service
 from ecm.index.models import Child
 from ecm.notifications.services import notification_send
 from ecm.referrals.choices import ReferralStatus
-from ecm.referrals.models import Referral
-from ecm.referrals.selectors import receiving_staff, referral_check, still_shareable
+from ecm.referrals.models import Referral, ServiceTeam
+from ecm.referrals.selectors import referral_check, referral_recipients, still_shareable
 from ecm.sharing.choices import DisclosureMode, Information, Method
 from ecm.sharing.selectors import share_basis
 from ecm.sharing.services import disclosure_record
@@ -94,12 +94,38 @@ def referral_send(*, actor: Any, child: Child, service: Service, reason: str, as
     _record_disclosure(actor=actor, referral=referral)
     _notify(
         actor=actor,
-        recipients=receiving_staff(check.organisation),
+        recipients=referral_recipients(service=service, organisation=check.organisation),
         subject=f"New referral to {service.name}",
         body=f"{actor.get_full_name()} ({actor.organisation.name}) has referred a child to {service.name}.",
         link=f"/referrals/{referral.pk}/",
     )
     return referral
+
+
+@transaction.atomic
+def service_team_set(*, actor: Any, service: Service, team: Any) -> ServiceTeam | None:
+    """Choose the team told of referrals to ``service`` (``team=None``: the organisation's managers instead)."""
+    organisation = service.organization.provider
+    _require(organisation is not None, f"{service.organization.name} is not linked to an organisation in ECM.")
+    existing = ServiceTeam.objects.filter(service=service).first()
+    if team is None:
+        if existing is not None:
+            existing.delete()
+            audit_record(actor=actor, action="referrals.service_team_cleared", target=service)
+        return None
+    from ecm.referrals.selectors import team_members
+
+    assert organisation is not None  # required above
+    _require(
+        any(p.organisation_id == organisation.pk for p in team_members(team)),
+        f"Nobody in {team.name} works for {organisation.name}, so nobody in it could open a referral.",
+    )
+    link = existing or ServiceTeam(service=service)
+    link.team = team
+    link.stamp(actor, creating=existing is None)
+    link.save()
+    audit_record(actor=actor, action="referrals.service_team_set", target=service, data={"team_id": str(team.pk)})
+    return link
 
 
 def _decide(*, actor: Any, referral: Referral, status: str, reason: str) -> Referral:
@@ -184,7 +210,7 @@ def referral_withdraw(*, actor: Any, referral: Referral, reason: str) -> Referra
     )
     _notify(
         actor=actor,
-        recipients=receiving_staff(referral.receiving_organisation),
+        recipients=referral_recipients(service=referral.service, organisation=referral.receiving_organisation),
         subject=f"A referral to {referral.service_name} was withdrawn",
         body=f"{actor.get_full_name()} withdrew the referral. Reason: {reason}",
         link=f"/referrals/{referral.pk}/",

@@ -18,8 +18,15 @@ from ecm.index.reasons import reason_for
 from ecm.referrals import selectors
 from ecm.referrals.access import is_receiver, is_referrer, referral_for, referrals_user_required, service_for
 from ecm.referrals.choices import Decision, ReferralStatus
-from ecm.referrals.forms import DecisionForm, ReferralForm, ServiceSearchForm, WithdrawForm
-from ecm.referrals.services import ReferralError, referral_accept, referral_decline, referral_send, referral_withdraw
+from ecm.referrals.forms import DecisionForm, ReferralForm, ServiceSearchForm, ServiceTeamForm, WithdrawForm
+from ecm.referrals.services import (
+    ReferralError,
+    referral_accept,
+    referral_decline,
+    referral_send,
+    referral_withdraw,
+    service_team_set,
+)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -41,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "sent": selectors.referrals_sent_by(user),
             "received": selectors.referrals_received_by(user.organisation),
+            "perms_manager": user.has_any_role("manager"),
         },
     )
 
@@ -148,3 +156,46 @@ def withdraw(request: HttpRequest, referral_id: str) -> HttpResponse:
             messages.success(request, "The referral is withdrawn. The service has been told.")
             return redirect("referrals:detail", referral_id=referral.pk)
     return render(request, "referrals/withdraw.html", {"referral": referral, "form": form})
+
+
+def _own_services_required(view: Any) -> Any:
+    from ecm.accounts.access import role_required
+    from ecm.accounts.choices import Role
+
+    return referrals_user_required(role_required(Role.MANAGER)(view))
+
+
+@_own_services_required
+def service_teams(request: HttpRequest) -> HttpResponse:
+    """A manager sees who is told of referrals to each of their organisation's directory services."""
+    user: Any = request.user
+    return render(
+        request,
+        "referrals/service_teams.html",
+        {"services": selectors.services_of_organisation(user.organisation)},
+    )
+
+
+@_own_services_required
+@require_http_methods(["GET", "POST"])
+def service_team_edit(request: HttpRequest, service_id: str) -> HttpResponse:
+    user: Any = request.user
+    service = next((s for s in selectors.services_of_organisation(user.organisation) if str(s.pk) == service_id), None)
+    if service is None:
+        from django.http import Http404
+
+        raise Http404("Page not found")
+    teams = selectors.teams_for_organisation(user.organisation)
+    current = getattr(getattr(service, "referral_team", None), "team_id", None)
+    form = ServiceTeamForm(_posted(request), teams=teams, initial={"team": str(current) if current else ""})
+    if request.method == "POST" and form.is_valid():
+        team = next((t for t in teams if str(t.pk) == form.cleaned_data["team"]), None)
+        try:
+            service_team_set(actor=user, service=service, team=team)
+        except ReferralError as exc:
+            form.add_error("team", str(exc))
+        else:
+            who = team.name if team else "your organisation's managers"
+            messages.success(request, f"Referrals to {service.name} will be sent to {who}.")
+            return redirect("referrals:service_teams")
+    return render(request, "referrals/service_team_edit.html", {"service": service, "form": form})

@@ -177,9 +177,7 @@ def _every_service_call():
         lambda: services.recovery_codes_issue(actor=user),
         lambda: services.security_key_record_enrolled(actor=user, credential_name="key"),
         lambda: services.api_client_create(actor=SYSTEM_COMMAND, organisation=org, name="Case system"),
-        lambda: services.practitioner_send_set_password_link(
-            actor=SYSTEM_COMMAND, practitioner=user, base_url="http://testserver/"
-        ),
+        lambda: services.practitioner_send_set_password_link(actor=SYSTEM_COMMAND, practitioner=user),
     ]
 
 

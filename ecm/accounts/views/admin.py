@@ -84,9 +84,7 @@ def practitioner_create_view(request: HttpRequest) -> HttpResponse:
         except AccountsError as exc:
             form.add_error(None, str(exc))
         else:
-            practitioner_send_set_password_link(
-                actor=request.user, practitioner=user, base_url=request.build_absolute_uri("/")
-            )
+            practitioner_send_set_password_link(actor=request.user, practitioner=user)
             messages.success(request, f"Account created for {user}. We have emailed them a link to set their password.")
             return redirect("accounts:practitioner_detail", practitioner_id=user.pk)
     return render(
@@ -238,8 +236,6 @@ def local_authority_create_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def practitioner_password_link_view(request: HttpRequest, practitioner_id: int) -> HttpResponse:
     practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)  # type: ignore[arg-type]
-    practitioner_send_set_password_link(
-        actor=request.user, practitioner=practitioner, base_url=request.build_absolute_uri("/")
-    )
+    practitioner_send_set_password_link(actor=request.user, practitioner=practitioner)
     messages.success(request, f"We have emailed {practitioner} a link to set their password.")
     return redirect("accounts:practitioner_detail", practitioner_id=practitioner.pk)

@@ -1,0 +1,1 @@
+"""The jobs pages have no forms."""

@@ -1,0 +1,66 @@
+"""The inbox: a count in the navigation of every signed-in page, newest first, opening marks read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from conftest import page_text
+from ecm.accounts.tests.factories import UserFactory
+from ecm.audit.models import AuditEvent
+from ecm.core import clock
+from ecm.core.actors import SystemActor
+from ecm.notifications.models import Notification
+from ecm.notifications.services import notification_send
+
+pytestmark = pytest.mark.django_db
+ACTOR = SystemActor("test-suite")
+
+
+def test_the_unread_count_is_in_the_navigation_and_the_list_is_newest_first(user_client: Any) -> None:
+    person = UserFactory()
+    client = user_client(person)
+    assert "Notifications" in page_text(client.get("/")) and "Notifications (" not in page_text(client.get("/"))
+    notification_send(actor=ACTOR, recipient=person, subject="Older message", link="/caf/", email=False)
+    clock.advance(dt.timedelta(minutes=5))
+    notification_send(actor=ACTOR, recipient=person, subject="Newer message", link="/referrals/", email=False)
+    notification_send(actor=ACTOR, recipient=UserFactory(), subject="Someone else's", email=False)
+    assert "Notifications (2)" in page_text(client.get(reverse("accounts:account")))
+    text = page_text(client.get(reverse("notifications:list")))
+    assert text.index("Newer message") < text.index("Older message")
+    assert "Someone else's" not in text and "2 unread" in text
+
+
+def test_opening_marks_read_and_goes_to_its_page(user_client: Any) -> None:
+    person = UserFactory()
+    note = notification_send(actor=ACTOR, recipient=person, subject="A referral", link="/referrals/", email=False)
+    client = user_client(person)
+    response = client.get(reverse("notifications:open", args=[note.pk]))
+    assert response.status_code == 302 and response["Location"] == "/referrals/"
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert AuditEvent.objects.filter(action="notification.read", object_id=str(note.pk)).count() == 1
+    assert "Notifications (" not in page_text(client.get("/"))
+
+
+def test_an_outside_link_is_never_followed(user_client: Any) -> None:
+    person = UserFactory()
+    note = notification_send(actor=ACTOR, recipient=person, subject="x", link="https://evil.example/", email=False)
+    response = user_client(person).get(reverse("notifications:open", args=[note.pk]))
+    assert response["Location"] == reverse("notifications:list")
+
+
+def test_someone_elses_notification_is_not_found(user_client: Any) -> None:
+    note = notification_send(actor=ACTOR, recipient=UserFactory(), subject="x", email=False)
+    response = user_client(UserFactory()).get(reverse("notifications:open", args=[note.pk]))
+    assert response.status_code == 404
+    assert Notification.objects.get(pk=note.pk).read_at is None
+
+
+def test_the_email_link_asks_for_sign_in_then_comes_back(client: Any) -> None:
+    note = notification_send(actor=ACTOR, recipient=UserFactory(), subject="x", email=False)
+    response = client.get(reverse("notifications:open", args=[note.pk]))
+    assert response.status_code == 302 and "next=" in response["Location"]
