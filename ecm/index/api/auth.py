@@ -62,6 +62,8 @@ def fhir_view(methods: tuple[str, ...]) -> Callable[[View], View]:
             wait = rate_limited(client)
             if wait:
                 return error_response("TOO_MANY_REQUESTS", f"Try again in {wait} seconds.", Retry_After=str(wait))
+            if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+                return error_response("INVALID_VALUE", "A parameter holds a NUL character.")
             if request.method not in methods:
                 response = error_response("METHOD_NOT_ALLOWED", f"Use {', '.join(methods)}.")
                 response["Allow"] = ", ".join(methods)
