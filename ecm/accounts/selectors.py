@@ -9,7 +9,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from ecm.accounts.models import LocalAuthority, Organisation, RecoveryCodeDevice, User, UserSession
+from ecm.accounts.models import ApiClient, LocalAuthority, Organisation, RecoveryCodeDevice, User, UserSession
 
 
 def has_second_factor(*, user: User) -> bool:
@@ -106,3 +106,8 @@ def practitioners_matching(
 
 def normalise_registration(number: str) -> str:
     return "".join(str(number).split()).upper()
+
+
+def api_client_list() -> QuerySet[ApiClient]:
+    """Every API client with its organisation, newest first within each name."""
+    return ApiClient.objects.select_related("organisation").order_by("organisation__name", "name", "-created_at")
