@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from ecm.directory.api import views as openreferral
+
 urlpatterns = [
     path("", include("ecm.core.urls")),
     path("", include("ecm.accounts.urls")),
@@ -12,6 +14,8 @@ urlpatterns = [
     path("fhir/", include("ecm.index.api.urls")),
     path("directory/", include("ecm.directory.urls")),
     path("openreferral/", include("ecm.directory.api.urls")),
+    # without its slash the API answers itself (with CORS), instead of a redirect without CORS
+    path("openreferral", openreferral.api_root, name="openreferral_root_no_slash"),
     path("misuse/", include("ecm.misuse.urls")),
     path("linkage/", include("ecm.linkage.urls")),
     path("consent/", include("ecm.consent.urls")),
@@ -25,5 +29,8 @@ urlpatterns = [
     path("webauthn/", include("ecm.accounts.webauthn_urls", namespace="otp_webauthn")),
 ]
 
-handler404 = "ecm.core.views.page_not_found"
-handler500 = "ecm.core.views.server_error"
+# Each branches on the path: OperationOutcome on /fhir/, JSON with CORS on /openreferral, pages elsewhere.
+handler400 = "config.error_handlers.bad_request"
+handler403 = "config.error_handlers.permission_denied"
+handler404 = "config.error_handlers.page_not_found"
+handler500 = "config.error_handlers.server_error"

@@ -7,6 +7,7 @@ answer 404.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -136,3 +137,64 @@ def api_client_from_token(raw_token: str) -> ApiClient | None:
         return None
     digest = hashlib.sha256(raw_token.encode()).hexdigest()
     return ApiClient.objects.select_related("organisation").filter(token_hash=digest, is_active=True).first()
+
+
+def api_client_gaps(client: ApiClient) -> list[str]:
+    """Why a client may not call the APIs now, in plain words; empty when it may.
+
+    The same gates as a person's: not revoked (a person's suspension), not expired (a leaver
+    date), and the organisation accredited.
+    """
+    gaps = []
+    if not client.is_active:
+        gaps.append("This API client has been revoked.")
+    if client.is_expired:
+        gaps.append("This API client's token has expired.")
+    if not client.organisation.is_accredited:
+        gaps.append("The API client's organisation is not accredited.")
+    return gaps
+
+
+@dataclass(frozen=True)
+class ApiAuthentication:
+    """The result of checking a bearer token on one request."""
+
+    client: ApiClient | None
+    status: int  # 200 allowed, 401 not a working token, 403 a working token its organisation may not use
+    problem: str = ""
+
+
+def api_client_authenticate(raw_token: str) -> ApiAuthentication:
+    """Check a bearer token against the database on every request (no per-process memory).
+
+    Unknown, revoked or expired: 401. A working token whose organisation is not accredited: 403.
+    """
+    import hashlib
+
+    if not raw_token:
+        return ApiAuthentication(None, 401, "Send a valid token: Authorization: Bearer <token>.")
+    digest = hashlib.sha256(raw_token.encode()).hexdigest()
+    client = ApiClient.objects.select_related("organisation").filter(token_hash=digest).first()
+    if client is None:
+        return ApiAuthentication(None, 401, "Send a valid token: Authorization: Bearer <token>.")
+    if not client.is_active or client.is_expired:
+        return ApiAuthentication(None, 401, " ".join(api_client_gaps(client)))
+    if not client.organisation.is_accredited:
+        return ApiAuthentication(client, 403, " ".join(api_client_gaps(client)))
+    return ApiAuthentication(client, 200)
+
+
+def api_client_for_admin(*, actor: User, client_id: Any) -> ApiClient:
+    """An API client, for a system administrator; missing or malformed: 404."""
+    import uuid
+
+    if not actor.has_role(Role.SYSTEM_ADMIN):
+        raise Http404
+    try:
+        pk = uuid.UUID(str(client_id))
+    except ValueError:
+        raise Http404 from None
+    client = ApiClient.objects.select_related("organisation").filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    return client

@@ -14,5 +14,6 @@ class AccountsConfig(AppConfig):
         register(NavItem("Home", "core:home", order=0))
         register(NavItem("Practitioners", "accounts:practitioner_list", roles=(Role.SYSTEM_ADMIN,), order=70))
         register(NavItem("Organisations", "accounts:organisation_list", roles=(Role.SYSTEM_ADMIN,), order=71))
+        register(NavItem("API clients", "accounts:api_client_list", roles=(Role.SYSTEM_ADMIN,), order=72))
         register(NavItem("Your account", "accounts:account", order=90))
         register_home_panels()

@@ -265,3 +265,15 @@ class ReasonForm(forms.Form):
         super().__init__(*args, **kwargs)
         plain_required_messages(self)
         self.helper = gds_helper(Field.textarea("reason"), submit=submit)
+
+
+class ApiClientExpiryForm(forms.Form):
+    expires_on = DateInputField(
+        label="Expiry date",
+        required=False,
+        help_text="The token stops working at the start of this day. Leave empty for no expiry. " + DATE_HELP,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field("expires_on"), submit="Save expiry date")

@@ -90,6 +90,12 @@ class User(AbstractUser):
     leaver_date = models.DateField(null=True, blank=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.TextField(blank=True)
+    professional_registration = models.CharField(
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text="Professional registration number (GMC, NMC, HCPC, Social Work England...), stored without spaces",
+    )
 
     # Set on each request by django_otp's OTPMiddleware.
     is_verified: Callable[[], bool]
@@ -233,6 +239,8 @@ class ApiClient(BaseModel):
 
     Bound to an organisation; the token is shown once and stored as a SHA-256 hash.
     A *system* client's searches are capped at exactly one result (PDS rule).
+    Every call passes the same gates as a person (``ecm.accounts.access.api_client_gaps``):
+    not revoked, not expired, organisation accredited. Rotating replaces the token at once.
     """
 
     name = models.CharField(max_length=200)
@@ -242,6 +250,11 @@ class ApiClient(BaseModel):
     is_system = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)
     requests_per_minute = models.PositiveIntegerField(default=120)
+    expires_on = models.DateField(null=True, blank=True, help_text="The token stops working at the start of this day")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -252,6 +265,21 @@ class ApiClient(BaseModel):
     @property
     def is_authenticated(self) -> bool:
         return True
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on <= clock.today()
+
+    @property
+    def status(self) -> str:
+        """Revoked, Expired, Organisation not accredited, or Active (the first that applies)."""
+        if not self.is_active:
+            return "Revoked"
+        if self.is_expired:
+            return "Expired"
+        if not self.organisation.is_accredited:
+            return "Organisation not accredited"
+        return "Active"
 
     def audit_identity(self) -> dict[str, str]:
         return {

@@ -9,7 +9,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from ecm.accounts.models import LocalAuthority, Organisation, RecoveryCodeDevice, User, UserSession
+from ecm.accounts.models import ApiClient, LocalAuthority, Organisation, RecoveryCodeDevice, User, UserSession
 
 
 def has_second_factor(*, user: User) -> bool:
@@ -77,3 +77,37 @@ def pending_totp_device(*, user: User, device_id: Any) -> TOTPDevice | None:
     if not device_id:
         return None
     return TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+
+
+def practitioners_matching(
+    *,
+    organisation: Organisation,
+    user_id: int | None = None,
+    emails: set[str] | frozenset[str] = frozenset(),
+    registrations: set[str] | frozenset[str] = frozenset(),
+) -> QuerySet[User]:
+    """Active staff of ``organisation`` with this id, or any of these e-mails or registration numbers.
+
+    E-mails compare without case; registration numbers without case or spaces. At most three
+    rows are read, enough to tell none, one and more than one apart.
+    """
+    staff = User.objects.filter(organisation=organisation, is_active=True)
+    if user_id is not None:
+        return staff.filter(pk=user_id)[:1]
+    match = Q(pk__in=[])
+    for email in emails:
+        match |= Q(email__iexact=email.strip())
+    for number in registrations:
+        normal = normalise_registration(number)
+        if normal:
+            match |= Q(professional_registration=normal)
+    return staff.filter(match).distinct()[:3]
+
+
+def normalise_registration(number: str) -> str:
+    return "".join(str(number).split()).upper()
+
+
+def api_client_list() -> QuerySet[ApiClient]:
+    """Every API client with its organisation, newest first within each name."""
+    return ApiClient.objects.select_related("organisation").order_by("organisation__name", "name", "-created_at")

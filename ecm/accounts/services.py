@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -425,12 +425,12 @@ def api_client_create(
     """Register an API client; returns it and its bearer token, which is never shown again."""
     if not name.strip():
         raise AccountsError("Give the API client a name.")
-    token = "ecm_" + secrets.token_urlsafe(32)
+    token, prefix, digest = _new_token()
     client = ApiClient(
         name=name,
         organisation=organisation,
-        token_prefix=token[:12],
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        token_prefix=prefix,
+        token_hash=digest,
         is_system=is_system,
         requests_per_minute=requests_per_minute,
     )
@@ -445,14 +445,87 @@ def api_client_create(
     return client, token
 
 
+def _new_token() -> tuple[str, str, str]:
+    """(token, prefix, SHA-256 hex digest): only the prefix and the digest are stored."""
+    token = "ecm_" + secrets.token_urlsafe(32)
+    return token, token[:12], hashlib.sha256(token.encode()).hexdigest()
+
+
 @transaction.atomic
-def api_client_revoke(*, actor: Any, client: ApiClient) -> ApiClient:
-    """Stop a client's token working."""
+def api_client_revoke(*, actor: Any, client: ApiClient, reason: str = "") -> ApiClient:
+    """Stop a client's token working, at once and for good (every request reads this row)."""
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if not client.is_active:
+        raise AccountsError(f"{client.name} is already revoked.")
     client.is_active = False
+    client.revoked_at = clock.now()
+    client.revoked_reason = reason.strip()
     client.stamp(actor)
     client.save()
-    audit_record(actor=actor, action="admin.api_client.revoked", target=client)
+    audit_record(actor=actor, action="admin.api_client.revoked", target=client, reason=reason.strip())
     return client
+
+
+@transaction.atomic
+def api_client_rotate(*, actor: Any, client: ApiClient, reason: str = "") -> tuple[ApiClient, str]:
+    """Give a client a new token (returned once, never stored); the old token stops working at once."""
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if not client.is_active:
+        raise AccountsError(f"{client.name} is revoked: create a new client instead.")
+    token, client.token_prefix, client.token_hash = _new_token()
+    client.rotated_at = clock.now()
+    client.stamp(actor)
+    client.save()
+    audit_record(
+        actor=actor,
+        action="admin.api_client.rotated",
+        target=client,
+        reason=reason.strip(),
+        data={"token_prefix": client.token_prefix},
+    )
+    return client, token
+
+
+@transaction.atomic
+def api_client_set_expiry(*, actor: Any, client: ApiClient, expires_on: dt.date | None) -> ApiClient:
+    """Set or clear the day from which the client's token stops working (today or later)."""
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if not client.is_active:
+        raise AccountsError(f"{client.name} is revoked: its expiry no longer matters.")
+    if expires_on is not None and expires_on < clock.today():
+        raise AccountsError("The expiry date must be today or in the future.")
+    before = client.expires_on
+    client.expires_on = expires_on
+    client.stamp(actor)
+    client.save()
+    audit_record(
+        actor=actor,
+        action="admin.api_client.expiry_set",
+        target=client,
+        data={
+            "before": before.isoformat() if before else None,
+            "after": expires_on.isoformat() if expires_on else None,
+        },
+    )
+    return client
+
+
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def api_client_mark_used(*, client: ApiClient) -> None:
+    """Record when a client last called the API, at most once a minute (one UPDATE, no read).
+
+    Bookkeeping, not an action: it is not audited (each API call audits what it did), and it
+    writes only this column, so it never races a revoke or a rotation.
+    """
+    now = clock.now()
+    if client.last_used_at is not None and now - client.last_used_at < LAST_USED_RESOLUTION:
+        return
+    ApiClient.objects.filter(pk=client.pk).filter(
+        models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+    ).update(last_used_at=now)
+    client.last_used_at = now
 
 
 def vetting_expiry(checked_on: dt.date | None) -> dt.date | None:

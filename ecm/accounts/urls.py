@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ecm.accounts.views import account, admin, enrol, signin
+from ecm.accounts.views import account, admin, api_clients, enrol, signin
 
 app_name = "accounts"
 urlpatterns = [
@@ -44,4 +44,12 @@ urlpatterns = [
         "admin-area/organisations/<uuid:organisation_id>/edit/", admin.organisation_edit_view, name="organisation_edit"
     ),
     path("admin-area/areas/new/", admin.local_authority_create_view, name="local_authority_create"),
+    path("admin-area/api-clients/", api_clients.api_client_list_view, name="api_client_list"),
+    path("admin-area/api-clients/<str:client_id>/", api_clients.api_client_detail_view, name="api_client_detail"),
+    path(
+        "admin-area/api-clients/<str:client_id>/revoke/", api_clients.api_client_revoke_view, name="api_client_revoke"
+    ),
+    path(
+        "admin-area/api-clients/<str:client_id>/rotate/", api_clients.api_client_rotate_view, name="api_client_rotate"
+    ),
 ]

@@ -18,8 +18,14 @@ def _param(name: str, description: str, schema_type: str = "string", **extra: An
 
 
 PAGING = [
-    _param("page", "Page number, counting from 1. A page past the end is an empty page.", "integer", minimum=1),
-    _param("per_page", "Items per page (default 50, at most 1000).", "integer", minimum=1),
+    _param(
+        "page",
+        "Page number, counting from 1 (at most 1000000000). A page past the end is an empty page.",
+        "integer",
+        minimum=1,
+        maximum=1_000_000_000,
+    ),
+    _param("per_page", "Items per page (default 50; more than 1000 gives 1000).", "integer", minimum=1),
     _param(
         "format", "json (default, paged) or ndjson (every result, one per line, no paging).", enum=["json", "ndjson"]
     ),
@@ -31,15 +37,37 @@ FILTERS = [
     _param("organization_id", "Only services of this organization.", format="uuid"),
     _param("modified_after", "Only services modified on or after this date-time.", format="date-time"),
     _param("full", "Return fully nested objects.", "boolean"),
-    _param("minimum_age", "UK profile: services whose minimum age (years) is at least this.", "number", minimum=0),
-    _param("maximum_age", "UK profile: services whose maximum age (years) is at most this.", "number", minimum=0),
+    _param(
+        "minimum_age",
+        "UK profile: services whose minimum age (years) is at least this.",
+        "number",
+        minimum=0,
+        maximum=150,
+    ),
+    _param(
+        "maximum_age",
+        "UK profile: services whose maximum age (years) is at most this.",
+        "number",
+        minimum=0,
+        maximum=150,
+    ),
     _param("day", "Open on this day (iCal code).", enum=["MO", "TU", "WE", "TH", "FR", "SA", "SU"]),
-    _param("start_time", "Open at this time (HH:MM), or from it to end_time.", pattern="^[0-2][0-9]:[0-5][0-9]$"),
-    _param("end_time", "Open until this time (HH:MM).", pattern="^[0-2][0-9]:[0-5][0-9]$"),
+    _param(
+        "start_time",
+        "UK profile: services with a start time of at least this (a schedule opening at or after HH:MM).",
+        pattern="^([01][0-9]|2[0-3]):[0-5][0-9]$",
+    ),
+    _param(
+        "end_time",
+        "UK profile: services with an end time equal to or below this (a schedule closing at or before HH:MM).",
+        pattern="^([01][0-9]|2[0-3]):[0-5][0-9]$",
+    ),
 ]
 PLACE = [
     _param("postcode", "A UK postcode; results come nearest first."),
-    _param("proximity", "Only results within this many metres of the postcode.", "number", minimum=0),
+    _param(
+        "proximity", "Only results within this many metres of the postcode.", "number", minimum=0, maximum=1_000_000
+    ),
 ]
 PAGE_SCHEMA = {
     "type": "object",

@@ -43,6 +43,8 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
             response["Access-Control-Allow-Headers"] = "*"
             return _cors(response)
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            return error(400, "A parameter holds a NUL character.")
         if request.method not in ("GET", "HEAD"):
             response = error(405, "This API is read-only: use GET.")
             response["Allow"] = "GET, HEAD, OPTIONS"

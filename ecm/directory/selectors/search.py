@@ -39,8 +39,10 @@ class SearchFilters:
     max_age_years: float | None = None  # ORUK: maximum age at most N
     cost: str = ""  # "free" or "paid"
     day: str = ""  # iCal code
-    start_time: dt.time | None = None
+    start_time: dt.time | None = None  # people's search: open at this time (or from it to end_time)
     end_time: dt.time | None = None
+    opens_from: dt.time | None = None  # ORUK API start_time: opens at or after this time
+    closes_by: dt.time | None = None  # ORUK API end_time: closes at or before this time
     language: str = ""  # ISO 639 code
     latitude: float | None = None
     longitude: float | None = None
@@ -141,11 +143,15 @@ def _schedule_q(f: SearchFilters) -> Q:
         q &= Q(opens_at__lte=f.start_time, closes_at__gt=f.start_time)
     elif f.end_time:
         q &= Q(opens_at__lt=f.end_time, closes_at__gte=f.end_time)
+    if f.opens_from:
+        q &= Q(opens_at__gte=f.opens_from)
+    if f.closes_by:
+        q &= Q(closes_at__lte=f.closes_by)
     return q
 
 
 def _wants_schedule(f: SearchFilters) -> bool:
-    return bool(f.day or f.start_time or f.end_time)
+    return bool(f.day or f.start_time or f.end_time or f.opens_from or f.closes_by)
 
 
 def service_queryset(f: SearchFilters) -> QuerySet[Service]:

@@ -131,8 +131,8 @@ def test_filters_combine_with_and(client: Any) -> None:
         "minimum_age": "3",
         "maximum_age": "8",
         "day": "MO",
-        "start_time": "09:30",
-        "end_time": "11:00",
+        "start_time": "09:00",
+        "end_time": "12:00",
         "postcode": "LS8 5JN",
         "proximity": "5000",
     }

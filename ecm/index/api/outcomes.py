@@ -24,6 +24,7 @@ ERRORS: dict[str, tuple[int, str, str]] = {
     "RESOURCE_NOT_FOUND": (404, "not-found", "Resource not found"),
     "METHOD_NOT_ALLOWED": (405, "not-supported", "Method not allowed"),
     "TOO_MANY_REQUESTS": (429, "throttled", "You have exceeded your application's rate limit"),
+    "SERVER_ERROR": (500, "exception", "Internal server error"),
 }
 
 

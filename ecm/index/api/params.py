@@ -21,7 +21,9 @@ PATIENT_PARAMETERS = {
     "_history",
     "_max-results",
 }
-DATE = re.compile(r"^(eq|ge|le)?(\d{4}-\d{2}-\d{2})$")
+DATE = re.compile(r"(eq|ge|le)?([0-9]{4}-[0-9]{2}-[0-9]{2})")
+ASCII_NUMBER = re.compile(r"[0-9]{1,3}")  # ASCII digits only: str.isdigit() also accepts "²" and "٣"
+MAX_RESULTS = 50
 BOOLEANS = {"true": True, "false": False}
 
 
@@ -54,7 +56,7 @@ def _dates(values: list[str]) -> tuple[dt.date | None, dt.date | None, dt.date |
     """(eq, ge, le) from repeated ``birthdate`` values; a bare date means eq."""
     found: dict[str, dt.date] = {}
     for raw in values:
-        match = DATE.match(raw.strip())
+        match = DATE.fullmatch(raw.strip())
         if not match:
             raise ApiError("INVALID_VALUE", f"Invalid birthdate '{raw}': use YYYY-MM-DD, optionally with eq, ge or le.")
         prefix = match.group(1) or "eq"
@@ -82,8 +84,8 @@ def patient_criteria(query: QueryDict, *, is_system: bool) -> SearchCriteria:
     max_raw = _single(query, "_max-results")
     max_results = None
     if max_raw:
-        if not max_raw.isdigit():
-            raise ApiError("INVALID_VALUE", "_max-results must be a whole number from 1 to 50.")
+        if not ASCII_NUMBER.fullmatch(max_raw) or not 1 <= int(max_raw) <= MAX_RESULTS:
+            raise ApiError("INVALID_VALUE", f"_max-results must be a whole number from 1 to {MAX_RESULTS}.")
         max_results = int(max_raw)
     born, born_from, born_to = _dates(query.getlist("birthdate"))
     fuzzy = _boolean(query, "_fuzzy-match")

@@ -7,17 +7,18 @@ The API client is the actor of every audit event.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 
 from ecm.accounts.models import ApiClient
 from ecm.index import services
 from ecm.index.access import api_involvement_for, child_for
-from ecm.index.api import resources
+from ecm.index.api import bodies, resources
 from ecm.index.api.auth import fhir_view
 from ecm.index.api.outcomes import error_response, fhir_response, too_many_matches
 from ecm.index.api.params import ApiError, patient_criteria
@@ -29,7 +30,6 @@ from ecm.index.selectors import (
     child_record_open,
     child_search,
     involvements_of_organisation,
-    practitioner_in_organisation,
 )
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
@@ -129,38 +129,24 @@ def care_team_collection(request: HttpRequest, client: ApiClient) -> HttpRespons
     return fhir_response(bundle)
 
 
-def _json_body(request: HttpRequest) -> dict[str, Any]:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError("INVALID_REQUEST", "The body is not valid JSON.")
-    if not isinstance(body, dict) or body.get("resourceType") != "CareTeam":
-        raise ApiError("INVALID_REQUEST", "The body must be a CareTeam resource.")
-    return body
-
-
 def _flags(body: dict[str, Any]) -> dict[str, Any]:
-    """Involvement flags from participant[0].role codings and the involvement extension."""
+    """Involvement flags from participant[0].role codings and the involvement extension (body already typed)."""
     participants = body.get("participant") or [{}]
-    codes = {c.get("code") for role in participants[0].get("role", []) for c in role.get("coding", [])}
+    codes = {c.get("code") for role in participants[0].get("role") or [] for c in role.get("coding") or []}
     details = {
         e.get("url"): e.get("valueCode") or e.get("valueDate")
-        for ext in body.get("extension", [])
+        for ext in body.get("extension") or []
         if ext.get("url") == resources.INVOLVEMENT_EXTENSION
-        for e in ext.get("extension", [])
+        for e in ext.get("extension") or []
     }
-    caf_start = details.get("caf-start-date")
-    try:
-        caf_started_on = dt.date.fromisoformat(caf_start) if caf_start else None
-    except ValueError:
-        raise ApiError("INVALID_VALUE", "caf-start-date must be YYYY-MM-DD.")
+    caf_started_on = _date(details.get("caf-start-date"), "extension caf-start-date")
     for value, allowed, name in (
         (details.get("caf-status"), CafStatus.values, "caf-status"),
         (details.get("contact-reason"), ContactReason.values, "contact-reason"),
         (details.get("sensitive-basis"), SensitiveBasis.values, "sensitive-basis"),
     ):
         if value and value not in allowed:
-            raise ApiError("INVALID_VALUE", f"Unknown {name} '{value}'.")
+            raise ApiError("INVALID_VALUE", f"extension {name}: unknown value '{value}'.")
     return {
         "is_lead_professional": resources.FLAG_LEAD in codes,
         "has_undertaken_caf": resources.FLAG_CAF in codes,
@@ -173,34 +159,57 @@ def _flags(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _date(value: Any, name: str) -> dt.date | None:
-    if not value:
+    text = bodies.date_text(value, name)
+    if not text:
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise ApiError("INVALID_VALUE", f"{name} must be YYYY-MM-DD.")
+        raise ApiError("INVALID_VALUE", f"{name} must be a date, YYYY-MM-DD.") from None
+
+
+class _Refused(Exception):
+    """Raised inside a write's transaction so that it rolls back; carries the answer."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
 
 
 def _care_team_create(request: HttpRequest, client: ApiClient) -> HttpResponse:
-    """Record that one of the client's own organisation's practitioners works with the child."""
+    """Record that one of the client's own organisation's practitioners works with the child.
+
+    One transaction: a request answered with an error has written nothing.
+    """
     try:
-        body = _json_body(request)
-        subject = str((body.get("subject") or {}).get("reference", ""))
+        with transaction.atomic():
+            involvement = _care_team_write_new(request, client)
+    except _Refused as refused:
+        return refused.response
+    response = fhir_response(resources.care_team(InvolvementView(involvement, False, True), owned=True), status=201)
+    response["Location"] = request.build_absolute_uri(reverse("fhir:care_team_item", args=[involvement.pk]))
+    return response
+
+
+def _refuse(exc: Exception) -> _Refused:
+    if isinstance(exc, ApiError):
+        return _Refused(error_response(exc.code, exc.diagnostics))
+    return _Refused(error_response("INVALID_VALUE", str(exc)))
+
+
+def _care_team_write_new(request: HttpRequest, client: ApiClient) -> Any:
+    try:
+        body = bodies.care_team_body(request)
+        subject = str((body.get("subject") or {}).get("reference") or "")
         if not subject.startswith("Patient/"):
             raise ApiError("MISSING_VALUE", "subject.reference must be Patient/<id>.")
         child = child_for(actor=client, child_id=_resource_id(subject.removeprefix("Patient/")))
-        member = str(((body.get("participant") or [{}])[0].get("member") or {}).get("reference", ""))
-        if not member.startswith("Practitioner/"):
-            raise ApiError("MISSING_VALUE", "participant[0].member.reference must be Practitioner/<id>.")
-        practitioner = practitioner_in_organisation(
-            organisation=client.organisation, practitioner_id=member.removeprefix("Practitioner/")
-        )
-        if practitioner is None:
-            raise ApiError("INVALID_VALUE", "The practitioner is not one of your organisation's staff.")
-        categories = [c.get("code") for cat in body.get("category", []) for c in cat.get("coding", [])]
+        practitioner = bodies.care_team_practitioner(body, client.organisation)
+        categories = [c.get("code") for cat in body.get("category") or [] for c in cat.get("coding") or []]
         if not categories or categories[0] not in ServiceCategory.values:
             raise ApiError("INVALID_VALUE", "category[0].coding[0].code must be an ECM service category.")
-        if not body.get("name"):
+        if not str(body.get("name") or "").strip():
             raise ApiError("MISSING_VALUE", "name (the service) is required.")
         flags = _flags(body)
         started_on = _date((body.get("period") or {}).get("start"), "period.start")
@@ -225,50 +234,65 @@ def _care_team_create(request: HttpRequest, client: ApiClient) -> HttpResponse:
                 caf_started_on=flags["caf_started_on"],
                 caf_status=flags["caf_status"],
             )
-    except ApiError as exc:
-        return error_response(exc.code, exc.diagnostics)
-    except services.IndexRuleError as exc:
-        return error_response("INVALID_VALUE", str(exc))
-    response = fhir_response(resources.care_team(InvolvementView(involvement, False, True), owned=True), status=201)
-    response["Location"] = request.build_absolute_uri(reverse("fhir:care_team_item", args=[involvement.pk]))
-    return response
+    except (ApiError, services.IndexRuleError) as exc:
+        raise _refuse(exc) from None
+    return involvement
 
 
 @fhir_view(methods=("GET", "PUT"))
 def care_team_item(request: HttpRequest, client: ApiClient, care_team_id: str) -> HttpResponse:
-    """Read or update one of the client's own organisation's involvements (flags, or end it with period.end)."""
+    """Read or update one of the client's own organisation's involvements (flags, or end it with period.end).
+
+    An update is one transaction: flags and the end are written together or not at all.
+    """
     try:
         involvement = api_involvement_for(client=client, involvement_id=_resource_id(care_team_id))
-        if request.method == "PUT":
-            body = _json_body(request)
-            if body.get("id") and body["id"] != str(involvement.pk):
-                raise ApiError("INVALID_RESOURCE_ID", "The id in the body does not match the URL.")
-            flags = _flags(body)
-            ended_on = _date((body.get("period") or {}).get("end"), "period.end")
-            if involvement.ended_on is None:
-                services.involvement_set_flags(
-                    actor=client,
-                    involvement=involvement,
-                    is_lead_professional=flags["is_lead_professional"],
-                    has_undertaken_caf=flags["has_undertaken_caf"],
-                    caf_started_on=flags["caf_started_on"],
-                    caf_status=flags["caf_status"],
-                    wishes_to_be_contacted=flags["wishes_to_be_contacted"],
-                    contact_reason=flags["contact_reason"],
-                )
-                if ended_on or body.get("status") == "inactive":
-                    services.involvement_end(actor=client, involvement=involvement, ended_on=ended_on)
     except ApiError as exc:
         return error_response(exc.code, exc.diagnostics)
-    except services.IndexRuleError as exc:
-        return error_response("INVALID_VALUE", str(exc))
+    if request.method == "PUT":
+        try:
+            with transaction.atomic():
+                _care_team_update(request, client, involvement)
+        except _Refused as refused:
+            return refused.response
     return fhir_response(resources.care_team(InvolvementView(involvement, False, True), owned=True))
 
 
+def _care_team_update(request: HttpRequest, client: ApiClient, involvement: Any) -> None:
+    try:
+        body = bodies.care_team_body(request)
+        if body.get("id") and body["id"] != str(involvement.pk):
+            raise ApiError("INVALID_RESOURCE_ID", "The id in the body does not match the URL.")
+        flags = _flags(body)
+        _date((body.get("period") or {}).get("start"), "period.start")  # checked, though a PUT cannot move it
+        ended_on = _date((body.get("period") or {}).get("end"), "period.end")
+        if involvement.ended_on is None:
+            services.involvement_set_flags(
+                actor=client,
+                involvement=involvement,
+                is_lead_professional=flags["is_lead_professional"],
+                has_undertaken_caf=flags["has_undertaken_caf"],
+                caf_started_on=flags["caf_started_on"],
+                caf_status=flags["caf_status"],
+                wishes_to_be_contacted=flags["wishes_to_be_contacted"],
+                contact_reason=flags["contact_reason"],
+            )
+            if ended_on or body.get("status") == "inactive":
+                services.involvement_end(actor=client, involvement=involvement, ended_on=ended_on)
+    except (ApiError, services.IndexRuleError) as exc:
+        raise _refuse(exc) from None
+
+
+@csrf_exempt
 def openapi(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3 description of this API (public: it holds no data)."""
+    if request.method not in ("GET", "HEAD"):
+        response = error_response("METHOD_NOT_ALLOWED", "Use GET.")
+        response["Allow"] = "GET"
+        return response
     return HttpResponse(OPENAPI_FILE.read_text(encoding="utf-8"), content_type="application/json")
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error_response("RESOURCE_NOT_FOUND", "No such endpoint.")
