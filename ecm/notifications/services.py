@@ -20,9 +20,7 @@ def notification_send(
     note = Notification(recipient=recipient, subject=subject, body=body, link=link, emailed=email)
     note.stamp(actor, creating=True)
     note.save()
-    audit_record(
-        actor=actor, action="notification.sent", target=note, data={"recipient": recipient.pk, "subject": subject}
-    )
+    audit_record(actor=actor, action="notification.sent", target=note, data={"recipient": recipient.pk})
     if email and (getattr(recipient, "email", None) or ""):
         address = recipient.email
         transaction.on_commit(

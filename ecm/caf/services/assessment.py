@@ -21,6 +21,7 @@ from ecm.core import clock
 from ecm.index import services as index_services
 from ecm.index.choices import CafStatus as IndexCafStatus
 from ecm.index.models import Child
+from ecm.index.visibility import copyable_details
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
