@@ -63,7 +63,9 @@ def hidden_involvements(*, actor: Any, child: Child) -> list[Involvement]:
     from ecm.index.visibility import involvement_unspecified
 
     return [
-        i for i in child.involvements.select_related("practitioner", "organisation") if involvement_unspecified(actor, i)
+        i
+        for i in child.involvements.select_related("practitioner", "organisation")
+        if involvement_unspecified(actor, i)
     ]
 
 

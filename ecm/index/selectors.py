@@ -133,7 +133,11 @@ def child_search(*, actor: Any, criteria: SearchCriteria, on_behalf_of: str = ""
             )
     shown = matches if returned else []
     return SearchResult(
-        outcome=outcome.value, cap=cap, match_count=len(matches), results=[_summary(actor, m) for m in shown], matches=shown
+        outcome=outcome.value,
+        cap=cap,
+        match_count=len(matches),
+        results=[_summary(actor, m) for m in shown],
+        matches=shown,
     )
 
 
@@ -227,9 +231,7 @@ def _assemble(actor: Any, child: Child, *, reveal: bool) -> ChildRecord:
     record.school = child.school
     record.gp_practice = child.gp_practice
     record.involvements = [
-        InvolvementView(
-            involvement=i, unspecified=involvement_unspecified(actor, i), is_own=i in own
-        )
+        InvolvementView(involvement=i, unspecified=involvement_unspecified(actor, i), is_own=i in own)
         for i in involvements
     ]
     return record

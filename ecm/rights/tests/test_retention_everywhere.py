@@ -79,9 +79,7 @@ def every_text_value() -> list[tuple[str, str, Any, str]]:
     """(table, column, row key, text) for every text and JSON column of every table of every app."""
     found = []
     for model in apps.get_models():
-        columns = [
-            f for f in model._meta.concrete_fields if f.get_internal_type() in TEXT_TYPES and not f.is_relation
-        ]
+        columns = [f for f in model._meta.concrete_fields if f.get_internal_type() in TEXT_TYPES and not f.is_relation]
         if not columns:
             continue
         for values in model._base_manager.values_list("pk", *(f.attname for f in columns)).iterator():
@@ -215,7 +213,17 @@ def test_after_a_purge_no_table_holds_the_childs_identifiers(tmp_path, django_ca
     assert child.status == ChildStatus.PURGED and child.archived_on == dt.date(2023, 3, 7)
     assert Child.objects.get(pk=made["duplicate"].pk).status == ChildStatus.PURGED
     left = leftovers()
-    assert left == [], [(t, c, term, AuditEvent.objects.filter(pk=_pk).values_list('action','reason','data').first() if t=='audit_auditevent' else '') for t, c, _pk, term in left]
+    assert left == [], [
+        (
+            t,
+            c,
+            term,
+            AuditEvent.objects.filter(pk=_pk).values_list("action", "reason", "data").first()
+            if t == "audit_auditevent"
+            else "",
+        )
+        for t, c, _pk, term in left
+    ]
     purged = AuditEvent.objects.get(action="index.record_purged", object_id=str(child.pk))
     assert set(purged.data["rows"]) >= {"index", "caf", "linkage", "sharing", "referrals", "rights", "multiagency"}
     assert purged.data["rows"]["caf"] > 0 and purged.data["rows"]["sharing"] > 0
