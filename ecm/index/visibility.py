@@ -76,6 +76,17 @@ class ChildVisibility:
         return self.record_visible and not self.restricted
 
     @property
+    def copies_allowed(self) -> bool:
+        """Whether the child's whereabouts may leave the index at all (a referral, a CAF's
+        identifying details, a package): never for a shielded child, whoever asks."""
+        return not self.shielded
+
+    @property
+    def live(self) -> bool:
+        """Active or deceased and not merged away: a record other apps may act on."""
+        return self.status in (ChildStatus.ACTIVE, ChildStatus.DECEASED) and not self.merged
+
+    @property
     def archived(self) -> bool:
         return self.status == ChildStatus.ARCHIVED
 

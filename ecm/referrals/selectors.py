@@ -22,6 +22,7 @@ from ecm.directory.choices import ServiceStatus
 from ecm.directory.models import Service
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
+from ecm.index.visibility import child_visibility
 from ecm.referrals.choices import ReferralBasis, ReferralStatus
 from ecm.referrals.models import Referral
 from ecm.sharing.selectors import decision_to_share_exists, sharing_allowed
@@ -70,7 +71,7 @@ def referral_check(*, child: Child, service: Service) -> ReferralCheck:
         return ReferralCheck(
             False, organisation, problem="This child's record is not active.", next_step="No referral can be sent."
         )
-    if child.is_shielded:
+    if not child_visibility(None, child).copies_allowed:
         return ReferralCheck(
             False,
             organisation,
