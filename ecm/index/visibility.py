@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 from ecm.accounts.choices import Role
 from ecm.accounts.models import ApiClient, User
 from ecm.index.choices import ChildStatus
@@ -139,9 +141,15 @@ def involvement_unspecified(actor: Any, involvement: Involvement) -> bool:
     return involvement.is_sensitive and not sees_sensitive_details(actor, involvement)
 
 
+def location_hidden(prefix: str = "") -> Q:
+    """The children whose location may not be used at all (``prefix`` reaches the child from
+    another model, e.g. ``"child__"``): shielded ones."""
+    return Q(**{f"{prefix}is_shielded": True})
+
+
 def location_searchable(children: QuerySet[Child]) -> QuerySet[Child]:
     """Only the children a search by postcode, school or GP may match: never a shielded one."""
-    return children.filter(is_shielded=False)
+    return children.exclude(location_hidden())
 
 
 # Copies out of the index ----------------------------------------------------------------------
