@@ -16,9 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
 from ecm.audit.services import audit_record
-from ecm.index.choices import ChildStatus
 from ecm.index.models import Child, Involvement
-from ecm.index.selectors import visible_statuses
+from ecm.index.visibility import child_visibility, visible_statuses
 
 INDEX_USER_ROLES = (Role.PRACTITIONER, Role.MANAGER, Role.INDEX_ADMIN, Role.DATA_MANAGER)
 MAX_MERGE_HOPS = 20
@@ -60,7 +59,7 @@ def child_for(*, actor: Any, child_id: Any) -> Child:
     if child is None:
         raise Http404("No such record")
     child = resolve_merged(child)
-    if child.status not in visible_statuses(actor) or child.status == ChildStatus.PURGED:
+    if not child_visibility(actor, child).record_visible:
         with transaction.atomic():
             audit_record(
                 actor=actor,

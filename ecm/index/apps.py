@@ -7,6 +7,9 @@ class IndexConfig(AppConfig):
     verbose_name = "Child index"
 
     def ready(self) -> None:
+        from ecm.index.retention import autodiscover
+
+        autodiscover()  # every app's retention.py registers what it holds about a child
         from ecm.core.navigation import NavItem, register
         from ecm.index.access import INDEX_USER_ROLES
 

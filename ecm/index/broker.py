@@ -60,12 +60,12 @@ def _data(request: BrokerRequest) -> dict[str, Any]:
 
 def hidden_involvements(*, actor: Any, child: Child) -> list[Involvement]:
     """The child's sensitive involvements this user sees only as "an unspecified service"."""
-    from ecm.index.selectors import sees_sensitive_details
+    from ecm.index.visibility import involvement_unspecified
 
     return [
         i
         for i in child.involvements.select_related("practitioner", "organisation")
-        if i.is_sensitive and not sees_sensitive_details(actor, i)
+        if involvement_unspecified(actor, i)
     ]
 
 

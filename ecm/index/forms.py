@@ -360,3 +360,39 @@ class BrokerDecisionForm(forms.Form):
         if data.get("decision") == "refuse" and not (data.get("note") or "").strip():
             self.add_error("note", "Enter the reason for refusing")
         return data
+
+
+class DeathForm(forms.Form):
+    """Record that a child has died (index administrators and data managers)."""
+
+    date_of_death = DateInputField(label="Date of death", help_text=DATE_HELP)
+    confirm = forms.BooleanField(
+        label="I have checked this with an official source (for example the registrar or the GP)",
+        error_messages={"required": "Confirm you have checked the death with an official source"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_death"].error_messages["required"] = "Enter the date of death"
+        self.helper = helper(Field("date_of_death"), Field.checkbox("confirm"), submit="Record the death")
+
+
+class RetentionConsentForm(forms.Form):
+    """A young person's consent to stay on the index after 18, to their 25th birthday at most."""
+
+    until = DateInputField(
+        label="Keep the record until",
+        help_text=f"The day the consent ends: the 25th birthday at the latest. {DATE_HELP}",
+    )
+    note = forms.CharField(
+        label="How the young person gave consent",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="For example: care leaver, agreed at the pathway plan review with their personal adviser.",
+        error_messages={"required": "Enter how the young person gave consent"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["until"].error_messages["required"] = "Enter the date the consent ends"
+        self.helper = helper(Field("until"), Field.textarea("note"), submit="Record the consent")

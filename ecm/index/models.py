@@ -305,3 +305,18 @@ class ChildMerge(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.merged_id} into {self.survivor_id}"
+
+
+class PurgePermit(models.Model):
+    """Present only inside the transaction that purges one child (``ecm.index.retention``).
+
+    Tables kept immutable by database triggers (sharing decisions, countersignatures,
+    disclosures) accept the purge's blanking of a child's identifiers while a permit row
+    exists; it is deleted before the transaction commits, so no other transaction ever sees it.
+    """
+
+    child_id = models.UUIDField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Purge permit for {self.child_id}"

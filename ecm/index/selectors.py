@@ -11,29 +11,29 @@ from typing import Any
 
 from django.db import transaction
 
-from ecm.accounts.choices import Role
 from ecm.accounts.models import ApiClient, User
 from ecm.audit.services import audit_record
 from ecm.core.replica import reads_from_replica
-from ecm.index.choices import AccessReason, ChildStatus, SearchOutcome
+from ecm.index.choices import AccessReason, SearchOutcome
 from ecm.index.models import Carer, Child, ChildAddress, ChildName, Involvement
 from ecm.index.search import matcher
 from ecm.index.search.criteria import SearchCriteria, result_cap, validate
 from ecm.index.search.keys import postcode_district
+from ecm.index.visibility import (
+    child_visibility,
+    involvement_unspecified,
+    is_index_admin,
+    sees_sensitive_details,
+    visible_statuses,
+)
+
+__all__ = ["sees_sensitive_details", "visible_statuses"]  # re-exported: the rule lives in ecm.index.visibility
 
 REASON_OTHER_MIN_LENGTH = 10
 
 
 def is_system_client(actor: Any) -> bool:
     return isinstance(actor, ApiClient) and actor.is_system
-
-
-def visible_statuses(actor: Any) -> list[str]:
-    """Archived records are for data managers only; purged ones for nobody."""
-    statuses = [ChildStatus.ACTIVE, ChildStatus.DECEASED]
-    if isinstance(actor, User) and actor.has_role(Role.DATA_MANAGER):
-        statuses.append(ChildStatus.ARCHIVED)
-    return statuses
 
 
 # Search -------------------------------------------------------------------------------------
@@ -71,9 +71,10 @@ class SearchResult:
         return self.outcome == SearchOutcome.TOO_MANY
 
 
-def _summary(match: matcher.Match) -> SearchSummary:
+def _summary(actor: Any, match: matcher.Match) -> SearchSummary:
     child = match.child
-    address = None if child.is_shielded else child.current_address
+    visibility = child_visibility(actor, child)
+    address = child.current_address if visibility.shows_whereabouts else None
     return SearchSummary(
         child_id=str(child.pk),
         index_number=child.formatted_index_number,
@@ -83,7 +84,7 @@ def _summary(match: matcher.Match) -> SearchSummary:
         gender=child.gender,
         gender_label=child.get_gender_display(),
         postcode_district=postcode_district(address.postcode) if address else "",
-        shielded=child.is_shielded,
+        shielded=visibility.restricted,
         status=child.status,
         score=match.score,
         strength=match.strength.value,
@@ -133,7 +134,11 @@ def child_search(*, actor: Any, criteria: SearchCriteria, on_behalf_of: str = ""
             )
     shown = matches if returned else []
     return SearchResult(
-        outcome=outcome.value, cap=cap, match_count=len(matches), results=[_summary(m) for m in shown], matches=shown
+        outcome=outcome.value,
+        cap=cap,
+        match_count=len(matches),
+        results=[_summary(actor, m) for m in shown],
+        matches=shown,
     )
 
 
@@ -176,19 +181,6 @@ class ChildRecord:
     own_involvements: list[Involvement] = field(default_factory=list)
 
 
-def sees_sensitive_details(actor: Any, involvement: Involvement) -> bool:
-    """The service's own staff and the index administrators (the brokers); nobody else."""
-    if isinstance(actor, ApiClient):
-        return actor.organisation_id == involvement.organisation_id
-    if not isinstance(actor, User):
-        return False
-    return (
-        actor.pk == involvement.practitioner_id
-        or (actor.organisation_id is not None and actor.organisation_id == involvement.organisation_id)
-        or actor.has_role(Role.INDEX_ADMIN)
-    )
-
-
 def reason_text_for(reason_code: str, reason_text: str) -> str:
     """The reason as recorded; raises :class:`ReasonRequired` when missing or too thin."""
     reason_text = (reason_text or "").strip()
@@ -218,10 +210,11 @@ def _assemble(actor: Any, child: Child, *, reveal: bool) -> ChildRecord:
         )
     )
     own = [i for i in involvements if isinstance(actor, User) and i.practitioner_id == actor.pk]
+    visibility = child_visibility(actor, child, revealed=reveal)
     record = ChildRecord(
         child=child,
-        restricted=child.is_shielded and not reveal,
-        revealed=reveal and child.is_shielded,
+        restricted=visibility.restricted,
+        revealed=visibility.revealed,
         parent_name=str(parent) if parent else "",
         own_involvements=own,
     )
@@ -240,9 +233,7 @@ def _assemble(actor: Any, child: Child, *, reveal: bool) -> ChildRecord:
     record.school = child.school
     record.gp_practice = child.gp_practice
     record.involvements = [
-        InvolvementView(
-            involvement=i, unspecified=i.is_sensitive and not sees_sensitive_details(actor, i), is_own=i in own
-        )
+        InvolvementView(involvement=i, unspecified=involvement_unspecified(actor, i), is_own=i in own)
         for i in involvements
     ]
     return record
@@ -290,7 +281,7 @@ def child_record_open(
 
 def child_record_reveal(*, actor: Any, child: Child, justification: str) -> ChildRecord:
     """An index administrator sees a shielded record in full; always raises a misuse alert (R5)."""
-    if not (isinstance(actor, User) and actor.has_role(Role.INDEX_ADMIN)):
+    if not is_index_admin(actor):
         raise PermissionError("Only an index administrator can reveal a shielded record.")
     if len((justification or "").strip()) < REASON_OTHER_MIN_LENGTH:
         raise ReasonRequired(f"Write a justification of at least {REASON_OTHER_MIN_LENGTH} characters.")

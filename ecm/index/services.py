@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.choices import Role
 from ecm.accounts.models import ApiClient, LocalAuthority, Organisation, User
 from ecm.audit.services import audit_record
 from ecm.core import clock
@@ -260,7 +261,17 @@ def carer_remove(*, actor: Any, carer: Carer, reason: str) -> None:
 @transaction.atomic
 def child_record_death(*, actor: Any, child: Child, date_of_death: dt.date) -> Child:
     """Record that the child has died; the record stays live for a year, then is archived."""
+    _require(
+        isinstance(actor, SystemActor)
+        or (isinstance(actor, User) and (actor.has_role(Role.INDEX_ADMIN) or actor.has_role(Role.DATA_MANAGER))),
+        "Only an index administrator or a data manager can record a death.",
+    )
+    _require(child.status == ChildStatus.ACTIVE, "A death can be recorded only on a live record.")
     _require(date_of_death <= clock.today(), "The date of death cannot be in the future.")
+    _require(
+        child.search_date is None or date_of_death >= child.search_date,
+        "The date of death cannot be before the date of birth.",
+    )
     child.status = ChildStatus.DECEASED
     child.date_of_death = date_of_death
     _stamp(child, actor)

@@ -1,7 +1,9 @@
 """Shielding: hiding a child's whereabouts (merging lives in ``ecm.index.merging``).
 
 A shield spreads to every record known to be the same child: an unshielded duplicate of
-a shielded child would be a serious incident.
+a shielded child would be a serious incident. Setting a shield removes, in the same
+transaction, what other apps copied of the child's whereabouts before it
+(``ecm.index.visibility.shield_applied``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ecm.core import clock
 from ecm.core.actors import SystemActor
 from ecm.index.models import Child
 from ecm.index.services import _require, _stamp
+from ecm.index.visibility import shield_applied
 
 
 def _same_child_records(child: Child) -> list[Child]:
@@ -52,8 +55,13 @@ def child_shield_set(*, actor: Any, child: Child, reason: str) -> Child:
             record.shielded_at = clock.now()
             _stamp(record, actor)
             record.save()
+            removed = shield_applied(actor=actor, child=record)
             audit_record(
-                actor=actor, action="index.shield_set", target=record, reason=reason, data={"child_id": str(record.pk)}
+                actor=actor,
+                action="index.shield_set",
+                target=record,
+                reason=reason,
+                data={"child_id": str(record.pk), "copies_removed": removed},
             )
     child.refresh_from_db()
     return child

@@ -24,6 +24,7 @@ from ecm.core import clock
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
 from ecm.index.search.keys import postcode_district
+from ecm.index.visibility import location_searchable
 
 # Compulsory school age, roughly: from 5 to the end of the year the child turns 16.
 SCHOOL_AGE_FROM = 5
@@ -79,12 +80,12 @@ def gaps_queryset(*, local_authority: Any, gap: str, today: dt.date | None = Non
     no_school = Q(school__isnull=True) & school_age
     no_gp = Q(gp_practice__isnull=True, date_of_birth__isnull=False)
     condition = {Gap.SCHOOL: no_school, Gap.GP: no_gp}.get(gap, no_school | no_gp)
+    children = location_searchable(Child.objects.all())  # a list by missing school/GP is a location term
     return (
-        Child.objects.filter(
+        children.filter(
             condition,
             local_authority=local_authority,
             status=ChildStatus.ACTIVE,
-            is_shielded=False,
             merged_into__isnull=True,
         )
         .select_related("school", "gp_practice")

@@ -17,10 +17,12 @@ from ecm.index import services
 from ecm.index.access import child_for, index_admin_required, index_user_required, own_involvement_for
 from ecm.index.forms import (
     ConfirmForm,
+    DeathForm,
     InvolvementAddForm,
     InvolvementFlagsForm,
     ReasonForm,
     ReasonTextForm,
+    RetentionConsentForm,
     SearchForm,
 )
 from ecm.index.models import Child
@@ -103,7 +105,11 @@ def _record_page(request: HttpRequest, child: Child, *, extra: dict[str, Any] | 
 
 
 def _admin(request: HttpRequest) -> dict[str, bool]:
-    return {"is_index_admin": request.user.has_role(Role.INDEX_ADMIN)}  # type: ignore[union-attr]
+    user: Any = request.user
+    return {
+        "is_index_admin": user.has_role(Role.INDEX_ADMIN),
+        "can_record_retention": user.has_role(Role.INDEX_ADMIN) or user.has_role(Role.DATA_MANAGER),
+    }
 
 
 @index_user_required
@@ -336,3 +342,49 @@ def broker_request_view(request: HttpRequest, request_id: str) -> HttpResponse:
     if made.requester_id == request.user.pk and made.status == "revealed":
         details = broker.revealed_details(actor=request.user, request=made)
     return render(request, "index/broker_request.html", {"made": made, "form": form, "details": details})
+
+
+def _retention_role_required(view: Any) -> Any:
+    return child_data_required(role_required(Role.INDEX_ADMIN, Role.DATA_MANAGER)(view))
+
+
+@_retention_role_required
+@require_http_methods(["GET", "POST"])
+def death_view(request: HttpRequest, child_id: str) -> HttpResponse:
+    """Record a child's death: the record stays live for a year, then is archived (DOMAIN section 2)."""
+    child = child_for(actor=request.user, child_id=child_id)
+    form = DeathForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_record_death(
+                actor=request.user, child=child, date_of_death=form.cleaned_data["date_of_death"]
+            )
+        except services.IndexRuleError as exc:
+            form.add_error("date_of_death", str(exc))
+        else:
+            messages.success(request, "The death has been recorded. The record will be archived a year after it.")
+            return redirect("index:record", child_id=child.pk)
+    return render(request, "index/death.html", {"form": form, "child": child})
+
+
+@_retention_role_required
+@require_http_methods(["GET", "POST"])
+def retention_consent_view(request: HttpRequest, child_id: str) -> HttpResponse:
+    """Record a young person's consent to stay on the index after 18, to 25 at most."""
+    from ecm.index.retention import archive_date, retention_consent_record
+
+    child = child_for(actor=request.user, child_id=child_id)
+    form = RetentionConsentForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            retention_consent_record(
+                actor=request.user, child=child, until=form.cleaned_data["until"], note=form.cleaned_data["note"]
+            )
+        except services.IndexRuleError as exc:
+            form.add_error("until", str(exc))
+        else:
+            messages.success(request, "The consent has been recorded.")
+            return redirect("index:record", child_id=child.pk)
+    return render(
+        request, "index/retention_consent.html", {"form": form, "child": child, "archive": archive_date(child)}
+    )

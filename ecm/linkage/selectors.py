@@ -139,8 +139,10 @@ def review_item_open(*, actor: Any, item: ReviewItem) -> list[dict[str, Any]]:
     from django.db import transaction
 
     from ecm.audit.services import audit_record
+    from ecm.index.visibility import child_visibility
 
-    shielded = bool(item.candidate.child and item.candidate.child.is_shielded)
+    candidate = item.candidate.child
+    shielded = bool(candidate and not child_visibility(actor, candidate).shows_whereabouts)
     rows = review_item_fields(item)
     for row, (field, _label) in zip(rows, REVIEW_FIELDS, strict=True):
         if shielded and field in SHIELD_MASKED:
@@ -170,13 +172,16 @@ def child_sources_open(*, actor: Any, child: Child) -> dict[str, Any]:
     )
     with transaction.atomic():
         audit_record(actor=actor, action="linkage.child_sources_viewed", target=child, data={"child_id": str(child.pk)})
+    from ecm.index.visibility import child_visibility
+
+    visibility = child_visibility(actor, child)
     return {
         "records": list(records),
         "names": list(child.names.order_by("-is_current", "-used_from")),
         "addresses": list(child.addresses.order_by("-is_current", "-lived_from")),
         "merges": list(MergeRecord.objects.filter(survivor=child).select_related("duplicate").order_by("-merged_at")),
         "merged_into": child.merged_into,
-        "shielded": child.is_shielded,
+        "shielded": not visibility.shows_whereabouts,  # the templates hide postcodes and addresses
     }
 
 

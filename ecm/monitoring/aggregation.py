@@ -24,6 +24,7 @@ from ecm.caf.models import Assessment, AssessmentVersion, CafRequest, Checklist,
 from ecm.core import clock
 from ecm.index.choices import Gender
 from ecm.index.models import ChildAddress
+from ecm.index.visibility import location_hidden
 
 NOT_KNOWN = "Not known"
 WITHIN = dt.timedelta(weeks=4)
@@ -121,9 +122,12 @@ class Tally:
 
 
 def _current_localities(area: LocalAuthority) -> dict[Any, str]:
-    rows = ChildAddress.objects.filter(
-        is_current=True, child__caf_assessments__author_organisation__local_authority=area
-    ).values_list("child_id", "postcode_norm")
+    # A shielded child's locality is never used: counted under "Not known" (ecm.index.visibility).
+    rows = (
+        ChildAddress.objects.filter(is_current=True, child__caf_assessments__author_organisation__local_authority=area)
+        .exclude(location_hidden("child__"))
+        .values_list("child_id", "postcode_norm")
+    )
     return {child_id: locality_of(code) for child_id, code in rows}
 
 

@@ -30,9 +30,7 @@ def notification_send(
     )
     note.stamp(actor, creating=True)
     note.save()
-    audit_record(
-        actor=actor, action="notification.sent", target=note, data={"recipient": recipient.pk, "subject": subject}
-    )
+    audit_record(actor=actor, action="notification.sent", target=note, data={"recipient": recipient.pk})
     if email and (getattr(recipient, "email", None) or ""):
         job_enqueue(actor=actor, name="notifications.email", arguments={"notification_id": str(note.pk)})
     return note

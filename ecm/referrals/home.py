@@ -30,5 +30,13 @@ def referrals_record_section(request: HttpRequest, child: Any, record: Any) -> d
     return {
         "template": "referrals/panels/record.html",
         "referrals": referrals_for_record(child=child, actor=user),
-        "can_refer": child.status == "active" and not child.is_shielded,
+        "can_refer": _can_refer(user, child),
     }
+
+
+def _can_refer(user: Any, child: Any) -> bool:
+    from ecm.index.choices import ChildStatus
+    from ecm.index.visibility import child_visibility
+
+    visibility = child_visibility(user, child)
+    return visibility.status == ChildStatus.ACTIVE and visibility.copies_allowed

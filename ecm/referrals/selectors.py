@@ -24,6 +24,7 @@ from ecm.directory.choices import ServiceStatus
 from ecm.directory.models import Service
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
+from ecm.index.visibility import child_visibility
 from ecm.multiagency.models import Team
 from ecm.referrals.choices import ReferralBasis, ReferralStatus
 from ecm.referrals.models import Referral, ServiceTeam
@@ -82,7 +83,7 @@ def referral_check(*, child: Child, service: Service) -> ReferralCheck:
         return ReferralCheck(
             False, organisation, problem="This child's record is not active.", next_step="No referral can be sent."
         )
-    if child.is_shielded:
+    if not child_visibility(None, child).copies_allowed:
         return ReferralCheck(
             False,
             organisation,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from ecm.index.access import child_for
 from ecm.index.reasons import reason_for
+from ecm.index.visibility import child_visibility
 from ecm.referrals import selectors
 from ecm.referrals.access import is_receiver, is_referrer, referral_for, referrals_user_required, service_for
 from ecm.referrals.choices import Decision, ReferralStatus
@@ -119,6 +120,7 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
                 return redirect("referrals:detail", referral_id=referral.pk)
     selectors.referral_open(actor=request.user, referral=referral, as_receiver=receiver)
     child = referral.child
+    visibility = child_visibility(request.user, child)
     # The receiver sees the child's details only while sharing with them is still allowed.
     show_child = not receiver or shareable
     return render(
@@ -131,8 +133,8 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
             "referrer": is_referrer(request.user, referral),
             "shareable": shareable,
             "show_child": show_child,
-            "restricted": child.is_shielded,
-            "address": selectors.current_address(child) if show_child and not child.is_shielded else None,
+            "restricted": visibility.restricted,
+            "address": selectors.current_address(child) if show_child and visibility.shows_whereabouts else None,
             "carers": selectors.carers_of(child) if show_child else [],
             "form": form,
             "can_withdraw": is_referrer(request.user, referral) and referral.status == ReferralStatus.SENT,

@@ -22,6 +22,7 @@ from django.db.models import Model, Q
 from ecm.audit.models import AuditEvent
 from ecm.consent.selectors import consents_for
 from ecm.index.models import Child
+from ecm.index.visibility import copyable_details, whereabouts_terms
 from ecm.rights.package_caf import caf_items
 from ecm.rights.package_fields import _item, _section, text
 from ecm.sharing import selectors as sharing_selectors
@@ -291,10 +292,15 @@ def package_build(*, child: Child, request: Any, compiled_at: dt.datetime) -> di
             "access_log", "Who opened the record and why (the access log)", _access_log_items(events_about(child))
         ),
     ]
-    return {
+    data = {
         "format": FORMAT,
         "child": {"name": child.display_name, "index_number": child.formatted_index_number},
         "request": {"reference": request.reference, "received_on": text(request.received_on)},
         "compiled_at": text(compiled_at),
         "sections": sections,
     }
+    if copyable_details(child).withheld:  # shielded: only what the shield allows leaves the index
+        from ecm.rights.retention import withhold_whereabouts
+
+        data = withhold_whereabouts(data, whereabouts_terms(child))
+    return data

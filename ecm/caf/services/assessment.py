@@ -21,6 +21,7 @@ from ecm.core import clock
 from ecm.index import services as index_services
 from ecm.index.choices import CafStatus as IndexCafStatus
 from ecm.index.models import Child
+from ecm.index.visibility import copyable_details
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -81,14 +82,15 @@ def _new_reference() -> str:
 
 
 def _identifying_details(child: Child) -> dict[str, str]:
-    address = child.current_address
+    # Only what the visibility rule lets leave the index: no address for a shielded child.
+    address = copyable_details(child).address
     born = child.date_of_birth or child.expected_delivery_date
     names = [child.display_name, *(f"{n.given_name} {n.family_name}" for n in child.previous_names)]
     return {
         "names": "; ".join(names),
         "gender": child.get_gender_display(),
         "date_of_birth": born.strftime("%-d %B %Y") if born else "",
-        "address": f"{address.address_line_1}, {address.postcode}" if address else "",
+        "address": address,
         "identifiers": f"Index number {child.formatted_index_number}",
     }
 

@@ -26,6 +26,7 @@ from ecm.index.choices import ChildStatus, Gender, MatchStrength
 from ecm.index.models import Child, ChildAddress, ChildName
 from ecm.index.search.criteria import WILDCARD, SearchCriteria
 from ecm.index.search.keys import metaphone, nicknames, swapped_day_month
+from ecm.index.visibility import location_searchable
 
 FUZZY_THRESHOLD = 0.6
 PREVIOUS = 0.95
@@ -201,7 +202,7 @@ def find(criteria: SearchCriteria, *, statuses: Iterable[str]) -> list[Match]:
     statuses = [s for s in statuses if s != ChildStatus.PURGED]
     children = Child.objects.filter(pk__in=ids, status__in=statuses, merged_into__isnull=True)
     if criteria.uses_location:
-        children = children.filter(is_shielded=False)
+        children = location_searchable(children)
     children = children.prefetch_related("names", "addresses")
     # Exact: 1.0 only, or (with history) previous name and address at worst.
     exact_threshold = PREVIOUS * PREVIOUS if criteria.history else 1.0

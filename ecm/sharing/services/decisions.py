@@ -199,7 +199,7 @@ def sharing_decision_record(
         actor=actor,
         action="sharing.decision_corrected" if supersedes else "sharing.decision_recorded",
         target=decision,
-        reason=decision.reason,
+        # The reasons stay on the decision (purged with the child); the audit carries ids only.
         data={
             "child_id": str(child.pk),
             "organisation_id": str(organisation.pk),

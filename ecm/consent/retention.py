@@ -1,0 +1,17 @@
+"""What the consent register holds about a child, for the retention purge (``ecm.index.retention``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecm.consent.models import ConsentRecord
+from ecm.index.models import Child
+from ecm.index.retention import register_holder, scrub_rows
+
+
+def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    return scrub_rows(ConsentRecord.objects.filter(child__in=ids), identifiers, blank=("parent_name", "given_by"))
+
+
+register_holder(app="consent", holds="consent records: who gave them, a parent's name", purge=purge, order=60)

@@ -1,0 +1,18 @@
+"""What monitoring holds about a child, for the retention purge (``ecm.index.retention``): quality
+reviews of the child's CAFs (the aggregates hold no child)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecm.index.models import Child
+from ecm.index.retention import register_holder, scrub_rows
+from ecm.monitoring.models import QualityReview
+
+
+def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    return scrub_rows(QualityReview.objects.filter(assessment__child__in=ids), identifiers)
+
+
+register_holder(app="monitoring", holds="quality reviews of the child's CAFs", purge=purge, order=30)

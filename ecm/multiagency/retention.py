@@ -1,0 +1,21 @@
+"""What multi-agency panels hold about a child, for the retention purge (``ecm.index.retention``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecm.index.models import Child
+from ecm.index.retention import register_holder, scrub_rows
+from ecm.multiagency.models import AgendaItem, PanelAction, PanelReferral
+
+
+def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    referrals = PanelReferral.objects.filter(child__in=ids)
+    rows = scrub_rows(AgendaItem.objects.filter(referral__in=referrals), identifiers, blank=("discussion",))
+    rows += scrub_rows(PanelAction.objects.filter(referral__in=referrals), identifiers)
+    rows += scrub_rows(referrals, identifiers, blank=("reason", "closure_note"))
+    return rows
+
+
+register_holder(app="multiagency", holds="panel referrals, agenda items and actions", purge=purge, order=20)

@@ -1,0 +1,19 @@
+"""What referrals hold about a child, for the retention purge (``ecm.index.retention``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecm.index.models import Child
+from ecm.index.retention import register_holder, scrub_rows
+from ecm.referrals.models import Referral
+
+
+def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    return scrub_rows(Referral.objects.filter(child__in=ids), identifiers, blank=("reason",))
+
+
+register_holder(
+    app="referrals", holds="referrals to directory services, with the need described", purge=purge, order=20
+)

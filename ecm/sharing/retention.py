@@ -1,0 +1,29 @@
+"""What sharing holds about a child, for the retention purge (``ecm.index.retention``).
+
+Decisions, countersignatures and disclosures are immutable: their triggers accept this blanking
+only inside the purge's transaction (``ecm.sharing.triggers``, the purge permit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecm.index.models import Child
+from ecm.index.retention import register_holder, scrub_rows
+from ecm.sharing.models import AdviceRequest, Countersignature, DecisionDraft, Disclosure, SharingDecision
+
+
+def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    decisions = SharingDecision.objects.filter(child__in=ids)
+    drafts = DecisionDraft.objects.filter(child__in=ids)
+    rows = scrub_rows(AdviceRequest.objects.filter(draft__in=drafts), identifiers)
+    rows += scrub_rows(drafts, identifiers, blank=("details", "answers"))
+    rows += scrub_rows(Countersignature.objects.filter(decision__in=decisions), identifiers)
+    rows += scrub_rows(Disclosure.objects.filter(child__in=ids), identifiers)
+    rows += scrub_rows(decisions, identifiers)
+    return rows
+
+
+register_holder(
+    app="sharing", holds="sharing decisions and drafts, countersignatures, disclosures", purge=purge, order=50
+)
