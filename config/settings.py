@@ -169,6 +169,10 @@ AXES_LOCKOUT_CALLABLE = "ecm.accounts.views.signin.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
+# The client address: forwarding headers are believed only from these proxies (addresses or
+# networks, comma separated); none by default, so REMOTE_ADDR. See ecm/core/client_ip.py.
+ECM_TRUSTED_PROXIES = env_list("ECM_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "ecm.core.client_ip.client_ip"
 
 OTP_TOTP_ISSUER = "ECM"
 OTP_TOTP_THROTTLE_FACTOR = 1
