@@ -7,7 +7,7 @@ from typing import Any
 from django.core.mail import send_mail
 from django.db import transaction
 
-from ecm.audit.services import audit_record
+from ecm.audit.services import audit_or_count, audit_record
 from ecm.core import clock
 from ecm.notifications.models import Notification
 
@@ -20,7 +20,7 @@ def notification_send(
     note = Notification(recipient=recipient, subject=subject, body=body, link=link, emailed=email)
     note.stamp(actor, creating=True)
     note.save()
-    audit_record(
+    audit_or_count(
         actor=actor, action="notification.sent", target=note, data={"recipient": recipient.pk, "subject": subject}
     )
     if email and (getattr(recipient, "email", None) or ""):
