@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ecm.core.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,6 +127,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+
+# The shared cache (rate-limit counters, ecm.core.ratelimit): Redis when REDIS_URL is set, else
+# a table in the database, so every worker and process counts the same requests.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ecm_cache"}}
+
+# Rate limits: scope -> (requests, seconds), per client address (per API client for FHIR, whose
+# number is each client's requests_per_minute). See docs/security.md.
+ECM_RATE_LIMITS = {
+    "sign-in": (env_int("ECM_RATE_SIGN_IN", 20), 60),
+    "public-form": (env_int("ECM_RATE_PUBLIC_FORM", 10), 600),
+    "directory-api": (env_int("ECM_RATE_DIRECTORY_API", 600), 60),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
