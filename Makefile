@@ -39,6 +39,7 @@ chromium:
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
 test: install chromium lint test-sqlite test-postgres

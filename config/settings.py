@@ -61,8 +61,8 @@ INSTALLED_APPS = [
     "django_htmx",
     # ECM domain apps, in layer order (see docs/architecture.md).
     "ecm.core",
-    "ecm.accounts",
     "ecm.audit",
+    "ecm.accounts",
     "ecm.notifications",
     "ecm.index",
     "ecm.linkage",
@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ecm.budgets",
     "ecm.referrals",
     "ecm.monitoring",
+    "ecm.demo",
 ]
 
 MIDDLEWARE = [
@@ -264,7 +265,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SECURE_REFERRER_POLICY = "same-origin"
-CSRF_FAILURE_VIEW = "ecm.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "ecm.accounts.views.security.csrf_failure"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
     SECURE_HSTS_SECONDS = 31536000

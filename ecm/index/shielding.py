@@ -16,7 +16,7 @@ from ecm.audit.services import audit_record
 from ecm.core import clock
 from ecm.core.actors import SystemActor
 from ecm.index.models import Child
-from ecm.index.services import _require, _stamp
+from ecm.index.rules import _require, _stamp
 
 
 def _same_child_records(child: Child) -> list[Child]:
