@@ -65,6 +65,7 @@ chromium:
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	ECM_ENV=test $(VENV)/bin/mypy
 
 test: install chromium lint test-sqlite test-postgres

@@ -76,6 +76,10 @@ def _audit_triggers_around_flush(request: pytest.FixtureRequest) -> Iterator[Non
 
     triggers.install(connection)
     _restore_reference_data()
+    # Rate-limit counters live in the database cache table, which a flush leaves alone.
+    from django.core.cache import cache
+
+    cache.clear()
     AuditChainHead.objects.get_or_create(pk=1, defaults={"last_sequence": 0, "last_hash": "0" * 64})
     yield
     triggers.drop(connection)

@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp_webauthn",
     "axes",
+    "csp",
     "crispy_forms",
     "crispy_forms_gds",
     "govuk_frontend_django",
@@ -68,8 +70,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # ECM domain apps, in layer order (see docs/architecture.md).
     "ecm.core",
-    "ecm.accounts",
     "ecm.audit",
+    "ecm.accounts",
     "ecm.jobs",
     "ecm.notifications",
     "ecm.index",
@@ -84,6 +86,7 @@ INSTALLED_APPS = [
     "ecm.budgets",
     "ecm.referrals",
     "ecm.monitoring",
+    "ecm.demo",
 ]
 
 MIDDLEWARE = [
@@ -102,8 +105,10 @@ MIDDLEWARE = [
     "ecm.accounts.middleware.SessionPolicyMiddleware",
     "ecm.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ecm.core.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -162,6 +167,14 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["ecm.core.replica.ReplicaRouter"]
 
+# Rate limits: scope -> (requests, seconds), per client address (per API client for FHIR, whose
+# number is each client's requests_per_minute). See docs/security.md.
+ECM_RATE_LIMITS = {
+    "sign-in": (env_int("ECM_RATE_SIGN_IN", 20), 60),
+    "public-form": (env_int("ECM_RATE_PUBLIC_FORM", 10), 600),
+    "directory-api": (env_int("ECM_RATE_DIRECTORY_API", 600), 60),
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -204,6 +217,10 @@ AXES_LOCKOUT_CALLABLE = "ecm.accounts.views.signin.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
+# The client address: forwarding headers are believed only from these proxies (addresses or
+# networks, comma separated); none by default, so REMOTE_ADDR. See ecm/core/client_ip.py.
+ECM_TRUSTED_PROXIES = env_list("ECM_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "ecm.core.client_ip.client_ip"
 
 OTP_TOTP_ISSUER = "ECM"
 OTP_TOTP_THROTTLE_FACTOR = 1
@@ -297,8 +314,25 @@ ECM_SAFEGUARDING_CONTACT = os.environ.get(
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): our own origin only; no inline script or style unless
+# it carries the request's nonce ({{ request.csp_nonce }}); no style attributes. docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_REFERRER_POLICY = "same-origin"
-CSRF_FAILURE_VIEW = "ecm.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "ecm.accounts.views.security.csrf_failure"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
     # Load balancers probe over plain HTTP behind the TLS proxy.

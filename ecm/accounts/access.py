@@ -18,6 +18,7 @@ from django.shortcuts import render
 from ecm.accounts.choices import Role
 from ecm.accounts.models import ApiClient, LocalAuthority, Organisation, User, UserSession
 from ecm.core import clock
+from ecm.core.access import role_required as role_required  # re-exported for every app's views
 
 View = Callable[..., HttpResponse]
 
@@ -66,22 +67,6 @@ def child_data_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def role_required(*roles: str) -> Callable[[View], View]:
-    """Decorator: the user holds one of ``roles``; otherwise 404, as if the page did not exist."""
-
-    def decorator(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.has_any_role(*roles):  # type: ignore[union-attr]
-                raise Http404("Page not found")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 admin_required = role_required(Role.SYSTEM_ADMIN)

@@ -17,6 +17,7 @@ from ecm.audit.hooks import run_hooks
 from ecm.audit.models import AuditEvent
 from ecm.core import clock, request_context
 from ecm.core.actors import SystemActor
+from ecm.core.anonymous import anonymous_activity_count, is_anonymous
 
 
 class AuditError(RuntimeError):
@@ -169,12 +170,27 @@ def _json_roundtrip(data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def audit_security_event(*, request: HttpRequest, action: str, data: dict[str, Any] | None = None) -> AuditEvent:
-    """Record a security event from a request whose user may be anonymous (CSRF failure, bad sign-in)."""
+def audit_or_count(*, actor: Any, action: str, **kwargs: Any) -> AuditEvent | None:
+    """Audit what a person, API client or system did; count what an anonymous request did.
+
+    Anonymous activity (no signed-in user) never enters the hash chain: it is counted per day
+    and kind outside it (``ecm.core.anonymous``), so nobody can fill the chain without signing in.
+    """
+    if is_anonymous(actor):
+        anonymous_activity_count(action)
+        return None
+    return audit_record(actor=actor, action=action, **kwargs)
+
+
+def audit_security_event(*, request: HttpRequest, action: str, data: dict[str, Any] | None = None) -> AuditEvent | None:
+    """A security event from a request: audited for a signed-in user, counted for an anonymous one
+    (CSRF failure, unknown session cookie)."""
     user = getattr(request, "user", None)
-    actor = user if user is not None and user.is_authenticated else SystemActor("anonymous-request")
+    if user is None or not user.is_authenticated:
+        anonymous_activity_count(action)
+        return None
     with transaction.atomic():
-        return audit_record(actor=actor, action=action, data=data)
+        return audit_record(actor=user, action=action, data=data)
 
 
 def audit_heads_export(*, actor: Any, directory: str | None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +26,7 @@ from ecm.budgets.access import (
 from ecm.budgets.choices import AllocationStatus, Decision, PurchaseStatus
 from ecm.budgets.forms import AllocationRequestForm, BudgetForm, DecisionForm, PurchaseForm, ThresholdForm
 from ecm.budgets.money import format_pence
+from ecm.core.exports import csv_writer
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -336,7 +336,7 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="budget-spending.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["Budget", "Area", "Starts", "Ends", "Amount", "Allocated", "Committed", "Waiting", "Remaining"])
     for budget, t in report["budgets"]:
         writer.writerow(

@@ -7,11 +7,9 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from ecm.core import request_context
+from ecm.core.client_ip import client_ip
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind the production proxy REMOTE_ADDR is the proxy; the proxy sets X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+__all__ = ["RequestContextMiddleware", "client_ip"]
 
 
 class RequestContextMiddleware:

@@ -53,3 +53,25 @@ class BaseModel(models.Model):
         self.modified_at = now
         self.modified_by = user  # type: ignore[assignment]
         self.modified_by_label = label
+
+
+class AnonymousActivity(models.Model):
+    """How many anonymous requests of one kind arrived on one day (``ecm.core.anonymous``).
+
+    Kept apart from the hash-chained audit on purpose: requests nobody signed in for (an unknown
+    session cookie, a CSRF failure, the families' search, "report a problem", a refused
+    over-the-limit request) are counted here, a row per day and kind, so they cannot flood
+    the chain or hold its heads. Rows are counters, not records of a person's actions.
+    """
+
+    day = models.DateField()
+    kind = models.CharField(max_length=64)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "kind"], name="core_anonymous_activity_day_kind")]
+        ordering = ["-day", "kind"]
+        verbose_name_plural = "anonymous activity"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}: {self.count}"

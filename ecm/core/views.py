@@ -14,14 +14,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": home_panels(request)})
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A plain explanation instead of Django's technical 403 page; the attempt is audited."""
-    from ecm.audit.services import audit_security_event
-
-    audit_security_event(request=request, action="security.csrf_failure", data={"path": request.path, "reason": reason})
-    return render(request, "core/csrf_failure.html", status=403)
-
-
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "core/404.html", status=404)
 

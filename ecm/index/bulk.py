@@ -22,8 +22,7 @@ from ecm.audit.services import audit_record
 from ecm.core import clock
 from ecm.index.choices import Gender
 from ecm.index.models import Carer, Child, ChildAddress, ChildName
-from ecm.index.search.keys import luhn_check_digit
-from ecm.index.services import (
+from ecm.index.rules import (
     IndexRuleError,
     _check_identifiers,
     _check_name,
@@ -32,6 +31,7 @@ from ecm.index.services import (
     address_row,
     name_row,
 )
+from ecm.index.search.keys import luhn_check_digit
 
 BULK_BATCH_SIZE = 500
 GENDERS = frozenset(Gender.values)  # ``Gender.values`` is rebuilt on every access

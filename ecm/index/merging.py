@@ -18,8 +18,8 @@ from ecm.audit.services import audit_record
 from ecm.core import clock
 from ecm.core.actors import SYSTEM_MATCHER
 from ecm.index.models import Carer, Child, ChildAddress, ChildMerge, ChildName, Involvement
+from ecm.index.rules import _require, _stamp
 from ecm.index.search.keys import normalise_name
-from ecm.index.services import _require, _stamp
 from ecm.index.shielding import child_shield_set
 
 # The details unmerge puts back as they were (the shield only if no one has changed it since).

@@ -18,7 +18,7 @@ from ecm.audit.services import audit_record
 from ecm.core import clock
 from ecm.core.actors import SystemActor
 from ecm.index.models import Child
-from ecm.index.services import _require, _stamp
+from ecm.index.rules import _require, _stamp
 from ecm.index.visibility import shield_applied
 
 

@@ -11,6 +11,8 @@ import re
 import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
+from ecm.core.exports import safe_cell
+
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*$|^-?\d+$")
 NS = (
@@ -22,6 +24,7 @@ NS = (
 
 
 def _cell(value: str) -> str:
+    value = safe_cell(value)  # a formula-looking text cell starts with an apostrophe (ecm.core.exports)
     if NUMBER.match(value):
         number = value.replace(",", "")
         return (

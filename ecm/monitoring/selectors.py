@@ -3,7 +3,6 @@ lists (no content), quality reviews, and the pseudonymised cohort extract."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import secrets
@@ -19,6 +18,7 @@ from ecm.audit.services import audit_record
 from ecm.caf.choices import CafStatus, Progress
 from ecm.caf.models import Assessment, AssessmentVersion, LeadProfessional, Meeting, OutcomeProgress, PlanAction
 from ecm.core import clock
+from ecm.core.exports import csv_writer
 from ecm.monitoring import aggregation as agg
 from ecm.monitoring.models import AggregateRefresh, QualityReview
 from ecm.monitoring.ods import ods_bytes
@@ -61,7 +61,7 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 def tables_csv(tables: list[Table], filters: Filters) -> str:
     """Every table one after another, each headed by its title; the same figures the pages show."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     period = f"{filters.start:%B %Y} to {filters.end:%B %Y}"
     writer.writerow([f"CAF monitoring: {filters.area.name} ({filters.area.code}), {period}"])
     writer.writerow([f"Locality: {filters.locality or 'all'}; agency: {agg.AGENCY_LABELS.get(filters.agency, 'all')}"])
@@ -279,7 +279,7 @@ def cohort_rows(*, area: LocalAuthority, started_from: dt.date, started_to: dt.d
 
 def cohort_csv(rows: list[list[str]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(COHORT_COLUMNS)
     writer.writerows(rows)
     return out.getvalue()

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from ecm.audit.services import audit_record
+from ecm.audit.services import audit_or_count, audit_record
 from ecm.core import clock
 from ecm.jobs.services import job_enqueue
 from ecm.notifications.models import Notification
@@ -30,7 +30,7 @@ def notification_send(
     )
     note.stamp(actor, creating=True)
     note.save()
-    audit_record(actor=actor, action="notification.sent", target=note, data={"recipient": recipient.pk})
+    audit_or_count(actor=actor, action="notification.sent", target=note, data={"recipient": recipient.pk})
     if email and (getattr(recipient, "email", None) or ""):
         job_enqueue(actor=actor, name="notifications.email", arguments={"notification_id": str(note.pk)})
     return note

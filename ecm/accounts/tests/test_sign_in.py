@@ -13,6 +13,7 @@ from ecm.accounts.models import UserSession
 from ecm.accounts.services import recovery_codes_issue
 from ecm.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from ecm.audit.models import AuditEvent
+from ecm.core.anonymous import anonymous_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -147,21 +148,23 @@ def test_lock_out_is_per_username_and_address(client, settings):
     assert password_step(elsewhere, user).status_code == 302
 
 
-def test_forged_session_cookie_signs_nobody_in_and_is_audited():
+def test_forged_session_cookie_signs_nobody_in_and_is_counted_outside_the_chain():
     forged = Client()
     forged.cookies["sessionid"] = "forgedsessionkey1234567890abcdefgh"
     response = forged.get("/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/sign-in/")
     assert b"Your session was not recognised or has ended" in response.content
-    assert "security.unknown_session_cookie" in actions()
+    assert "security.unknown_session_cookie" not in actions()
+    assert anonymous_activity()["security.unknown_session_cookie"] == 1
 
 
-def test_csrf_failure_gets_a_plain_page_and_is_audited():
+def test_csrf_failure_gets_a_plain_page_and_is_counted_outside_the_chain():
     strict = Client(enforce_csrf_checks=True)
     response = strict.post("/sign-in/", {"username": "a", "password": "b"})
     assert response.status_code == 403
     assert b"Your form could not be sent" in response.content
-    assert "security.csrf_failure" in actions()
+    assert "security.csrf_failure" not in actions()
+    assert anonymous_activity()["security.csrf_failure"] == 1
     assert "_auth_user_id" not in strict.session
 
 

@@ -33,6 +33,13 @@ def error(status: int, message: str) -> HttpResponse:
     return _cors(JsonResponse({"error": message, "status": status}, status=status))
 
 
+def too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:
+    """Over the directory API's rate limit (``ecm.core.ratelimit``): JSON, CORS, Retry-After."""
+    response = error(429, f"Too many requests: try again in {wait} seconds.")
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """GET/HEAD only; parameter errors become 400s; every response carries CORS."""
 

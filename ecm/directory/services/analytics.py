@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from ecm.audit.services import audit_record
+from ecm.audit.services import audit_or_count
 from ecm.core import clock
 from ecm.directory.models import SearchEvent
 from ecm.directory.postcodes import outward_code
@@ -39,7 +39,8 @@ def search_event_record(
     )
     if term_ids:
         event.needs.set(list(term_ids))
-    audit_record(
+    # A families' search by someone not signed in is counted outside the audit chain.
+    audit_or_count(
         actor=actor,
         action="directory.search",
         object_type="directory.searchevent",

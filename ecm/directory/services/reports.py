@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from ecm.audit.services import audit_record
+from ecm.audit.services import audit_or_count, audit_record
 from ecm.core import clock
 from ecm.directory.choices import ReportStatus
 from ecm.directory.models import ProblemReport, Service
@@ -21,7 +21,8 @@ def problem_report_create(*, actor: Any, service: Service, description: str, rep
     report = ProblemReport(service=service, description=description.strip(), reporter_email=reporter_email.strip())
     report.stamp(actor, creating=True)
     report.save()
-    audit_record(actor=actor, action="directory.problem_reported", target=report, data={"service": str(service.id)})
+    # From the public page (nobody signed in) the report is counted, not chained.
+    audit_or_count(actor=actor, action="directory.problem_reported", target=report, data={"service": str(service.id)})
     for person in directory_team_users():
         notification_send(
             actor=actor,

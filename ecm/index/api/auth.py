@@ -10,7 +10,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -18,6 +17,7 @@ from ecm.accounts.access import ApiAuthentication, api_client_authenticate
 from ecm.accounts.models import ApiClient
 from ecm.accounts.services import api_client_mark_used
 from ecm.core import clock
+from ecm.core import ratelimit
 from ecm.index.api.outcomes import error_response
 
 View = Callable[..., HttpResponse]
@@ -35,19 +35,10 @@ def client_from_request(request: HttpRequest) -> ApiAuthentication:
 
 
 def rate_limited(client: ApiClient) -> int:
-    """Seconds to wait when ``client`` has used up this minute's requests; 0 when it may go on."""
-    now = clock.now()
-    window = int(now.timestamp()) // RATE_WINDOW_SECONDS
-    key = f"ecm:fhir:rate:{client.pk}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-        count = 1
-    if count > client.requests_per_minute:
-        return max(1, RATE_WINDOW_SECONDS - int(now.timestamp()) % RATE_WINDOW_SECONDS)
-    return 0
+    """Seconds to wait when ``client`` has used up this minute's requests; 0 when it may go on.
+
+    Counted in the shared cache (``ecm.core.ratelimit``), so every worker sees the same count."""
+    return ratelimit.hit("fhir", str(client.pk), requests=client.requests_per_minute, seconds=RATE_WINDOW_SECONDS)
 
 
 def fhir_view(methods: tuple[str, ...]) -> Callable[[View], View]:

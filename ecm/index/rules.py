@@ -1,0 +1,104 @@
+"""The rules and row builders every index writer shares (``services``, ``bulk``, ``merging``,
+``shielding``), in a module of their own so that those writers import it and never each other
+in a circle (the import-linter contract in ``.importlinter``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from ecm.accounts.models import ApiClient
+from ecm.core import clock
+from ecm.core.actors import SystemActor
+from ecm.index.models import Child, ChildAddress, ChildName
+from ecm.index.search.keys import (
+    NAME_MAX_LENGTH,
+    luhn_check_digit,
+    metaphone,
+    nhs_number_is_valid,
+    normalise_name,
+    normalise_postcode,
+    upn_is_valid,
+)
+
+
+class IndexRuleError(ValueError):
+    """A child index rule was broken; the message is shown to the user as it is."""
+
+
+def new_index_number() -> str:
+    """A fresh national child index number: 11 random digits (not starting 0) and a Luhn check digit."""
+    while True:
+        body = str(secrets.randbelow(9 * 10**10) + 10**10)
+        number = body + luhn_check_digit(body)
+        if not Child.objects.filter(index_number=number).exists():
+            return number
+
+
+def _stamp(row: Any, actor: Any, *, creating: bool = False) -> None:
+    """``BaseModel.stamp``, naming an API client by label (its created_by/modified_by are user keys)."""
+    if isinstance(actor, ApiClient):
+        actor = SystemActor(f"api:{actor.name}")
+    row.stamp(actor, creating=creating)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise IndexRuleError(message)
+
+
+def _check_identifiers(nhs_number: str, unique_pupil_number: str) -> None:
+    _require(not nhs_number or nhs_number_is_valid(nhs_number), "The NHS number is not valid: check the 10 digits.")
+    _require(
+        not unique_pupil_number or upn_is_valid(unique_pupil_number),
+        "The unique pupil number is not valid: it is a letter, 11 digits and a check character.",
+    )
+
+
+def _check_name(given_name: str, family_name: str, is_unborn: bool) -> None:
+    _require(
+        len(given_name) <= NAME_MAX_LENGTH and len(family_name) <= NAME_MAX_LENGTH, "Names are at most 35 characters."
+    )
+    _require(bool(family_name.strip()) or is_unborn, "Enter the child's family name.")
+
+
+def name_row(child: Child, *, given_name: str, middle_names: str, family_name: str, current: bool = True) -> ChildName:
+    """A name with its search keys (not saved)."""
+    return ChildName(
+        child=child,
+        given_name=given_name,
+        middle_names=middle_names,
+        family_name=family_name,
+        given_norm=normalise_name(given_name)[:NAME_MAX_LENGTH],
+        family_norm=normalise_name(family_name)[:NAME_MAX_LENGTH],
+        given_phonetic=metaphone(given_name),
+        family_phonetic=metaphone(family_name),
+        birth_date=child.search_date,
+        is_current=current,
+        used_from=clock.today() if current else None,
+    )
+
+
+def address_row(
+    child: Child,
+    *,
+    address_line_1: str,
+    postcode: str,
+    address_line_2: str = "",
+    town: str = "",
+    lived_from: dt.date | None = None,
+) -> ChildAddress:
+    """An address with its normalised postcode (not saved)."""
+    return ChildAddress(
+        child=child,
+        address_line_1=address_line_1,
+        address_line_2=address_line_2,
+        town=town,
+        postcode=normalise_postcode(postcode),
+        postcode_norm=normalise_postcode(postcode),
+        birth_date=child.search_date,
+        is_current=True,
+        lived_from=lived_from or clock.today(),
+    )
