@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from ecm.index.models import Child
-from ecm.linkage.choices import ReviewStatus
+from ecm.linkage.choices import DeliveryStatus, ReviewStatus
 from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, QuarantinedRow, ReviewItem, StagedRecord
 
 
@@ -38,6 +38,15 @@ def sources_with_counts() -> QuerySet[FeedSource]:
 def deliveries(*, limit: int = 50) -> QuerySet[FeedDelivery]:
     """The latest deliveries, newest first."""
     return FeedDelivery.objects.select_related("source").order_by("-started_at")[:limit]
+
+
+def delivery_stalled(delivery: FeedDelivery) -> bool:
+    """Did this delivery stop part-way (marked so, or "importing" with its process gone)?"""
+    from ecm.linkage.services import worker_alive
+
+    if delivery.status == DeliveryStatus.STOPPED:
+        return True
+    return delivery.status == DeliveryStatus.IN_PROGRESS and not worker_alive(delivery)
 
 
 def quarantine_for(delivery: FeedDelivery) -> QuerySet[QuarantinedRow]:
@@ -122,7 +131,9 @@ REVIEW_FIELDS = (
 
 def unlinked_count() -> int:
     """Staged records not yet linked and not waiting for review."""
-    return StagedRecord.objects.filter(child__isnull=True, in_review=False).count()
+    return StagedRecord.objects.filter(
+        child__isnull=True, in_review=False, delivery__status=DeliveryStatus.COMPLETE
+    ).count()
 
 
 def review_counts() -> dict[str, int]:

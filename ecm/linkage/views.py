@@ -20,9 +20,16 @@ from ecm.linkage.access import (
     merge_for,
     review_item_for,
 )
-from ecm.linkage.forms import MergeForm, ReviewDecisionForm, UnmergeForm
+from ecm.linkage.feeds import FeedFileError
+from ecm.linkage.forms import DeliveryActionForm, MergeForm, ReviewDecisionForm, UnmergeForm
 from ecm.linkage.merging import children_merge, children_unmerge
-from ecm.linkage.services import LinkageRuleError, review_decide
+from ecm.linkage.services import (
+    LinkageRuleError,
+    deliveries_mark_stopped,
+    delivery_abandon,
+    delivery_resume,
+    review_decide,
+)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -44,11 +51,31 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 @data_manager_required
+@require_http_methods(["GET", "POST"])
 def delivery_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    """One delivery: who, when, hash, counts, the quarantined rows and the values set aside."""
+    """One delivery: who, when, hash, counts, the quarantined rows and the values set aside.
+
+    A delivery that stopped part-way can be resumed (from the file it was read from) or abandoned here.
+    """
     delivery = delivery_for(actor=request.user, delivery_id=delivery_id)
+    form = DeliveryActionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        deliveries_mark_stopped(actor=request.user)
+        try:
+            if form.cleaned_data["action"] == "resume":
+                delivery_resume(actor=request.user, delivery=delivery)
+                messages.success(request, "Delivery imported")
+            else:
+                delivery_abandon(actor=request.user, delivery=delivery, reason=form.cleaned_data["reason"])
+                messages.success(request, "Delivery abandoned")
+        except (LinkageRuleError, FeedFileError) as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("linkage:delivery", delivery_id=delivery.pk)
     context = {
         "delivery": delivery,
+        "stalled": selectors.delivery_stalled(delivery),
+        "form": form,
         "quarantined": selectors.quarantine_for(delivery)[:500],
         "set_aside": selectors.set_aside_for(delivery)[:500],
     }

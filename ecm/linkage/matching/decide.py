@@ -4,12 +4,14 @@ Rules, in order:
 - a pair is evidence only if its given name and date of birth agree at some level (a
   twin shares family name, date of birth, address and parents but not a given name) and
   it has no two different NHS numbers or UPNs; a shared NHS number or UPN overrides this;
+- a pair whose sexes differ (both known) never links automatically, whatever its names,
+  unless the NHS number or UPN agrees; it goes to review;
 - a pair at the same address with the same date of birth whose given names are close but
-  not the same and not nicknames of each other (Dennis and Denis), or whose sexes differ,
-  never links automatically unless the NHS number (or UPN) agrees or one spelling is a typo
-  (sent once, and rare across the whole feed): a real name sent once may be a twin only one
-  source has seen (possible twins); nor does a record that has a
-  possible twin unless the given name agrees exactly; such pairs go to review;
+  not the same and not nicknames of each other (Dennis and Denis) never links
+  automatically unless the NHS number (or UPN) agrees or one spelling is a typo (sent
+  once, and rare across the whole feed): a real name sent once may be a twin only one
+  source has seen (possible twins); nor does a record that has a possible twin unless
+  the given name agrees exactly; such pairs go to review;
 - pairs at or above the upper threshold join records into groups (union-find);
 - a group that reaches exactly one index child is linked to it; one that reaches none
   becomes a new child; one that reaches two or more children goes to clerical review;
@@ -209,6 +211,10 @@ def decide(
         left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
         probability, weight = float(pair["match_probability"]), float(pair["match_weight"])
         auto = probability >= upper or is_identifier_pair(pair)
+        if auto and pair.get("gamma_sex") == 0 and not is_identifier_pair(pair):
+            # Differing sexes never link automatically, whatever the names (twins of different
+            # sexes may even share a given name: Francis and Frances, Jo and Jo).
+            auto = False
         if (
             auto
             and exact_levels

@@ -1,4 +1,8 @@
-"""``manage.py export_links <file.csv>``: source, source_record_id, child_id for every staged record."""
+"""``manage.py export_links <file.csv>``: source, source_record_id, child_id for every staged record.
+
+A value a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or
+carriage return) is written with a leading ``'``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ecm.linkage.exports import spreadsheet_safe
 from ecm.linkage.selectors import links_for_export
 
 
@@ -22,6 +27,6 @@ class Command(BaseCommand):
             writer = csv.writer(handle)
             writer.writerow(["source", "source_record_id", "child_id"])
             for row in links_for_export():
-                writer.writerow(row)
+                writer.writerow([spreadsheet_safe(value) for value in row])
                 count += 1
         self.stdout.write(f"{count} staged records written to {options['file']}.")

@@ -12,6 +12,7 @@ from ecm.linkage.matching.engine import match_run
 from ecm.linkage.matching.model import DEFAULT_LOWER, DEFAULT_UPPER
 from ecm.linkage.matching.training import match_model_train
 from ecm.linkage.models import MatchModel
+from ecm.linkage.services import deliveries_mark_stopped
 
 
 class Command(BaseCommand):
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         self.stderr.write(f"{message} (max RSS {peak_mb:,.0f} MB)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for stopped in deliveries_mark_stopped(actor=SYSTEM_MATCHER):
+            self.stderr.write(
+                f"Delivery {stopped.pk} ({stopped.file_name}) stopped part-way: its rows are not matched."
+            )
         model = MatchModel.objects.first()
         upper = (
             options["upper"] if options["upper"] is not None else (model.upper_threshold if model else DEFAULT_UPPER)
