@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,14 +40,18 @@ def _posted(request: HttpRequest) -> Any:
 @data_manager_required
 def home_view(request: HttpRequest) -> HttpResponse:
     """Sources, latest deliveries, the review queue's size, the model and its check against decisions."""
+    model = selectors.current_model()
     context = {
         "sources": selectors.sources_with_counts(),
         "deliveries": selectors.deliveries(),
         "review": selectors.review_counts(),
         "unlinked": selectors.unlinked_count(),
-        "model": selectors.current_model(),
+        "model": model,
         "model_check": selectors.model_check(),
     }
+    context["suggested"] = (
+        selectors.thresholds_from_decisions(upper=model.upper_threshold, lower=model.lower_threshold) if model else None
+    )
     return render(request, "linkage/home.html", context)
 
 
@@ -105,7 +110,18 @@ def review_item_view(request: HttpRequest, item_id: int) -> HttpResponse:
             messages.success(request, "Decision saved")
             return redirect("linkage:review_queue")
     rows = selectors.review_item_open(actor=request.user, item=item)
-    return render(request, "linkage/review_item.html", {"item": item, "rows": rows, "form": form})
+    # Blind first (setting LINKAGE_REVIEW_BLIND, on by default): the score is shown on request only,
+    # so that the reviewer judges the records, not the model.
+    blind = getattr(settings, "LINKAGE_REVIEW_BLIND", True)
+    context = {
+        "item": item,
+        "rows": rows,
+        "form": form,
+        "show_score": not blind or request.GET.get("score") == "1",
+        "shielded": bool(item.candidate.child and item.candidate.child.is_shielded),
+        **selectors.review_item_clusters(item),
+    }
+    return render(request, "linkage/review_item.html", context)
 
 
 @data_manager_required

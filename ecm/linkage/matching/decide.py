@@ -53,18 +53,30 @@ def is_identifier_pair(pair: Mapping[str, Any]) -> bool:
     return any(pair.get(c) == 1 for c in IDENTIFIER_COLUMNS)
 
 
-def passes_guard(pair: Mapping[str, Any]) -> bool:
+def passes_guard(pair: Mapping[str, Any], exact_levels: dict[str, int] | None = None) -> bool:
     """Could these be the same child at all? -1 is Splink's null level, 0 its else level.
 
     A shared NHS number or UPN says yes. Two different (valid) NHS numbers or UPNs say no:
     both carry check characters, so a keying error is set aside at import, not compared.
-    Otherwise the given name and the date of birth must agree at some level (or be missing).
+    Otherwise the given name must agree at some level (or be missing): a twin shares
+    everything else. The date of birth must agree at some level too (siblings share family
+    name, address and parents), except where the given name agrees exactly and the family
+    name at some level (with ``exact_levels``): siblings never share a given name, so such a
+    date of birth is a keying error (FEBRL's "1998" for "1989") that the model may weigh.
     """
     if is_identifier_pair(pair):
         return True
     if any(pair.get(c) == 0 for c in IDENTIFIER_COLUMNS):
         return False
-    return all(pair.get(c) != 0 for c in GUARD_COLUMNS)
+    if pair.get("gamma_given_name") == 0:
+        return False
+    if pair.get("gamma_date_of_birth") == 0:
+        return bool(
+            exact_levels
+            and pair.get("gamma_given_name") == exact_levels["given_name"]
+            and (pair.get("gamma_family_name") or 0) > 0
+        )
+    return True
 
 
 class _Groups:
@@ -206,7 +218,7 @@ def decide(
     best_review: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
     best_to_child: dict[tuple[int, Any], tuple[float, int, Mapping[str, Any]]] = {}
     for pair in pairs:
-        if not passes_guard(pair):
+        if not passes_guard(pair, exact_levels):
             continue
         left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
         probability, weight = float(pair["match_probability"]), float(pair["match_weight"])
