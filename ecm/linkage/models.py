@@ -65,7 +65,9 @@ class FeedDelivery(models.Model):
     """One file delivered by a source: who imported it, when, its SHA-256 and the counts.
 
     A file is identified by its hash: importing the same file again finds this row and
-    changes nothing; an import that stopped part-way resumes after its last batch.
+    changes nothing; an import that stopped part-way resumes after its last batch or is
+    abandoned. Its records are matched only once it is complete: a delivery applies whole
+    or not at all (``DeliveryStatus``).
     """
 
     source = models.ForeignKey(FeedSource, on_delete=models.PROTECT, related_name="deliveries")
@@ -76,6 +78,10 @@ class FeedDelivery(models.Model):
     started_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.IN_PROGRESS)
+    file_path = models.CharField(max_length=1000, blank=True, help_text="Where the file was read from, to resume")
+    worker = models.CharField(max_length=200, blank=True, help_text="host:pid of the process importing it")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of that process")
+    stopped_reason = models.TextField(blank=True)
     rows_read = models.PositiveIntegerField(default=0)
     rows_staged = models.PositiveIntegerField(default=0)
     rows_quarantined = models.PositiveIntegerField(default=0)
@@ -239,3 +245,27 @@ class MergeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duplicate_id} into {self.survivor_id}"
+
+
+class MatchRun(models.Model):
+    """One ``match`` run's decisions, saved before any is applied, and how far applying them got.
+
+    A run that stops part-way (killed, crashed) is finished from its saved plan by the next
+    ``match``, never decided again: a record's decision cannot change because some of the
+    children decided with it already exist.
+    """
+
+    model_version = models.CharField(max_length=80)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    plan = models.BinaryField(help_text="zlib-compressed JSON: links, new children, review pairs, scores")
+    records = models.PositiveIntegerField(default=0)
+    links_done = models.PositiveIntegerField(default=0, help_text="Children linked to so far (plan order)")
+    new_children_done = models.PositiveIntegerField(default=0, help_text="New children created so far (plan order)")
+    review_done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"match run {self.pk} ({self.model_version})"

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from ecm.index.models import Child
-from ecm.linkage.choices import ReviewStatus
+from ecm.linkage.choices import DeliveryStatus, ReviewStatus
 from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, QuarantinedRow, ReviewItem, StagedRecord
 
 
@@ -38,6 +38,15 @@ def sources_with_counts() -> QuerySet[FeedSource]:
 def deliveries(*, limit: int = 50) -> QuerySet[FeedDelivery]:
     """The latest deliveries, newest first."""
     return FeedDelivery.objects.select_related("source").order_by("-started_at")[:limit]
+
+
+def delivery_stalled(delivery: FeedDelivery) -> bool:
+    """Did this delivery stop part-way (marked so, or "importing" with its process gone)?"""
+    from ecm.linkage.services import worker_alive
+
+    if delivery.status == DeliveryStatus.STOPPED:
+        return True
+    return delivery.status == DeliveryStatus.IN_PROGRESS and not worker_alive(delivery)
 
 
 def quarantine_for(delivery: FeedDelivery) -> QuerySet[QuarantinedRow]:
@@ -87,6 +96,72 @@ def model_check() -> dict[str, Any]:
     return out
 
 
+# Thresholds suggested from reviewers' decisions: the upper so that pairs at or above it were
+# links at least this often, the lower so that at most this share of links fell below it.
+SUGGEST_PRECISION = 0.999
+SUGGEST_RECALL_LOSS = 0.0025
+SUGGEST_MIN_DECISIONS = 50
+
+
+def thresholds_from_decisions(*, upper: float, lower: float) -> dict[str, Any] | None:
+    """New thresholds from clerical decisions (links and "not a match"), or ``None`` with too few decisions.
+
+    Every decided pair is a label at its probability. Upper: the lowest probability above which
+    decided pairs were links at least ``SUGGEST_PRECISION`` of the time (never above the current
+    upper: the band only narrows from above when reviewers keep confirming its top).
+    Lower: the highest probability below which at most ``SUGGEST_RECALL_LOSS`` of the links lie
+    (never below the current lower).
+    """
+    decided = list(
+        ReviewItem.objects.filter(status__in=(ReviewStatus.LINKED, ReviewStatus.NOT_A_MATCH)).values_list(
+            "match_probability", "status"
+        )
+    )
+    if len(decided) < SUGGEST_MIN_DECISIONS:
+        return None
+    decided.sort(reverse=True)
+    new_upper = upper
+    links = 0
+    for total, (probability, status) in enumerate(decided, start=1):
+        links += status == ReviewStatus.LINKED
+        if links / total >= SUGGEST_PRECISION and total >= SUGGEST_MIN_DECISIONS // 2:
+            new_upper = min(new_upper, probability)
+    all_links = sum(1 for _p, s in decided if s == ReviewStatus.LINKED)
+    new_lower = lower
+    below = 0
+    for probability, status in sorted(decided):
+        if status == ReviewStatus.LINKED:
+            below += 1
+            if all_links and below / all_links > SUGGEST_RECALL_LOSS:
+                new_lower = max(lower, min(probability, new_upper))
+                break
+    return {"upper": new_upper, "lower": min(new_lower, new_upper), "decisions": len(decided), "links": all_links}
+
+
+def review_item_clusters(item: ReviewItem) -> dict[str, list[StagedRecord]]:
+    """The other records of each side's child (the candidate's cluster) and the record's other candidates."""
+    candidate_child = item.candidate.child_id
+    cluster = (
+        list(
+            StagedRecord.objects.filter(child_id=candidate_child)
+            .exclude(pk=item.candidate_id)
+            .select_related("source")
+            .order_by("source__trust_rank", "line_number")[:20]
+        )
+        if candidate_child
+        else []
+    )
+    others = list(
+        StagedRecord.objects.filter(
+            candidate_in_reviews__record_id=item.record_id,
+            candidate_in_reviews__status__in=(ReviewStatus.PENDING, ReviewStatus.DEFERRED),
+        )
+        .exclude(pk=item.candidate_id)
+        .select_related("source")[:20]
+    )
+    return {"candidate_cluster": cluster, "other_candidates": others}
+
+
 def review_item_fields(item: ReviewItem) -> list[dict[str, Any]]:
     """The two records side by side, field by field, each marked as agreeing, differing or missing."""
     rows = []
@@ -122,7 +197,9 @@ REVIEW_FIELDS = (
 
 def unlinked_count() -> int:
     """Staged records not yet linked and not waiting for review."""
-    return StagedRecord.objects.filter(child__isnull=True, in_review=False).count()
+    return StagedRecord.objects.filter(
+        child__isnull=True, in_review=False, delivery__status=DeliveryStatus.COMPLETE
+    ).count()
 
 
 def review_counts() -> dict[str, int]:

@@ -8,6 +8,9 @@ leaves whole batches only and a re-run resumes after the last one.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import socket
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -20,7 +23,7 @@ from ecm.audit.services import audit_record
 from ecm.core import clock
 from ecm.index.models import Child
 from ecm.linkage.choices import DeliveryStatus, LinkMethod, ReviewDecision, ReviewStatus
-from ecm.linkage.feeds import count_lines, file_format, file_sha256, read_rows
+from ecm.linkage.feeds import FeedFileError, check_file, file_format, file_sha256, read_rows
 from ecm.linkage.index_bridge import (
     index_child_apply_survivorship,
     index_children_create_from_records,
@@ -33,6 +36,7 @@ from ecm.linkage.models import (
     FeedSource,
     ImportBatch,
     MatchModel,
+    MatchRun,
     QuarantinedRow,
     ReviewItem,
     StagedRecord,
@@ -50,21 +54,117 @@ def _actor_label(actor: Any) -> str:
     return str(actor)[:150]
 
 
+# A delivery whose importing process is on another host and silent this long has stopped.
+STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def this_worker() -> str:
+    """``host:pid`` of this process: written on a delivery it imports, to tell a live import from a dead one."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_alive(delivery: FeedDelivery) -> bool:
+    """Is the process importing this delivery still running?
+
+    On this host, by its pid; elsewhere, by its heartbeat (a batch committed within ``STALE_AFTER``).
+    """
+    host, _, pid = delivery.worker.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return delivery.heartbeat_at is not None and clock.now() - delivery.heartbeat_at < STALE_AFTER
+
+
+@transaction.atomic
+def deliveries_mark_stopped(*, actor: Any) -> list[FeedDelivery]:
+    """Mark "stopped part-way" every delivery still "importing" whose process has ended (killed, crashed).
+
+    Run when an import or ``match`` starts and when a data manager acts on a delivery, so
+    that no delivery stays "importing" after its process is gone.
+    """
+    stopped = []
+    for delivery in FeedDelivery.objects.select_for_update().filter(status=DeliveryStatus.IN_PROGRESS):
+        if worker_alive(delivery):
+            continue
+        delivery.status = DeliveryStatus.STOPPED
+        delivery.stopped_reason = (
+            f"The import process ({delivery.worker or 'unknown'}) ended before the end of the file."
+        )
+        delivery.save(update_fields=["status", "stopped_reason"])
+        audit_record(
+            actor=actor,
+            action="linkage.delivery_stopped",
+            target=delivery,
+            data={"worker": delivery.worker, "reason": delivery.stopped_reason},
+        )
+        stopped.append(delivery)
+    return stopped
+
+
+@transaction.atomic
+def delivery_stop(*, actor: Any, delivery: FeedDelivery, reason: str) -> FeedDelivery:
+    """Mark an import that failed part-way "stopped" (its committed batches stay, unmatched, to resume or abandon)."""
+    delivery = FeedDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status != DeliveryStatus.IN_PROGRESS:
+        return delivery
+    delivery.status = DeliveryStatus.STOPPED
+    delivery.stopped_reason = reason[:2000]
+    delivery.save(update_fields=["status", "stopped_reason"])
+    audit_record(
+        actor=actor, action="linkage.delivery_stopped", target=delivery, data={"reason": delivery.stopped_reason}
+    )
+    return delivery
+
+
 @transaction.atomic
 def delivery_open(*, actor: Any, source: FeedSource, path: Path, declared_format: str = "") -> FeedDelivery:
-    """The delivery for this file (by its hash): a new one, or the one already (partly) imported."""
+    """The delivery for this file (by its hash): a new one, or the one already (partly) imported, taken over.
+
+    A stopped or abandoned delivery of the same file is resumed (abandoned: from the start);
+    one still being imported by a live process is refused.
+    """
     fmt = file_format(path, declared_format)
     sha = file_sha256(path)
+    now = clock.now()
     delivery = FeedDelivery.objects.select_for_update().filter(source=source, file_sha256=sha).first()
     if delivery is not None:
+        if delivery.status == DeliveryStatus.COMPLETE:
+            return delivery
+        if (
+            delivery.status == DeliveryStatus.IN_PROGRESS
+            and delivery.worker != this_worker()
+            and worker_alive(delivery)
+        ):
+            raise FeedFileError(f"This file is being imported now (by process {delivery.worker}).")
+        previous = delivery.status
+        if previous == DeliveryStatus.ABANDONED:
+            delivery.started_at = now
+        delivery.status = DeliveryStatus.IN_PROGRESS
+        delivery.stopped_reason = ""
+        delivery.file_path = str(path.resolve())[:1000]
+        delivery.worker = this_worker()
+        delivery.heartbeat_at = now
+        delivery.imported_by = _actor_label(actor)
+        delivery.save()
+        audit_record(
+            actor=actor, action="linkage.delivery_resumed", target=delivery, data={"was": previous, "sha256": sha}
+        )
         return delivery
     delivery = FeedDelivery.objects.create(
         source=source,
         file_name=path.name[:255],
         file_sha256=sha,
         file_format=fmt,
+        file_path=str(path.resolve())[:1000],
+        worker=this_worker(),
+        heartbeat_at=now,
         imported_by=_actor_label(actor),
-        started_at=clock.now(),
+        started_at=now,
     )
     audit_record(
         actor=actor,
@@ -73,6 +173,73 @@ def delivery_open(*, actor: Any, source: FeedSource, path: Path, declared_format
         data={"source": source.name, "file_name": delivery.file_name, "sha256": sha},
     )
     return delivery
+
+
+@transaction.atomic
+def delivery_abandon(*, actor: Any, delivery: FeedDelivery, reason: str) -> FeedDelivery:
+    """Give up a delivery that stopped part-way: its staged and quarantined rows are removed, nothing was matched.
+
+    The same file can be imported again later (from the start).
+    """
+    if not reason.strip():
+        raise LinkageRuleError("Say why you are abandoning the delivery.")
+    delivery = FeedDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status == DeliveryStatus.COMPLETE:
+        raise LinkageRuleError("This delivery was imported whole: it cannot be abandoned.")
+    if delivery.status == DeliveryStatus.ABANDONED:
+        raise LinkageRuleError("This delivery has already been abandoned.")
+    if delivery.status == DeliveryStatus.IN_PROGRESS and worker_alive(delivery):
+        raise LinkageRuleError(f"This delivery is being imported now (by process {delivery.worker}).")
+    records = StagedRecord.objects.filter(delivery=delivery)
+    if records.filter(child__isnull=False).exists() or ReviewItem.objects.filter(record__delivery=delivery).exists():
+        raise LinkageRuleError("Records of this delivery have been matched: it cannot be abandoned.")
+    removed = records.count()
+    quarantined = delivery.quarantined.count()
+    records.delete()
+    delivery.quarantined.all().delete()
+    delivery.batches.all().delete()
+    delivery.status = DeliveryStatus.ABANDONED
+    delivery.stopped_reason = reason.strip()
+    delivery.completed_at = None
+    delivery.rows_read = delivery.rows_staged = delivery.rows_quarantined = delivery.values_set_aside = 0
+    delivery.save()
+    audit_record(
+        actor=actor,
+        action="linkage.delivery_abandoned",
+        target=delivery,
+        reason=reason.strip(),
+        data={"staged_rows_removed": removed, "quarantined_rows_removed": quarantined},
+    )
+    return delivery
+
+
+def delivery_resume(
+    *, actor: Any, delivery: FeedDelivery, batch_size: int = 0, progress: Callable[[int, int], None] | None = None
+) -> FeedDelivery:
+    """Finish importing a delivery that stopped part-way, from the file it was read from (checked by its hash)."""
+    deliveries_mark_stopped(actor=actor)
+    delivery.refresh_from_db()
+    if delivery.status == DeliveryStatus.COMPLETE:
+        raise LinkageRuleError("This delivery has already been imported whole.")
+    if delivery.status == DeliveryStatus.IN_PROGRESS:
+        raise LinkageRuleError(f"This delivery is being imported now (by process {delivery.worker}).")
+    path = Path(delivery.file_path)
+    if not delivery.file_path or not path.is_file():
+        raise LinkageRuleError(
+            f"The file is no longer at {delivery.file_path or 'its original place'}: "
+            "import it again with manage.py import_feed, or abandon the delivery."
+        )
+    if file_sha256(path) != delivery.file_sha256:
+        raise LinkageRuleError(f"The file at {path} has changed since it was delivered (its SHA-256 differs).")
+    done, _already = feed_import(
+        actor=actor,
+        source=delivery.source,
+        path=path,
+        declared_format=delivery.file_format,
+        batch_size=batch_size or DEFAULT_BATCH_SIZE,
+        progress=progress,
+    )
+    return done
 
 
 STAGED_INSERT_FIELDS = ("source_id", "delivery_id", "line_number", *FEED_COLUMNS, "involvement", "warnings")
@@ -129,6 +296,7 @@ def delivery_batch_stage(
     """
     _staged_insert(delivery, staged)
     QuarantinedRow.objects.bulk_create(quarantined)
+    FeedDelivery.objects.filter(pk=delivery.pk).update(heartbeat_at=clock.now())
     batch = ImportBatch.objects.create(
         delivery=delivery,
         first_line=first_line,
@@ -162,8 +330,11 @@ def delivery_complete(*, actor: Any, delivery: FeedDelivery) -> FeedDelivery:
     delivery.rows_quarantined = totals["quarantined"] or 0
     delivery.values_set_aside = totals["set_aside"] or 0
     delivery.rows_read = delivery.rows_staged + delivery.rows_quarantined
+    if not delivery.rows_read:
+        raise FeedFileError("The file has no rows. Nothing was imported.")
     delivery.status = DeliveryStatus.COMPLETE
     delivery.completed_at = clock.now()
+    delivery.stopped_reason = ""
     delivery.save()
     audit_record(
         actor=actor,
@@ -193,14 +364,45 @@ def feed_import(
 ) -> tuple[FeedDelivery, bool]:
     """Validate and stage every row of a file; ``(delivery, already_imported)``.
 
-    Idempotent: the same file (by hash) is imported once; a partial import resumes after
-    its last committed batch. Rows are read in file order, so batch ranges are stable.
+    The file is checked whole first (``feeds.check_file``: not empty, UTF-8, comma-separated,
+    the required columns): a refused file leaves nothing behind. Rows are then committed in
+    batches; the delivery's records reach ``match`` only once it is complete. If the import
+    fails part-way the delivery is marked stopped, to be resumed or abandoned. Idempotent:
+    the same file (by hash) is imported once; a partial import resumes after its last
+    committed batch. Rows are read in file order, so batch ranges are stable.
     """
+    fmt = file_format(path, declared_format)
+    total_lines = check_file(path, fmt)
     delivery = delivery_open(actor=actor, source=source, path=path, declared_format=declared_format)
     if delivery.status == DeliveryStatus.COMPLETE:
         return delivery, True
+    try:
+        return _feed_stage(
+            actor=actor,
+            delivery=delivery,
+            path=path,
+            batch_size=batch_size,
+            total_lines=total_lines,
+            progress=progress,
+            pause_between_batches=pause_between_batches,
+        ), False
+    except BaseException as error:
+        # Committed batches stay (not matched) so that the import can be resumed or abandoned.
+        delivery_stop(actor=actor, delivery=delivery, reason=f"The import stopped: {type(error).__name__}: {error}")
+        raise
+
+
+def _feed_stage(
+    *,
+    actor: Any,
+    delivery: FeedDelivery,
+    path: Path,
+    batch_size: int,
+    total_lines: int,
+    progress: Callable[[int, int], None] | None,
+    pause_between_batches: float,
+) -> FeedDelivery:
     resume_after = delivery.batches.aggregate(last=Max("last_line"))["last"] or 0
-    total_lines = count_lines(path) if progress else 0
     today = clock.today()
     staged: list[dict[str, Any]] = []
     quarantined: list[QuarantinedRow] = []
@@ -245,7 +447,7 @@ def feed_import(
     flush()
     if progress:
         progress(total_lines, total_lines)
-    return delivery_complete(actor=actor, delivery=delivery), False
+    return delivery_complete(actor=actor, delivery=delivery)
 
 
 # Links -------------------------------------------------------------------------------------
@@ -468,3 +670,58 @@ def match_model_save(
         data={"version": model.version, "upper": upper, "lower": lower, "records": trained_on},
     )
     return model
+
+
+# Match runs --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def match_run_open(*, actor: Any, model: MatchModel, plan: dict[str, Any], records: int) -> MatchRun:
+    """Save a run's decisions before applying any, so that a run stopped part-way is finished, not redecided."""
+    import json
+    import zlib
+
+    run = MatchRun.objects.create(
+        model_version=model.version,
+        started_at=clock.now(),
+        plan=zlib.compress(json.dumps(plan, separators=(",", ":")).encode(), 6),
+        records=records,
+    )
+    audit_record(
+        actor=actor,
+        action="linkage.match_planned",
+        target=run,
+        data={
+            "model_version": model.version,
+            "records": records,
+            "links": sum(len(ids) for _c, ids in plan["link"]),
+            "new_children": len(plan["new"]),
+            "review_pairs": len(plan["review"]),
+        },
+    )
+    return run
+
+
+def match_run_plan(run: MatchRun) -> dict[str, Any]:
+    """A run's saved decisions."""
+    import json
+    import zlib
+
+    return dict(json.loads(zlib.decompress(bytes(run.plan))))
+
+
+def match_run_advance(*, run: MatchRun, **progress: Any) -> None:
+    """Record how far a run's plan is applied; call inside the transaction that applied that part."""
+    if not transaction.get_connection().in_atomic_block:
+        raise LinkageRuleError("A match run's progress is saved with the work it describes.")
+    MatchRun.objects.filter(pk=run.pk).update(**progress)
+    for name, value in progress.items():
+        setattr(run, name, value)
+
+
+@transaction.atomic
+def match_run_finish(*, actor: Any, run: MatchRun, summary: dict[str, Any]) -> MatchRun:
+    run.finished_at = clock.now()
+    run.save(update_fields=["finished_at"])
+    audit_record(actor=actor, action="linkage.match_finished", target=run, data=summary)
+    return run

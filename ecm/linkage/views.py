@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,9 +21,16 @@ from ecm.linkage.access import (
     merge_for,
     review_item_for,
 )
-from ecm.linkage.forms import MergeForm, ReviewDecisionForm, UnmergeForm
+from ecm.linkage.feeds import FeedFileError
+from ecm.linkage.forms import DeliveryActionForm, MergeForm, ReviewDecisionForm, UnmergeForm
 from ecm.linkage.merging import children_merge, children_unmerge
-from ecm.linkage.services import LinkageRuleError, review_decide
+from ecm.linkage.services import (
+    LinkageRuleError,
+    deliveries_mark_stopped,
+    delivery_abandon,
+    delivery_resume,
+    review_decide,
+)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -32,23 +40,47 @@ def _posted(request: HttpRequest) -> Any:
 @data_manager_required
 def home_view(request: HttpRequest) -> HttpResponse:
     """Sources, latest deliveries, the review queue's size, the model and its check against decisions."""
+    model = selectors.current_model()
     context = {
         "sources": selectors.sources_with_counts(),
         "deliveries": selectors.deliveries(),
         "review": selectors.review_counts(),
         "unlinked": selectors.unlinked_count(),
-        "model": selectors.current_model(),
+        "model": model,
         "model_check": selectors.model_check(),
     }
+    context["suggested"] = (
+        selectors.thresholds_from_decisions(upper=model.upper_threshold, lower=model.lower_threshold) if model else None
+    )
     return render(request, "linkage/home.html", context)
 
 
 @data_manager_required
+@require_http_methods(["GET", "POST"])
 def delivery_view(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    """One delivery: who, when, hash, counts, the quarantined rows and the values set aside."""
+    """One delivery: who, when, hash, counts, the quarantined rows and the values set aside.
+
+    A delivery that stopped part-way can be resumed (from the file it was read from) or abandoned here.
+    """
     delivery = delivery_for(actor=request.user, delivery_id=delivery_id)
+    form = DeliveryActionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        deliveries_mark_stopped(actor=request.user)
+        try:
+            if form.cleaned_data["action"] == "resume":
+                delivery_resume(actor=request.user, delivery=delivery)
+                messages.success(request, "Delivery imported")
+            else:
+                delivery_abandon(actor=request.user, delivery=delivery, reason=form.cleaned_data["reason"])
+                messages.success(request, "Delivery abandoned")
+        except (LinkageRuleError, FeedFileError) as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("linkage:delivery", delivery_id=delivery.pk)
     context = {
         "delivery": delivery,
+        "stalled": selectors.delivery_stalled(delivery),
+        "form": form,
         "quarantined": selectors.quarantine_for(delivery)[:500],
         "set_aside": selectors.set_aside_for(delivery)[:500],
     }
@@ -78,7 +110,18 @@ def review_item_view(request: HttpRequest, item_id: int) -> HttpResponse:
             messages.success(request, "Decision saved")
             return redirect("linkage:review_queue")
     rows = selectors.review_item_open(actor=request.user, item=item)
-    return render(request, "linkage/review_item.html", {"item": item, "rows": rows, "form": form})
+    # Blind first (setting LINKAGE_REVIEW_BLIND, on by default): the score is shown on request only,
+    # so that the reviewer judges the records, not the model.
+    blind = getattr(settings, "LINKAGE_REVIEW_BLIND", True)
+    context = {
+        "item": item,
+        "rows": rows,
+        "form": form,
+        "show_score": not blind or request.GET.get("score") == "1",
+        "shielded": bool(item.candidate.child and item.candidate.child.is_shielded),
+        **selectors.review_item_clusters(item),
+    }
+    return render(request, "linkage/review_item.html", context)
 
 
 @data_manager_required

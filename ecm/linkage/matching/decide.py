@@ -4,12 +4,14 @@ Rules, in order:
 - a pair is evidence only if its given name and date of birth agree at some level (a
   twin shares family name, date of birth, address and parents but not a given name) and
   it has no two different NHS numbers or UPNs; a shared NHS number or UPN overrides this;
+- a pair whose sexes differ (both known) never links automatically, whatever its names,
+  unless the NHS number or UPN agrees; it goes to review;
 - a pair at the same address with the same date of birth whose given names are close but
-  not the same and not nicknames of each other (Dennis and Denis), or whose sexes differ,
-  never links automatically unless the NHS number (or UPN) agrees or one spelling is a typo
-  (sent once, and rare across the whole feed): a real name sent once may be a twin only one
-  source has seen (possible twins); nor does a record that has a
-  possible twin unless the given name agrees exactly; such pairs go to review;
+  not the same and not nicknames of each other (Dennis and Denis) never links
+  automatically unless the NHS number (or UPN) agrees or one spelling is a typo (sent
+  once, and rare across the whole feed): a real name sent once may be a twin only one
+  source has seen (possible twins); nor does a record that has a possible twin unless
+  the given name agrees exactly; such pairs go to review;
 - pairs at or above the upper threshold join records into groups (union-find);
 - a group that reaches exactly one index child is linked to it; one that reaches none
   becomes a new child; one that reaches two or more children goes to clerical review;
@@ -51,18 +53,30 @@ def is_identifier_pair(pair: Mapping[str, Any]) -> bool:
     return any(pair.get(c) == 1 for c in IDENTIFIER_COLUMNS)
 
 
-def passes_guard(pair: Mapping[str, Any]) -> bool:
+def passes_guard(pair: Mapping[str, Any], exact_levels: dict[str, int] | None = None) -> bool:
     """Could these be the same child at all? -1 is Splink's null level, 0 its else level.
 
     A shared NHS number or UPN says yes. Two different (valid) NHS numbers or UPNs say no:
     both carry check characters, so a keying error is set aside at import, not compared.
-    Otherwise the given name and the date of birth must agree at some level (or be missing).
+    Otherwise the given name must agree at some level (or be missing): a twin shares
+    everything else. The date of birth must agree at some level too (siblings share family
+    name, address and parents), except where the given name agrees exactly and the family
+    name at some level (with ``exact_levels``): siblings never share a given name, so such a
+    date of birth is a keying error (FEBRL's "1998" for "1989") that the model may weigh.
     """
     if is_identifier_pair(pair):
         return True
     if any(pair.get(c) == 0 for c in IDENTIFIER_COLUMNS):
         return False
-    return all(pair.get(c) != 0 for c in GUARD_COLUMNS)
+    if pair.get("gamma_given_name") == 0:
+        return False
+    if pair.get("gamma_date_of_birth") == 0:
+        return bool(
+            exact_levels
+            and pair.get("gamma_given_name") == exact_levels["given_name"]
+            and (pair.get("gamma_family_name") or 0) > 0
+        )
+    return True
 
 
 class _Groups:
@@ -204,11 +218,15 @@ def decide(
     best_review: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
     best_to_child: dict[tuple[int, Any], tuple[float, int, Mapping[str, Any]]] = {}
     for pair in pairs:
-        if not passes_guard(pair):
+        if not passes_guard(pair, exact_levels):
             continue
         left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
         probability, weight = float(pair["match_probability"]), float(pair["match_weight"])
         auto = probability >= upper or is_identifier_pair(pair)
+        if auto and pair.get("gamma_sex") == 0 and not is_identifier_pair(pair):
+            # Differing sexes never link automatically, whatever the names (twins of different
+            # sexes may even share a given name: Francis and Frances, Jo and Jo).
+            auto = False
         if (
             auto
             and exact_levels

@@ -10,18 +10,30 @@ Each child's links commit in their own transaction, so an interrupted run can be
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
 from ecm.index.models import Child
-from ecm.linkage.choices import LinkMethod
+from ecm.linkage.choices import DeliveryStatus, LinkMethod
+from ecm.linkage.index_bridge import surviving_child
 from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.decide import decide, exact_levels_of, rare_spelling_limit
 from ecm.linkage.matching.features import features
-from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, StagedRecord
-from ecm.linkage.services import records_link, records_to_new_children, review_items_create
+from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, MatchRun, StagedRecord
+from ecm.linkage.services import (
+    match_run_advance,
+    match_run_finish,
+    match_run_open,
+    match_run_plan,
+    records_link,
+    records_to_new_children,
+    review_items_create,
+)
 
 NEW_CHILDREN_PER_TRANSACTION = 2000
 FEATURE_FIELDS = (
@@ -52,6 +64,12 @@ class MatchSummary:
     review: int = 0
     held: int = 0
     pairs_scored: int = 0
+
+
+def matchable_records() -> Any:
+    """Staged records of complete deliveries only: a delivery applies whole or not at all."""
+    complete = list(FeedDelivery.objects.filter(status=DeliveryStatus.COMPLETE).values_list("pk", flat=True))
+    return StagedRecord.objects.filter(delivery_id__in=complete)
 
 
 def _survivor_ids() -> dict[Any, Any]:
@@ -87,7 +105,7 @@ def _link_by_known_keys(*, actor: Any, model: MatchModel, summary: MatchSummary)
         if upn:
             by_upn[upn].add(child_id)
     plan: dict[tuple[Any, str], list[int]] = defaultdict(list)
-    unlinked = StagedRecord.objects.filter(child__isnull=True, in_review=False)
+    unlinked = matchable_records().filter(child__isnull=True, in_review=False)
     for rid, source_id, source_record_id, nhs, upn in unlinked.values_list(
         "id", "source_id", "source_record_id", "nhs_number", "upn"
     ):
@@ -153,7 +171,7 @@ def feature_table(ids: list[int] | None = None) -> FeatureTable:
     identifiers: dict[int, tuple[str | None, str | None]] = {}
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        records = StagedRecord.objects.filter(in_review=False).values_list(*FEATURE_FIELDS, "child_id")
+        records = matchable_records().filter(in_review=False).values_list(*FEATURE_FIELDS, "child_id")
         if ids is None:
             yield from records.iterator(chunk_size=5000)
             return
@@ -208,10 +226,101 @@ def light_records(ids: list[int]) -> dict[int, Any]:
     return out
 
 
-def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] | None = None) -> MatchSummary:
-    """Link every unlinked record (see the module's docstring); returns the counts."""
+def _plan_of(decisions: Any) -> dict[str, Any]:
+    """Decisions as plain JSON values (child ids as text, pairs as their numbers)."""
+
+    def pair_data(pair: Any) -> dict[str, Any]:
+        return {
+            k: (float(v) if k.startswith("match_") else v)
+            for k, v in pair.items()
+            if k.startswith("gamma_") or k in ("match_weight", "match_probability")
+        }
+
+    scored = {rid for ids in decisions.link.values() for rid in ids} | {r for g in decisions.new_children for r in g}
+    return {
+        "link": [[str(child_id), ids] for child_id, ids in decisions.link.items()],
+        "new": decisions.new_children,
+        "review": [[rid, other, pair_data(pair)] for rid, other, pair in decisions.review],
+        "scores": [[rid, *decisions.scores[rid]] for rid in sorted(scored) if rid in decisions.scores],
+    }
+
+
+def _apply_plan(
+    *, actor: Any, model: MatchModel, run: MatchRun, summary: MatchSummary, say: Callable[[str], None], chunk_size: int
+) -> None:
+    """Apply a saved plan from where it got to: each step commits with its progress, so a re-run skips it."""
+    plan = match_run_plan(run)
+    scores = {int(rid): (weight, probability) for rid, weight, probability in plan["scores"]}
+    links = plan["link"]
+    for number in range(run.links_done, len(links)):
+        child_id, ids = links[number]
+        records = list(StagedRecord.objects.filter(pk__in=ids, child__isnull=True))
+        with transaction.atomic():
+            if records:
+                records_link(
+                    actor=actor,
+                    child=surviving_child(Child.objects.get(pk=child_id)),
+                    records=records,
+                    method=LinkMethod.MODEL,
+                    scores={r.pk: scores.get(r.pk, (None, None)) for r in records},
+                    model_version=run.model_version,
+                )
+            match_run_advance(run=run, links_done=number + 1)
+        summary.model_linked += len(records)
+    say(f"linked {summary.model_linked} records to existing children")
+    groups = plan["new"]
+    for start in range(run.new_children_done, len(groups), chunk_size):
+        chunk = groups[start : start + chunk_size]
+        records_by_id = light_records([rid for group in chunk for rid in group])
+        todo = [[records_by_id[rid] for rid in group if records_by_id[rid].child_id is None] for group in chunk]
+        todo = [group for group in todo if group]
+        with transaction.atomic():
+            created = records_to_new_children(
+                actor=actor,
+                groups=todo,
+                scores={r.pk: scores.get(r.pk, (None, None)) for group in todo for r in group},
+                model_version=run.model_version,
+            )
+            match_run_advance(run=run, new_children_done=start + len(chunk))
+        for group, child in zip(todo, created, strict=True):
+            if child is None:
+                summary.held += len(group)
+            else:
+                summary.new_children += 1
+                summary.records_in_new_children += len(group)
+        say(f"created {summary.new_children} of {len(groups)} new children")
+    if not run.review_done:
+        waiting = set(
+            StagedRecord.objects.filter(pk__in=[rid for rid, _c, _p in plan["review"]], child__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        items = [(rid, other, pair) for rid, other, pair in plan["review"] if rid in waiting]
+        with transaction.atomic():
+            summary.review += review_items_create(actor=actor, items=items, model_version=run.model_version)
+            match_run_advance(run=run, review_done=True)
+    match_run_finish(actor=actor, run=run, summary=dataclasses.asdict(summary))
+
+
+def match_run(
+    *,
+    actor: Any,
+    model: MatchModel,
+    progress: Callable[[str], None] | None = None,
+    chunk_size: int = NEW_CHILDREN_PER_TRANSACTION,
+) -> MatchSummary:
+    """Link every unlinked record (see the module's docstring); returns the counts.
+
+    A run that stopped part-way is first finished from its saved plan. The decisions of a
+    new run are saved (``MatchRun``) before any is applied, then applied in steps that each
+    commit with their progress: a crash and a re-run give exactly what one clean run gives,
+    and a record decided (linked, or sent to review) is never decided again.
+    """
     say = progress or (lambda _message: None)
     summary = MatchSummary()
+    for unfinished in MatchRun.objects.filter(finished_at__isnull=True).order_by("started_at"):
+        say(f"finishing match run {unfinished.pk}, stopped part-way")
+        _apply_plan(actor=actor, model=model, run=unfinished, summary=summary, say=say, chunk_size=chunk_size)
     _link_by_known_keys(actor=actor, model=model, summary=summary)
     say(f"linked by source record id {summary.same_source_record}, by identifier {summary.identifier}")
     found = feature_table()
@@ -232,38 +341,12 @@ def match_run(*, actor: Any, model: MatchModel, progress: Callable[[str], None] 
         exact_levels=exact_levels_of(model.settings),
         rare_spellings=rare,
     )
-    del pairs, found, rare
+    del pairs, rare
     say(
         f"decided: {sum(len(v) for v in decisions.link.values())} records to existing children, "
         f"{len(decisions.new_children)} new children, {len(decisions.review)} pairs for review"
     )
-    for child_id, ids in decisions.link.items():
-        records_link(
-            actor=actor,
-            child=Child.objects.get(pk=child_id),
-            records=list(StagedRecord.objects.filter(pk__in=ids)),
-            method=LinkMethod.MODEL,
-            scores={rid: decisions.scores.get(rid, (None, None)) for rid in ids},
-            model_version=model.version,
-        )
-        summary.model_linked += len(ids)
-    say(f"linked {summary.model_linked} records to existing children")
-    groups = decisions.new_children
-    for start in range(0, len(groups), NEW_CHILDREN_PER_TRANSACTION):
-        chunk = groups[start : start + NEW_CHILDREN_PER_TRANSACTION]
-        records_by_id = light_records([rid for group in chunk for rid in group])
-        created = records_to_new_children(
-            actor=actor,
-            groups=[[records_by_id[rid] for rid in group] for group in chunk],
-            scores={rid: decisions.scores.get(rid, (None, None)) for group in chunk for rid in group},
-            model_version=model.version,
-        )
-        for group, child in zip(chunk, created, strict=True):
-            if child is None:
-                summary.held += len(group)
-            else:
-                summary.new_children += 1
-                summary.records_in_new_children += len(group)
-        say(f"created {summary.new_children} of {len(groups)} new children")
-    summary.review = review_items_create(actor=actor, items=decisions.review, model_version=model.version)
+    run = match_run_open(actor=actor, model=model, plan=_plan_of(decisions), records=len(found.new_ids))
+    del decisions, found
+    _apply_plan(actor=actor, model=model, run=run, summary=summary, say=say, chunk_size=chunk_size)
     return summary

@@ -34,6 +34,11 @@ def _level(sql: str, label: str, m: float, u: float) -> dict[str, Any]:
     return {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
 
 
+def _tf(level: dict[str, Any], column: str) -> dict[str, Any]:
+    """Term-frequency adjusted: agreeing on a common value ("Smith", "Oliver") counts less than on a rare one."""
+    return level | {"tf_adjustment_column": column, "tf_adjustment_weight": 1.0}
+
+
 def _else(m: float, u: float) -> dict[str, Any]:
     return _level("ELSE", "else", m, u)
 
@@ -76,13 +81,19 @@ def base_settings() -> dict[str, Any]:
         "comparisons": [
             _comparison(
                 "given_name",
-                "First given name: exact, same nickname group, close spelling, one typo",
+                "First given name: exact, nickname group, close spelling, one typo, given and family names swapped",
                 [
                     _null("given_norm"),
-                    _level('"given_norm_l" = "given_norm_r"', "exact", 0.85, 0.005),
+                    _tf(_level('"given_norm_l" = "given_norm_r"', "exact", 0.85, 0.005), "given_norm"),
                     _level('"given_canon_l" = "given_canon_r"', "nickname", 0.05, 0.0005),
                     _level(_jw("given_norm", 0.9), "close spelling", 0.05, 0.003),
                     _level('damerau_levenshtein("given_norm_l", "given_norm_r") <= 1', "one typo", 0.02, 0.002),
+                    _level(
+                        '"given_norm_l" = "family_norm_r" AND "family_norm_l" = "given_norm_r"',
+                        "swapped with the family name",
+                        0.01,
+                        0.00001,
+                    ),
                     _else(0.03, 0.99),
                 ],
             ),
@@ -91,7 +102,7 @@ def base_settings() -> dict[str, Any]:
                 "Family name: exact, a previous family name, close spelling, sounds alike",
                 [
                     _null("family_norm"),
-                    _level('"family_norm_l" = "family_norm_r"', "exact", 0.8, 0.01),
+                    _tf(_level('"family_norm_l" = "family_norm_r"', "exact", 0.8, 0.01), "family_norm"),
                     _level(surname_change, "previous family name", 0.05, 0.0005),
                     _level(_jw("family_norm", 0.9), "close spelling", 0.07, 0.003),
                     _level('"family_mp_l" = "family_mp_r"', "sounds alike", 0.02, 0.005),
@@ -123,7 +134,7 @@ def base_settings() -> dict[str, Any]:
                     _level(
                         '"postcode_l" = "postcode_r" AND "house_key_l" = "house_key_r"', "same address", 0.7, 0.0005
                     ),
-                    _level('"postcode_l" = "postcode_r"', "same postcode", 0.05, 0.002),
+                    _tf(_level('"postcode_l" = "postcode_r"', "same postcode", 0.05, 0.002), "postcode"),
                     _level('"postcode_sector_l" = "postcode_sector_r"', "same sector", 0.04, 0.02),
                     _level('"postcode_district_l" = "postcode_district_r"', "same district", 0.05, 0.05),
                     _else(0.16, 0.928),
@@ -189,6 +200,15 @@ def train(rows: Any, *, seed: int = 42, max_pairs: float = 2e6) -> dict[str, Any
     u from random pairs; m by expectation maximisation in two passes (blocked on date of
     birth, then on postcode and given name, so that every comparison is trained once).
     """
+    try:
+        return _train(rows, seed=seed, max_pairs=max_pairs)
+    except (ValueError, ZeroDivisionError):
+        # Too little data to estimate from (no pair meets the deterministic rules, so the prior is
+        # zero): keep the starting parameters rather than fail; train again when more has arrived.
+        return base_settings()
+
+
+def _train(rows: Any, *, seed: int, max_pairs: float) -> dict[str, Any]:
     linker, connection = _linker(rows, base_settings())
     try:
         linker.training.estimate_probability_two_random_records_match(

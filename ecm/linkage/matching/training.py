@@ -6,8 +6,8 @@ import random
 from typing import Any
 
 from ecm.linkage.matching import model as splink_model
-from ecm.linkage.matching.engine import feature_table
-from ecm.linkage.models import MatchModel, StagedRecord
+from ecm.linkage.matching.engine import feature_table, matchable_records
+from ecm.linkage.models import MatchModel
 from ecm.linkage.services import match_model_save
 
 TRAINING_SAMPLE = 300_000
@@ -15,7 +15,7 @@ TRAINING_SAMPLE = 300_000
 
 def match_model_train(*, actor: Any, upper: float, lower: float, seed: int = 42) -> MatchModel:
     """Estimate the model on (a sample of) the staged records and save it as a new version."""
-    ids = list(StagedRecord.objects.filter(in_review=False).values_list("pk", flat=True))
+    ids = list(matchable_records().filter(in_review=False).values_list("pk", flat=True))
     if len(ids) > TRAINING_SAMPLE:
         # Sample the keys, then read only the sample: a national table is never loaded whole.
         ids = random.Random(seed).sample(ids, TRAINING_SAMPLE)

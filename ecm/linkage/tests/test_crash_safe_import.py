@@ -29,8 +29,9 @@ def _run(db: Path, *args: str, wait: bool = True) -> subprocess.Popen:
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     if wait:
-        out, err = process.communicate(timeout=120)
+        out, err = process.communicate(timeout=400)
         assert process.returncode == 0, err.decode()
+        process.output = out.decode()  # type: ignore[attr-defined]
     return process
 
 
@@ -89,8 +90,17 @@ def test_import_killed_mid_way_resumes_to_the_same_result_as_a_clean_run(tmp_pat
     assert 0 < batches < 24 and delivery[0][0] == "in_progress"
     assert len(staged) + len(quarantined) == 25 * batches  # whole batches only
 
-    _run(crashed, *args)
-    _, err = clean_run.communicate(timeout=120)
+    # The process is gone: the next command marks the delivery stopped, and its rows are not matched.
+    listing = _run(crashed, "feed_delivery")
+    assert "Stopped part-way" in listing.output  # type: ignore[attr-defined]
+    assert _query(crashed, "SELECT status FROM linkage_feeddelivery") == [("stopped",)]
+    _run(crashed, "match")
+    assert _query(crashed, "SELECT COUNT(*) FROM linkage_stagedrecord WHERE child_id IS NOT NULL") == [(0,)]
+    assert _query(crashed, "SELECT COUNT(*) FROM index_child") == [(0,)]
+
+    delivery_id = _query(crashed, "SELECT id FROM linkage_feeddelivery")[0][0]
+    _run(crashed, "feed_delivery", "--resume", str(delivery_id))
+    _, err = clean_run.communicate(timeout=400)
     assert clean_run.returncode == 0, err.decode()
     assert _result(crashed) == _result(clean)
     staged, quarantined, delivery = _result(crashed)

@@ -77,7 +77,7 @@ def test_exact_levels_come_from_the_settings():
     from ecm.linkage.matching.model import base_settings
 
     levels = exact_levels_of(base_settings())
-    assert levels["given_name"] == 4 and levels["date_of_birth"] == 4 and levels["sex"] == 1
+    assert levels["given_name"] == 5 and levels["date_of_birth"] == 4 and levels["sex"] == 1
 
 
 def test_close_names_at_the_same_home_and_birthday_go_to_review_not_to_a_link():
@@ -159,3 +159,35 @@ def test_a_lone_close_spelling_at_a_twins_home_goes_to_review_unless_the_nhs_num
         exact_levels=exact,
     )
     assert [sorted(g) for g in out.new_children] == [[1, 6]] and not out.review
+
+
+def test_different_sexes_never_link_automatically_even_with_the_same_given_name():
+    exact = {"given_name": 4, "date_of_birth": 4, "address": 4, "sex": 1}
+    same_everything = {**pair(1, 2, 0.9999999975, given=4, dob=4), "gamma_address": 4, "gamma_sex": 0}
+    for levels in (exact, None):  # with or without the household checks
+        out = decide(new_ids=[1, 2], child_of={}, pairs=[same_everything], upper=0.99, lower=0.8, exact_levels=levels)
+        assert sorted(out.new_children) == [[1]] and [(r, c) for r, c, _ in out.review] == [(2, 1)]
+        to_child = decide(
+            new_ids=[1], child_of={2: "A"}, pairs=[same_everything], upper=0.99, lower=0.8, exact_levels=levels
+        )
+        assert not to_child.link and [(r, c) for r, c, _ in to_child.review] == [(1, 2)]
+    # An agreeing NHS number still links them (a mis-keyed sex).
+    keyed = {**same_everything, "gamma_nhs_number": 1}
+    out = decide(new_ids=[1, 2], child_of={}, pairs=[keyed], upper=0.99, lower=0.8, exact_levels=exact)
+    assert [sorted(g) for g in out.new_children] == [[1, 2]]
+    # The same pair with the same sex links.
+    agree = {**same_everything, "gamma_sex": 1}
+    out = decide(new_ids=[1, 2], child_of={}, pairs=[agree], upper=0.99, lower=0.8, exact_levels=exact)
+    assert [sorted(g) for g in out.new_children] == [[1, 2]]
+
+
+def test_a_differing_date_of_birth_counts_only_with_the_same_given_name_and_a_family_name():
+    exact = {"given_name": 5, "date_of_birth": 4, "address": 4}
+    sibling = {**pair(1, 2, 0.999, given=0, dob=0), "gamma_family_name": 4}
+    assert not passes_guard(sibling, exact)  # a sibling: another name, another birthday
+    keyed = {**pair(1, 2, 0.999, given=5, dob=0), "gamma_family_name": 4}
+    assert passes_guard(keyed, exact) and not passes_guard(keyed)  # siblings never share a given name
+    assert not passes_guard({**keyed, "gamma_family_name": 0}, exact)
+    assert not passes_guard({**keyed, "gamma_given_name": 3}, exact)
+    out = decide(new_ids=[1, 2], child_of={}, pairs=[keyed], upper=0.99, lower=0.8, exact_levels=exact)
+    assert [sorted(g) for g in out.new_children] == [[1, 2]]

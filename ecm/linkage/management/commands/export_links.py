@@ -1,4 +1,8 @@
-"""``manage.py export_links <file.csv>``: source, source_record_id, child_id for every staged record."""
+"""``manage.py export_links <file.csv>``: source, source_record_id, child_id for every staged record.
+
+A value a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``, tab or
+carriage return) is written with a leading ``'``.
+"""
 
 from __future__ import annotations
 

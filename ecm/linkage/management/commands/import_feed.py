@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ecm.core.actors import SYSTEM_FEED
 from ecm.linkage.feeds import FeedFileError
 from ecm.linkage.models import FeedSource
-from ecm.linkage.services import DEFAULT_BATCH_SIZE, feed_import
+from ecm.linkage.services import DEFAULT_BATCH_SIZE, LinkageRuleError, deliveries_mark_stopped, feed_import
 
 
 def progress_bar(done: int, total: int, *, width: int = 40) -> str:
@@ -22,7 +22,10 @@ def progress_bar(done: int, total: int, *, width: int = 40) -> str:
 
 
 class Command(BaseCommand):
-    help = "Validate and stage a feed file (CSV or JSON Lines). Re-running the same file changes nothing."
+    help = (
+        "Validate and stage a feed file (CSV or JSON Lines, UTF-8). A file that cannot be imported whole is refused "
+        "before any row is read. Re-running the same file changes nothing; one that stopped part-way resumes."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--source", required=True, help="The configured source's name, e.g. school_census")
@@ -41,6 +44,11 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
         show = not options["no_progress"] and sys.stderr.isatty()
+        for stopped in deliveries_mark_stopped(actor=SYSTEM_FEED):
+            self.stderr.write(
+                f"Delivery {stopped.pk} ({stopped.file_name}) had stopped part-way: resume or abandon it with "
+                f"manage.py feed_delivery --resume {stopped.pk} / --abandon {stopped.pk} --reason '...'."
+            )
 
         def progress(done: int, total: int) -> None:
             sys.stderr.write("\r" + progress_bar(done, total))
@@ -56,8 +64,8 @@ class Command(BaseCommand):
                 progress=progress if show else None,
                 pause_between_batches=options["pause"],
             )
-        except FeedFileError as error:
-            raise CommandError(str(error))
+        except (FeedFileError, LinkageRuleError) as error:
+            raise CommandError(f"{path.name}: {error}")
         if show:
             sys.stderr.write("\n")
         if already:

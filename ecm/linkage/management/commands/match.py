@@ -12,6 +12,8 @@ from ecm.linkage.matching.engine import match_run
 from ecm.linkage.matching.model import DEFAULT_LOWER, DEFAULT_UPPER
 from ecm.linkage.matching.training import match_model_train
 from ecm.linkage.models import MatchModel
+from ecm.linkage.selectors import thresholds_from_decisions
+from ecm.linkage.services import deliveries_mark_stopped
 
 
 class Command(BaseCommand):
@@ -21,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--train", action="store_true", help="Train a new model version first")
         parser.add_argument("--upper", type=float, default=None, help=f"Link at or above (default {DEFAULT_UPPER})")
         parser.add_argument("--lower", type=float, default=None, help=f"Review at or above (default {DEFAULT_LOWER})")
+        parser.add_argument(
+            "--thresholds-from-review",
+            action="store_true",
+            help="Take the thresholds the clerical decisions suggest (Record linkage page) for a new model version",
+        )
 
     def progress(self, message: str) -> None:
         """A progress line with the process's peak memory so far (national runs must stay within 4 GB)."""
@@ -28,6 +35,10 @@ class Command(BaseCommand):
         self.stderr.write(f"{message} (max RSS {peak_mb:,.0f} MB)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for stopped in deliveries_mark_stopped(actor=SYSTEM_MATCHER):
+            self.stderr.write(
+                f"Delivery {stopped.pk} ({stopped.file_name}) stopped part-way: its rows are not matched."
+            )
         model = MatchModel.objects.first()
         upper = (
             options["upper"] if options["upper"] is not None else (model.upper_threshold if model else DEFAULT_UPPER)
@@ -35,6 +46,13 @@ class Command(BaseCommand):
         lower = (
             options["lower"] if options["lower"] is not None else (model.lower_threshold if model else DEFAULT_LOWER)
         )
+        if options["thresholds_from_review"] and model is not None:
+            suggested = thresholds_from_decisions(upper=upper, lower=lower)
+            if suggested is None:
+                self.stderr.write("Too few clerical decisions to suggest thresholds: keeping the current ones.")
+            else:
+                upper, lower = suggested["upper"], suggested["lower"]
+                self.stdout.write(f"Thresholds from {suggested['decisions']} decisions: upper {upper}, lower {lower}.")
         if model is None or options["train"] or (upper, lower) != (model.upper_threshold, model.lower_threshold):
             model = match_model_train(actor=SYSTEM_MATCHER, upper=upper, lower=lower)
             self.stdout.write(f"Model {model.version} trained on {model.trained_on_records} records.")

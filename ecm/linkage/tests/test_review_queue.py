@@ -1,0 +1,110 @@
+"""The review page: blind to the score first, the other records of the candidate's child;
+clerical decisions suggest thresholds."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from conftest import page_text
+from ecm.accounts.choices import Role
+from ecm.accounts.tests.factories import UserFactory
+from ecm.core.actors import SYSTEM_FEED, SYSTEM_MATCHER
+from ecm.linkage.choices import ReviewStatus
+from ecm.linkage.models import FeedSource, ReviewItem, StagedRecord
+from ecm.linkage.selectors import SUGGEST_MIN_DECISIONS, thresholds_from_decisions
+from ecm.linkage.services import feed_import, records_link, records_to_new_child, review_items_create
+from ecm.linkage.tests.feedfiles import row, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(user_client):
+    return user_client(UserFactory(roles=[Role.DATA_MANAGER]))
+
+
+def _stage(tmp_path, rows, name="f.csv"):
+    feed_import(
+        actor=SYSTEM_FEED, source=FeedSource.objects.get(name="local_systems"), path=write_csv(tmp_path / name, rows)
+    )
+    return list(StagedRecord.objects.select_related("source", "delivery").order_by("pk"))
+
+
+@pytest.fixture
+def pair(tmp_path):
+    records = _stage(
+        tmp_path,
+        [
+            row(
+                source_record_id="C1",
+                given_name="Jessica",
+                family_name="Moss",
+                date_of_birth="2018-07-09",
+                postcode="HX1 2AB",
+            ),
+            row(
+                source_record_id="C2",
+                given_name="Jess",
+                family_name="Moss",
+                date_of_birth="2018-07-09",
+                postcode="HX1 2AB",
+            ),
+            row(source_record_id="C3", given_name="Jessie", family_name="Moss", date_of_birth="2018-09-07"),
+        ],
+    )
+    first, second, third = records
+    child = records_to_new_child(actor=SYSTEM_MATCHER, records=[first], scores={}, model_version="v1")
+    records_link(actor=SYSTEM_MATCHER, child=child, records=[second], method="model", scores={}, model_version="v1")
+    data = {"match_weight": 2.5, "match_probability": 0.8731, "gamma_given_name": 2}
+    review_items_create(actor=SYSTEM_MATCHER, items=[(third.pk, first.pk, data)], model_version="v1")
+    return ReviewItem.objects.get()
+
+
+def test_the_pair_is_shown_blind_to_the_score_first(manager, pair, settings):
+    url = reverse("linkage:review_item", args=[pair.pk])
+    text = page_text(manager.get(url))
+    assert "0.8731" not in text and "Show the model's score" in text
+    assert "0.8731" in page_text(manager.get(url + "?score=1"))
+    settings.LINKAGE_REVIEW_BLIND = False
+    assert "0.8731" in page_text(manager.get(url))
+
+
+def test_the_page_shows_the_other_records_of_the_candidates_child(manager, pair):
+    text = page_text(manager.get(reverse("linkage:review_item", args=[pair.pk])))
+    assert "Other records of the candidate's child" in text and "C2" in text and "Jess Moss" in text
+
+
+def _decided(tmp_path, outcomes):
+    rows = [
+        row(source_record_id=f"D{n}", family_name="Lee", date_of_birth="2015-01-01") for n in range(2 * len(outcomes))
+    ]
+    records = _stage(tmp_path, rows, name="d.csv")
+    items = [
+        (records[2 * n].pk, records[2 * n + 1].pk, {"match_weight": 1.0, "match_probability": p})
+        for n, (p, _link) in enumerate(outcomes)
+    ]
+    review_items_create(actor=SYSTEM_MATCHER, items=items, model_version="v1")
+    for (_p, link), item in zip(outcomes, ReviewItem.objects.order_by("pk"), strict=True):
+        ReviewItem.objects.filter(pk=item.pk).update(status=ReviewStatus.LINKED if link else ReviewStatus.NOT_A_MATCH)
+
+
+def test_decisions_suggest_thresholds(tmp_path, manager):
+    assert thresholds_from_decisions(upper=0.99, lower=0.8) is None
+    # Every pair from 0.9 up was a link; below 0.85 most were not.
+    outcomes = [(0.9 + 0.0009 * n, True) for n in range(60)] + [(0.8 + 0.001 * n, n % 5 == 0) for n in range(50)]
+    _decided(tmp_path, outcomes)
+    assert len(outcomes) >= SUGGEST_MIN_DECISIONS
+    suggested = thresholds_from_decisions(upper=0.99, lower=0.8)
+    assert suggested["upper"] == pytest.approx(0.9)
+    assert 0.8 <= suggested["lower"] <= suggested["upper"]
+    assert suggested["decisions"] == 110
+    from ecm.linkage.models import MatchModel
+    from ecm.linkage.tests.helpers import untrained_model
+
+    untrained_model()
+    call_command("match", "--thresholds-from-review")
+
+    assert MatchModel.objects.first().upper_threshold == pytest.approx(0.9)
+    assert "Suggested by 110 decisions" in page_text(manager.get(reverse("linkage:home")))
