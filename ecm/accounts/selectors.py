@@ -77,3 +77,13 @@ def pending_totp_device(*, user: User, device_id: Any) -> TOTPDevice | None:
     if not device_id:
         return None
     return TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+
+
+def safeguarding_route_for(user: Any) -> str:
+    """The local referral route for a child at risk of significant harm: the user's area's, else the service's."""
+    from django.conf import settings
+
+    organisation = getattr(user, "organisation", None)
+    area = getattr(organisation, "local_authority", None) if organisation is not None else None
+    route = getattr(area, "safeguarding_referral_route", "") if area is not None else ""
+    return route or settings.ECM_SAFEGUARDING_CONTACT

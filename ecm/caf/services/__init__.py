@@ -10,6 +10,7 @@ from ecm.caf.services.assessment import (
     completion_problems,
     family_copy_set,
     latest_data,
+    refusal_to_record_note,
     safeguarding_escalate,
 )
 from ecm.caf.services.closure import (
@@ -50,6 +51,7 @@ __all__ = [
     "assessment_start",
     "assessment_step_up",
     "checklist_link_child",
+    "refusal_to_record_note",
     "checklist_save",
     "completion_problems",
     "current_lead",
