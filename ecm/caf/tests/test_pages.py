@@ -210,7 +210,9 @@ def test_refusal_after_a_checklist_leaves_only_the_practitioners_note(user_clien
     start_page = client.get(response.url).content.decode()
     refusal_url = f"{reverse('caf:refusal')}?checklist={checklist.pk}"
     assert refusal_url in start_page
-    assert "this checklist is then removed" in client.get(reverse("caf:checklist", args=[checklist.pk])).content.decode()
+    assert (
+        "this checklist is then removed" in client.get(reverse("caf:checklist", args=[checklist.pk])).content.decode()
+    )
     assert "is removed" in client.get(refusal_url).content.decode()
     # Someone else's checklist cannot be named.
     assert user_client(UserFactory()).get(refusal_url).status_code == 404
