@@ -22,6 +22,11 @@ from ecm.core.actors import SYSTEM_SEED
 
 DEMO_PASSWORD = "demo-password-ecm-2026"
 AREA = ("E08000035", "Leeds")
+SAFEGUARDING_ROUTE = (
+    "Leeds Children's Social Work Service front door: 0113 000 0000 (weekdays 8.30am to 5pm). "
+    "Out of hours: Emergency Duty Team, 0113 000 0001. Follow the Leeds Safeguarding Children "
+    "Partnership procedures; confirm a phone referral in writing within 48 hours."
+)
 
 ORGANISATIONS = [
     ("107999", "Hillside Primary School", T.SCHOOL, "hillside.primary@example.org.uk", "0113 496 0001"),
@@ -87,7 +92,7 @@ def seed_accounts_demo() -> list[dict[str, str]]:
     """Create the demo area, organisations and users if missing; return sign-in details."""
     today = clock.today()
     area = LocalAuthority.objects.filter(code=AREA[0]).first() or local_authority_create(
-        actor=SYSTEM_SEED, code=AREA[0], name=AREA[1]
+        actor=SYSTEM_SEED, code=AREA[0], name=AREA[1], safeguarding_referral_route=SAFEGUARDING_ROUTE
     )
     orgs = {}
     for code, name, kind, email, phone in ORGANISATIONS:

@@ -243,11 +243,23 @@ class OrganisationForm(forms.Form):
 class LocalAuthorityForm(forms.Form):
     code = forms.CharField(label="ONS code", max_length=20, help_text="For example, E08000035")
     name = forms.CharField(label="Name", max_length=200)
+    safeguarding_referral_route = forms.CharField(
+        label="Safeguarding referral route",
+        help_text="Where practitioners refer a child at risk of significant harm: the children's social care "
+        "front door, its phone number and its out-of-hours number",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain_required_messages(self)
-        self.helper = gds_helper(Field.text("code", field_width=10), Field.text("name"), submit="Save")
+        self.helper = gds_helper(
+            Field.text("code", field_width=10),
+            Field.text("name"),
+            Field.textarea("safeguarding_referral_route"),
+            submit="Save",
+        )
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"].strip().upper()

@@ -23,6 +23,11 @@ class LocalAuthority(BaseModel):
 
     code = models.CharField(max_length=20, unique=True, help_text="ONS code, for example E08000035")
     name = models.CharField(max_length=200)
+    safeguarding_referral_route = models.TextField(
+        blank=True,
+        help_text="Where practitioners refer a child at risk of significant harm: the local children's social "
+        "care front door and its out-of-hours number",
+    )
 
     class Meta:
         verbose_name_plural = "local authorities"

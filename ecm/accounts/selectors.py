@@ -111,3 +111,13 @@ def normalise_registration(number: str) -> str:
 def api_client_list() -> QuerySet[ApiClient]:
     """Every API client with its organisation, newest first within each name."""
     return ApiClient.objects.select_related("organisation").order_by("organisation__name", "name", "-created_at")
+
+
+def safeguarding_route_for(user: Any) -> str:
+    """The local referral route for a child at risk of significant harm: the user's area's, else the service's."""
+    from django.conf import settings
+
+    organisation = getattr(user, "organisation", None)
+    area = getattr(organisation, "local_authority", None) if organisation is not None else None
+    route = getattr(area, "safeguarding_referral_route", "") if area is not None else ""
+    return route or settings.ECM_SAFEGUARDING_CONTACT

@@ -54,11 +54,13 @@ def _changes(instance: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def local_authority_create(*, actor: Any, code: str, name: str) -> LocalAuthority:
-    """Add a local authority area."""
+def local_authority_create(
+    *, actor: Any, code: str, name: str, safeguarding_referral_route: str = ""
+) -> LocalAuthority:
+    """Add a local authority area (with its safeguarding referral route, shown to practitioners)."""
     if LocalAuthority.objects.filter(code=code).exists():
         raise AccountsError(f"An area with code {code} already exists.")
-    area = LocalAuthority(code=code, name=name)
+    area = LocalAuthority(code=code, name=name, safeguarding_referral_route=safeguarding_referral_route.strip())
     area.stamp(actor, creating=True)
     area.save()
     audit_record(actor=actor, action="admin.local_authority.created", target=area, data={"code": code, "name": name})

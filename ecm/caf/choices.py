@@ -59,6 +59,13 @@ class MemberKind(models.TextChoices):
     PARENT = "parent", "Parent or carer"
 
 
+class LeadOfferStatus(models.TextChoices):
+    OFFERED = "offered", "Waiting for them to accept"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 class Progress(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     NO_PROGRESS = "no_progress", "No progress"

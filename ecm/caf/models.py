@@ -14,6 +14,7 @@ from ecm.caf.choices import (
     ChecklistDecision,
     ClosureReason,
     FamilyRating,
+    LeadOfferStatus,
     MemberKind,
     Outcome,
     OutcomeRating,
@@ -157,6 +158,14 @@ class LeadProfessional(BaseModel):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="leads")
     member = models.ForeignKey(TeamMember, on_delete=models.PROTECT, related_name="+")
+    supporting_member = models.ForeignKey(
+        TeamMember,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The practitioner who supports a young person, parent or carer who leads",
+    )
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     handover_note = models.TextField(blank=True)
@@ -168,6 +177,45 @@ class LeadProfessional(BaseModel):
 
     def __str__(self) -> str:
         return f"Lead {self.member_id} from {self.started_on}"
+
+    @property
+    def family_leads(self) -> bool:
+        return self.member.kind != MemberKind.PRACTITIONER
+
+    @property
+    def contact_member(self) -> TeamMember:
+        """Who practitioners contact: the lead, or the practitioner supporting a family lead."""
+        return self.supporting_member if self.family_leads and self.supporting_member else self.member
+
+
+class LeadOffer(BaseModel):
+    """A handover of the lead professional role, offered and waiting for the new lead to accept.
+
+    The current lead stays until the offer is accepted (DOMAIN section 4). For a young person, parent
+    or carer who leads, the supporting practitioner accepts on the day the family agreed.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="lead_offers")
+    member = models.ForeignKey(TeamMember, on_delete=models.PROTECT, related_name="+")
+    supporting_member = models.ForeignKey(TeamMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    handover_note = models.TextField(blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="Who proposed it, e.g. a panel")
+    status = models.CharField(max_length=10, choices=LeadOfferStatus.choices, default=LeadOfferStatus.OFFERED)
+    answered_on = models.DateField(null=True, blank=True)
+    answer_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Lead offer to {self.member_id} ({self.status})"
+
+    @property
+    def acceptor_member(self) -> TeamMember:
+        family = self.member.kind != MemberKind.PRACTITIONER
+        return self.supporting_member if family and self.supporting_member else self.member
 
 
 class PlanAction(BaseModel):

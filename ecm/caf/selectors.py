@@ -35,11 +35,24 @@ class ExistingCaf:
 
 
 def _lead_label(actor: Any, child: Child) -> str:
-    lead = Involvement.objects.filter(child=child, is_lead_professional=True, ended_on__isnull=True).first()
+    lead = (
+        Involvement.objects.filter(child=child, is_lead_professional=True, ended_on__isnull=True)
+        .select_related("practitioner", "organisation")
+        .first()
+    )
     if lead is None:
         return "None recorded"
     if not lead.is_sensitive or (actor is not None and sees_sensitive_details(actor, lead)):
-        return f"{lead.practitioner.get_full_name()}, {lead.organisation.name}"
+        from ecm.caf.services.team import vetting_current
+
+        family = f"The family leads ({lead.family_lead}), supported by " if lead.family_lead else ""
+        if not vetting_current(lead.practitioner):
+            # Not offered as the contact until their criminal records check is renewed.
+            return (
+                f"{family}{lead.practitioner.get_full_name()}, {lead.organisation.name} (cannot be contacted "
+                "about this child at present: contact the organisation or the CAF co-ordinator)"
+            )
+        return f"{family}{lead.practitioner.get_full_name()}, {lead.organisation.name}"
     return "A practitioner in an unspecified service (ask the index administrators)"
 
 
@@ -304,3 +317,14 @@ def practitioner_choices(*, exclude: Any) -> list[tuple[str, str]]:
 
 def specialist_referrals_of(assessment: Assessment) -> list[Any]:
     return list(assessment.specialist_referrals.all())
+
+
+def lead_offer_for(assessment: Assessment, offer_id: Any) -> Any:
+    """One lead-professional offer of this CAF (None if it is not this CAF's)."""
+    from ecm.caf.models import LeadOffer
+
+    return (
+        LeadOffer.objects.filter(assessment=assessment, pk=offer_id)
+        .select_related("member", "member__user", "supporting_member", "supporting_member__user", "created_by")
+        .first()
+    )

@@ -33,6 +33,7 @@ urlpatterns = [
     path(CAF + "team/<uuid:member_id>/remove/", plan.member_remove, name="member_remove"),
     path(CAF + "team/meeting/", plan.meeting_add, name="meeting_add"),
     path(CAF + "team/lead/", plan.lead_appoint, name="lead_appoint"),
+    path(CAF + "lead/offer/<uuid:offer_id>/", plan.lead_offer, name="lead_offer"),
     path(CAF + "plan/", plan.plan, name="plan"),
     path(CAF + "plan/add/", plan.action_add, name="action_add"),
     path(CAF + "plan/<uuid:action_id>/", plan.action_progress, name="action_progress"),

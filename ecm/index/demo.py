@@ -153,7 +153,8 @@ def seed_index_demo(*, actor: Any, organisations: Iterable[Any], practitioners: 
                 wishes_to_be_contacted=rng.random() < 0.3,
                 contact_reason=ContactReason.INFORMATION_TO_SHARE,
             )
-            if rng.random() < 0.15:
+            lead_taken = child.involvements.filter(is_lead_professional=True, ended_on__isnull=True).exists()
+            if rng.random() < 0.15 and not lead_taken:  # one lead professional per child
                 services.involvement_set_flags(
                     actor=actor, involvement=made, is_lead_professional=True, has_undertaken_caf=True
                 )

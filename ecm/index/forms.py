@@ -180,17 +180,24 @@ class InvolvementAddForm(forms.Form):
     sensitive_basis_note = forms.CharField(
         label="Note on the basis (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=500
     )
-    is_lead_professional = forms.BooleanField(label="I am the lead professional for this child", required=False)
+    is_lead_professional = forms.BooleanField(
+        label="I am the lead professional for this child (a statutory lead, or a CAF held outside ECM)",
+        required=False,
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lead_held_by: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        lead = [] if lead_held_by else [Field.checkbox("is_lead_professional", small=True)]
+        if lead_held_by:
+            # One lead professional per child: no tick beside the current one (a change is a handover).
+            del self.fields["is_lead_professional"]
         self.helper = helper(
             Field.text("service"),
             Field.select("service_category"),
             Field("started_on"),
             Field.select("sensitive_basis"),
             Field.textarea("sensitive_basis_note"),
-            Field.checkbox("is_lead_professional", small=True),
+            *lead,
             submit="Add my involvement",
         )
 
@@ -204,7 +211,10 @@ class InvolvementAddForm(forms.Form):
 
 
 class InvolvementFlagsForm(forms.Form):
-    is_lead_professional = forms.BooleanField(label="I am the lead professional for this child", required=False)
+    is_lead_professional = forms.BooleanField(
+        label="I am the lead professional for this child (a statutory lead, or a CAF held outside ECM)",
+        required=False,
+    )
     has_undertaken_caf = forms.BooleanField(
         label="I have undertaken a CAF (held on paper or in another system)", required=False
     )
@@ -219,10 +229,13 @@ class InvolvementFlagsForm(forms.Form):
         choices=[("", "Choose a reason"), *ContactReason.choices],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lead_held_by: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        lead = [] if lead_held_by else [Field.checkbox("is_lead_professional", small=True)]
+        if lead_held_by:
+            del self.fields["is_lead_professional"]
         self.helper = helper(
-            Field.checkbox("is_lead_professional", small=True),
+            *lead,
             Fieldset(
                 Field.checkbox("has_undertaken_caf", small=True),
                 Field("caf_started_on"),

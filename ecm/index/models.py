@@ -223,6 +223,11 @@ class Involvement(BaseModel):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     is_lead_professional = models.BooleanField(default=False)
+    family_lead = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The young person, parent or carer who leads, supported by this practitioner",
+    )
     has_undertaken_caf = models.BooleanField(default=False)
     caf_started_on = models.DateField(null=True, blank=True)
     caf_status = models.CharField(max_length=10, choices=CafStatus.choices, blank=True)

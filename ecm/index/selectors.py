@@ -310,3 +310,20 @@ def practitioner_in_organisation(*, organisation: Any, practitioner_id: Any) -> 
     if not str(practitioner_id).isdigit():
         return None
     return User.objects.filter(pk=int(practitioner_id), organisation=organisation, is_active=True).first()
+
+
+def current_lead_involvement(child: Child) -> Involvement | None:
+    """The involvement that carries the child's one lead professional, if any."""
+    return (
+        Involvement.objects.filter(child=child, is_lead_professional=True, ended_on__isnull=True)
+        .select_related("practitioner", "organisation")
+        .first()
+    )
+
+
+def lead_held_elsewhere(child: Child, user: Any) -> str:
+    """The name of the child's lead professional when it is someone other than ``user`` (else "")."""
+    lead = current_lead_involvement(child)
+    if lead is None or lead.practitioner_id == getattr(user, "pk", None):
+        return ""
+    return lead.practitioner.get_full_name() or lead.practitioner.username

@@ -278,6 +278,8 @@ def involvement_add(
     )
     started_on = started_on or clock.today()
     _require(started_on <= clock.today(), "The start date cannot be in the future.")
+    if is_lead_professional:
+        _require_no_other_lead(child, None)
     involvement = Involvement(
         child=child,
         practitioner=practitioner,
@@ -317,6 +319,7 @@ def involvement_end(*, actor: Any, involvement: Involvement, ended_on: dt.date |
     )
     involvement.ended_on = ended_on
     involvement.is_lead_professional = False
+    involvement.family_lead = ""
     involvement.wishes_to_be_contacted = False
     _stamp(involvement, actor)
     involvement.save()
@@ -332,6 +335,20 @@ def involvement_end(*, actor: Any, involvement: Involvement, ended_on: dt.date |
 _UNSET: Any = object()
 
 
+def _require_no_other_lead(child: Child, involvement: Involvement | None) -> None:
+    """A child has one lead professional at a time, across the whole service (DOMAIN section 4)."""
+    others = Involvement.objects.filter(child=child, is_lead_professional=True, ended_on__isnull=True)
+    if involvement is not None:
+        others = others.exclude(pk=involvement.pk)
+    current = others.select_related("practitioner").first()
+    if current is not None:
+        name = current.practitioner.get_full_name() or current.practitioner.username
+        raise IndexRuleError(
+            f"{name} is already the lead professional for this child. A child has one lead professional at a "
+            "time: a change is a handover that the new lead accepts, agreed with the current lead."
+        )
+
+
 @transaction.atomic
 def involvement_set_flags(
     *,
@@ -343,16 +360,25 @@ def involvement_set_flags(
     caf_status: str | None = None,
     wishes_to_be_contacted: bool | None = None,
     contact_reason: str | None = None,
+    family_lead: str | None = None,
 ) -> Involvement:
     """Set or clear the flags of an involvement; ``None`` leaves a flag as it is.
 
-    "Has undertaken a CAF" carries only the CAF's start date and whether it is open.
+    "Has undertaken a CAF" carries only the CAF's start date and whether it is open. ``family_lead``
+    names the young person, parent or carer who leads, supported by this practitioner (the index then
+    says that the family leads); it goes with the lead professional flag.
     """
     _check_involvement_writer(actor, involvement.practitioner, involvement.organisation)
     _require(involvement.ended_on is None, "Flags can be changed only on a current involvement.")
     before = _flags(involvement)
+    if is_lead_professional:
+        _require_no_other_lead(involvement.child, involvement)
     if is_lead_professional is not None:
         involvement.is_lead_professional = is_lead_professional
+        if not is_lead_professional:
+            involvement.family_lead = ""
+    if family_lead is not None:
+        involvement.family_lead = family_lead.strip() if involvement.is_lead_professional else ""
     if has_undertaken_caf is not None:
         involvement.has_undertaken_caf = has_undertaken_caf
         if has_undertaken_caf:
@@ -394,6 +420,7 @@ def involvement_set_flags(
 def _flags(involvement: Involvement) -> dict[str, Any]:
     return {
         "is_lead_professional": involvement.is_lead_professional,
+        "family_lead": involvement.family_lead,
         "has_undertaken_caf": involvement.has_undertaken_caf,
         "caf_started_on": involvement.caf_started_on.isoformat() if involvement.caf_started_on else None,
         "caf_status": involvement.caf_status,

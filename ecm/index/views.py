@@ -30,7 +30,13 @@ from ecm.index.reasons import reason_for, remember_reason
 from ecm.index.record_links import record_links
 from ecm.index.record_sections import record_sections
 from ecm.index.search.criteria import SearchCriteriaError
-from ecm.index.selectors import ReasonRequired, child_record_open, child_record_reveal, child_search
+from ecm.index.selectors import (
+    ReasonRequired,
+    child_record_open,
+    child_record_reveal,
+    child_search,
+    lead_held_elsewhere,
+)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -127,7 +133,8 @@ def involvement_add_view(request: HttpRequest, child_id: str) -> HttpResponse:
     child = child_for(actor=request.user, child_id=child_id)
     if reason_for(request, child) is None:
         return redirect("index:reason", child_id=child.pk)
-    form = InvolvementAddForm(_posted(request))
+    lead_held_by = lead_held_elsewhere(child, request.user)
+    form = InvolvementAddForm(_posted(request), lead_held_by=lead_held_by)
     if request.method == "POST" and form.is_valid():
         try:
             services.involvement_add(actor=request.user, child=child, practitioner=request.user, **form.cleaned_data)
@@ -137,7 +144,7 @@ def involvement_add_view(request: HttpRequest, child_id: str) -> HttpResponse:
         else:
             messages.success(request, "Your involvement has been added.")
             return redirect("index:record", child_id=child.pk)
-    return render(request, "index/involvement_add.html", {"form": form, "child": child})
+    return render(request, "index/involvement_add.html", {"form": form, "child": child, "lead_held_by": lead_held_by})
 
 
 @index_user_required
@@ -145,14 +152,15 @@ def involvement_add_view(request: HttpRequest, child_id: str) -> HttpResponse:
 def involvement_flags_view(request: HttpRequest, involvement_id: str) -> HttpResponse:
     involvement = own_involvement_for(actor=request.user, involvement_id=involvement_id)
     initial = {name: getattr(involvement, name) for name in InvolvementFlagsForm.base_fields}
-    form = InvolvementFlagsForm(_posted(request), initial=initial)
+    lead_held_by = lead_held_elsewhere(involvement.child, request.user)
+    form = InvolvementFlagsForm(_posted(request), initial=initial, lead_held_by=lead_held_by)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.involvement_set_flags(
                 actor=request.user,
                 involvement=involvement,
-                is_lead_professional=data["is_lead_professional"],
+                is_lead_professional=data.get("is_lead_professional"),
                 has_undertaken_caf=data["has_undertaken_caf"],
                 caf_started_on=data["caf_started_on"],
                 caf_status=data["caf_status"] or None,
@@ -164,7 +172,11 @@ def involvement_flags_view(request: HttpRequest, involvement_id: str) -> HttpRes
         else:
             messages.success(request, "Your involvement has been updated.")
             return redirect("index:record", child_id=involvement.child_id)
-    return render(request, "index/involvement_flags.html", {"form": form, "involvement": involvement})
+    return render(
+        request,
+        "index/involvement_flags.html",
+        {"form": form, "involvement": involvement, "lead_held_by": lead_held_by},
+    )
 
 
 @index_user_required

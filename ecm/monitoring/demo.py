@@ -199,9 +199,13 @@ def _one_caf(rng: random.Random, child: Child, authors: list[User], allowed: lis
                 notes="First TAC meeting (demo).",
             )  # fmt: skip
             lead_member = member if rng.random() < 0.5 else lead_member
-            caf.lead_professional_appoint(
-                actor=author, assessment=assessment, member=lead_member, meeting=meeting, reason="Best placed (demo)"
-            )
+            try:
+                caf.lead_professional_appoint(
+                    actor=author, assessment=assessment, member=lead_member, meeting=meeting,
+                    reason="Best placed (demo)",
+                )  # fmt: skip
+            except caf.CafError:
+                pass  # the child already has a lead professional elsewhere (one per child)
     if rng.random() < 0.1:
         return 1  # completed with no plan: the co-ordinator's quality list shows it
     for _key, _text, outcome, what in needs:

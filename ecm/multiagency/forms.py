@@ -244,3 +244,14 @@ class ReallocateForm(forms.Form):
             submit="Reallocate the case",
         )
         self.fields["new_lead"].error_messages["required"] = "Choose the new lead professional"
+
+
+class ExtraMeetingForm(forms.Form):
+    """Call a meeting outside the schedule: today (an urgent case) or any other day."""
+
+    held_on = DateInputField(label="Date of the meeting", help_text="For example, 27 3 2026")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].error_messages["required"] = "Enter the date of the meeting"
+        self.helper = gds_helper(Field("held_on"), submit="Call this meeting")

@@ -84,6 +84,7 @@ class CaseView:
     record: ChildRecord
     items: list[AgendaItem]
     actions: list[PanelAction]
+    lead: Any = None  # the child's one lead professional, as the index shows it (an Involvement)
 
 
 def case_open(*, actor: Any, referral: PanelReferral) -> CaseView:
@@ -104,7 +105,17 @@ def case_open(*, actor: Any, referral: PanelReferral) -> CaseView:
         )
     items = list(referral.agenda_items.select_related("meeting", "allocated").order_by("-meeting__held_on"))
     actions = list(referral.actions.select_related("owner", "item__meeting"))
-    return CaseView(referral=referral, record=record, items=items, actions=actions)
+    lead = next(
+        (
+            v.involvement
+            for v in getattr(record, "involvements", []) or []
+            if not getattr(v, "unspecified", False)
+            and v.involvement.is_lead_professional
+            and v.involvement.ended_on is None
+        ),
+        None,
+    )
+    return CaseView(referral=referral, record=record, items=items, actions=actions, lead=lead)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Model, Q
+from django.db.models import Q
 
 from ecm.audit.models import AuditEvent
 from ecm.consent.selectors import consents_for
@@ -45,7 +45,52 @@ ACTION_LABELS = {
     "consent.register_viewed": "Viewed the consent register",
     "rights.package_compiled": "Compiled a subject access package",
     "rights.package_downloaded": "Downloaded a subject access package",
+    "caf.started": "Started a CAF",
+    "caf.section_saved": "Wrote part of a CAF",
+    "caf.completed": "Completed a CAF",
+    "caf.closed": "Closed a CAF",
+    "caf.team_member_added": "Added someone to the Team Around the Child",
+    "caf.team_member_removed": "Took someone off the Team Around the Child",
+    "caf.meeting_recorded": "Recorded a Team Around the Child meeting",
+    "caf.lead_professional_offered": "Asked someone to be the lead professional",
+    "caf.lead_professional_appointed": "Recorded the lead professional",
+    "caf.action_added": "Added an action to the plan",
+    "caf.review_recorded": "Recorded a review",
+    "caf.checklist_saved": "Filled in a pre-assessment checklist",
+    "caf.checklist_child_linked": "Linked a checklist to the child",
+    "index.involvement_added": "Recorded that their service works with the child",
+    "index.involvement_ended": "Recorded that their service stopped working with the child",
+    "index.involvement_flags_set": "Changed what the index says about their work with the child",
+    "sharing.decision_recorded": "Recorded a decision whether to share information",
+    "sharing.decision_viewed": "Read a decision whether to share information",
+    "sharing.decision_countersigned": "Countersigned a decision to share information",
+    "sharing.disclosure_recorded": "Recorded that information was shared",
+    "sharing.disclosure_log_viewed": "Read the list of times information was shared",
+    "multiagency.case_viewed": "Looked at the child's panel case",
+    "multiagency.referral_made": "Referred the child to a multi-agency panel",
+    "referrals.referral_sent": "Referred the child to a service",
 }
+
+# When an action has no wording of its own: what kind of work it was, never the internal code.
+ACTION_AREAS = {
+    "index": "Used the child index record",
+    "caf": "Worked on the common assessment (CAF)",
+    "consent": "Worked on consent",
+    "sharing": "Worked on a decision to share information",
+    "multiagency": "Worked on a multi-agency panel case",
+    "referrals": "Worked on a referral to a service",
+    "rights": "Handled a request about the family's data",
+    "budgets": "Worked on a budget for the child",
+    "linkage": "Matched records from local systems",
+    "misuse": "Reviewed how the record was used",
+}
+
+
+def action_words(action: str) -> str:
+    """An audit action in plain words."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    return ACTION_AREAS.get(action.split(".", 1)[0], "Used the child's information")
 
 
 # Index --------------------------------------------------------------------------------------
@@ -184,31 +229,43 @@ def _decision_items(child: Child) -> list[dict[str, Any]]:
     ]
 
 
-SKIPPED_FIELDS = {"id", "child", "created_by", "modified_by", "created_by_label", "modified_by_label", "modified_at"}
-
-
-def _model_fields(row: Model) -> list[tuple[str, str, Any]]:
-    """Every concrete field of a row, for records whose shape this app does not own (disclosures)."""
-    fields: list[tuple[str, str, Any]] = []
-    for f in row._meta.concrete_fields:
-        if f.name in SKIPPED_FIELDS:
-            continue
-        value = getattr(row, f.name)
-        display = getattr(row, f"get_{f.name}_display", None)
-        if callable(display):
-            value = display()
-        elif isinstance(value, Model):
-            value = getattr(value, "name", None) or str(value)
-        fields.append((f.name, str(f.verbose_name).capitalize(), value))
-    return fields
+def _person(user: Any) -> str:
+    if user is None:
+        return ""
+    name = user.get_full_name() or user.username
+    role = getattr(user, "job_title", "") or ""
+    organisation = getattr(getattr(user, "organisation", None), "name", "")
+    return ", ".join(p for p in (name, role, organisation) if p)
 
 
 def _disclosure_items(child: Child) -> list[dict[str, Any]]:
-    """The sharing app's disclosure log: every share of the child's information."""
-    return [
-        _item(f"disclosures/{row.pk}", "Information disclosed", _model_fields(row))
-        for row in sharing_selectors.disclosures_for(child)
-    ]
+    """The sharing app's disclosure log: every share of the child's information, in words."""
+    items = []
+    for row in sharing_selectors.disclosures_for(child):
+        if row.decision is not None:
+            basis = f"A decision of {text(row.decision.decided_on)} to share"
+        elif row.consent is not None:
+            basis = f"Consent given on {text(row.consent.given_on)}"
+        else:
+            basis = ""
+        items.append(
+            _item(
+                f"disclosures/{row.pk}",
+                "Information shared",
+                [
+                    ("when", "When", row.disclosed_at),
+                    ("what", "What", row.get_information_display()),
+                    ("description", "Details", row.description),
+                    ("reference", "Reference", row.reference),
+                    ("organisation", "Shared with", row.organisation.name),
+                    ("recipient_person", "Person who received it", row.recipient_person),
+                    ("method", "How", row.get_method_display()),
+                    ("shared_by", "Shared by", _person(row.shared_by)),
+                    ("basis", "Allowed by", basis),
+                ],
+            )
+        )
+    return items
 
 
 def _consent_items(child: Child) -> list[dict[str, Any]]:
@@ -253,22 +310,121 @@ def events_about(child: Child) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(Q(object_id=key) | Q(data__child_id=key)).order_by("sequence"))
 
 
+def _people(events: list[AuditEvent]) -> dict[str, Any]:
+    from ecm.accounts.models import User
+
+    ids = {e.actor_id for e in events if e.actor_type == "user" and e.actor_id and e.actor_id.isdigit()}
+    return {str(u.pk): u for u in User.objects.filter(pk__in=ids).select_related("organisation")}
+
+
+def _actor_words(event: AuditEvent, people: dict[str, Any]) -> tuple[str, str, str]:
+    """Who did it: name, role and organisation, never a login."""
+    from ecm.accounts.choices import Role
+
+    roles = [Role(code).label for code in (event.actor_roles or "").replace(" ", "").split(",") if code in Role.values]
+    user = people.get(event.actor_id)
+    if user is not None:
+        name = user.get_full_name() or "A member of staff"
+        role = getattr(user, "job_title", "") or ", ".join(roles)
+        organisation = event.actor_organisation or getattr(user.organisation, "name", "")
+        return name, role, organisation
+    if event.actor_type == "user":
+        return "A member of staff", ", ".join(roles), event.actor_organisation
+    return "ECM itself (an automatic step)", "", event.actor_organisation
+
+
 def _access_log_items(events: list[AuditEvent]) -> list[dict[str, Any]]:
-    return [
-        _item(
-            f"access_log/{e.sequence}",
-            "Who used the record, when and why",
-            [
-                ("when", "When", e.occurred_at),
-                ("who", "Who", e.actor_label),
-                ("organisation", "Organisation", e.actor_organisation),
-                ("on_behalf_of", "On behalf of", e.on_behalf_of),
-                ("what", "What", ACTION_LABELS.get(e.action, e.action)),
-                ("reason", "Reason given", e.reason),
-            ],
+    """Who used the record, grouped: one entry per person, organisation and kind of action, with how many
+    times, the first and last time, and the reasons they gave."""
+    people = _people(events)
+    groups: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for e in events:
+        name, role, organisation = _actor_words(e, people)
+        what = action_words(e.action)
+        key = (name, role, organisation, what)
+        group = groups.setdefault(key, {"count": 0, "first": e.occurred_at, "last": e.occurred_at, "reasons": []})
+        group["count"] += 1
+        group["last"] = e.occurred_at
+        reason = (e.reason or "").strip()
+        if reason and reason not in group["reasons"]:
+            group["reasons"].append(reason)
+        if e.on_behalf_of and f"On behalf of {e.on_behalf_of}" not in group["reasons"]:
+            group["reasons"].append(f"On behalf of {e.on_behalf_of}")
+    items = []
+    for n, ((name, role, organisation, what), group) in enumerate(groups.items(), start=1):
+        times = "once" if group["count"] == 1 else f"{group['count']} times"
+        items.append(
+            _item(
+                f"access_log/{n}",
+                f"{name}: {what.lower()}",
+                [
+                    ("who", "Who", name),
+                    ("role", "Role", role),
+                    ("organisation", "Organisation", organisation),
+                    ("what", "What", what),
+                    ("how_often", "How often", times),
+                    ("first", "First", group["first"]),
+                    ("last", "Last", group["last"] if group["count"] > 1 else None),
+                    ("reason", "Reasons given", "; ".join(group["reasons"][:10])),
+                ],
+            )
         )
-        for e in events
-    ]
+    return items
+
+
+ABOUT = [
+    (
+        "about/purposes",
+        "Why we hold this information",
+        [
+            (
+                "purposes",
+                "Purposes",
+                "To find out quickly who else works with a child (the child index, a duty under the Children Act "
+                "2004, section 12); to assess a child's and family's needs with them and plan help together (the "
+                "Common Assessment Framework), with your consent; to record decisions to share information and "
+                "what was shared; to run multi-agency panels and referrals to services; and to keep the record "
+                "safe by checking who used it.",
+            ),
+        ],
+    ),
+    (
+        "about/retention",
+        "How long we keep it",
+        [
+            (
+                "retention",
+                "Keeping",
+                "A child's record is archived at their 18th birthday (kept to 25 only if the young person agrees, "
+                "for example care leavers) and deleted six years later. After a child's death it is kept for one "
+                "year, then archived. Only data managers can read the archive. Deletion reaches every copy.",
+            ),
+        ],
+    ),
+    (
+        "about/rights",
+        "Your rights",
+        [
+            (
+                "rights",
+                "What you can ask",
+                "You can ask for a copy of this information again at any time, free of charge. You can ask us to "
+                "correct facts that are wrong and to remove information we have no reason to hold. A child who "
+                "understands what this means can ask for themselves.",
+            ),
+            (
+                "complain",
+                "If you are unhappy",
+                "Tell us first. You have the right to complain to the Information Commissioner's Office (ICO): "
+                "ico.org.uk/make-a-complaint or 0303 123 1113.",
+            ),
+        ],
+    ),
+]
+
+
+def _about_items() -> list[dict[str, Any]]:
+    return [_item(path, title, fields) for path, title, fields in ABOUT]
 
 
 def package_build(*, child: Child, request: Any, compiled_at: dt.datetime) -> dict[str, Any]:
@@ -279,6 +435,7 @@ def package_build(*, child: Child, request: Any, compiled_at: dt.datetime) -> di
     for note in Annotation.objects.filter(child=child).order_by("created_at"):
         annotations.setdefault((str(note.assessment_id), note.field_key), []).append(note)
     sections = [
+        _section("about", "About this information: why we hold it, for how long, and your rights", _about_items()),
         _section("index", "Child index record and its history", _index_items(child)),
         _section(
             "caf",
@@ -289,7 +446,9 @@ def package_build(*, child: Child, request: Any, compiled_at: dt.datetime) -> di
         _section("disclosures", "Information disclosed to others", _disclosure_items(child)),
         _section("consents", "Consents", _consent_items(child)),
         _section(
-            "access_log", "Who opened the record and why (the access log)", _access_log_items(events_about(child))
+            "access_log",
+            "Who used the record, what they did and why (grouped by person and action)",
+            _access_log_items(events_about(child)),
         ),
     ]
     data = {

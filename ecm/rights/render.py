@@ -51,18 +51,20 @@ def package_json(released: dict[str, Any]) -> bytes:
 
 
 def _latin(value: Any) -> str:
-    """The PDF's built-in fonts are Latin-1; curly quotes and dashes are mapped, anything else replaced."""
-    out = str(value)
-    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-"), ("\u2014", "-")):
-        out = out.replace(a, b)
-    return out.encode("latin-1", "replace").decode("latin-1")
+    """Text as it goes into the PDF: the embedded DejaVu Sans font prints any name, whatever its script."""
+    return str(value)
 
 
 def package_pdf(released: dict[str, Any]) -> bytes:
     """The package for people: a plain, tagged-language A4 PDF of the same (redacted) structure."""
     from fpdf import FPDF
 
+    from ecm.caf.copy import FONTS
+
     pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))  # embedded: any name prints
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.add_font("DejaVu", "I", str(FONTS / "DejaVuSans.ttf"))
     title = f"Information held about {released['child']['name']}"
     pdf.set_title(_latin(title))
     pdf.set_lang("en-GB")
@@ -72,7 +74,7 @@ def package_pdf(released: dict[str, Any]) -> bytes:
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     def write(value: str, size: int = 11, style: str = "", height: float = 5.5) -> None:
-        pdf.set_font("Helvetica", style, size)
+        pdf.set_font("DejaVu", style, size)
         pdf.multi_cell(width, height, _latin(value), new_x="LMARGIN", new_y="NEXT")
 
     write(title, 20, "B", 9)

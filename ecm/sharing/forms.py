@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
@@ -173,9 +174,20 @@ class CountersignForm(forms.Form):
         label="Comment (required if you do not countersign)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, urgent: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agreed"].error_messages["required"] = "Choose whether you countersign the decision"
+        self.urgent = urgent
+        agreed: Any = self.fields["agreed"]
+        if urgent:
+            agreed.label = "Do you agree with this decision, made and acted on at once?"
+            agreed.choices = [
+                ("yes", "Yes, I agree with it"),
+                ("no", "No, I do not agree: nothing more is shared under it"),
+            ]
+            self.fields["comment"].label = "Comment (required if you do not agree)"
+            agreed.error_messages["required"] = "Choose whether you agree with the decision"
+        else:
+            agreed.error_messages["required"] = "Choose whether you countersign the decision"
         self.helper = gds_helper(
             Field.radios("agreed", legend_size=Size.MEDIUM), Field.textarea("comment", rows=3), submit="Save"
         )
@@ -183,8 +195,49 @@ class CountersignForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("agreed") == "no" and not (data.get("comment") or "").strip():
-            self.add_error("comment", "Say why you do not countersign the decision")
+            self.add_error(
+                "comment",
+                "Say why you do not agree with the decision"
+                if self.urgent
+                else "Say why you do not countersign the decision",
+            )
         return data
+
+
+SHARED_METHODS = [(value, label) for value, label in Method.choices if value != Method.ECM]
+
+
+class SharedForm(forms.Form):
+    """The practitioner records that they have shared: when, how, to whom and what (the disclosure log)."""
+
+    shared_on = DateInputField(label="Date you shared it", help_text="For example, 27 3 2026")
+    shared_at = forms.TimeField(
+        label="Time you shared it",
+        help_text="For example, 14:30",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        error_messages={"invalid": "Enter the time as hours and minutes, for example 14:30"},
+    )
+    method = forms.ChoiceField(label="How did you share it?", choices=SHARED_METHODS, widget=forms.RadioSelect)
+    recipient_person = forms.CharField(
+        label="Who did you share it with? (name and role)", max_length=200, required=False
+    )
+    description = forms.CharField(label="What did you share?", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_required_messages(self)
+        self.fields["shared_on"].error_messages["required"] = "Enter the date you shared it"
+        self.fields["shared_at"].error_messages["required"] = "Enter the time you shared it"
+        self.fields["method"].error_messages["required"] = "Choose how you shared it"
+        self.fields["description"].error_messages["required"] = "Say what you shared"
+        self.helper = gds_helper(
+            Field("shared_on"),
+            Field.text("shared_at", field_width=5),
+            Field.radios("method", legend_size=Size.SMALL),
+            Field.text("recipient_person"),
+            Field.textarea("description", rows=3),
+            submit="Record that you shared it",
+        )
 
 
 class CorrectionForm(forms.Form):

@@ -19,7 +19,8 @@ def sharing_panel(request: HttpRequest) -> dict[str, Any] | None:
     counts = {
         "drafts": len(drafts_of(user)),
         "advice": len(advice_waiting_for(user)),
-        "countersign": len(countersignatures_waiting_for(user)),
+        "countersign": len(waiting := countersignatures_waiting_for(user)),
+        "overdue": sum(1 for d in waiting if d.review_overdue),
     }
     if not any(counts.values()):
         return None

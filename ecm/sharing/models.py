@@ -84,6 +84,11 @@ class SharingDecision(BaseModel):
     not_told_reason = models.TextField(blank=True)
     answers = models.JSONField(default=dict, blank=True)
     needs_countersignature = models.BooleanField(default=False)
+    urgent = models.BooleanField(
+        default=False,
+        help_text="A child is at risk of significant harm: shared at once, the manager reviews it afterwards",
+    )
+    review_due_on = models.DateField(null=True, blank=True, help_text="An urgent decision's review is due by")
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
     )
@@ -107,7 +112,25 @@ class SharingDecision(BaseModel):
 
     @property
     def countersign_label(self) -> str:
+        if self.urgent:
+            return {
+                Countersign.PENDING: "Shared at once: waiting for a manager's review",
+                Countersign.AGREED: "Reviewed by a manager: agreed",
+                Countersign.DECLINED: "Reviewed by a manager: not agreed",
+            }.get(self.countersign_status, str(Countersign(self.countersign_status).label))
         return str(Countersign(self.countersign_status).label)
+
+    @property
+    def review_overdue(self) -> bool:
+        """An urgent decision whose manager's review is past its due date."""
+        from ecm.core import clock
+
+        return (
+            self.urgent
+            and self.review_due_on is not None
+            and self.countersign_status == Countersign.PENDING
+            and clock.today() > self.review_due_on
+        )
 
     @property
     def is_corrected(self) -> bool:
@@ -115,8 +138,15 @@ class SharingDecision(BaseModel):
 
     @property
     def in_force(self) -> bool:
-        """Not corrected, and countersigned where that is needed."""
-        return not self.is_corrected and self.countersign_status in (Countersign.NOT_NEEDED, Countersign.AGREED)
+        """Not corrected, and countersigned where that is needed.
+
+        An urgent decision (a child at risk of significant harm) is in force at once, while it waits for
+        the manager's review; a review that does not agree stops further sharing under it.
+        """
+        if self.is_corrected:
+            return False
+        status = self.countersign_status
+        return status in (Countersign.NOT_NEEDED, Countersign.AGREED) or (self.urgent and status == Countersign.PENDING)
 
     @property
     def status_label(self) -> str:
@@ -203,7 +233,15 @@ class Disclosure(BaseModel):
     mode = models.CharField(max_length=10, choices=DisclosureMode.choices)
     decision = models.ForeignKey(SharingDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     consent = models.ForeignKey(ConsentRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    disclosed_at = models.DateTimeField()
+    disclosed_at = models.DateTimeField(help_text="When the information was shared (not when this row was written)")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who shared it (or on whose decision ECM made it available)",
+    )
 
     class Meta:
         ordering = ["-disclosed_at"]

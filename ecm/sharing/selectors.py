@@ -175,7 +175,14 @@ def countersignatures_waiting_for(user: Any) -> list[SharingDecision]:
         .exclude(created_by=user)
         .select_related("child", "organisation", "created_by")
     )
-    return [d for d in rows if any(p.pk == user.pk for p in countersigners_for(d))]
+    waiting = [d for d in rows if any(p.pk == user.pk for p in countersigners_for(d))]
+    # Urgent reviews first (oldest due date first), then the others oldest first.
+    return sorted(waiting, key=lambda d: (not d.urgent, d.review_due_on or d.decided_on, d.created_at))
+
+
+def reviews_overdue(user: Any) -> list[SharingDecision]:
+    """Urgent decisions (shared at once) whose manager's review, due within one working day, is late."""
+    return [d for d in countersignatures_waiting_for(user) if d.review_overdue]
 
 
 def advisers_listed(*, actor: Any) -> list[SharingAdviser]:

@@ -23,4 +23,5 @@ urlpatterns = [
     path(RECORD, pages.decision, name="decision"),
     path(RECORD + "countersign/", pages.countersign, name="countersign"),
     path(RECORD + "correct/", pages.correct, name="correct"),
+    path(RECORD + "shared/", pages.shared, name="shared"),
 ]

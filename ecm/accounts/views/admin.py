@@ -225,7 +225,10 @@ def local_authority_create_view(request: HttpRequest) -> HttpResponse:
     form = LocalAuthorityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         area = local_authority_create(
-            actor=request.user, code=form.cleaned_data["code"], name=form.cleaned_data["name"]
+            actor=request.user,
+            code=form.cleaned_data["code"],
+            name=form.cleaned_data["name"],
+            safeguarding_referral_route=form.cleaned_data["safeguarding_referral_route"],
         )
         messages.success(request, f"{area.name} added.")
         return redirect("accounts:organisation_list")

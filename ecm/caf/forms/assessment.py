@@ -49,7 +49,8 @@ class SectionForm(forms.Form):
 
 class CompleteForm(forms.Form):
     consent_confirmed = forms.BooleanField(
-        label="The family confirmed their consent to record and share the assessment as written in this version"
+        label="The family read the text above and confirmed their consent to record and share it, "
+        "as written in this version"
     )
 
     def __init__(self, *args: Any, problems: dict[str, str], **kwargs: Any) -> None:

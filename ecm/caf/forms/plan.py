@@ -82,7 +82,14 @@ class MeetingForm(forms.Form):
 
 
 class LeadForm(forms.Form):
-    member = forms.ChoiceField(label="Lead professional", widget=forms.RadioSelect)
+    member = forms.ChoiceField(
+        label="Lead professional",
+        widget=forms.RadioSelect,
+        help_text="A young person, parent or carer may take the role, with a practitioner who supports them",
+    )
+    supporting_member = forms.ChoiceField(
+        label="Practitioner who supports them (when the young person, parent or carer leads)", required=False
+    )
     meeting = forms.ChoiceField(label="TAC meeting where they were chosen", required=False)
     reason = forms.CharField(
         label="Why they were chosen",
@@ -95,17 +102,21 @@ class LeadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, members: Choices, meetings: Choices, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: Choices, meetings: Choices, practitioners: Choices = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "member", members)
+        set_choices(self, "supporting_member", [("", "Not needed: a practitioner leads"), *practitioners])
         set_choices(self, "meeting", [("", "Not at a meeting"), *meetings])
         _finish(
             self,
             Field.radios("member"),
+            Field.select("supporting_member"),
             Field.select("meeting"),
             Field.textarea("reason", rows=3),
             Field.textarea("handover_note", rows=3),
-            submit="Appoint",
+            submit="Ask them to take on the role",
         )
         self.fields["member"].error_messages["required"] = "Choose the lead professional"
 
@@ -287,3 +298,25 @@ class SpecialistForm(forms.Form):
             Field("outcome_on"),
             submit="Record the specialist assessment",
         )
+
+
+class LeadOfferAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Will you take on the role?",
+        choices=[("accept", "Yes, I accept"), ("decline", "No, I decline")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Why you decline (required if you decline)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _finish(self, Field.radios("answer"), Field.textarea("note", rows=3), submit="Save")
+        self.fields["answer"].error_messages["required"] = "Choose whether you accept"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("answer") == "decline" and not (data.get("note") or "").strip():
+            self.add_error("note", "Say why you decline")
+        return data

@@ -16,7 +16,7 @@ from ecm.caf.models import Assessment, AssessmentVersion, Checklist, Safeguardin
 from ecm.caf.services.common import CafError, ensure_involvement, notify, require
 from ecm.consent.models import ConsentRecord
 from ecm.consent.selectors import active_consents
-from ecm.consent.services import consent_withdraw
+from ecm.consent.services import consent_refusal_note, consent_withdraw
 from ecm.core import clock
 from ecm.index import services as index_services
 from ecm.index.choices import CafStatus as IndexCafStatus
@@ -61,6 +61,45 @@ def checklist_save(
         data={"decision": decision, "child_id": str(child.pk) if child else None},
     )
     return checklist
+
+
+@transaction.atomic
+def refusal_to_record_note(
+    *, actor: Any, scopes_refused: list[str], note: str, checklist: Checklist | None = None
+) -> Any:
+    """The family refused consent to record: note it in the practitioner's own records and keep nothing else.
+
+    The checklist that led here (its answers, its decision, the child it was linked to) is removed; if a
+    request for a CAF was already made from it, it is unlinked from the child and its answers and notes
+    are emptied instead. Only the practitioner's own :class:`RefusalNote` remains. The audit trail keeps
+    that a checklist was removed, not whose it was about.
+    """
+    refusal = consent_refusal_note(actor=actor, scopes_refused=scopes_refused, note=note)
+    if checklist is None:
+        return refusal
+    require(checklist.practitioner_id == actor.pk, "You can remove only your own checklist.")
+    require(
+        not Assessment.objects.filter(checklist=checklist).exists(),
+        "A CAF was started from this checklist: withdraw consent on the CAF instead.",
+    )
+    if checklist.requests.exists():
+        checklist.child = None
+        checklist.answers = {}
+        checklist.notes = ""
+        checklist.working_name = ""
+        checklist.stamp(actor)
+        checklist.save()
+        outcome = "emptied"
+    else:
+        checklist.delete()
+        outcome = "removed"
+    audit_record(
+        actor=actor,
+        action="caf.checklist_discarded_on_refusal",
+        target=refusal,
+        data={"checklist": outcome},
+    )
+    return refusal
 
 
 @transaction.atomic

@@ -80,10 +80,19 @@ def flag_writer(actor: Any, user: Any) -> Any:
     return actor if getattr(actor, "pk", None) == getattr(user, "pk", object()) else SYSTEM_CAF
 
 
-def set_lead_flag(*, actor: Any, child: Child, user: Any, on: bool) -> None:
-    """Set or clear "lead professional" on the user's involvement (added first when setting)."""
+def set_lead_flag(*, actor: Any, child: Child, user: Any, on: bool, family_lead: str = "") -> None:
+    """Set or clear "lead professional" on the user's involvement (added first when setting).
+
+    ``family_lead`` names the young person, parent or carer who leads with this practitioner's support.
+    """
     involvement = ensure_involvement(actor=actor, child=child, user=user) if on else open_involvement(child, user)
     if involvement is not None:
-        index_services.involvement_set_flags(
-            actor=flag_writer(actor, user), involvement=involvement, is_lead_professional=on
-        )
+        try:
+            index_services.involvement_set_flags(
+                actor=flag_writer(actor, user),
+                involvement=involvement,
+                is_lead_professional=on,
+                family_lead=family_lead if on else "",
+            )
+        except index_services.IndexRuleError as exc:
+            raise CafError(str(exc)) from exc

@@ -10,8 +10,17 @@ from typing import Any
 from django.db import transaction
 
 from ecm.audit.services import audit_record
-from ecm.caf.choices import CafStatus, MemberKind, Outcome, OutcomeRating, Progress
-from ecm.caf.models import Assessment, LeadProfessional, Meeting, OutcomeProgress, PlanAction, Review, TeamMember
+from ecm.caf.choices import CafStatus, LeadOfferStatus, MemberKind, Outcome, OutcomeRating, Progress
+from ecm.caf.models import (
+    Assessment,
+    LeadOffer,
+    LeadProfessional,
+    Meeting,
+    OutcomeProgress,
+    PlanAction,
+    Review,
+    TeamMember,
+)
 from ecm.caf.services.common import notify, require, set_lead_flag
 from ecm.core import clock
 from ecm.sharing.choices import DisclosureMode, Information, Method
@@ -155,7 +164,41 @@ def meeting_record(
 
 
 def current_lead(assessment: Assessment) -> LeadProfessional | None:
-    return assessment.leads.filter(ended_on__isnull=True).select_related("member", "member__user").first()
+    return (
+        assessment.leads.filter(ended_on__isnull=True)
+        .select_related("member", "member__user", "supporting_member", "supporting_member__user")
+        .first()
+    )
+
+
+def vetting_current(user: Any) -> bool:
+    """An enhanced check within its validity: needed to be the lead professional or the family's contact."""
+    expires = getattr(user, "vetting_expires_on", None)
+    return expires is not None and expires >= clock.today()
+
+
+def _check_lead(assessment: Assessment, member: TeamMember, supporting_member: TeamMember | None) -> None:
+    require(member.assessment_id == assessment.pk and member.removed_on is None, "Choose a member of this team.")
+    if member.kind == MemberKind.PRACTITIONER:
+        require(member.user_id is not None, "Choose a practitioner in the team.")
+        require(supporting_member is None, "A supporting practitioner is named only when the family leads.")
+        contact = member
+    else:
+        require(
+            supporting_member is not None
+            and supporting_member.assessment_id == assessment.pk
+            and supporting_member.removed_on is None
+            and supporting_member.kind == MemberKind.PRACTITIONER
+            and supporting_member.user_id is not None,
+            "Name the practitioner in the team who supports the young person, parent or carer as lead.",
+        )
+        contact = supporting_member
+    assert contact is not None
+    require(
+        vetting_current(contact.user),
+        f"{contact.name}'s criminal records check has expired or is not recorded: they cannot be the lead "
+        "professional or the family's contact until it is renewed.",
+    )
 
 
 @transaction.atomic
@@ -167,18 +210,24 @@ def lead_professional_appoint(
     meeting: Meeting | None,
     reason: str,
     handover_note: str = "",
+    supporting_member: TeamMember | None = None,
 ) -> LeadProfessional:
-    """Appoint the lead professional (at a TAC meeting), ending the previous one with a handover note.
+    """Make the lead professional so (after the new lead accepted), ending the previous one with a handover note.
 
-    The index flags follow: set on the new lead's involvement, cleared on the old one's.
+    The index flags follow: set on the new lead's involvement (for a family lead, on the supporting
+    practitioner's, saying that the family leads), cleared on the old one's.
     """
     _open(assessment)
-    require(member.assessment_id == assessment.pk and member.removed_on is None, "Choose a member of this team.")
-    require(member.kind == MemberKind.PRACTITIONER and member.user_id is not None, "Choose a practitioner in the team.")
+    _check_lead(assessment, member, supporting_member)
     require(meeting is None or meeting.assessment_id == assessment.pk, "Choose a meeting of this team.")
     require(bool(reason.strip()), "Record why they were chosen (needs, the family's wishes, an existing relationship).")
     previous = current_lead(assessment)
-    require(previous is None or previous.member_id != member.pk, "They are already the lead professional.")
+    require(
+        previous is None
+        or previous.member_id != member.pk
+        or (previous.supporting_member_id != (supporting_member.pk if supporting_member else None)),
+        "They are already the lead professional.",
+    )
     require(previous is None or bool(handover_note.strip()), "Write a handover note for the new lead professional.")
     today = clock.today()
     if previous is not None:
@@ -186,30 +235,178 @@ def lead_professional_appoint(
         previous.handover_note = handover_note.strip()
         previous.stamp(actor)
         previous.save()
-        set_lead_flag(actor=actor, child=assessment.child, user=previous.member.user, on=False)
+        set_lead_flag(actor=actor, child=assessment.child, user=previous.contact_member.user, on=False)
     lead = LeadProfessional(
-        assessment=assessment, member=member, meeting=meeting, reason=reason.strip(), started_on=today
+        assessment=assessment,
+        member=member,
+        supporting_member=supporting_member,
+        meeting=meeting,
+        reason=reason.strip(),
+        started_on=today,
     )
     lead.stamp(actor, creating=True)
     lead.save()
-    set_lead_flag(actor=actor, child=assessment.child, user=member.user, on=True)
+    family_lead = f"{member.name} ({member.get_kind_display().lower()})" if lead.family_leads else ""
+    set_lead_flag(actor=actor, child=assessment.child, user=lead.contact_member.user, on=True, family_lead=family_lead)
     audit_record(
         actor=actor,
         action="caf.lead_professional_appointed",
         target=assessment,
         reason=reason.strip(),
-        data={"lead": member.user_id, "previous": previous.member.user_id if previous else None},
+        data={
+            "lead": member.user_id,
+            "lead_kind": member.kind,
+            "supporting": supporting_member.user_id if supporting_member else None,
+            "previous": previous.contact_member.user_id if previous else None,
+        },
     )
     from ecm.caf.selectors import team_users
 
+    who = f"{member.name} (supported by {supporting_member.name})" if supporting_member else member.name
     notify(
         actor=actor,
         recipients=team_users(assessment),
-        subject=f"{member.name} is now the lead professional for CAF {assessment.reference}",
+        subject=f"{who} is now the lead professional for CAF {assessment.reference}",
         body=handover_note.strip(),
         link=f"/caf/{assessment.pk}/team/",
     )
     return lead
+
+
+def open_lead_offer(assessment: Assessment) -> LeadOffer | None:
+    return (
+        assessment.lead_offers.filter(status=LeadOfferStatus.OFFERED)
+        .select_related("member", "member__user", "supporting_member", "supporting_member__user")
+        .first()
+    )
+
+
+@transaction.atomic
+def lead_professional_offer(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    member: TeamMember,
+    meeting: Meeting | None,
+    reason: str,
+    handover_note: str = "",
+    supporting_member: TeamMember | None = None,
+    source: str = "",
+) -> LeadOffer:
+    """Offer the lead professional role: the new lead (or the practitioner supporting a family lead) accepts.
+
+    The current lead stays until then. When the person who accepts is the one recording it, it is
+    accepted at once. An earlier offer still open is withdrawn.
+    """
+    _open(assessment)
+    _check_lead(assessment, member, supporting_member)
+    require(meeting is None or meeting.assessment_id == assessment.pk, "Choose a meeting of this team.")
+    require(bool(reason.strip()), "Record why they were chosen (needs, the family's wishes, an existing relationship).")
+    previous = current_lead(assessment)
+    require(
+        previous is None
+        or previous.member_id != member.pk
+        or (previous.supporting_member_id != (supporting_member.pk if supporting_member else None)),
+        "They are already the lead professional.",
+    )
+    require(previous is None or bool(handover_note.strip()), "Write a handover note for the new lead professional.")
+    earlier = open_lead_offer(assessment)
+    if earlier is not None:
+        earlier.status = LeadOfferStatus.WITHDRAWN
+        earlier.answered_on = clock.today()
+        earlier.answer_note = "Replaced by a later offer"
+        earlier.stamp(actor)
+        earlier.save()
+    offer = LeadOffer(
+        assessment=assessment,
+        member=member,
+        supporting_member=supporting_member,
+        meeting=meeting,
+        reason=reason.strip(),
+        handover_note=handover_note.strip(),
+        source=source.strip(),
+    )
+    offer.stamp(actor, creating=True)
+    offer.save()
+    audit_record(
+        actor=actor,
+        action="caf.lead_professional_offered",
+        target=assessment,
+        reason=offer.reason,
+        data={"offer": str(offer.pk), "member": str(member.pk), "source": offer.source},
+    )
+    acceptor = offer.acceptor_member.user
+    if getattr(acceptor, "pk", None) == getattr(actor, "pk", None):
+        lead_offer_accept(actor=actor, offer=offer)
+        return offer
+    notify(
+        actor=actor,
+        recipients=[acceptor],
+        subject=f"You are asked to be the lead professional for CAF {assessment.reference}"
+        if member.kind == MemberKind.PRACTITIONER
+        else f"You are asked to support {member.name} as lead for CAF {assessment.reference}",
+        body=offer.reason,
+        link=f"/caf/{assessment.pk}/lead/offer/{offer.pk}/",
+    )
+    return offer
+
+
+@transaction.atomic
+def lead_offer_accept(*, actor: Any, offer: LeadOffer) -> LeadProfessional:
+    """The new lead (or the supporting practitioner of a family lead) accepts: the handover happens now."""
+    require(offer.status == LeadOfferStatus.OFFERED, "This offer is no longer open.")
+    require(
+        getattr(actor, "pk", None) == offer.acceptor_member.user_id,
+        "Only the person asked to take on the role can accept it.",
+    )
+    lead = lead_professional_appoint(
+        actor=actor,
+        assessment=offer.assessment,
+        member=offer.member,
+        meeting=offer.meeting,
+        reason=offer.reason,
+        handover_note=offer.handover_note,
+        supporting_member=offer.supporting_member,
+    )
+    offer.status = LeadOfferStatus.ACCEPTED
+    offer.answered_on = clock.today()
+    offer.stamp(actor)
+    offer.save()
+    audit_record(
+        actor=actor, action="caf.lead_professional_accepted", target=offer.assessment, data={"offer": str(offer.pk)}
+    )
+    return lead
+
+
+@transaction.atomic
+def lead_offer_decline(*, actor: Any, offer: LeadOffer, note: str) -> LeadOffer:
+    """The person asked declines, with a reason; the current lead stays and whoever offered is told."""
+    require(offer.status == LeadOfferStatus.OFFERED, "This offer is no longer open.")
+    require(
+        getattr(actor, "pk", None) == offer.acceptor_member.user_id,
+        "Only the person asked to take on the role can decline it.",
+    )
+    require(bool(note.strip()), "Say why you decline.")
+    offer.status = LeadOfferStatus.DECLINED
+    offer.answered_on = clock.today()
+    offer.answer_note = note.strip()
+    offer.stamp(actor)
+    offer.save()
+    audit_record(
+        actor=actor,
+        action="caf.lead_professional_declined",
+        target=offer.assessment,
+        reason=offer.answer_note,
+        data={"offer": str(offer.pk)},
+    )
+    notify(
+        actor=actor,
+        recipients=[offer.created_by],
+        subject=f"The lead professional role for CAF {offer.assessment.reference} was declined",
+        body=offer.answer_note,
+        link=f"/caf/{offer.assessment_id}/team/",
+    )
+    return offer
 
 
 @transaction.atomic

@@ -107,7 +107,16 @@ def complete(request: HttpRequest, assessment_id: str) -> HttpResponse:
         messages.success(request, f"The assessment is complete (version {assessment.version}).")
         return redirect("caf:detail", assessment_id=assessment.pk)
     data = services.latest_data(assessment)
-    context = {"assessment": assessment, "form": form, "sections": section_rows(assessment, data), "problems": problems}
+    from ecm.caf.copy import family_copy
+
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "sections": section_rows(assessment, data),
+        "problems": problems,
+        # The family confirms the text it can see: the whole of this version, in the words of its copy.
+        "copy": family_copy(assessment),
+    }
     return render(request, "caf/complete.html", context)
 
 

@@ -18,6 +18,7 @@ from ecm.caf.forms.plan import (
     CloseForm,
     IntervalForm,
     LeadForm,
+    LeadOfferAnswerForm,
     MeetingForm,
     MemberForm,
     ProgressForm,
@@ -70,6 +71,7 @@ def team(request: HttpRequest, assessment_id: str) -> HttpResponse:
         "assessment": assessment,
         "members": selectors.current_members(assessment),
         "leads": selectors.lead_history(assessment),
+        "lead_offer": services.open_lead_offer(assessment),
         "meetings": selectors.meetings_of(assessment),
         "can_edit": can_edit(request.user, assessment),
     }
@@ -143,19 +145,24 @@ def meeting_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
 @caf_user_required
 @require_http_methods(["GET", "POST"])
 def lead_appoint(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    """Choose the lead professional: they are asked, and the current lead stays until they accept."""
     assessment = opened(request, assessment_id, "lead_appoint", edit=True)
-    members = [(str(m.pk), m.label) for m in selectors.current_members(assessment) if m.user_id]
+    current = selectors.current_members(assessment)
+    members = [(str(m.pk), m.label) for m in current if m.user_id or m.kind != "practitioner"]
+    practitioners = [(str(m.pk), m.label) for m in current if m.user_id and m.kind == "practitioner"]
     meetings = [(str(m.pk), f"{m.held_on:%-d %B %Y}") for m in selectors.meetings_of(assessment)]
-    form = LeadForm(posted(request), members=members, meetings=meetings)
+    form = LeadForm(posted(request), members=members, meetings=meetings, practitioners=practitioners)
 
     def act(data: dict[str, Any]) -> Any:
         member = member_of(assessment, data["member"])
         if member is None:
             raise services.CafError("Choose a member of this team.")
-        return services.lead_professional_appoint(
+        supporting = member_of(assessment, data["supporting_member"]) if data.get("supporting_member") else None
+        return services.lead_professional_offer(
             actor=request.user,
             assessment=assessment,
             member=member,
+            supporting_member=supporting if member.kind != "practitioner" else None,
             meeting=selectors.meeting_by_id(assessment, data["meeting"]),
             reason=data["reason"],
             handover_note=data["handover_note"],
@@ -166,10 +173,41 @@ def lead_appoint(request: HttpRequest, assessment_id: str) -> HttpResponse:
         assessment,
         form,
         act,
-        title="Appoint the lead professional",
-        done="The lead professional is appointed.",
+        title="Choose the lead professional",
+        done="Saved. If you chose someone else, they have been asked to accept; the current lead professional "
+        "stays until they do.",
         back="caf:team",
     )
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def lead_offer(request: HttpRequest, assessment_id: str, offer_id: str) -> HttpResponse:
+    """The person asked to be the lead professional (or to support a family lead) accepts or declines."""
+    assessment = opened(request, assessment_id, "lead_offer")
+    offer = selectors.lead_offer_for(assessment, offer_id)
+    if offer is None or offer.acceptor_member.user_id != request.user.pk:
+        raise Http404("No such offer")
+    form = LeadOfferAnswerForm(posted(request))
+    if request.method == "POST" and offer.status == "offered" and form.is_valid():
+        try:
+            if form.cleaned_data["answer"] == "accept":
+                services.lead_offer_accept(actor=request.user, offer=offer)
+                messages.success(request, "You are now the lead professional. The team has been told.")
+            else:
+                services.lead_offer_decline(actor=request.user, offer=offer, note=form.cleaned_data["note"])
+                messages.success(request, "You declined. The current lead professional stays.")
+        except services.CafError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("caf:team", assessment_id=assessment.pk)
+    context = {
+        "assessment": assessment,
+        "offer": offer,
+        "current": services.current_lead(assessment),
+        "form": form,
+    }
+    return render(request, "caf/lead_offer.html", context)
 
 
 @caf_user_required

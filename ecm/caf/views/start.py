@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -180,14 +179,28 @@ def begin(request: HttpRequest, child_id: str, consent_id: str) -> HttpResponse:
 @caf_user_required
 @require_http_methods(["GET", "POST"])
 def refusal_new(request: HttpRequest) -> HttpResponse:
+    """Note a refusal; when it follows a checklist, the checklist (answers, decision, child) goes too."""
+    checklist_id = request.POST.get("checklist") or request.GET.get("checklist") or ""
+    checklist = checklist_for(actor=request.user, checklist_id=checklist_id) if checklist_id else None
     form = RefusalForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        consent_services.consent_refusal_note(
-            actor=request.user, scopes_refused=form.cleaned_data["scopes_refused"], note=form.cleaned_data["note"]
-        )
-        messages.success(request, "The refusal is noted in your own records. Nothing about the child was stored.")
-        return redirect("caf:refusals")
-    return render(request, "caf/refusal_form.html", {"form": form})
+        try:
+            services.refusal_to_record_note(
+                actor=request.user,
+                scopes_refused=form.cleaned_data["scopes_refused"],
+                note=form.cleaned_data["note"],
+                checklist=checklist,
+            )
+        except services.CafError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                "The refusal is noted in your own records. Nothing about the child was stored"
+                + (": the checklist has been removed." if checklist is not None else "."),
+            )
+            return redirect("caf:refusals")
+    return render(request, "caf/refusal_form.html", {"form": form, "checklist": checklist})
 
 
 @caf_user_required
@@ -213,4 +226,6 @@ def safeguarding_escalate(request: HttpRequest) -> HttpResponse:
 
 @caf_user_required
 def safeguarding(request: HttpRequest) -> HttpResponse:
-    return render(request, "caf/safeguarding.html", {"contact": settings.ECM_SAFEGUARDING_CONTACT})
+    from ecm.accounts.selectors import safeguarding_route_for
+
+    return render(request, "caf/safeguarding.html", {"contact": safeguarding_route_for(request.user)})

@@ -1,5 +1,5 @@
 """Reallocating a case: a manager moves the lead professional role of a CAF from one of their practitioners
-to someone else, through the eCAF's own handover (``lead_professional_appoint``)."""
+to someone else, through the eCAF's own handover (``lead_professional_offer``: the new lead accepts)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from django.db import transaction
 from ecm.audit.services import audit_record
 from ecm.caf import services as caf_services
 from ecm.caf.choices import MemberKind
-from ecm.caf.models import Assessment, LeadProfessional
+from ecm.caf.models import Assessment, LeadOffer
 from ecm.multiagency.services.common import MultiagencyError, require
 
 
 @transaction.atomic
 def case_reallocate(
     *, actor: Any, assessment: Assessment, practitioner: Any, new_lead: Any, reason: str, handover_note: str
-) -> LeadProfessional:
-    """Make ``new_lead`` the CAF's lead professional in place of ``practitioner`` (one of the actor's staff).
+) -> LeadOffer:
+    """Offer ``new_lead`` the CAF's lead professional role in place of ``practitioner`` (one of the actor's
+    staff); the handover happens when they accept, and ``practitioner`` stays the lead until then.
 
     The new lead joins the Team Around the Child first when they are not in it (their agency must be
     covered by consent or a recorded decision, as the eCAF checks).
@@ -35,13 +36,14 @@ def case_reallocate(
             member = caf_services.team_member_add(
                 actor=actor, assessment=assessment, kind=MemberKind.PRACTITIONER, user=new_lead
             )
-        lead = caf_services.lead_professional_appoint(
+        lead = caf_services.lead_professional_offer(
             actor=actor,
             assessment=assessment,
             member=member,
             meeting=None,
             reason=reason,
             handover_note=handover_note,
+            source="reallocated by their manager",
         )
     except caf_services.CafError as exc:
         raise MultiagencyError(str(exc)) from exc

@@ -205,11 +205,13 @@ def open_caf_of(referral: PanelReferral) -> Assessment | None:
     return Assessment.objects.filter(child=referral.child).exclude(status=CafStatus.CLOSED).first()
 
 
-def _appoint_on_caf(*, actor: Any, item: AgendaItem, user: Any, handover_note: str) -> None:
-    """The panel's lead professional becomes the CAF's, through the eCAF's own handover."""
+def _appoint_on_caf(*, actor: Any, item: AgendaItem, user: Any, handover_note: str) -> bool:
+    """The panel's choice of lead professional is offered on the child's open CAF, through the eCAF's own
+    handover: the CAF's current lead stays until the new one accepts (one lead per child). False when the
+    child has no open CAF."""
     assessment = open_caf_of(item.referral)
     if assessment is None:
-        return
+        return False
     meeting = item.meeting
     try:
         member = assessment.members.filter(user=user, removed_on__isnull=True).first()
@@ -219,18 +221,20 @@ def _appoint_on_caf(*, actor: Any, item: AgendaItem, user: Any, handover_note: s
             )
         current = caf_services.current_lead(assessment)
         if current is not None and current.member_id == member.pk:
-            return
-        caf_services.lead_professional_appoint(
+            return True
+        caf_services.lead_professional_offer(
             actor=actor,
             assessment=assessment,
             member=member,
             meeting=None,
-            reason=f"Allocated by the {meeting.panel.name} on {meeting.held_on:%-d %B %Y}: {item.discussion}",
+            reason=f"Proposed by the {meeting.panel.name} on {meeting.held_on:%-d %B %Y}: {item.discussion}",
             handover_note=handover_note.strip()
-            or f"The {meeting.panel.name} allocated a new lead professional on {meeting.held_on:%-d %B %Y}.",
+            or f"The {meeting.panel.name} proposed a new lead professional on {meeting.held_on:%-d %B %Y}.",
+            source=f"{meeting.panel.name}, {meeting.held_on:%-d %B %Y}",
         )
     except caf_services.CafError as exc:
         raise MultiagencyError(f"CAF {assessment.reference}: {exc}") from exc
+    return True
 
 
 @transaction.atomic
@@ -279,9 +283,19 @@ def outcome_record(
         referral.status = ReferralStatus.SUPPORTED
     item.stamp(actor)
     item.save()
-    if outcome == PanelOutcome.LEAD:
+    if outcome == PanelOutcome.LEAD and not _appoint_on_caf(
+        actor=actor, item=item, user=allocated, handover_note=handover_note
+    ):
+        # No CAF: the panel's lead professional, unless the child already has one elsewhere.
+        from ecm.index.selectors import lead_held_elsewhere
+
+        held = lead_held_elsewhere(referral.child, allocated)
+        require(
+            not held,
+            f"{held} is already the child's lead professional. A child has one lead professional at a time: "
+            "agree a handover with them first.",
+        )
         referral.lead_professional = allocated
-        _appoint_on_caf(actor=actor, item=item, user=allocated, handover_note=handover_note)
     if outcome == PanelOutcome.KEY_WORKER:
         referral.key_worker = allocated
     referral.stamp(actor)

@@ -195,12 +195,17 @@ def test_outcomes_actions_caf_request_key_worker_and_lead_on_the_open_caf(django
             allocated=world.member,
         )
     referral.refresh_from_db()
-    assert referral.lead_professional == world.member and referral.status == ReferralStatus.SUPPORTED
+    # The child has an open CAF: the panel's choice is offered there; nothing changes until it is accepted.
+    assert referral.lead_professional is None and referral.status == ReferralStatus.SUPPORTED
     assert referral.review_on == world.panel.meeting_dates(on_or_after=clock.today() + dt.timedelta(days=1), count=1)[0]
+    assert caf_services.current_lead(assessment) is None
+    offer = caf_services.open_lead_offer(assessment)
+    assert offer is not None and offer.member.user == world.member and "North Inclusion Panel" in offer.source
+    assert Notification.objects.filter(recipient=world.member, subject__contains="lead professional").exists()
+    caf_services.lead_offer_accept(actor=world.member, offer=offer)
     lead = caf_services.current_lead(assessment)
     assert lead is not None and lead.member.user == world.member
     assert "North Inclusion Panel" in lead.reason
-    assert Notification.objects.filter(recipient=world.member, subject__contains="lead professional").exists()
     with pytest.raises(MultiagencyError, match="already recorded"):
         services.outcome_record(actor=world.admin, item=item, outcome=PanelOutcome.CLOSED, discussion="again")
 
@@ -216,6 +221,8 @@ def test_outcomes_actions_caf_request_key_worker_and_lead_on_the_open_caf(django
         allocated=world.chair,
         handover_note="Carl knows the family from school",
     )
+    assert caf_services.current_lead(assessment).member.user == world.member  # until Carl accepts
+    caf_services.lead_offer_accept(actor=world.chair, offer=caf_services.open_lead_offer(assessment))
     previous = assessment.leads.get(member__user=world.member)
     assert previous.ended_on is not None and previous.handover_note == "Carl knows the family from school"
     assert caf_services.current_lead(assessment).member.user == world.chair

@@ -142,6 +142,13 @@ def test_reallocation_hands_over_through_the_ecaf(caseload, user_client) -> None
         url, {"new_lead": str(caseload["bob"].pk), "reason": "Ann is on leave", "handover_note": "Visit due Friday"}
     )
     assert response.status_code == 302
+    assert caf_services.current_lead(assessment).member.user == caseload["ann"]  # until Bob accepts
+    offer = caf_services.open_lead_offer(assessment)
+    bob = user_client(caseload["bob"])
+    offer_url = reverse("caf:lead_offer", args=[assessment.pk, offer.pk])
+    assert "Will you be the lead professional?" in bob.get(offer_url).content.decode()
+    assert client.get(offer_url).status_code == 404  # only Bob answers
+    bob.post(offer_url, {"answer": "accept"})
     lead = caf_services.current_lead(assessment)
     assert lead.member.user == caseload["bob"]
     previous = assessment.leads.get(member__user=caseload["ann"])

@@ -54,7 +54,8 @@ def reallocate(request: HttpRequest, user_id: str, assessment_id: str) -> HttpRe
         act,
         title=f"Reallocate CAF {assessment.reference}",
         caption=str(practitioner),
-        intro="The new lead professional takes over with your handover note, as at a TAC handover; the team is told.",
-        done="The case is reallocated.",
+        intro="The new lead professional is asked to accept, with your handover note, as at a TAC handover. "
+        "The current lead stays until they accept; the team is then told.",
+        done="The new lead professional has been asked to accept the case.",
         back=reverse("multiagency:caseload", args=[practitioner.pk]),
     )

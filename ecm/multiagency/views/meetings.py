@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ecm.core import clock
 from ecm.multiagency import selectors, services
 from ecm.multiagency.access import action_for, case_for, item_for, meeting_for, multiagency_user_required, panel_for
-from ecm.multiagency.forms import ActionForm, AttendanceForm, InviteForm, OutcomeForm
+from ecm.multiagency.forms import ActionForm, AttendanceForm, ExtraMeetingForm, InviteForm, OutcomeForm
 from ecm.multiagency.services.common import is_panel_officer
 from ecm.multiagency.views.common import form_page, posted
 
@@ -26,14 +27,26 @@ def _back(meeting: Any) -> str:
 @multiagency_user_required
 @require_POST
 def meeting_plan(request: HttpRequest, panel_id: str) -> HttpResponse:
+    """Plan a scheduled meeting (a date from the schedule), call one for today, or call an extra one."""
     found = panel_for(actor=request.user, panel_id=panel_id, officer=True)
     try:
-        held_on = dt.date.fromisoformat(request.POST.get("held_on", ""))
+        if request.POST.get("held_on"):
+            held_on = dt.date.fromisoformat(request.POST["held_on"])
+        else:
+            form = ExtraMeetingForm(request.POST)
+            if not form.is_valid():
+                errors = form.errors.get("held_on", ["Choose a meeting date."])
+                messages.error(request, "; ".join(str(e) for e in errors))
+                return redirect("multiagency:panel", panel_id=found.pk)
+            held_on = form.cleaned_data["held_on"]
         meeting = services.meeting_plan(actor=request.user, panel=found, held_on=held_on)
     except ValueError as exc:  # MultiagencyError is a ValueError, as is a malformed date
         messages.error(request, str(exc) if isinstance(exc, services.MultiagencyError) else "Choose a meeting date.")
         return redirect("multiagency:panel", panel_id=found.pk)
-    messages.success(request, "The meeting is planned. Build its agenda when referrals are in.")
+    if held_on == clock.today():
+        messages.success(request, "Today's meeting is called. Build its agenda, then record who came and each outcome.")
+    else:
+        messages.success(request, "The meeting is planned. Build its agenda when referrals are in.")
     return redirect("multiagency:meeting", meeting_id=meeting.pk)
 
 

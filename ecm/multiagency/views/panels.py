@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ecm.accounts.choices import Role
+from ecm.core import clock
 from ecm.index.access import child_for
 from ecm.multiagency import selectors, services
 from ecm.multiagency.access import (
@@ -21,7 +22,7 @@ from ecm.multiagency.access import (
     multiagency_user_required,
     panel_for,
 )
-from ecm.multiagency.forms import PanelForm, PractitionerForm, ReferralForm, ScheduleForm
+from ecm.multiagency.forms import ExtraMeetingForm, PanelForm, PractitionerForm, ReferralForm, ScheduleForm
 from ecm.multiagency.services.common import is_panel_officer
 from ecm.multiagency.views.common import form_page, posted
 
@@ -92,6 +93,9 @@ def panel(request: HttpRequest, panel_id: str) -> HttpResponse:
         "is_member": member,
         "is_officer": is_panel_officer(request.user, found),
         "upcoming": selectors.upcoming_dates(found),
+        "today": clock.today(),
+        "today_planned": found.meetings.filter(held_on=clock.today()).first(),
+        "extra_form": ExtraMeetingForm(),
         "meetings": selectors.meetings_of(found) if member else [],
         "cases": selectors.open_cases_listed(actor=request.user, panel=found) if member else [],
     }

@@ -10,7 +10,7 @@ from ecm.sharing.services.decisions import (
     sharing_decision_countersign,
     sharing_decision_record,
 )
-from ecm.sharing.services.disclosures import disclosure_record
+from ecm.sharing.services.disclosures import disclosure_record, disclosure_share_record
 from ecm.sharing.services.drafts import (
     advice_give,
     adviser_add,
@@ -33,6 +33,7 @@ __all__ = [
     "advisers_for",
     "countersigners_for",
     "disclosure_record",
+    "disclosure_share_record",
     "draft_abandon",
     "draft_answer",
     "draft_details_set",

@@ -25,8 +25,13 @@ from ecm.sharing.choices import (
 from ecm.sharing.models import Countersignature, SharingDecision
 from ecm.sharing.services.common import notify, require
 from ecm.sharing.services.disclosures import disclosure_record
+from ecm.sharing.workdays import next_working_day
 
 NOT_CONFIDENTIAL_GROUNDS = (Ground.NON_CONFIDENTIAL, Ground.NOT_IDENTIFYING)
+
+# A child is suffering or at risk of significant harm: share without delay, the manager reviews afterwards
+# (DOMAIN section 3, "Urgency"; seed 002: LSCB procedures "followed without delay").
+URGENT_GROUNDS = (Ground.SIGNIFICANT_HARM, Ground.REASONABLE_CAUSE)
 
 # The fields a correction may change (everything a decision says).
 DECISION_FIELDS = (
@@ -102,15 +107,19 @@ def _validate(values: dict[str, Any], child: Child) -> None:
 
 
 def _carry_out(*, actor: Any, decision: SharingDecision) -> None:
-    """A decision to share that comes into force is carried out: the disclosure log says so."""
-    if decision.outcome != Outcome.SHARE:
+    """A decision to share through ECM that comes into force is carried out at once: from this moment the
+    agency's practitioners may see the information here, so the disclosure log says so now, as shared by
+    the practitioner who decided. Any other method (phone, secure email, a meeting, post) is logged by the
+    practitioner when they actually share (:func:`ecm.sharing.services.disclosures.disclosure_share_record`)."""
+    if decision.outcome != Outcome.SHARE or decision.method != Method.ECM:
         return
     old = decision.supersedes
     if (
         old is not None
         and old.organisation_id == decision.organisation_id
         and old.outcome == Outcome.SHARE
-        and old.countersign_status in ("not_needed", "agreed")
+        and old.method == Method.ECM
+        and (old.countersign_status in ("not_needed", "agreed") or (old.urgent and old.countersign_status == "pending"))
     ):
         return  # already shared under the record this one corrects
     disclosure_record(
@@ -119,11 +128,12 @@ def _carry_out(*, actor: Any, decision: SharingDecision) -> None:
         organisation=decision.organisation,
         information=decision.information,
         method=decision.method,
-        mode=DisclosureMode.AUTOMATIC if decision.method == Method.ECM else DisclosureMode.MANUAL,
+        mode=DisclosureMode.AUTOMATIC,
         decision=decision,
         description=decision.what_shared,
         reference=decision.source_label,
         recipient_person=decision.recipient_person,
+        shared_by=decision.created_by,
     )
 
 
@@ -183,14 +193,19 @@ def sharing_decision_record(
         require(supersedes.child_id == child.pk, "A correction must be about the same child.")
         require(not supersedes.is_corrected, "This record has already been corrected: correct the latest record.")
         require(bool(correction_reason.strip()), "Say what is being corrected and why.")
+    needs_countersignature = share and values["consent_status"] != ConsentStatus.GIVEN and values["confidential"]
+    urgent = needs_countersignature and values["ground"] in URGENT_GROUNDS
+    today = clock.today()
     decision = SharingDecision(
         child=child,
         answers=answers or {},
-        needs_countersignature=share and values["consent_status"] != ConsentStatus.GIVEN and values["confidential"],
+        needs_countersignature=needs_countersignature,
+        urgent=urgent,
+        review_due_on=next_working_day(today) if urgent else None,
         supersedes=supersedes,
         correction_reason=correction_reason.strip(),
         source_label=source_label.strip(),
-        decided_on=clock.today(),
+        decided_on=today,
         **values,
     )
     decision.stamp(actor, creating=True)
@@ -207,11 +222,23 @@ def sharing_decision_record(
             "ground": decision.ground,
             "consent_status": decision.consent_status,
             "needs_countersignature": decision.needs_countersignature,
+            "urgent": decision.urgent,
             "supersedes": str(supersedes.pk) if supersedes else None,
         },
     )
     link = reverse("sharing:decision", args=[decision.pk])
-    if decision.needs_countersignature:
+    if decision.urgent:
+        notify(
+            actor=actor,
+            recipients=countersigners_for(decision),
+            subject="Urgent: a child at risk of significant harm. Review a decision to share, "
+            f"by {decision.review_due_on:%-d %B %Y}",
+            body=f"{decision.created_by_label} shared confidential information with {organisation.name} "
+            "without consent, at once, because a child is at risk of significant harm. Review the decision.",
+            link=link,
+        )
+        _carry_out(actor=actor, decision=decision)
+    elif decision.needs_countersignature:
         notify(
             actor=actor,
             recipients=countersigners_for(decision),
@@ -233,6 +260,9 @@ def sharing_decision_countersign(
 
     The manager is the author's manager or holds the manager role in the author's organisation,
     and is never the author. Once countersigned the decision is in force and carried out.
+
+    For an urgent decision (already in force and shared) this is the manager's review afterwards: it
+    agrees, or disagrees with a reason, which stops any further sharing under the decision.
     """
     require(decision.needs_countersignature, "This decision does not need a countersignature.")
     require(getattr(decision, "countersignature", None) is None, "This decision has already been countersigned.")
@@ -242,7 +272,12 @@ def sharing_decision_countersign(
         any(p.pk == getattr(actor, "pk", None) for p in countersigners_for(decision)),
         "Only the practitioner's manager, or a manager in their organisation, can countersign.",
     )
-    require(agreed or bool(comment.strip()), "Say why you do not countersign the decision.")
+    require(
+        agreed or bool(comment.strip()),
+        "Say why you do not agree with the decision."
+        if decision.urgent
+        else "Say why you do not countersign the decision.",
+    )
     signature = Countersignature(
         decision=decision, manager=actor, agreed=agreed, comment=comment.strip(), signed_at=clock.now()
     )
@@ -253,18 +288,35 @@ def sharing_decision_countersign(
         action="sharing.decision_countersigned" if agreed else "sharing.countersignature_refused",
         target=decision,
         reason=signature.comment,
-        data={"child_id": str(decision.child_id), "agreed": agreed},
+        data={
+            "child_id": str(decision.child_id),
+            "agreed": agreed,
+            "urgent": decision.urgent,
+            "review_late": decision.urgent
+            and decision.review_due_on is not None
+            and clock.today() > decision.review_due_on,
+        },
     )
+    if decision.urgent:
+        subject = (
+            "A manager reviewed your urgent decision to share and agreed"
+            if agreed
+            else "A manager reviewed your urgent decision to share and did not agree: share nothing more under it"
+        )
+    else:
+        subject = (
+            "Your decision to share has been countersigned"
+            if agreed
+            else "Your decision to share was not countersigned"
+        )
     notify(
         actor=actor,
         recipients=[decision.created_by],
-        subject="Your decision to share has been countersigned"
-        if agreed
-        else "Your decision to share was not countersigned",
+        subject=subject,
         body=signature.comment,
         link=reverse("sharing:decision", args=[decision.pk]),
     )
-    if agreed:
+    if agreed and not decision.urgent:
         _carry_out(actor=actor, decision=decision)
     return signature
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -32,10 +33,13 @@ def disclosure_record(
     description: str = "",
     reference: str = "",
     recipient_person: str = "",
+    shared_by: Any = None,
+    shared_at: dt.datetime | None = None,
 ) -> Disclosure:
     """Log one disclosure. It needs a basis: a decision to share in force, or consent that covers it.
 
     This is also where sharing without either is refused (the eCAF's "share with a further agency").
+    ``shared_at`` is when the information went (default now); ``shared_by`` who shared it (default the actor).
     """
     require(information in Information.values, "Choose which information is shared.")
     require(method in Method.values, "Choose how the information is shared.")
@@ -69,7 +73,8 @@ def disclosure_record(
         mode=mode,
         decision=decision,
         consent=consent,
-        disclosed_at=clock.now(),
+        disclosed_at=shared_at or clock.now(),
+        shared_by=shared_by if shared_by is not None else (actor if getattr(actor, "pk", None) else None),
     )
     disclosure.stamp(actor, creating=True)
     disclosure.save()
@@ -84,6 +89,47 @@ def disclosure_record(
             "mode": mode,
             "decision_id": str(decision.pk) if decision else None,
             "consent_id": str(consent.pk) if consent else None,
+            "shared_at": disclosure.disclosed_at.isoformat(),
+            "shared_by": str(disclosure.shared_by_id) if disclosure.shared_by_id else None,
         },
     )
     return disclosure
+
+
+def disclosure_share_record(
+    *,
+    actor: Any,
+    decision: SharingDecision,
+    shared_at: dt.datetime,
+    method: str,
+    recipient_person: str = "",
+    description: str = "",
+) -> Disclosure:
+    """The practitioner says they have shared under a decision in force: what, when, how and to whom.
+
+    Only the practitioner who decided records it (they are the one who shared); the time is when they
+    shared, which may be before they recorded the decision (in an emergency they phone first), never
+    in the future.
+    """
+    require(
+        getattr(actor, "pk", None) == decision.created_by_id,
+        "Only the practitioner who decided can record sharing under it.",
+    )
+    require(decision.outcome == Outcome.SHARE, "This decision was not to share.")
+    require(decision.in_force, f"No decision to share with {decision.organisation.name} is in force.")
+    require(shared_at <= clock.now(), "The time you shared cannot be in the future.")
+    require(method in Method.values and method != Method.ECM, "Choose how you shared the information.")
+    return disclosure_record(
+        actor=actor,
+        child=decision.child,
+        organisation=decision.organisation,
+        information=decision.information,
+        method=method,
+        mode=DisclosureMode.MANUAL,
+        decision=decision,
+        description=description.strip() or decision.what_shared,
+        reference=decision.source_label,
+        recipient_person=recipient_person.strip() or decision.recipient_person,
+        shared_by=actor,
+        shared_at=shared_at,
+    )

@@ -9,8 +9,10 @@ from ecm.accounts.tests.factories import UserFactory
 from ecm.sharing.choices import Ground
 from ecm.sharing.services import sharing_decision_record
 
+# Prevention of serious harm: waits for the countersignature (a significant-harm ground is urgent and is
+# shared at once: see test_urgent.py).
 WITHOUT_CONSENT = {
-    "ground": Ground.SIGNIFICANT_HARM,
+    "ground": Ground.PREVENT_HARM,
     "reason": "Disclosure of injury at school",
     "what_shared": "The CAF's stay-safe section",
     "purpose": "Strategy discussion",

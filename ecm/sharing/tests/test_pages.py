@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import OrganisationFactory, UserFactory
@@ -76,7 +77,7 @@ def test_a_decision_one_question_per_page_with_not_sure_and_countersignature(wor
             "method": "secure_email",
             "consent_status": "not_sought",
             "consent_reason": "Asking would alert the father",
-            "ground": "reasonable_cause",
+            "ground": "prevent_harm",
             "family_told": "no",
             "not_told_reason": "Telling them would put Lily at risk",
         },
@@ -96,8 +97,29 @@ def test_a_decision_one_question_per_page_with_not_sure_and_countersignature(wor
     assert client.get(reverse("sharing:countersign", args=[decision.pk])).status_code == 404
     adviser.post(reverse("sharing:countersign", args=[decision.pk]), {"agreed": "yes", "comment": "Agreed"})
     page = client.get(response.url).content.decode()
-    assert "Countersigned by" in page and "Shared under this decision" in page
-    assert Disclosure.objects.get().decision == decision
+    assert "Countersigned by" in page and "Nothing has been recorded as shared yet" in page
+    assert not Disclosure.objects.exists()  # countersigning shares nothing
+    # The practitioner shares, then records when, how and with whom.
+    shared_url = reverse("sharing:shared", args=[decision.pk])
+    assert adviser.get(shared_url).status_code == 404
+    page = client.post(shared_url, {"shared_on_0": "", "method": "phone", "description": "x"}).content.decode()
+    assert "Enter the time you shared it" in page
+    client.post(
+        shared_url,
+        {
+            "shared_on_0": "27",
+            "shared_on_1": "3",
+            "shared_on_2": "2026",
+            "shared_at": "09:15",
+            "method": "secure_email",
+            "recipient_person": "Sam Patel, police",
+            "description": "The disclosure at school",
+        },
+    )
+    disclosure = Disclosure.objects.get()
+    assert disclosure.decision == decision and disclosure.shared_by == world["author"]
+    assert timezone.localtime(disclosure.disclosed_at).strftime("%Y-%m-%d %H:%M") == "2026-03-27 09:15"
+    assert "Shared by Ada Author" in client.get(reverse("sharing:log", args=[world["child"].pk])).content.decode()
     assert AuditEvent.objects.filter(action="sharing.decision_viewed").exists()
 
 
@@ -145,7 +167,10 @@ def test_disclosure_log_is_linked_from_the_childs_record_and_audited(world, user
 
 def test_home_panel_and_queues(world, user_client) -> None:
     decide(world["author"], world["child"], world["org"])
-    assert "1 decision waits for your countersignature" in user_client(world["manager"]).get("/").content.decode()
+    assert (
+        "1 decision waits for your review or countersignature"
+        in user_client(world["manager"]).get("/").content.decode()
+    )
     page = user_client(world["author"]).get(reverse("sharing:home")).content.decode()
     assert "Waiting for a manager" in page
 
@@ -195,3 +220,22 @@ def test_permission_matrix(world, user_client, role, page, expected) -> None:
     child_pages = {"start", "log"}
     url = reverse(f"sharing:{page}", args=[world["child"].pk] if page in child_pages else [])
     assert user_client(UserFactory(roles=[role])).get(url).status_code == expected
+
+
+def test_urgent_decision_says_share_now_and_the_manager_sees_it_first_as_urgent(world, user_client) -> None:
+    world["author"].organisation.local_authority.safeguarding_referral_route = "Leeds front door 0113 000 0000"
+    world["author"].organisation.local_authority.save()
+    calm = decide(world["author"], ChildFactory(), world["org"])
+    urgent = decide(world["author"], world["child"], world["org"], ground="significant_harm", method="phone")
+    client = user_client(world["author"])
+    page = client.get(reverse("sharing:decision", args=[urgent.pk])).content.decode()
+    assert "share now" in page and "Do not wait for your manager" in page and "Leeds front door" in page
+    assert "Record that you have shared it" in page and "Do not share until" not in page
+    manager = user_client(world["manager"])
+    queue = manager.get(reverse("sharing:countersign_queue")).content.decode()
+    assert "Urgent: shared at once" in queue and "Review by" in queue
+    assert queue.index(str(urgent.pk)) < queue.index(str(calm.pk))
+    page = manager.get(reverse("sharing:countersign", args=[urgent.pk])).content.decode()
+    assert "Review an urgent decision" in page and "Do you agree with this decision" in page
+    manager.post(reverse("sharing:countersign", args=[urgent.pk]), {"agreed": "yes"})
+    assert "Manager's review" in client.get(reverse("sharing:decision", args=[urgent.pk])).content.decode()

@@ -10,6 +10,7 @@ from ecm.accounts.tests.factories import OrganisationFactory, UserFactory
 from ecm.audit.models import AuditEvent
 from ecm.consent.services import consent_withdraw
 from ecm.consent.tests.factories import give_consent
+from ecm.core import clock
 from ecm.index.tests.factories import ChildFactory
 from ecm.notifications.models import Notification
 from ecm.sharing.choices import Countersign, Ground, Outcome
@@ -18,6 +19,7 @@ from ecm.sharing.selectors import decisions_for, disclosures_for, sharing_allowe
 from ecm.sharing.services import (
     SharingError,
     disclosure_record,
+    disclosure_share_record,
     sharing_decision_correct,
     sharing_decision_countersign,
     sharing_decision_record,
@@ -84,10 +86,14 @@ def test_any_manager_of_the_organisation_may_countersign_and_may_refuse() -> Non
         sharing_decision_countersign(actor=colleague_manager, decision=decision, agreed=True)
 
 
-def test_non_confidential_sharing_needs_no_countersignature_and_is_logged() -> None:
+def test_non_confidential_sharing_needs_no_countersignature_and_is_logged_when_shared() -> None:
     author, child, org = UserFactory(), ChildFactory(), OrganisationFactory()
     decision = _decide(author, child, org, method="secure_email", recipient_person="Dr Jones")
     assert not decision.needs_countersignature and sharing_allowed(child, org)
+    assert disclosures_for(child) == []  # not shared yet: the practitioner says when they have
+    disclosure_share_record(
+        actor=author, decision=decision, shared_at=clock.now(), method="secure_email", recipient_person=""
+    )
     disclosure = disclosures_for(child)[0]
     assert disclosure.decision == decision and disclosure.mode == "manual" and disclosure.recipient_person == "Dr Jones"
 

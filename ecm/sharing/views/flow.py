@@ -26,6 +26,7 @@ from ecm.sharing.services import (
     draft_record,
     draft_start,
 )
+from ecm.sharing.services.decisions import URGENT_GROUNDS
 
 
 def posted(request: HttpRequest) -> Any:
@@ -254,12 +255,23 @@ def record(request: HttpRequest, draft_id: str) -> HttpResponse:
         except SharingError as exc:
             form.add_error(None, str(exc))
         else:
-            if decision.needs_countersignature:
+            if decision.urgent:
+                messages.success(
+                    request,
+                    "Your decision is recorded. Share now: your manager reviews it afterwards. "
+                    "Then record when and how you shared it.",
+                )
+            elif decision.needs_countersignature:
                 messages.success(request, "Your decision is recorded. It waits for a manager's countersignature.")
             else:
                 messages.success(request, "Your decision and its reasons are recorded.")
             return redirect("sharing:decision", decision_id=decision.pk)
     needs_countersignature = pos.outcome == Outcome.SHARE and pos.basis in questions.WITHOUT_CONSENT_CONFIDENTIAL
+    urgent = (
+        needs_countersignature
+        and pos.basis == questions.PUBLIC_INTEREST
+        and draft.details.get("ground") in URGENT_GROUNDS
+    )
     context = _context(
         draft,
         "record",
@@ -268,7 +280,8 @@ def record(request: HttpRequest, draft_id: str) -> HttpResponse:
         share=pos.outcome == Outcome.SHARE,
         rows=_summary(draft, pos),
         details=_details_rows(draft.details, pos.basis) if pos.outcome == Outcome.SHARE else [],
-        needs_countersignature=needs_countersignature,
+        needs_countersignature=needs_countersignature and not urgent,
+        urgent=urgent,
         record_guidance=questions.RECORD_GUIDANCE,
     )
     return render(request, "sharing/record.html", context)

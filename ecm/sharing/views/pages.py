@@ -3,14 +3,18 @@ correction, the child's disclosure log, and the list of named advisers."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ecm.accounts.choices import Role
+from ecm.accounts.selectors import safeguarding_route_for
+from ecm.core import clock
 from ecm.sharing import questions, selectors
 from ecm.sharing.access import (
     advice_for,
@@ -23,12 +27,13 @@ from ecm.sharing.access import (
     may_countersign,
     sharing_user_required,
 )
-from ecm.sharing.forms import AdviceForm, AdviserForm, CorrectionForm, CountersignForm
+from ecm.sharing.forms import AdviceForm, AdviserForm, CorrectionForm, CountersignForm, SharedForm
 from ecm.sharing.services import (
     SharingError,
     advice_give,
     adviser_add,
     adviser_end,
+    disclosure_share_record,
     draft_position,
     sharing_decision_correct,
     sharing_decision_countersign,
@@ -45,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "decisions": selectors.decisions_by(user),
         "advice": selectors.advice_waiting_for(user),
         "countersign": selectors.countersignatures_waiting_for(user),
+        "overdue": selectors.reviews_overdue(user),
         "is_manager": user.has_role(Role.MANAGER),
     }
     return render(request, "sharing/home.html", context)
@@ -60,7 +66,10 @@ def countersign_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sharing/countersign_queue.html",
-        {"countersign": selectors.countersignatures_waiting_for(request.user)},
+        {
+            "countersign": selectors.countersignatures_waiting_for(request.user),
+            "overdue": selectors.reviews_overdue(request.user),
+        },
     )
 
 
@@ -103,6 +112,11 @@ def decision(request: HttpRequest, decision_id: str) -> HttpResponse:
         and not found.is_corrected
         and may_countersign(request.user, found),
         "may_correct": may_correct(request.user, found),
+        "may_record_shared": found.outcome == "share"
+        and found.method != "ecm"
+        and found.in_force
+        and request.user.pk == found.created_by_id,
+        "safeguarding_route": safeguarding_route_for(request.user) if found.urgent else "",
         "return_url": draft.return_url if draft and request.user.pk == found.created_by_id else "",
         "source_label": found.source_label,
     }
@@ -115,7 +129,7 @@ def countersign(request: HttpRequest, decision_id: str) -> HttpResponse:
     found = decision_for(actor=request.user, decision_id=decision_id)
     if found.countersign_status != "pending" or not may_countersign(request.user, found):
         raise Http404("Nothing to countersign")
-    form = CountersignForm(posted(request))
+    form = CountersignForm(posted(request), urgent=found.urgent)
     if request.method == "POST" and form.is_valid():
         try:
             sharing_decision_countersign(
@@ -131,6 +145,42 @@ def countersign(request: HttpRequest, decision_id: str) -> HttpResponse:
             return redirect("sharing:decision", decision_id=found.pk)
     shown = selectors.decision_open(actor=request.user, decision=found)
     return render(request, "sharing/countersign.html", {**shown, "form": form})
+
+
+@sharing_user_required
+@require_http_methods(["GET", "POST"])
+def shared(request: HttpRequest, decision_id: str) -> HttpResponse:
+    """The practitioner who decided records that they have shared: when, how, to whom, what."""
+    found = decision_for(actor=request.user, decision_id=decision_id)
+    if request.user.pk != found.created_by_id or found.outcome != "share" or found.method == "ecm":
+        raise Http404("Nothing to record")
+    now = timezone.localtime(clock.now())
+    initial = {
+        "shared_on": now.date(),
+        "shared_at": now.strftime("%H:%M"),
+        "method": found.method,
+        "recipient_person": found.recipient_person,
+        "description": found.what_shared,
+    }
+    form = SharedForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        when = timezone.make_aware(dt.datetime.combine(data["shared_on"], data["shared_at"]))
+        try:
+            disclosure_share_record(
+                actor=request.user,
+                decision=found,
+                shared_at=when,
+                method=data["method"],
+                recipient_person=data["recipient_person"],
+                description=data["description"],
+            )
+        except SharingError as exc:
+            form.add_error("shared_on" if "future" in str(exc) else None, str(exc))
+        else:
+            messages.success(request, "The disclosure log now says what you shared, when, how and with whom.")
+            return redirect("sharing:decision", decision_id=found.pk)
+    return render(request, "sharing/shared.html", {"decision": found, "form": form})
 
 
 def _initial(found: Any) -> dict[str, Any]:
