@@ -37,7 +37,10 @@ def child_record_links(request: HttpRequest, child: Any) -> list[dict[str, str]]
     if child.status != "active" or not can_see_child_data(user) or not user.has_any_role("practitioner", "manager"):
         return []
     return [
-        {"text": f"Refer to the {panel.name}", "href": reverse("multiagency:refer", args=[panel.pk]) + f"?child={child.pk}"}
+        {
+            "text": f"Refer to the {panel.name}",
+            "href": reverse("multiagency:refer", args=[panel.pk]) + f"?child={child.pk}",
+        }
         for panel in panels_all()
         if child.local_authority_id is None or panel.local_authority_id == child.local_authority_id
     ]

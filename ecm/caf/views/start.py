@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ecm.accounts.choices import Role
 from ecm.caf import selectors, services
-from ecm.caf.choices import ChecklistDecision
 from ecm.caf.access import assessment_for, caf_user_required, checklist_for, consent_for
+from ecm.caf.choices import ChecklistDecision
 from ecm.caf.forms.start import ChecklistForm, ConsentRecordForm, IdentifyChildForm, RefusalForm, StartForm
 from ecm.caf.framework import CHECKLIST_QUESTIONS
 from ecm.consent import services as consent_services
