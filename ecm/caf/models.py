@@ -215,9 +215,7 @@ class OutcomeProgress(BaseModel):
     """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="outcome_progress")
-    review = models.ForeignKey(
-        Review, null=True, blank=True, on_delete=models.PROTECT, related_name="outcome_progress"
-    )
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="outcome_progress")
     at_closure = models.BooleanField(default=False)
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     rating = models.CharField(max_length=20, choices=OutcomeRating.choices)

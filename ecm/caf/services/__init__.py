@@ -9,6 +9,7 @@ from ecm.caf.services.assessment import (
     checklist_save,
     completion_problems,
     family_copy_set,
+    identifying_details_map,
     latest_data,
     safeguarding_escalate,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "assessment_complete",
     "assessment_consent_withdraw",
     "assessment_save_section",
+    "identifying_details_map",
     "assessment_start",
     "assessment_step_up",
     "checklist_link_child",
