@@ -232,7 +232,7 @@ def parse(spec: Structured, stored: str) -> tuple[str, str, bool]:
             return option, "", True
         if stored.startswith(option + ": "):
             return option, stored[len(option) + 2 :], True
-    lookup = {_plain(o): o for o in options} | {k: v for k, v in SYNONYMS.get(spec.kind, {}).items()}
+    lookup = {_plain(o): o for o in options} | SYNONYMS.get(spec.kind, {})
     found = lookup.get(_plain(stored))
     if found:
         return found, "", True

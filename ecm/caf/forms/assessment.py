@@ -11,10 +11,10 @@ from django import forms
 from ecm.caf.forms import set_choices
 from ecm.caf.framework import Section, element_of, section_fields
 from ecm.caf.identity import ETHNIC_GROUPS, GENERAL, STRUCTURED_BY_KEY, Structured, compose, parse
+from ecm.core.forms import gds_helper, plain_required_messages
 
 KEPT = "__kept__"
 DETAIL = "_detail"
-from ecm.core.forms import gds_helper, plain_required_messages
 
 
 class SectionForm(forms.Form):
