@@ -138,13 +138,17 @@ class TeamMember(BaseModel):
 
 
 class Meeting(BaseModel):
-    """A TAC meeting: date, who was invited, who came, and notes (which go to every member)."""
+    """A TAC meeting: planned ahead (date, time, place, who is invited) or recorded after; who came,
+    and notes (which go to every member)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="meetings")
     held_on = models.DateField()
+    starts_at = models.TimeField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    is_planned = models.BooleanField(default=False, help_text="Scheduled and not yet minuted")
     invitees = models.ManyToManyField(TeamMember, related_name="+")
     attendees = models.ManyToManyField(TeamMember, related_name="+")
-    notes = models.TextField()
+    notes = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-held_on"]
@@ -256,6 +260,21 @@ class Review(BaseModel):
         return f"Review {self.held_on}"
 
 
+class ActionReview(BaseModel):
+    """What a review recorded about one action of the plan."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="action_progress")
+    action = models.ForeignKey(PlanAction, on_delete=models.PROTECT, related_name="reviews")
+    progress = models.CharField(max_length=20, choices=Progress.choices)
+    note = models.TextField()
+
+    class Meta:
+        ordering = ["action__due_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} at {self.review_id}"
+
+
 class OutcomeProgress(BaseModel):
     """Progress on one of the five outcomes the plan addresses, recorded at a review or at closure.
 
@@ -263,9 +282,7 @@ class OutcomeProgress(BaseModel):
     """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="outcome_progress")
-    review = models.ForeignKey(
-        Review, null=True, blank=True, on_delete=models.PROTECT, related_name="outcome_progress"
-    )
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="outcome_progress")
     at_closure = models.BooleanField(default=False)
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
     rating = models.CharField(max_length=20, choices=OutcomeRating.choices)

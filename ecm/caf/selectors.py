@@ -265,6 +265,10 @@ def lead_history(assessment: Assessment) -> list[Any]:
     return list(assessment.leads.select_related("member", "meeting"))
 
 
+def meeting_invitee_ids(meeting: Any) -> list[str]:
+    return [str(pk) for pk in meeting.invitees.values_list("pk", flat=True)]
+
+
 def meetings_of(assessment: Assessment) -> list[Any]:
     return list(assessment.meetings.prefetch_related("invitees", "attendees"))
 
@@ -274,7 +278,7 @@ def actions_of(assessment: Assessment) -> list[Any]:
 
 
 def reviews_of(assessment: Assessment) -> list[Any]:
-    return list(assessment.reviews.prefetch_related("outcome_progress"))
+    return list(assessment.reviews.prefetch_related("outcome_progress", "action_progress__action"))
 
 
 def closure_progress_of(assessment: Assessment) -> list[Any]:

@@ -10,6 +10,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
+from ecm.core.forms import GovDateField
 from ecm.index import universal
 from ecm.index.choices import AccessReason, BrokerAsk, CafStatus, ContactReason, Gender, SensitiveBasis, ServiceCategory
 from ecm.index.search.criteria import SearchCriteria
@@ -31,13 +32,13 @@ class SearchForm(forms.Form):
         help_text="You can end a name with * after at least 2 letters, like Jo*",
     )
     family_name = forms.CharField(label="Family name", max_length=35, required=False)
-    date_of_birth = DateInputField(label="Date of birth", required=False, help_text=DATE_HELP)
-    born_from = DateInputField(
+    date_of_birth = GovDateField(label="Date of birth", required=False, help_text=DATE_HELP)
+    born_from = GovDateField(
         label="Born on or after",
         required=False,
         help_text="Only with family name, gender and postcode when the exact date is not known",
     )
-    born_to = DateInputField(label="Born on or before", required=False)
+    born_to = GovDateField(label="Born on or before", required=False)
     gender = forms.ChoiceField(label="Gender", required=False, choices=[("", "Not given"), *Gender.choices])
     postcode = forms.CharField(label="Postcode", max_length=8, required=False)
     school = forms.ChoiceField(

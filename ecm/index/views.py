@@ -29,7 +29,7 @@ from ecm.index.models import Child
 from ecm.index.reasons import reason_for, remember_reason
 from ecm.index.record_links import record_links
 from ecm.index.record_sections import record_sections
-from ecm.index.search.criteria import SearchCriteriaError
+from ecm.index.search.criteria import SearchCriteriaError, fuzzy_missing, join_words
 from ecm.index.selectors import (
     ReasonRequired,
     child_record_open,
@@ -60,7 +60,14 @@ def search_view(request: HttpRequest) -> HttpResponse:
                 target = {"birth_date": "date_of_birth", "birth_date_from": "born_from"}.get(field, field)
                 form.add_error(None if target == "__all__" or target not in form.fields else target, message)
         else:
-            context.update(searched=True, result=result, criteria=criteria)
+            missing = [] if criteria.fuzzy else fuzzy_missing(criteria)
+            context.update(
+                searched=True,
+                result=result,
+                criteria=criteria,
+                fuzzy_needs=join_words(missing) if missing else "",
+                found=not result.too_many and result.outcome != "none",
+            )
     return render(request, "index/search.html", context)
 
 

@@ -11,7 +11,9 @@ class MultiagencyConfig(AppConfig):
     def ready(self) -> None:
         from ecm.core.home import register_panel
         from ecm.core.navigation import NavItem, register
-        from ecm.multiagency.home import multiagency_panel
+        from ecm.index.record_links import register_record_links
+        from ecm.multiagency.home import child_record_links, multiagency_panel
 
         register(NavItem("Panels and teams", "multiagency:home", roles=("practitioner", "manager"), order=25))
         register_panel(multiagency_panel, order=25)
+        register_record_links(child_record_links)

@@ -12,7 +12,9 @@ class RightsConfig(AppConfig):
         from ecm.accounts.choices import Role
         from ecm.core.home import register_panel
         from ecm.core.navigation import NavItem, register
-        from ecm.rights.home import rights_panel
+        from ecm.index.record_links import register_record_links
+        from ecm.rights.home import child_record_links, rights_panel
 
         register(NavItem("Subject access", "rights:home", roles=(Role.DATA_MANAGER, Role.PRIVACY_OFFICER), order=60))
         register_panel(rights_panel, order=60)
+        register_record_links(child_record_links)

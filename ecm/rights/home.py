@@ -21,3 +21,15 @@ def rights_panel(request: HttpRequest) -> dict[str, Any] | None:
         **task_counts(),
         "rectifications": len(rectifications_pending()),
     }
+
+
+def child_record_links(request: HttpRequest, child: Any) -> list[dict[str, str]]:
+    """On the child's record, for a data manager: log a subject access request, the child filled in."""
+    from django.urls import reverse
+
+    from ecm.rights.access import is_data_manager
+
+    if not is_data_manager(request.user):
+        return []
+    href = reverse("rights:request_new") + f"?child={child.pk}"
+    return [{"text": "Log a subject access request for this child", "href": href}]

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ecm.core import clock
+from ecm.index.access import child_for
 from ecm.rights import selectors, services
 from ecm.rights.access import (
     access_request_for,
@@ -52,7 +53,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @data_manager_required
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
-    form = AccessRequestForm(_posted(request))
+    # From the child's record (``?child=``): the index number filled in, never copied by hand.
+    chosen = child_for(actor=request.user, child_id=request.GET["child"]) if request.GET.get("child") else None
+    initial = {"index_number": chosen.formatted_index_number} if chosen else None
+    form = AccessRequestForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         child = selectors.child_by_index_number(data.pop("index_number"))
@@ -66,7 +70,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Request {sar.reference} is logged. It is due by {sar.due_on:%-d %B %Y}.")
                 return redirect("rights:request", request_id=sar.pk)
-    return render(request, "rights/form.html", {"form": form, "title": "Log a subject access request"})
+    title = f"Log a subject access request for {chosen.display_name}" if chosen else "Log a subject access request"
+    return render(request, "rights/form.html", {"form": form, "title": title})
 
 
 @rights_viewer_required

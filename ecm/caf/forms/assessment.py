@@ -10,7 +10,11 @@ from django import forms
 
 from ecm.caf.forms import set_choices
 from ecm.caf.framework import Section, element_of, section_fields
+from ecm.caf.identity import ETHNIC_GROUPS, GENERAL, STRUCTURED_BY_KEY, Structured, compose, parse
 from ecm.core.forms import gds_helper, plain_required_messages
+
+KEPT = "__kept__"
+DETAIL = "_detail"
 
 
 class SectionForm(forms.Form):
@@ -22,7 +26,12 @@ class SectionForm(forms.Form):
         pending: list[Any] = []
         current_element = ""
         pending_legend = ""
+        self.kept: dict[str, str] = {}
         for key, label in section_fields(section, withheld):
+            spec = STRUCTURED_BY_KEY.get(key)
+            if spec is not None:
+                layout += self._structured(spec)
+                continue
             self.fields[key] = forms.CharField(
                 label=label.split(": ")[-1].capitalize() if element_of(key) else label,
                 required=False,
@@ -45,6 +54,51 @@ class SectionForm(forms.Form):
             Submit("save_draft", "Save draft", css_class="govuk-button--secondary"),
             Submit("continue", "Save and continue"),
         )
+
+    def _structured(self, spec: Structured) -> list[Any]:
+        """A choice from the list (and words where the list asks for them) in place of free text."""
+        choice, detail, mapped = parse(spec, str(self.initial.get(spec.key, "")))
+        choices: list[Any] = [("", "Not recorded")]
+        if not mapped:
+            self.kept[spec.key] = detail
+            choices.append((KEPT, f"As recorded before: {detail}"))
+            choice, detail = KEPT, ""
+        if spec.key == "ethnicity":
+            choices += [(g, [(f"{g}: {c}", c) for c in cats]) for g, cats in ETHNIC_GROUPS]
+        else:
+            choices += [(c, c) for c in spec.choices]
+        choices += [(c, c) for c in GENERAL]
+        radios = len(spec.choices) <= 8
+        self.fields[spec.key] = forms.ChoiceField(
+            label=spec.label, required=False, choices=choices, widget=forms.RadioSelect if radios else forms.Select
+        )
+        self.initial[spec.key] = choice
+        detail_key = f"{spec.key}{DETAIL}"
+        self.fields[detail_key] = forms.CharField(
+            label=spec.detail_label + (f" (if {' or '.join(spec.detail_for)})" if len(spec.detail_for) <= 2 else ""),
+            required=False,
+            max_length=500,
+        )
+        self.initial[detail_key] = detail
+        if radios:
+            return [Field.radios(spec.key, legend_size=Size.SMALL), Field.text(detail_key)]
+        return [Field.select(spec.key), Field.text(detail_key)]
+
+    def values(self) -> dict[str, str]:
+        """The answers as the CAF stores them (words, not codes); details folded into their answer."""
+        data = self.cleaned_data
+        out: dict[str, str] = {}
+        for key, value in data.items():
+            if key.endswith(DETAIL):
+                continue
+            spec = STRUCTURED_BY_KEY.get(key)
+            if spec is None:
+                out[key] = value
+            elif value == KEPT:
+                out[key] = self.kept.get(key, "")
+            else:
+                out[key] = compose(spec, value, data.get(f"{key}{DETAIL}", ""))
+        return out
 
 
 class CompleteForm(forms.Form):

@@ -10,7 +10,7 @@ from django import forms
 
 from ecm.caf.choices import ClosureReason, FamilyRating, MemberKind, Outcome, OutcomeRating, Progress, SpecialistKind
 from ecm.caf.forms import set_choices
-from ecm.core.forms import gds_helper, plain_required_messages
+from ecm.core.forms import GovDateField, gds_helper, plain_required_messages
 
 DATE_HELP = "For example, 27 3 2026"
 Choices = list[tuple[str, str]]
@@ -77,6 +77,50 @@ class MeetingForm(forms.Form):
             Field.checkboxes("attendees", small=True),
             Field.textarea("notes", rows=3),
             submit="Save the meeting",
+        )
+        self.fields["attendees"].error_messages["required"] = "Choose who attended"
+
+
+class MeetingScheduleForm(forms.Form):
+    """A TAC meeting planned ahead: when, where, who is invited (they are told at once)."""
+
+    held_on = GovDateField(label="Date of the meeting", help_text=DATE_HELP)
+    starts_at = forms.TimeField(
+        label="Start time (optional)",
+        required=False,
+        input_formats=["%H:%M", "%H.%M", "%I:%M%p", "%I%p", "%I:%M %p", "%I %p"],
+        help_text="For example, 14:30 or 2:30pm",
+        error_messages={"invalid": "Enter the start time like 14:30 or 2:30pm"},
+    )
+    place = forms.CharField(label="Where", max_length=200, help_text="For example, Hill Primary School, meeting room 2")
+    invitees = forms.MultipleChoiceField(label="Who to invite", widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, members: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "invitees", members)
+        _finish(
+            self,
+            Field("held_on"),
+            Field.text("starts_at", field_width=5),
+            Field.text("place"),
+            Field.checkboxes("invitees", small=True),
+            submit="Plan the meeting and send invitations",
+        )
+        self.fields["invitees"].error_messages["required"] = "Choose who to invite"
+        self.fields["place"].error_messages["required"] = "Enter where the meeting is"
+
+
+class MeetingMinuteForm(forms.Form):
+    attendees = forms.MultipleChoiceField(label="Who attended", widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(
+        label="Meeting notes", widget=forms.Textarea(attrs={"rows": 5}), help_text="They go to every member of the team"
+    )
+
+    def __init__(self, *args: Any, members: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "attendees", members)
+        _finish(
+            self, Field.checkboxes("attendees", small=True), Field.textarea("notes", rows=5), submit="Save the notes"
         )
         self.fields["attendees"].error_messages["required"] = "Choose who attended"
 
@@ -204,11 +248,73 @@ class ReviewForm(forms.Form):
         label="Next review (optional)", required=False, help_text="After the review interval if empty"
     )
 
-    def __init__(self, *args: Any, outcomes: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, outcomes: list[str] | None = None, actions: list[Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.actions = list(actions or [])
+        if self.actions:
+            self.fields["progress_notes"].required = False
+            self.fields["progress_notes"].label = "Anything else about progress (optional)"
         base = [Field(n) if n.endswith("_on") else Field.textarea(n, rows=3) for n in self.fields]
+        per_action = self._add_action_fields()
         progress = _add_outcome_fields(self, outcomes or [])
-        _finish(self, *base[:3], *progress, *base[3:], submit="Save the review")
+        _finish(self, *base[:2], *per_action, base[2], *progress, *base[3:], submit="Save the review")
+        self.fields["progress_notes"].error_messages["required"] = "Enter the progress on the actions"
+
+    def _add_action_fields(self) -> list[Any]:
+        """One fieldset per action of the plan: how far it has got, and what happened."""
+        layout = []
+        self.shorts: dict[int, str] = {}
+        for n, action in enumerate(self.actions, start=1):
+            short = action.what if len(action.what) <= 60 else action.what[:57] + "…"
+            self.fields[f"action_{n}"] = forms.ChoiceField(
+                label="Progress",
+                choices=Progress.choices,
+                widget=forms.RadioSelect,
+                initial=action.progress,
+                required=False,
+            )
+            self.fields[f"action_{n}_note"] = forms.CharField(
+                label="What happened", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), required=False
+            )
+            self.shorts[n] = short
+            who = action.responsible.name if action.responsible_id else ""
+            layout.append(
+                Fieldset(
+                    Field.radios(f"action_{n}", small=True),
+                    Field.textarea(f"action_{n}_note", rows=2),
+                    legend=f"Action {n}: {action.what} ({who}, due {action.due_on:%-d %B %Y})",
+                    legend_size=Size.SMALL,
+                )
+            )
+        return layout
+
+    def clean(self) -> dict[str, Any]:
+        """Progress per action: a word on each action that moved (its progress is changed with it),
+        or a general note when nothing is said action by action."""
+        data = super().clean() or {}
+        noted = False
+        for n, action in enumerate(self.actions, start=1):
+            note = (data.get(f"action_{n}_note") or "").strip()
+            changed = (data.get(f"action_{n}") or action.progress) != action.progress
+            if changed and not note:
+                self.add_error(f"action_{n}_note", f"Enter what happened on: {self.shorts[n]}")
+            noted = noted or bool(note)
+        if self.actions and not noted and not (data.get("progress_notes") or "").strip():
+            self.add_error("action_1_note", "Enter the progress on at least one action")
+        return data
+
+    def action_progress(self) -> dict[Any, tuple[str, str]]:
+        """Take the action fields out of cleaned data as {action: (progress, note)} for the actions with a note."""
+        data = self.cleaned_data
+        out = {}
+        for n, action in enumerate(self.actions, start=1):
+            progress = data.pop(f"action_{n}", "") or action.progress
+            note = (data.pop(f"action_{n}_note", "") or "").strip()
+            if note:
+                out[action] = (progress, note)
+        return out
 
 
 class IntervalForm(forms.Form):

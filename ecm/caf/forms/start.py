@@ -34,9 +34,13 @@ class ChecklistForm(forms.Form):
     )
     notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, child: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        layout: list[Any] = [Field.text("working_name", field_width=20), Field.radios("requested_by", inline=False)]
+        layout: list[Any] = [Field.radios("requested_by", inline=False)]
+        if child is None:
+            layout.insert(0, Field.text("working_name", field_width=20))
+        else:
+            del self.fields["working_name"]
         for outcome in Outcome:
             names = []
             for question_outcome, code, text in CHECKLIST_QUESTIONS:
@@ -53,6 +57,11 @@ class ChecklistForm(forms.Form):
 
     def answers(self) -> dict[str, str]:
         return {code: self.cleaned_data[code] for _, code, _ in CHECKLIST_QUESTIONS}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("working_name", "")
+        return data
 
 
 class IdentifyChildForm(forms.Form):

@@ -348,3 +348,33 @@ def safeguarding_escalate(*, actor: Any, assessment: Assessment | None = None, f
 
 
 __all__ = ["CafError"]
+
+
+def identifying_details_map(*, actor: Any) -> int:
+    """Rewrite free-text identifying details of open CAFs onto the census and language lists.
+
+    Each CAF whose latest version has an answer that maps (``"white british"``, ``"Islam"``,
+    ``"punjabi"``) gets a new version with the mapped words; earlier versions are never
+    changed, and an answer that maps to nothing is kept exactly as it was. Returns how many
+    CAFs got a new version.
+    """
+    from ecm.caf.identity import STRUCTURED_BY_KEY, mapped_value
+
+    changed = 0
+    for assessment in Assessment.objects.exclude(status=CafStatus.CLOSED).select_related("consent"):
+        data = latest_data(assessment)
+        values = {
+            key: mapped_value(key, data[key])
+            for key in STRUCTURED_BY_KEY
+            if data.get(key) and mapped_value(key, data[key]) != data[key]
+        }
+        if values:
+            with transaction.atomic():
+                assessment_save_section(
+                    actor=actor,
+                    assessment=assessment,
+                    values=values,
+                    note="Identifying details mapped to the census and language lists",
+                )
+            changed += 1
+    return changed

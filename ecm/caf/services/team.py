@@ -12,6 +12,7 @@ from django.db import transaction
 from ecm.audit.services import audit_record
 from ecm.caf.choices import CafStatus, LeadOfferStatus, MemberKind, Outcome, OutcomeRating, Progress
 from ecm.caf.models import (
+    ActionReview,
     Assessment,
     LeadOffer,
     LeadProfessional,
@@ -158,6 +159,81 @@ def meeting_record(
         recipients=team_users(assessment),
         subject=f"Notes of the TAC meeting on {held_on:%-d %B %Y} (CAF {assessment.reference})",
         body=notes.strip(),
+        link=f"/caf/{assessment.pk}/team/",
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    actor: Any,
+    assessment: Assessment,
+    held_on: dt.date,
+    starts_at: dt.time | None,
+    place: str,
+    invitees: Iterable[TeamMember],
+) -> Meeting:
+    """Plan a TAC meeting ahead and invite the team: each invited practitioner is told at once.
+
+    Family members on the team are invited in person by the lead professional (ECM sends them nothing).
+    """
+    _open(assessment)
+    require(held_on >= clock.today(), "A meeting you plan must be today or later. Record a past meeting instead.")
+    require(bool(place.strip()), "Enter where the meeting is.")
+    invited = list(invitees)
+    require(bool(invited), "Choose who to invite.")
+    require(all(m.assessment_id == assessment.pk for m in invited), "Choose members of this team.")
+    meeting = Meeting(assessment=assessment, held_on=held_on, starts_at=starts_at, place=place.strip(), is_planned=True)
+    meeting.stamp(actor, creating=True)
+    meeting.save()
+    meeting.invitees.set(invited)
+    audit_record(
+        actor=actor,
+        action="caf.meeting_scheduled",
+        target=assessment,
+        data={"meeting": str(meeting.pk), "held_on": held_on.isoformat(), "invitees": len(invited)},
+    )
+    when = f"{held_on:%-d %B %Y}" + (" at " + f"{starts_at:%-I:%M%p}".lower() if starts_at else "")
+    notify(
+        actor=actor,
+        recipients=[m.user for m in invited if m.user_id],
+        subject=f"Invitation: TAC meeting on {when} (CAF {assessment.reference})",
+        body=f"You are invited to a Team Around the Child meeting on {when}, at {meeting.place}.",
+        link=f"/caf/{assessment.pk}/team/",
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_minute(*, actor: Any, meeting: Meeting, attendees: Iterable[TeamMember], notes: str) -> Meeting:
+    """Record what happened at a planned meeting, on its day or after; the notes go to every member."""
+    assessment = meeting.assessment
+    _open(assessment)
+    require(meeting.is_planned, "This meeting is already recorded.")
+    require(meeting.held_on <= clock.today(), "Record the meeting on its day or after it.")
+    require(bool(notes.strip()), "Enter the meeting notes.")
+    came = list(attendees)
+    require(bool(came), "Choose who attended.")
+    require(all(m.assessment_id == assessment.pk for m in came), "Choose members of this team.")
+    meeting.is_planned = False
+    meeting.notes = notes.strip()
+    meeting.stamp(actor)
+    meeting.save()
+    meeting.attendees.set(came)
+    audit_record(
+        actor=actor,
+        action="caf.meeting_recorded",
+        target=assessment,
+        data={"meeting": str(meeting.pk), "held_on": meeting.held_on.isoformat(), "attendees": len(came)},
+    )
+    from ecm.caf.selectors import team_users
+
+    notify(
+        actor=actor,
+        recipients=team_users(assessment),
+        subject=f"Notes of the TAC meeting on {meeting.held_on:%-d %B %Y} (CAF {assessment.reference})",
+        body=meeting.notes,
         link=f"/caf/{assessment.pk}/team/",
     )
     return meeting
@@ -498,16 +574,24 @@ def review_record(
     parent_comments: str = "",
     next_review_on: dt.date | None = None,
     outcome_progress: dict[str, tuple[str, str]] | None = None,
+    action_progress: dict[PlanAction, tuple[str, str]] | None = None,
 ) -> Review:
     """Record a review of the plan and schedule the next one (by default after the review interval).
 
-    ``outcome_progress`` maps each outcome the plan addresses to (rating, short note).
+    ``outcome_progress`` maps each outcome the plan addresses to (rating, short note);
+    ``action_progress`` each action of the plan to (progress, what happened), which also
+    becomes the action's current progress.
     """
     _open(assessment)
     require(assessment.status == CafStatus.COMPLETED, "Complete the assessment before reviewing the plan.")
     require(held_on <= clock.today(), "The review date cannot be in the future.")
     require(bool(present.strip()), "Enter who was present.")
-    require(bool(progress_notes.strip()), "Enter the progress on the actions.")
+    per_action = action_progress or {}
+    require(bool(progress_notes.strip()) or bool(per_action), "Enter the progress on the actions.")
+    for action, (progress, note) in per_action.items():
+        require(action.assessment_id == assessment.pk, "Choose actions of this plan.")
+        require(progress in Progress.values, f"Choose the progress on: {action.what}")
+        require(bool(note.strip()), f"Enter what happened on: {action.what}")
     next_review_on = next_review_on or held_on + dt.timedelta(weeks=assessment.review_interval_weeks)
     require(next_review_on > held_on, "The next review must be after this one.")
     review = Review(
@@ -522,6 +606,14 @@ def review_record(
     )
     review.stamp(actor, creating=True)
     review.save()
+    for action, (progress, note) in per_action.items():
+        entry = ActionReview(review=review, action=action, progress=progress, note=note.strip())
+        entry.stamp(actor, creating=True)
+        entry.save()
+        action.progress = progress
+        action.comments = note.strip()
+        action.stamp(actor)
+        action.save()
     outcome_progress_write(actor=actor, assessment=assessment, review=review, progress=outcome_progress or {})
     assessment.next_review_on = next_review_on
     assessment.stamp(actor)
@@ -534,6 +626,7 @@ def review_record(
             "held_on": held_on.isoformat(),
             "next_review_on": next_review_on.isoformat(),
             "outcome_progress": {k: v[0] for k, v in (outcome_progress or {}).items()},
+            "action_progress": {str(a.pk): v[0] for a, v in per_action.items()},
         },
     )
     return review

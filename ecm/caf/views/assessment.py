@@ -15,7 +15,8 @@ from ecm.caf import selectors, services
 from ecm.caf.access import assessment_for, caf_user_required, can_edit
 from ecm.caf.choices import CafStatus
 from ecm.caf.forms.assessment import CompleteForm, FamilyCopyForm, SectionForm, ShareForm, WithdrawForm
-from ecm.caf.framework import SECTIONS, SECTIONS_BY_SLUG, section_fields
+from ecm.caf.framework import FIELD_LABELS, SECTIONS, SECTIONS_BY_SLUG, section_fields
+from ecm.caf.identity import prefill
 from ecm.caf.models import Assessment
 from ecm.caf.views.start import posted
 from ecm.sharing.choices import DisclosureMode, Information, Method
@@ -69,14 +70,15 @@ def section(request: HttpRequest, assessment_id: str, slug: str) -> HttpResponse
         raise Http404("Closed")
     withheld = set(assessment.consent.withheld_elements)
     data = services.latest_data(assessment)
-    form = SectionForm(posted(request), section=spec, withheld=withheld, initial=data)
+    offered = {key: value for key, value in prefill(assessment).items() if not data.get(key)}
+    form = SectionForm(posted(request), section=spec, withheld=withheld, initial={**data, **offered})
     if request.method == "POST" and form.is_valid():
         autosave = request.headers.get("X-Autosave") == "1"
         base = request.POST.get("base_version", "")
         version = services.assessment_save_section(
             actor=request.user,
             assessment=assessment,
-            values=form.cleaned_data,
+            values=form.values(),
             autosave_of_version=(int(base) if base.isdigit() else -1) if autosave else None,
         )
         number = version.number if version else assessment.version
@@ -90,7 +92,14 @@ def section(request: HttpRequest, assessment_id: str, slug: str) -> HttpResponse
         messages.success(request, f"Draft saved (version {number}).")
         return redirect("caf:section", assessment_id=assessment.pk, slug=slug)
     position = [s.slug for s in SECTIONS].index(slug) + 1
-    context = {"assessment": assessment, "form": form, "spec": spec, "position": position, "total": len(SECTIONS)}
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "spec": spec,
+        "position": position,
+        "total": len(SECTIONS),
+        "offered": [FIELD_LABELS[key] for key in offered if key in dict(spec.fields)],
+    }
     return render(request, "caf/section.html", context)
 
 

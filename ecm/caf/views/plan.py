@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ecm.caf import selectors, services
 from ecm.caf.access import action_for, caf_user_required, can_edit, member_of, transfer_for
+from ecm.caf.choices import Progress
 from ecm.caf.forms.plan import (
     ActionForm,
     CloseForm,
@@ -20,6 +21,8 @@ from ecm.caf.forms.plan import (
     LeadForm,
     LeadOfferAnswerForm,
     MeetingForm,
+    MeetingMinuteForm,
+    MeetingScheduleForm,
     MemberForm,
     ProgressForm,
     RemoveMemberForm,
@@ -32,6 +35,7 @@ from ecm.caf.forms.plan import (
 from ecm.caf.models import Assessment
 from ecm.caf.views.assessment import opened
 from ecm.caf.views.start import posted
+from ecm.core import clock
 
 
 def _member_choices(assessment: Assessment) -> list[tuple[str, str]]:
@@ -74,6 +78,7 @@ def team(request: HttpRequest, assessment_id: str) -> HttpResponse:
         "lead_offer": services.open_lead_offer(assessment),
         "meetings": selectors.meetings_of(assessment),
         "can_edit": can_edit(request.user, assessment),
+        "today": clock.today(),
     }
     return render(request, "caf/team.html", context)
 
@@ -139,6 +144,59 @@ def meeting_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
 
     return _form_page(
         request, assessment, form, act, title="Record a TAC meeting", done="The meeting is recorded.", back="caf:team"
+    )
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def meeting_schedule(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "meeting_schedule", edit=True)
+    form = MeetingScheduleForm(posted(request), members=_member_choices(assessment))
+
+    def act(data: dict[str, Any]) -> Any:
+        return services.meeting_schedule(
+            actor=request.user,
+            assessment=assessment,
+            held_on=data["held_on"],
+            starts_at=data["starts_at"],
+            place=data["place"],
+            invitees=_members(assessment, data["invitees"]),
+        )
+
+    return _form_page(
+        request,
+        assessment,
+        form,
+        act,
+        title="Plan a TAC meeting",
+        done="The meeting is planned and the practitioners invited have been told.",
+        back="caf:team",
+    )
+
+
+@caf_user_required
+@require_http_methods(["GET", "POST"])
+def meeting_minute(request: HttpRequest, assessment_id: str, meeting_id: str) -> HttpResponse:
+    assessment = opened(request, assessment_id, "meeting_minute", edit=True)
+    meeting = selectors.meeting_by_id(assessment, meeting_id)
+    if meeting is None or not meeting.is_planned:
+        raise Http404("No such meeting")
+    invited = selectors.meeting_invitee_ids(meeting)
+    form = MeetingMinuteForm(posted(request), members=_member_choices(assessment), initial={"attendees": invited})
+
+    def act(data: dict[str, Any]) -> Any:
+        return services.meeting_minute(
+            actor=request.user, meeting=meeting, attendees=_members(assessment, data["attendees"]), notes=data["notes"]
+        )
+
+    return _form_page(
+        request,
+        assessment,
+        form,
+        act,
+        title=f"Record the TAC meeting of {meeting.held_on:%-d %B %Y}",
+        done="The meeting is recorded and its notes sent to the team.",
+        back="caf:team",
     )
 
 
@@ -213,7 +271,7 @@ def lead_offer(request: HttpRequest, assessment_id: str, offer_id: str) -> HttpR
 @caf_user_required
 def plan(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = opened(request, assessment_id, "plan")
-    actions = selectors.actions_of(assessment)
+    actions = [a for a in selectors.actions_of(assessment) if a.progress != Progress.ACHIEVED]
     context = {"assessment": assessment, "actions": actions, "can_edit": can_edit(request.user, assessment)}
     return render(request, "caf/plan.html", context)
 
@@ -275,11 +333,15 @@ def reviews(request: HttpRequest, assessment_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_add(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = opened(request, assessment_id, "review_add", edit=True)
-    form = ReviewForm(posted(request), outcomes=services.plan_outcomes(assessment))
+    actions = [a for a in selectors.actions_of(assessment) if a.progress != Progress.ACHIEVED]
+    form = ReviewForm(posted(request), outcomes=services.plan_outcomes(assessment), actions=actions)
 
     def act(data: dict[str, Any]) -> Any:
+        per_action = form.action_progress()
         progress = outcome_progress_of(data)
-        return services.review_record(actor=request.user, assessment=assessment, outcome_progress=progress, **data)
+        return services.review_record(
+            actor=request.user, assessment=assessment, outcome_progress=progress, action_progress=per_action, **data
+        )
 
     return _form_page(
         request, assessment, form, act, title="Record a review", done="The review is recorded.", back="caf:reviews"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ecm.accounts.choices import Role
 from ecm.caf import selectors, services
 from ecm.caf.access import assessment_for, caf_user_required, checklist_for, consent_for
+from ecm.caf.choices import ChecklistDecision
 from ecm.caf.forms.start import ChecklistForm, ConsentRecordForm, IdentifyChildForm, RefusalForm, StartForm
 from ecm.caf.framework import CHECKLIST_QUESTIONS
 from ecm.consent import services as consent_services
@@ -41,7 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @caf_user_required
 @require_http_methods(["GET", "POST"])
 def checklist_new(request: HttpRequest) -> HttpResponse:
-    form = ChecklistForm(posted(request))
+    """A checklist, for a child already found on the index (``?child=``, from their record) or not yet."""
+    child = child_for(actor=request.user, child_id=request.GET["child"]) if request.GET.get("child") else None
+    form = ChecklistForm(posted(request), child=child)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         checklist = services.checklist_save(
@@ -51,10 +54,13 @@ def checklist_new(request: HttpRequest) -> HttpResponse:
             notes=data["notes"],
             working_name=data["working_name"],
             requested_by=data["requested_by"],
+            child=child,
         )
         messages.success(request, "Your checklist has been saved.")
+        if child is not None and data["decision"] == ChecklistDecision.FULL_CAF:
+            return redirect(f"/caf/start/{child.pk}/?checklist={checklist.pk}")
         return redirect("caf:checklist", checklist_id=checklist.pk)
-    return render(request, "caf/checklist_form.html", {"form": form})
+    return render(request, "caf/checklist_form.html", {"form": form, "child": child})
 
 
 @caf_user_required

@@ -153,17 +153,38 @@ def validate(criteria: SearchCriteria, *, is_system: bool = False) -> None:
     present = _present(criteria)
     if any(set(required) <= present for required, _ in sets):
         return
-    nearest = min(sets, key=lambda s: len(set(s[0]) - present))
+    nearest = _nearest(sets, present)
     missing = [FIELD_WORDS[f] for f in nearest[0] if f not in present]
     kind = "A search for similar matches" if criteria.fuzzy else "A search"
     options = "; or ".join(words for _, words in sets)
-    message = f"Not enough details to search. Add the {_join(missing)}. {kind} needs at least: {options}."
+    message = f"Not enough details to search. Add the {join_words(missing)}. {kind} needs at least: {options}."
     raise SearchCriteriaError(
         {"__all__": message, **{f: f"Enter the {FIELD_WORDS[f]}." for f in nearest[0] if f not in present}}
     )
 
 
-def _join(words: list[str]) -> str:
+def _nearest(sets: list[tuple[tuple[str, ...], str]], present: set[str]) -> tuple[tuple[str, ...], str]:
+    return min(sets, key=lambda s: len(set(s[0]) - present))
+
+
+def fuzzy_missing(criteria: SearchCriteria) -> list[str]:
+    """What an exact search lacks for a search for similar matches (empty when it has enough).
+
+    A wildcard cannot go into a fuzzy search, so a name with ``*`` counts as missing.
+    """
+    present = _present(criteria)
+    for name, pattern in (("given_name", criteria.given_name), ("family_name", criteria.family_name)):
+        if WILDCARD in pattern:
+            present.discard(name)
+    if criteria.birth_date is None:
+        present.discard("birth_date")
+    if any(set(required) <= present for required, _ in FUZZY_SETS):
+        return []
+    nearest = _nearest(FUZZY_SETS, present)
+    return [FIELD_WORDS[f] for f in nearest[0] if f not in present]
+
+
+def join_words(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 

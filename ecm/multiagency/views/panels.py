@@ -181,7 +181,10 @@ def member_remove(request: HttpRequest, panel_id: str, member_id: str) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, panel_id: str) -> HttpResponse:
     found = panel_for(actor=request.user, panel_id=panel_id)
-    form = ReferralForm(posted(request))
+    # From the child's record (``?child=``): the index number filled in, never copied by hand.
+    chosen = child_for(actor=request.user, child_id=request.GET["child"]) if request.GET.get("child") else None
+    initial = {"index_number": chosen.formatted_index_number} if chosen else None
+    form = ReferralForm(posted(request), initial=initial)
 
     def act(data: dict[str, Any]) -> Any:
         child = selectors.child_by_index_number(data["index_number"])
@@ -195,7 +198,7 @@ def refer(request: HttpRequest, panel_id: str) -> HttpResponse:
         request,
         form,
         act,
-        title="Refer a child to the panel",
+        title=f"Refer {chosen.display_name} to the panel" if chosen else "Refer a child to the panel",
         caption=found.name,
         intro=(
             f"Discussing a named child at a panel is sharing information with its agencies: {agencies}. "
