@@ -71,8 +71,8 @@ INSTALLED_APPS = [
     # ECM domain apps, in layer order (see docs/architecture.md).
     "ecm.core",
     "ecm.audit",
-    "ecm.accounts",
     "ecm.jobs",
+    "ecm.accounts",
     "ecm.notifications",
     "ecm.index",
     "ecm.linkage",

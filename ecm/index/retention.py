@@ -320,3 +320,21 @@ def retention_run(
             data={"date": today.isoformat(), **summary.as_dict()},
         )
     return summary
+
+
+# Notifications sit below the index, so the index declares what they hold: they are not linked
+# to a child by key, but a subject or body may name one; the purge replaces its identifiers.
+def _purge_notifications(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+    from functools import reduce
+    from operator import or_
+
+    from ecm.notifications.models import Notification
+
+    strong = [t for t in identifiers if len(t) >= 4]
+    if not strong:
+        return 0
+    naming = reduce(or_, (Q(subject__icontains=t) | Q(body__icontains=t) for t in strong))
+    return scrub_rows(Notification.objects.filter(naming), identifiers)
+
+
+register_holder(app="notifications", holds="messages whose subject or body names the child", purge=_purge_notifications)

@@ -7,9 +7,9 @@ class JobsConfig(AppConfig):
     verbose_name = "Background jobs"
 
     def ready(self) -> None:
-        from ecm.accounts.choices import Role
         from ecm.core.navigation import NavItem, register
         from ecm.jobs import schedule
+        from ecm.jobs.access import SYSTEM_ADMIN_ROLE
 
-        register(NavItem("Background jobs", "jobs:list", roles=(Role.SYSTEM_ADMIN,), order=72))
+        register(NavItem("Background jobs", "jobs:list", roles=(SYSTEM_ADMIN_ROLE,), order=72))
         schedule.register_scheduled_jobs()

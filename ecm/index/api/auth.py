@@ -16,7 +16,6 @@ from django.views.decorators.csrf import csrf_exempt
 from ecm.accounts.access import ApiAuthentication, api_client_authenticate
 from ecm.accounts.models import ApiClient
 from ecm.accounts.services import api_client_mark_used
-from ecm.core import clock
 from ecm.core import ratelimit
 from ecm.index.api.outcomes import error_response
 

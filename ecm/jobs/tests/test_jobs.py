@@ -152,3 +152,11 @@ def test_the_worker_retries_with_back_off_and_records_the_failure(settings: Any)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.attempts == 2
     assert AuditEvent.objects.filter(action="jobs.job_failed", object_id=str(job.pk)).count() == 1
+
+
+def test_jobs_name_the_system_administrator_role():
+    """The jobs app sits below accounts and names the role by value; the value must stay Role's."""
+    from ecm.accounts.choices import Role
+    from ecm.jobs.access import SYSTEM_ADMIN_ROLE
+
+    assert Role.SYSTEM_ADMIN.value == SYSTEM_ADMIN_ROLE

@@ -15,8 +15,8 @@ from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import UserFactory
 from ecm.audit.models import AuditEvent
 from ecm.core.actors import SYSTEM_FEED
-from ecm.linkage.choices import DeliveryStatus
 from ecm.core.exports import safe_cell
+from ecm.linkage.choices import DeliveryStatus
 from ecm.linkage.feeds import FeedFileError
 from ecm.linkage.matching.engine import feature_table
 from ecm.linkage.models import FEED_COLUMNS, FeedDelivery, FeedSource, ImportBatch, QuarantinedRow, StagedRecord
