@@ -167,6 +167,13 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["ecm.core.replica.ReplicaRouter"]
 
+# Where `export_audit_heads` writes each day's chain heads: storage the application can add to but
+# not rewrite (docs/operations.md, "Audit head exports"). Required in production; elsewhere a
+# folder in the working copy.
+ECM_AUDIT_HEAD_EXPORT_DIR = os.environ.get("ECM_AUDIT_HEAD_EXPORT_DIR") or (
+    "" if PRODUCTION else str(BASE_DIR / "var" / "audit-heads")
+)
+
 # Rate limits: scope -> (requests, seconds), per client address (per API client for FHIR, whose
 # number is each client's requests_per_minute). See docs/security.md.
 ECM_RATE_LIMITS = {

@@ -118,8 +118,8 @@ def test_a_bad_export_file_is_named_clearly(tmp_path, content, message):
         call_command("verify_audit", "--against", str(bad))
 
 
-def test_export_needs_a_destination(monkeypatch):
-    monkeypatch.delenv("ECM_AUDIT_HEAD_EXPORT_DIR", raising=False)
+def test_export_needs_a_destination(settings):
+    settings.ECM_AUDIT_HEAD_EXPORT_DIR = ""
     with pytest.raises(CommandError, match="Say where to write the export"):
         call_command("export_audit_heads")
     with pytest.raises(CommandError, match="does not exist"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ecm.audit.services import audit_heads_export
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--to", default=None, help="A directory, or - for standard output.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        target = options["to"] or os.environ.get("ECM_AUDIT_HEAD_EXPORT_DIR", "")
+        target = options["to"] or settings.ECM_AUDIT_HEAD_EXPORT_DIR
         if not target:
             raise CommandError(
                 "Say where to write the export: --to DIRECTORY (or -), or set ECM_AUDIT_HEAD_EXPORT_DIR."
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         if target == "-":
             self.stdout.write(audit_heads_export(actor=SYSTEM_AUDIT_EXPORT, directory=None), ending="")
             return
+        if not options["to"] and not settings.PRODUCTION:
+            os.makedirs(target, exist_ok=True)  # the development default, in the working copy
         if not os.path.isdir(target):
             raise CommandError(f"The export directory {target} does not exist.")
         path = audit_heads_export(actor=SYSTEM_AUDIT_EXPORT, directory=target)
