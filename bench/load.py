@@ -144,7 +144,9 @@ def prepare(args: argparse.Namespace) -> None:
         searches["multiple"].append({"family": family, "birthdate": born.isoformat()})
     for _ in range(args.queries):
         born = clock.today() - dt.timedelta(days=rng.randint(0, 18 * 365))
-        searches["miss"].append({"family": "Zyxwvutsq" + "".join(rng.choices("abcdefgh", k=4)), "birthdate": born.isoformat()})
+        searches["miss"].append(
+            {"family": "Zyxwvutsq" + "".join(rng.choices("abcdefgh", k=4)), "birthdate": born.isoformat()}
+        )
 
     # The bare SQL of one search of each kind: the statements the selector runs (audit writes
     # included), captured, then timed again straight through psycopg; all rolled back.
@@ -250,7 +252,9 @@ def client_thread(cfg: dict[str, Any], session_key: str, seed: int, results: lis
     cookies = {"sessionid": session_key}
     form_token = ""
 
-    def request(method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    def request(
+        method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, str]:
         nonlocal conn
         all_headers = {**base, **(headers or {})}
         if cookies:
@@ -418,10 +422,28 @@ def main() -> None:
         "loading",
     )
     load_seconds = time.perf_counter() - started
-    prep = json.loads(_run([sys.executable, __file__, "--prepare", f"--clients={args.clients}", f"--queries={args.queries}",
-                            f"--bare-samples={args.bare_samples}", f"--database={args.database}"], dev_env, "preparing").strip().splitlines()[-1])
-    print(f"Children: {prep['children']:,} (load {load_seconds:.0f} s); searches per kind: "
-          + ", ".join(f"{k} {len(v)}" for k, v in prep["searches"].items()), flush=True)
+    prep = json.loads(
+        _run(
+            [
+                sys.executable,
+                __file__,
+                "--prepare",
+                f"--clients={args.clients}",
+                f"--queries={args.queries}",
+                f"--bare-samples={args.bare_samples}",
+                f"--database={args.database}",
+            ],
+            dev_env,
+            "preparing",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    print(
+        f"Children: {prep['children']:,} (load {load_seconds:.0f} s); searches per kind: "
+        + ", ".join(f"{k} {len(v)}" for k, v in prep["searches"].items()),
+        flush=True,
+    )
 
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
@@ -444,7 +466,11 @@ def main() -> None:
         with log_path.open("w") as log:
             server = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
-                cwd=ROOT, env=prod_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=ROOT,
+                env=prod_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         try:
             deadline = time.time() + 120
@@ -463,14 +489,38 @@ def main() -> None:
             drive({**cfg, "stop_at": time.time() + args.warmup}, prep["sessions"], args.clients, args.client_processes)
             runs = []
             for n in range(args.runs):
-                before = json.loads(_run([sys.executable, __file__, "--audit-count", "--after=0", f"--database={args.database}"], dev_env, "audit count").strip().splitlines()[-1])
+                before = json.loads(
+                    _run(
+                        [sys.executable, __file__, "--audit-count", "--after=0", f"--database={args.database}"],
+                        dev_env,
+                        "audit count",
+                    )
+                    .strip()
+                    .splitlines()[-1]
+                )
                 load_before = os.getloadavg()
                 t0 = time.time()
-                results = drive({**cfg, "stop_at": t0 + args.seconds}, prep["sessions"], args.clients, args.client_processes)
+                results = drive(
+                    {**cfg, "stop_at": t0 + args.seconds}, prep["sessions"], args.clients, args.client_processes
+                )
                 seconds = time.time() - t0
                 load_after = os.getloadavg()
                 time.sleep(1)
-                after = json.loads(_run([sys.executable, __file__, "--audit-count", f"--after={before['last_sequence']}", f"--database={args.database}"], dev_env, "audit count").strip().splitlines()[-1])
+                after = json.loads(
+                    _run(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--audit-count",
+                            f"--after={before['last_sequence']}",
+                            f"--database={args.database}",
+                        ],
+                        dev_env,
+                        "audit count",
+                    )
+                    .strip()
+                    .splitlines()[-1]
+                )
                 summary = summarise(results, seconds)
                 answered = summary["fhir"]["ok"] + summary["html"]["ok"]
                 summary.update(
@@ -516,8 +566,10 @@ def main() -> None:
     report["median"]["fhir"]["http_to_bare_sql"] = report["median"]["fhir"]["p50"] / bare_all
     report["median"]["html"]["http_to_bare_sql"] = report["median"]["html"]["p50"] / bare_all
     print(json.dumps(report["median"], indent=1))
-    print(f"bare SQL per search (ms, median): {json.dumps({k: round(v, 2) if v else v for k, v in bare.items()})}; "
-          f"statements per search: {prep['statements']}; error lines in the server log: {errors_logged}")
+    print(
+        f"bare SQL per search (ms, median): {json.dumps({k: round(v, 2) if v else v for k, v in bare.items()})}; "
+        f"statements per search: {prep['statements']}; error lines in the server log: {errors_logged}"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1, default=str))
 

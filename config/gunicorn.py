@@ -23,6 +23,8 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The TLS proxy in front sets X-Forwarded-Proto; only trust it from addresses listed here.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# No control socket: it would be one file in $HOME shared by every gunicorn of the user.
+control_socket_disable = True
 # Load the application once in the master, then fork: faster start, shared read-only memory.
 preload_app = True
 

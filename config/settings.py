@@ -382,7 +382,8 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
         # Django's own server lines carry the full path with its query string: ours replace them.
         "django.server": {"level": "ERROR"},
-        "gunicorn.error": {"level": "INFO"},
+        # gunicorn's own messages (start, worker timeouts) in the same JSON lines.
+        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
 

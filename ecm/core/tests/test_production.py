@@ -31,6 +31,37 @@ def manage(args: list[str], env: dict[str, str], timeout: int = 300) -> subproce
     )
 
 
+def procfile() -> dict[str, list[str]]:
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return {name: command.split() for name, _, command in (line.partition(": ") for line in lines if line.strip())}
+
+
+def test_procfile_lists_web_worker_and_scheduler():
+    processes = procfile()
+    assert processes["web"] == ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]
+    assert processes["worker"] == ["python", "manage.py", "db_worker"]
+    assert processes["scheduler"] == ["python", "manage.py", "run_scheduler"]
+
+
+def test_production_requirements_hold_no_test_tools():
+    def names(path: str) -> set[str]:
+        lines = (ROOT / path).read_text().splitlines()
+        return {re.split(r"[=<>\[]", line)[0].lower().replace("_", "-") for line in lines if line and line[0].isalpha()}
+
+    runtime, dev = names("requirements.lock"), names("requirements-dev.lock")
+    tools = {"pytest", "pytest-django", "playwright", "ruff", "mypy", "factory-boy", "faker", "django-stubs"}
+    assert not tools & runtime
+    assert tools <= dev and not runtime & dev
+    assert {"django", "gunicorn", "honcho", "structlog", "sentry-sdk", "psycopg"} <= runtime
+    assert "-r requirements.lock" in (ROOT / "requirements-dev.lock").read_text()
+
+
+def test_pytest_runs_with_the_test_profile():
+    from django.conf import settings
+
+    assert settings.ENV == "test" and not settings.PRODUCTION and os.environ["ECM_ENV"] == "test"
+
+
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The documented production variables, a new SQLite database migrated and static files collected."""
@@ -112,7 +143,7 @@ def test_gunicorn_serves_pages_with_production_settings(production):
     port = _free_port()
     env = {**production, "PORT": str(port), "HOST": "127.0.0.1", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "2"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
+        [sys.executable, "-m", *procfile()["web"]],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
