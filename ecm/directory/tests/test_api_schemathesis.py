@@ -8,8 +8,8 @@ sends, no answer is a 5xx, each carries CORS, and each conforms to the document.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
