@@ -125,6 +125,12 @@ class PractitionerForm(forms.Form):
     email = forms.EmailField(label="Email address")
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
     phone = forms.CharField(label="Work phone number", max_length=30, required=False)
+    professional_registration = forms.CharField(
+        label="Professional registration number (optional)",
+        max_length=40,
+        required=False,
+        help_text="For example their NMC, GMC, HCPC or Social Work England number. Local systems can name them by it.",
+    )
     organisation = forms.ModelChoiceField(
         label="Organisation", queryset=selectors.organisation_list(), empty_label="Choose an organisation"
     )
@@ -168,6 +174,7 @@ class PractitionerForm(forms.Form):
                 Field.text("email", field_width=30),
                 Field.text("job_title", field_width=30),
                 Field.text("phone", field_width=20),
+                Field.text("professional_registration", field_width=20),
                 legend="Details",
                 legend_size=Size.MEDIUM,
             ),
@@ -188,6 +195,9 @@ class PractitionerForm(forms.Form):
             ),
             submit="Save",
         )
+
+    def clean_professional_registration(self) -> str:
+        return selectors.normalise_registration(self.cleaned_data.get("professional_registration", ""))
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()

@@ -132,6 +132,7 @@ PRACTITIONER_FIELDS = (
     "email",
     "job_title",
     "phone",
+    "professional_registration",
     "organisation",
     "manager",
     "vetting_checked_on",
@@ -149,6 +150,8 @@ def practitioner_create(
     unknown = set(fields) - set(PRACTITIONER_FIELDS)
     if unknown:
         raise AccountsError(f"Unknown practitioner fields: {', '.join(sorted(unknown))}")
+    if fields.get("professional_registration"):  # stored without spaces, upper case, as matched
+        fields["professional_registration"] = "".join(str(fields["professional_registration"]).split()).upper()
     if User.objects.filter(username__iexact=username).exists():
         raise AccountsError(f"The username {username} is already taken.")
     user = User(username=username, **fields)
@@ -179,6 +182,8 @@ def practitioner_update(*, actor: Any, practitioner: User, roles: Iterable[str] 
     unknown = set(fields) - set(PRACTITIONER_FIELDS)
     if unknown:
         raise AccountsError(f"Unknown practitioner fields: {', '.join(sorted(unknown))}")
+    if fields.get("professional_registration"):  # stored without spaces, upper case, as matched
+        fields["professional_registration"] = "".join(str(fields["professional_registration"]).split()).upper()
     if "manager" in fields and fields["manager"] is not None and fields["manager"].pk == practitioner.pk:
         raise AccountsError("A practitioner cannot be their own manager.")
     changes = _changes(practitioner, fields)

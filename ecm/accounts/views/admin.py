@@ -45,6 +45,7 @@ PRACTITIONER_EDITABLE = (
     "email",
     "job_title",
     "phone",
+    "professional_registration",
     "organisation",
     "manager",
     "vetting_checked_on",

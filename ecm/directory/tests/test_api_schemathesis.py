@@ -8,6 +8,7 @@ sends, no answer is a 5xx, each carries CORS, and each conforms to the document.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,20 @@ def directory_document() -> dict[str, Any]:
 
 schema = schemathesis.openapi.from_dict(directory_document())
 schema.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Django closes the database connection after each WSGI request; the test's transaction must
+    outlive them, as Django's own test client arranges (PostgreSQL would lose it)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

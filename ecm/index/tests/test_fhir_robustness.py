@@ -197,3 +197,28 @@ def test_an_unexpected_error_is_a_500_outcome(api):
     assert issue["details"]["coding"][0]["code"] == "SERVER_ERROR"
     page = api.get("/_failing")
     assert page.status_code == 500 and "text/html" in page["Content-Type"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"family": "Dunn", "birthdate": "0001-01-01"},
+        {"family": "Dunn", "birthdate": "9999-12-31"},
+        {"given": "Sam", "family": "Dunn", "birthdate": "0001-01-01", "_fuzzy-match": "true"},
+        {"given": "Sam", "family": "Dunn", "birthdate": "9999-12-31", "_fuzzy-match": "true"},
+        {
+            "family": "Dunn",
+            "gender": "male",
+            "address-postalcode": "LS1 1AA",
+            "birthdate": ["ge0001-01-01", "le9999-12-31"],
+        },
+        {"family": "D" + "\u0301" * 30, "birthdate": "2013-09-05"},
+        {"family": "Dunn%", "birthdate": "2013-09-05"},
+        {"family": "Du*", "birthdate": "2013-09-05"},
+        {"family": "Dunn", "birthdate": "2013-09-05", "address-postalcode": "٣٣"},
+    ],
+)
+def test_extreme_searches_never_crash(api, params):
+    ChildFactory(family_name="Dunn")
+    response = api.get("/fhir/Patient", params)
+    assert response.status_code < 500 and response["Content-Type"] == "application/fhir+json"
