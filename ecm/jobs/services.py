@@ -199,3 +199,12 @@ def job_retry(*, actor: Any, job: Job) -> Job:
     audit_record(actor=actor, action="jobs.job_retried", target=job, data={"name": job.name})
     transaction.on_commit(partial(_hand_to_queue, str(job.pk), None))
     return job
+
+
+@transaction.atomic
+def jobs_prune(*, actor: Any, older_than_days: int = 90) -> int:
+    """Delete succeeded jobs finished more than ``older_than_days`` ago (failed ones stay until tried again)."""
+    before = clock.now() - dt.timedelta(days=older_than_days)
+    deleted, _ = Job.objects.filter(status=JobStatus.SUCCEEDED, finished_at__lt=before).delete()
+    audit_record(actor=actor, action="jobs.pruned", data={"deleted": deleted, "older_than_days": older_than_days})
+    return deleted
