@@ -63,6 +63,9 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         "Reminders for directory entries not reviewed for 12 months",
     ),
     ScheduledJob("caf_reminders", dt.time(6, 30), "ecaf-reminders", "CAF reviews due and overdue"),
+    ScheduledJob(
+        "prune_jobs", dt.time(4, 0), "job-runner", "Forgets succeeded background jobs after 90 days (housekeeping)"
+    ),
 )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
+from ecm.core import clock
 from ecm.jobs.choices import JobStatus
 from ecm.jobs.models import Job
 from ecm.jobs.schedule import SCHEDULE, ScheduledJob
@@ -28,6 +30,16 @@ def scheduled_runs() -> list[ScheduledRow]:
 
 def failed_jobs(limit: int = 100) -> QuerySet[Job]:
     return Job.objects.filter(status=JobStatus.FAILED).order_by("-finished_at")[:limit]
+
+
+STUCK_AFTER = dt.timedelta(hours=1)
+
+
+def stuck_jobs(limit: int = 100) -> QuerySet[Job]:
+    """Jobs still marked running an hour after they started: their worker stopped mid-way (crash, kill)."""
+    return Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=clock.now() - STUCK_AFTER).order_by(
+        "started_at"
+    )[:limit]
 
 
 def retrying_jobs(limit: int = 100) -> QuerySet[Job]:

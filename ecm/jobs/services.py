@@ -187,9 +187,14 @@ def _attempt_failed(job: Job, exc: BaseException) -> str:
 
 @transaction.atomic
 def job_retry(*, actor: Any, job: Job) -> Job:
-    """A system administrator asks for a failed job to be tried again (the same number of attempts again)."""
-    if job.status != JobStatus.FAILED:
-        raise JobError("Only a failed job can be tried again.")
+    """A system administrator asks for a failed (or stuck) job to be tried again, with a fresh set of attempts."""
+    from ecm.jobs.selectors import STUCK_AFTER
+
+    stuck = (
+        job.status == JobStatus.RUNNING and job.started_at is not None and job.started_at < clock.now() - STUCK_AFTER
+    )
+    if job.status != JobStatus.FAILED and not stuck:
+        raise JobError("Only a failed job, or one stuck as running for over an hour, can be tried again.")
     job.status = JobStatus.RETRYING
     job.max_attempts = job.attempts + len(retry_delays()) + 1
     job.next_run_at = clock.now()
@@ -199,3 +204,12 @@ def job_retry(*, actor: Any, job: Job) -> Job:
     audit_record(actor=actor, action="jobs.job_retried", target=job, data={"name": job.name})
     transaction.on_commit(partial(_hand_to_queue, str(job.pk), None))
     return job
+
+
+@transaction.atomic
+def jobs_prune(*, actor: Any, older_than_days: int = 90) -> int:
+    """Delete succeeded jobs finished more than ``older_than_days`` ago (failed ones stay until tried again)."""
+    before = clock.now() - dt.timedelta(days=older_than_days)
+    deleted, _ = Job.objects.filter(status=JobStatus.SUCCEEDED, finished_at__lt=before).delete()
+    audit_record(actor=actor, action="jobs.pruned", data={"deleted": deleted, "older_than_days": older_than_days})
+    return deleted

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from ecm.jobs.access import admin_required, job_or_404
 from ecm.jobs.registry import label_for
-from ecm.jobs.selectors import failed_jobs, retrying_jobs, scheduled_runs
+from ecm.jobs.selectors import failed_jobs, retrying_jobs, scheduled_runs, stuck_jobs
 from ecm.jobs.services import JobError, job_retry
 
 
@@ -15,7 +15,12 @@ from ecm.jobs.services import JobError, job_retry
 def job_list(request: HttpRequest) -> HttpResponse:
     failed = [(job, label_for(job.name)) for job in failed_jobs()]
     retrying = [(job, label_for(job.name)) for job in retrying_jobs()]
-    return render(request, "jobs/list.html", {"scheduled": scheduled_runs(), "failed": failed, "retrying": retrying})
+    stuck = [(job, label_for(job.name)) for job in stuck_jobs()]
+    return render(
+        request,
+        "jobs/list.html",
+        {"scheduled": scheduled_runs(), "failed": failed, "retrying": retrying, "stuck": stuck},
+    )
 
 
 @admin_required

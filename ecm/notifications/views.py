@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from ecm.accounts.access import child_data_gaps
 from ecm.notifications.access import own_notification
 from ecm.notifications.models import Notification
 from ecm.notifications.selectors import notification_list_for, unread_count_for
@@ -20,6 +21,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         {
             "notifications": notification_list_for(user=request.user)[:100],
             "unread": unread_count_for(user=request.user),
+            # A message's details can be about a child: shown only to those who pass the child-data gate.
+            "gaps": child_data_gaps(request.user),
         },
     )
 

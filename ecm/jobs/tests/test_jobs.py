@@ -154,6 +154,33 @@ def test_the_worker_retries_with_back_off_and_records_the_failure(settings: Any)
     assert AuditEvent.objects.filter(action="jobs.job_failed", object_id=str(job.pk)).count() == 1
 
 
+@pytest.mark.django_db
+def test_a_job_stuck_as_running_is_shown_and_can_be_tried_again(
+    django_capture_on_commit_callbacks: Any, user_client: Any
+) -> None:
+    from ecm.core import clock
+
+    CALLS.clear()
+    CALLS.append("earlier")
+    job = Job.objects.create(
+        name="tests.flaky",
+        arguments={"label": "x"},
+        status=JobStatus.RUNNING,
+        attempts=1,
+        started_at=clock.now() - dt.timedelta(hours=2),
+    )
+    recent = Job.objects.create(name="tests.flaky", status=JobStatus.RUNNING, attempts=1, started_at=clock.now())
+    client = user_client(UserFactory(roles=[Role.SYSTEM_ADMIN]))
+    text = page_text(client.get(reverse("jobs:list")))
+    assert "Stuck as running (1)" in text
+    client.post(reverse("jobs:retry", args=[recent.pk]))
+    assert Job.objects.get(pk=recent.pk).status == JobStatus.RUNNING  # still running: not touched
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("jobs:retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.attempts == 2
+
+
 def test_jobs_name_the_system_administrator_role():
     """The jobs app sits below accounts and names the role by value; the value must stay Role's."""
     from ecm.accounts.choices import Role

@@ -15,6 +15,7 @@ from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import UserFactory
 from ecm.audit.models import AuditEvent
 from ecm.core import clock
+from ecm.core.actors import SystemActor
 from ecm.jobs.choices import JobStatus
 from ecm.jobs.models import Job
 from ecm.jobs.schedule import SCHEDULE, schedule_due, scheduled, scheduled_job_enqueue
@@ -31,6 +32,7 @@ README_JOBS = {
     "verify_audit",
     "export_audit_heads",
 }
+HOUSEKEEPING = {"prune_jobs"}
 
 
 def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -38,7 +40,7 @@ def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def test_every_daily_job_is_scheduled() -> None:
-    assert {item.command for item in SCHEDULE} == README_JOBS
+    assert {item.command for item in SCHEDULE} == README_JOBS | HOUSEKEEPING
 
 
 def test_a_second_enqueue_on_the_same_day_is_a_no_op() -> None:
@@ -54,7 +56,7 @@ def test_catch_up_queues_what_is_due_and_runs_it_under_each_jobs_actor(django_ca
     now = local(clock.today(), 4)
     clock.freeze(now)
     due = {item.command for item in SCHEDULE if item.at <= now.astimezone(timezone.get_current_timezone()).time()}
-    assert due and due != README_JOBS
+    assert due and due != README_JOBS | HOUSEKEEPING
     with django_capture_on_commit_callbacks(execute=True):
         queued = schedule_due(now)
     assert {job.arguments["command"] for job in queued} == due
@@ -94,3 +96,14 @@ def test_the_schedulers_trigger_queues_todays_run_once() -> None:
     assert AuditEvent.objects.filter(
         action="jobs.job_queued", object_id=str(job.pk), actor_label="ecaf-reminders"
     ).exists()
+
+
+def test_pruning_forgets_old_succeeded_jobs_only() -> None:
+    from ecm.jobs.services import jobs_prune
+
+    old = clock.now() - dt.timedelta(days=91)
+    kept_failed = Job.objects.create(name="notifications.email", status=JobStatus.FAILED, finished_at=old)
+    recent = Job.objects.create(name="notifications.email", status=JobStatus.SUCCEEDED, finished_at=clock.now())
+    Job.objects.create(name="notifications.email", status=JobStatus.SUCCEEDED, finished_at=old)
+    assert jobs_prune(actor=SystemActor("test"), older_than_days=90) == 1
+    assert set(Job.objects.values_list("pk", flat=True)) == {kept_failed.pk, recent.pk}

@@ -64,3 +64,12 @@ def test_the_email_link_asks_for_sign_in_then_comes_back(client: Any) -> None:
     note = notification_send(actor=ACTOR, recipient=UserFactory(), subject="x", email=False)
     response = client.get(reverse("notifications:open", args=[note.pk]))
     assert response.status_code == 302 and "next=" in response["Location"]
+
+
+def test_details_are_hidden_from_someone_who_fails_the_child_data_gate(user_client: Any) -> None:
+    person = UserFactory(vetting_checked_on=clock.today() - dt.timedelta(days=365 * 4))
+    notification_send(
+        actor=ACTOR, recipient=person, subject="Notes of the TAC meeting", body="Mum said the rent is late", email=False
+    )
+    text = page_text(user_client(person).get(reverse("notifications:list")))
+    assert "Notes of the TAC meeting" in text and "rent is late" not in text and "criminal records check expired" in text

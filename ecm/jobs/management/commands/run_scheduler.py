@@ -14,7 +14,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from ecm.core import clock
 from ecm.jobs.schedule import SCHEDULE, schedule_due, scheduled, scheduled_job_enqueue
@@ -22,13 +22,19 @@ from ecm.jobs.schedule import SCHEDULE, schedule_due, scheduled, scheduled_job_e
 logger = logging.getLogger("ecm.jobs.schedule")
 
 
+def _drop_stale_connections() -> None:
+    """As Django does around a request: the scheduler sleeps for hours between jobs."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def fire(command: str) -> None:
     """APScheduler calls this at the job's time: queue today's run (idempotent)."""
-    close_old_connections()
+    _drop_stale_connections()
     try:
         scheduled_job_enqueue(item=scheduled(command), day=clock.today())
     finally:
-        close_old_connections()
+        _drop_stale_connections()
 
 
 class Command(BaseCommand):
