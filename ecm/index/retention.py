@@ -193,8 +193,7 @@ def retention_consent_record(*, actor: Any, child: Child, until: dt.date, note: 
     audit_record(
         actor=actor,
         action="index.retention_consent_recorded",
-        target=child,
-        reason=note.strip(),
+        target=child,  # the note stays on the record (purged with it); the audit carries ids only
         data={"child_id": str(child.pk), "until": until.isoformat()},
     )
     return child

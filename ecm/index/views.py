@@ -31,6 +31,7 @@ from ecm.index.record_links import record_links
 from ecm.index.record_sections import record_sections
 from ecm.index.search.criteria import SearchCriteriaError
 from ecm.index.selectors import ReasonRequired, child_record_open, child_record_reveal, child_search
+from ecm.index.visibility import child_visibility
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -267,7 +268,7 @@ def broker_ask_view(request: HttpRequest, child_id: str) -> HttpResponse:
     if reason_for(request, child) is None:
         return redirect("index:reason", child_id=child.pk)
     hidden = {str(i.pk): i for i in broker.hidden_involvements(actor=request.user, child=child)}
-    options = [("record", "This shielded record")] if child.is_shielded else []
+    options = [("record", "This shielded record")] if child_visibility(request.user, child).restricted else []
     options += [
         (f"service:{pk}", f"An unspecified service, involved since {i.started_on:%-d %B %Y}")
         for pk, i in hidden.items()
