@@ -7,11 +7,11 @@ from typing import Any
 
 from ecm.budgets.models import Allocation, Purchase
 from ecm.index.models import Child
-from ecm.index.retention import register_holder, scrub_rows
+from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 
 
 def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
-    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    ids = same_child_ids(child)
     allocations = Allocation.objects.filter(assessment__child__in=ids)
     rows = scrub_rows(Purchase.objects.filter(allocation__in=allocations), identifiers)
     rows += scrub_rows(allocations, identifiers)

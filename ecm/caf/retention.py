@@ -22,7 +22,7 @@ from ecm.caf.models import (
     Transfer,
 )
 from ecm.index.models import Child
-from ecm.index.retention import register_holder, scrub_rows
+from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 from ecm.index.visibility import redact_rows, register_shield_hook
 
 RELATED = (
@@ -39,7 +39,7 @@ RELATED = (
 
 
 def _same_child(child: Child) -> list[Any]:
-    return [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    return same_child_ids(child)
 
 
 def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:

@@ -6,11 +6,11 @@ from typing import Any
 
 from ecm.consent.models import ConsentRecord
 from ecm.index.models import Child
-from ecm.index.retention import register_holder, scrub_rows
+from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 
 
 def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
-    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    ids = same_child_ids(child)
     return scrub_rows(ConsentRecord.objects.filter(child__in=ids), identifiers, blank=("parent_name", "given_by"))
 
 

@@ -134,7 +134,11 @@ def broker_request_create(
     _require(len(reason) >= 10, "Say why you need this, in at least 10 characters.")
     _require(ask != BrokerAsk.MESSAGE or bool(message), "Enter the message to pass on.")
     if involvement is None:
-        _require(child.is_shielded, "This record is not shielded: you can see its details already.")
+        from ecm.index.visibility import child_visibility
+
+        _require(
+            child_visibility(actor, child).restricted, "This record is not shielded: you can see its details already."
+        )
     else:
         _require(involvement.child_id == child.pk, "That service is not involved with this child.")
         _require(involvement in hidden_involvements(actor=actor, child=child), "You can see this service already.")

@@ -79,12 +79,27 @@ def autodiscover() -> None:
 # Helpers for purgers -------------------------------------------------------------------------
 
 
+def same_child_records(child: Child) -> list[Child]:
+    """The child and every record merged into it, through any number of merges."""
+    records, queue, seen = [child], [child.pk], {child.pk}
+    while queue:
+        merged = list(Child.objects.filter(merged_into_id__in=queue).exclude(pk__in=seen))
+        queue = [m.pk for m in merged]
+        seen.update(queue)
+        records.extend(merged)
+    return records
+
+
+def same_child_ids(child: Child) -> list[Any]:
+    return [record.pk for record in same_child_records(child)]
+
+
 def child_identifiers(child: Child) -> list[str]:
     """Every string that identifies the child or the carers, longest first: names (each part and
     whole), date of birth in the forms pages and packages write, NHS number, UPN, addresses and
     postcodes, carers' names, telephone numbers and emails. Includes the records merged into it."""
     terms: set[str] = set()
-    records = [child, *Child.objects.filter(merged_into=child)]
+    records = same_child_records(child)
     for record in records:
         terms.update({record.given_name, record.middle_names, record.family_name, record.retention_consent_note})
         terms.add(" ".join(p for p in (record.given_name, record.family_name) if p))
@@ -193,8 +208,7 @@ def retention_consent_record(*, actor: Any, child: Child, until: dt.date, note: 
     audit_record(
         actor=actor,
         action="index.retention_consent_recorded",
-        target=child,
-        reason=note.strip(),
+        target=child,  # the note stays on the record (purged with it); the audit carries ids only
         data={"child_id": str(child.pk), "until": until.isoformat()},
     )
     return child
@@ -217,7 +231,7 @@ def _purge_index(*, actor: Any, child: Child, identifiers: list[str]) -> int:
     """The index's own holder: every name, address, carer, involvement and broker request goes;
     merge snapshots are emptied; records merged into this one become tombstones too."""
     rows = 0
-    records = [child, *Child.objects.filter(merged_into=child)]
+    records = same_child_records(child)
     merges = ChildMerge.objects.filter(Q(survivor__in=records) | Q(merged__in=records))
     rows += scrub_rows(merges, identifiers, blank=("snapshot",))
     rows += BrokerRequest.objects.filter(child__in=records).delete()[0]

@@ -37,6 +37,7 @@ from ecm.index.selectors import (
     child_search,
     lead_held_elsewhere,
 )
+from ecm.index.visibility import child_visibility
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -286,7 +287,7 @@ def broker_ask_view(request: HttpRequest, child_id: str) -> HttpResponse:
     if reason_for(request, child) is None:
         return redirect("index:reason", child_id=child.pk)
     hidden = {str(i.pk): i for i in broker.hidden_involvements(actor=request.user, child=child)}
-    options = [("record", "This shielded record")] if child.is_shielded else []
+    options = [("record", "This shielded record")] if child_visibility(request.user, child).restricted else []
     options += [
         (f"service:{pk}", f"An unspecified service, involved since {i.started_on:%-d %B %Y}")
         for pk, i in hidden.items()

@@ -12,7 +12,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from ecm.index.models import Child
-from ecm.index.retention import register_holder, scrub_rows
+from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 from ecm.linkage.models import MergeRecord, QuarantinedRow, ReviewItem, StagedRecord
 
 STAGED_IDENTIFIERS = (
@@ -33,7 +33,7 @@ STAGED_IDENTIFIERS = (
 
 
 def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
-    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    ids = same_child_ids(child)
     staged = StagedRecord.objects.filter(child__in=ids)
     rows = scrub_rows(
         ReviewItem.objects.filter(Q(record__in=staged) | Q(candidate__in=staged)), identifiers, blank=("comparison",)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from ecm.index.models import Child
-from ecm.index.retention import register_holder, scrub_rows
+from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 from ecm.monitoring.models import QualityReview
 
 
 def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
-    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    ids = same_child_ids(child)
     return scrub_rows(QualityReview.objects.filter(assessment__child__in=ids), identifiers)
 
 

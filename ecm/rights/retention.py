@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecm.index.models import Child
-from ecm.index.retention import register_holder, scrub_rows
+from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 from ecm.index.visibility import SHIELD_WITHHELD, redact, register_shield_hook
 from ecm.rights.models import AccessPackage, AccessRequest, Annotation, RectificationRequest, Redaction
 
@@ -51,7 +51,7 @@ def shield(*, actor: Any, child: Child, terms: list[str]) -> int:
 
 
 def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
-    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    ids = same_child_ids(child)
     requests = AccessRequest.objects.filter(child__in=ids)
     rows = scrub_rows(AccessPackage.objects.filter(request__in=requests), identifiers, blank=("data",))
     rows += scrub_rows(Redaction.objects.filter(request__in=requests), identifiers)

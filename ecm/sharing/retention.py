@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from ecm.index.models import Child
-from ecm.index.retention import register_holder, scrub_rows
+from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 from ecm.sharing.models import AdviceRequest, Countersignature, DecisionDraft, Disclosure, SharingDecision
 
 
 def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
-    ids = [child.pk, *Child.objects.filter(merged_into=child).values_list("pk", flat=True)]
+    ids = same_child_ids(child)
     decisions = SharingDecision.objects.filter(child__in=ids)
     drafts = DecisionDraft.objects.filter(child__in=ids)
     rows = scrub_rows(AdviceRequest.objects.filter(draft__in=drafts), identifiers)

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('index', '0003_linkage_child_merge'),
+        ("index", "0003_linkage_child_merge"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PurgePermit',
+            name="PurgePermit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('child_id', models.UUIDField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("child_id", models.UUIDField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
     ]

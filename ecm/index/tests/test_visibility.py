@@ -24,7 +24,7 @@ def test_a_shielded_child_shows_no_whereabouts_to_anyone_until_revealed() -> Non
     practitioner = UserFactory()
     admin = UserFactory(roles=[Role.INDEX_ADMIN])
     assert visibility.child_visibility(practitioner, child).shows_whereabouts
-    assert visibility.copyable_details(child).address == "1 Test Street, LS1 4AP"
+    assert visibility.copyable_details(child).address.startswith("1 Test Street, LS1")
     child_shield_set(actor=SYSTEM_COMMAND, child=child, reason="Risk of harm")
     for actor in (practitioner, admin, None):
         seen = visibility.child_visibility(actor, child)
