@@ -119,6 +119,7 @@ class LeadForm(forms.Form):
             submit="Ask them to take on the role",
         )
         self.fields["member"].error_messages["required"] = "Choose the lead professional"
+        self.fields["reason"].error_messages["required"] = "Record why they were chosen"
 
 
 class ActionForm(forms.Form):

@@ -72,8 +72,9 @@ def test_a_parent_leads_supported_by_the_nurse_who_accepts(
     page.get_by_role("link", name="Choose the lead professional").click()
     check_axe(page)
     page.get_by_label("Jo Smith (Parent or carer)").check()
+    page.get_by_label("Why they were chosen").fill("Jo wants to lead; the nurse knows the family well")
     page.get_by_role("button", name="Ask them to take on the role").click()
-    expect(page.get_by_text("Name the practitioner in the team who supports")).to_be_visible()
+    expect(page.get_by_text("Name the practitioner in the team who supports").first).to_be_visible()
     check_axe(page)
     page.get_by_label("Jo Smith (Parent or carer)").check()
     page.get_by_label("Practitioner who supports them").select_option(
