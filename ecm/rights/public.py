@@ -8,8 +8,8 @@ from django.shortcuts import render
 
 DEFAULT_CONTACT = (
     "Any practitioner working with you (for example your health visitor, school or social worker) can take your "
-    "request. Or contact the council's data protection officer: Leeds City Council, Information Governance, "
-    "PO Box 837, Leeds LS1 9PZ; dpo@leeds.gov.uk; 0113 222 4444."
+    "request. Or contact the council's data protection officer (demonstration details): Information "
+    "Governance, Civic Hall, Leeds; dataprotection@example.gov.uk; 0113 000 0002."
 )
 
 
