@@ -22,6 +22,7 @@ urlpatterns = [
     path("sharing/", include("ecm.sharing.urls")),
     path("caf/", include("ecm.caf.urls")),
     path("rights/", include("ecm.rights.urls")),
+    path("your-data/", include("ecm.rights.public_urls")),
     path("budgets/", include("ecm.budgets.urls")),
     path("multiagency/", include("ecm.multiagency.urls")),
     path("referrals/", include("ecm.referrals.urls")),

@@ -23,6 +23,7 @@ from ecm.consent.services import consent_record
 from ecm.core import clock
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
+from ecm.index.selectors import lead_held_elsewhere
 from ecm.multiagency import services
 from ecm.multiagency.choices import PanelOutcome, Weekday
 from ecm.multiagency.models import Panel, PanelMeeting, Team
@@ -157,7 +158,9 @@ def seed_multiagency_demo(*, actor: Any) -> str:
             {
                 a.pk: {"outcome": PanelOutcome.CLOSED, "discussion": "Attendance 95%: needs met at school."},
                 b.pk: {
-                    "outcome": PanelOutcome.LEAD,
+                    # One lead professional per child: if the index already shows one, the panel asks for a
+                    # key worker instead.
+                    "outcome": PanelOutcome.KEY_WORKER if lead_held_elsewhere(b, hv) else PanelOutcome.LEAD,
                     "discussion": "Health needs of the family predominate: the health visitor will lead.",
                     "allocated": hv,
                 },

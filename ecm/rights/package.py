@@ -326,7 +326,7 @@ def _actor_words(event: AuditEvent, people: dict[str, Any]) -> tuple[str, str, s
     if user is not None:
         name = user.get_full_name() or "A member of staff"
         role = getattr(user, "job_title", "") or ", ".join(roles)
-        organisation = event.actor_organisation or getattr(user.organisation, "name", "")
+        organisation = getattr(user.organisation, "name", "") or event.actor_organisation
         return name, role, organisation
     if event.actor_type == "user":
         return "A member of staff", ", ".join(roles), event.actor_organisation
@@ -356,7 +356,7 @@ def _access_log_items(events: list[AuditEvent]) -> list[dict[str, Any]]:
         items.append(
             _item(
                 f"access_log/{n}",
-                f"{name}: {what.lower()}",
+                f"{name}: {what[:1].lower()}{what[1:]}",
                 [
                     ("who", "Who", name),
                     ("role", "Role", role),

@@ -15,11 +15,19 @@ from faker import Faker
 
 from ecm.accounts.models import Organisation, User
 from ecm.audit.services import audit_record
+from ecm.core import clock
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
 from ecm.sharing.choices import Ground
 from ecm.sharing.models import SharingAdviser, SharingDecision
-from ecm.sharing.services import adviser_add, draft_answer, draft_park, draft_start, sharing_decision_record
+from ecm.sharing.services import (
+    adviser_add,
+    disclosure_share_record,
+    draft_answer,
+    draft_park,
+    draft_start,
+    sharing_decision_record,
+)
 
 
 @transaction.atomic
@@ -61,6 +69,15 @@ def seed_sharing_demo(*, actor: Any) -> str:
         family_told=False,
         not_told_reason="Telling the family first could put the mother and child at risk",
     )
+    # Reasonable cause to believe a child is at risk of significant harm: shared at once by phone, the
+    # manager's review due within one working day.
+    disclosure_share_record(
+        actor=practitioner,
+        decision=decision,
+        shared_at=clock.now(),
+        method="phone",
+        description="The mother's account of the threats, and the child's address",
+    )
     draft = draft_start(actor=practitioner, child=children[1], organisation=school, information="other")  # type: ignore[arg-type]
     for number in (1, 2):
         draft_answer(actor=practitioner, draft=draft, question=number, answer="yes")
@@ -72,4 +89,7 @@ def seed_sharing_demo(*, actor: Any) -> str:
         query="The grandmother told me about the family's debts at the school gate. Is that confidential?",
     )
     audit_record(actor=actor, action="sharing.demo_seeded", target=decision, data={"child_id": str(children[0].pk)})
-    return "1 decision waiting for countersignature, 1 waiting for advice, 1 named adviser"
+    return (
+        "1 urgent decision shared at once and waiting for the manager's review, 1 waiting for advice, "
+        "1 named adviser"
+    )

@@ -113,11 +113,12 @@ class SharingDecision(BaseModel):
     @property
     def countersign_label(self) -> str:
         if self.urgent:
-            return {
+            labels: dict[str, str] = {
                 Countersign.PENDING: "Shared at once: waiting for a manager's review",
                 Countersign.AGREED: "Reviewed by a manager: agreed",
                 Countersign.DECLINED: "Reviewed by a manager: not agreed",
-            }.get(self.countersign_status, str(Countersign(self.countersign_status).label))
+            }
+            return labels.get(self.countersign_status, str(Countersign(self.countersign_status).label))
         return str(Countersign(self.countersign_status).label)
 
     @property

@@ -147,11 +147,11 @@ class LeadForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, members: Choices, meetings: Choices, practitioners: Choices = (), **kwargs: Any
+        self, *args: Any, members: Choices, meetings: Choices, practitioners: Choices | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "member", members)
-        set_choices(self, "supporting_member", [("", "Not needed: a practitioner leads"), *practitioners])
+        set_choices(self, "supporting_member", [("", "Not needed: a practitioner leads"), *(practitioners or [])])
         set_choices(self, "meeting", [("", "Not at a meeting"), *meetings])
         _finish(
             self,
@@ -163,6 +163,7 @@ class LeadForm(forms.Form):
             submit="Ask them to take on the role",
         )
         self.fields["member"].error_messages["required"] = "Choose the lead professional"
+        self.fields["reason"].error_messages["required"] = "Record why they were chosen"
 
 
 class ActionForm(forms.Form):

@@ -255,10 +255,10 @@ def vetting_current(user: Any) -> bool:
 
 def _check_lead(assessment: Assessment, member: TeamMember, supporting_member: TeamMember | None) -> None:
     require(member.assessment_id == assessment.pk and member.removed_on is None, "Choose a member of this team.")
+    contact: TeamMember | None = member
     if member.kind == MemberKind.PRACTITIONER:
         require(member.user_id is not None, "Choose a practitioner in the team.")
         require(supporting_member is None, "A supporting practitioner is named only when the family leads.")
-        contact = member
     else:
         require(
             supporting_member is not None

@@ -109,7 +109,9 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_label("Conclusions, solutions and actions").fill("Health check and attendance support")
     page.get_by_label("The child's or young person's comments").fill("I want to go to football club")
     page.get_by_role("button", name="Save and continue").click()
-    page.get_by_label("The family confirmed their consent").check()
+    expect(page.get_by_role("heading", name="What the family confirms")).to_be_visible()
+    expect(page.get_by_text("I want to go to football club")).to_be_visible()
+    page.get_by_label("The family read the text above and confirmed their consent").check()
     page.get_by_role("button", name="Complete the assessment").click()
     expect(page.get_by_text("The assessment is complete")).to_be_visible()
     check_axe(page)
@@ -144,14 +146,18 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_label("Meeting notes").fill("First TAC. Agreed a health check.")
     check_axe(page)
     page.get_by_role("button", name="Save the meeting").click()
-    page.get_by_role("link", name="Appoint the lead professional").click()
+    page.get_by_role("link", name="Choose the lead professional").click()
     page.get_by_label("Nia Nurse").check()
     page.get_by_label("TAC meeting where they were chosen").select_option(index=1)
     page.get_by_label("Why they were chosen").fill("Health needs predominate; Lily knows her")
     check_axe(page)
-    page.get_by_role("button", name="Appoint").click()
-    expect(page.get_by_text("The lead professional is appointed.")).to_be_visible()
+    page.get_by_role("button", name="Ask them to take on the role").click()
+    expect(page.get_by_text("they have been asked to accept")).to_be_visible()
     check_axe(page)
+    # The nurse accepts (her own page is walked in test_browser_practice.py); then she leads.
+    from ecm.caf import services as caf_services
+
+    caf_services.lead_offer_accept(actor=nurse, offer=caf_services.open_lead_offer(Assessment.objects.get(child=child)))
     assert Involvement.objects.get(child=child, practitioner=nurse).is_lead_professional
     assert Involvement.objects.get(child=child, practitioner=author).has_undertaken_caf
 

@@ -82,9 +82,9 @@ def test_recorded_decision_to_share_without_consent_allows_it(world: Any) -> Non
         child=world.child,
         organisation=world.provider,
         outcome=Outcome.SHARE,
-        ground=Ground.SIGNIFICANT_HARM,
+        ground=Ground.PREVENT_HARM,  # not urgent: waits for the countersignature (significant harm would not)
         duty_or_order="Children Act 1989 s47",
-        reason="Risk of significant harm",
+        reason="Risk of serious harm",
         what_shared="Name, address, concerns",
         purpose="Urgent family support",
         family_told=True,

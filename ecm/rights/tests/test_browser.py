@@ -63,7 +63,15 @@ def test_subject_access_from_receipt_to_release(page, browser_sign_in) -> None:
     expect(page.get_by_role("heading", name="Check the package")).to_be_visible()
     expect(page.get_by_text(HOME_SITUATION)).to_be_visible()
     expect(page.get_by_text("Checking who the school nurse is")).to_be_visible()
+    # For a family: purposes, retention and the right to complain; people by name; actions in words, grouped.
+    expect(page.get_by_text("Information Commissioner", exact=False).first).to_be_visible()
+    expect(page.get_by_text("Opened the child index record").first).to_be_visible()
+    assert "index.record_view" not in page.content()
     check_axe(page)
+    from pathlib import Path
+
+    Path("/tmp/pa_shots").mkdir(exist_ok=True)
+    page.screenshot(path="/tmp/pa_shots/rights-package.png", full_page=True)
     path = f"caf/{caf.pk}/versions/{caf.version}/home_situation"
     page.locator(f'a[href$="?path={path}"]').click()
     expect(page.get_by_role("heading", name="Redact: CAF version")).to_be_visible()
@@ -119,3 +127,18 @@ def test_consent_register_and_withdrawal(page, browser_sign_in) -> None:
     expect(page.get_by_text("Mother phoned to withdraw consent")).to_be_visible()
     check_axe(page)
     assert not child.consents.filter(withdrawn_at__isnull=True).exists()
+
+
+def test_a_parent_finds_how_to_see_correct_or_remove_their_data(page) -> None:
+    """A parent, not signed in, follows the footer link from the public directory."""
+    page.goto("/directory/families/")
+    page.get_by_role("link", name="Your information: see, correct or remove it").click()
+    expect(page.get_by_role("heading", name="Your information: see it, correct it or have it removed")).to_be_visible()
+    expect(page.get_by_role("heading", name="If you are a child or young person")).to_be_visible()
+    check_axe(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    from pathlib import Path
+
+    Path("/tmp/pa_shots").mkdir(exist_ok=True)
+    page.screenshot(path="/tmp/pa_shots/your-data-320.png", full_page=True)

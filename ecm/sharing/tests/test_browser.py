@@ -103,7 +103,7 @@ def test_a_decision_with_not_sure_advice_and_countersignature(
     page.get_by_label("Secure email").check()
     page.get_by_role("radio", name="Consent was not sought").check()
     page.get_by_label("If consent was not sought, why not").fill("Asking would alert the father")
-    page.get_by_label("Reasonable cause to believe").check()
+    page.get_by_label("To prevent significant harm").check()
     page.get_by_role("group", name="Were the child and family told").get_by_label("No").check()
     page.get_by_label("If not, why not").fill("Telling them would put Lily at risk")
     page.get_by_role("button", name="Continue").click()
@@ -130,8 +130,96 @@ def test_a_decision_with_not_sure_advice_and_countersignature(
     check_axe(adviser_page)
     other.close()
 
+    assert not Disclosure.objects.exists()  # countersigning shares nothing
+    # The practitioner shares by secure email, then records when, how and with whom.
+    page.goto(f"/sharing/record/{decision.pk}/")
+    page.get_by_role("button", name="Record that you have shared it").click()
+    expect(page.get_by_role("heading", name="Record that you have shared the information")).to_be_visible()
+    check_axe(page)
+    page.get_by_label("Time you shared it").fill("09:40")
+    page.get_by_role("button", name="Record that you shared it").click()
+    expect(page.get_by_text("The disclosure log now says what you shared")).to_be_visible()
+
     page.goto(f"/sharing/child/{child.pk}/log/")
     expect(page.get_by_role("heading", name="Disclosure log")).to_be_visible()
     expect(page.get_by_text("Sam Patel, school nurse")).to_be_visible()
+    expect(page.get_by_text("Shared by Ada Teacher")).to_be_visible()
     check_axe(page)
     assert Disclosure.objects.get().decision == decision
+
+
+def test_urgent_significant_harm_is_shared_at_once_and_reviewed_by_the_manager_afterwards(
+    page, browser_sign_in, chromium_browser, live_server
+) -> None:
+    """A health visitor sees an injury: she shares with children's social care at once; her manager reviews."""
+    from pathlib import Path
+
+    shots = Path("/tmp/pa_shots")
+    shots.mkdir(exist_ok=True)
+    health = OrganisationFactory(name="Riverside Health Centre")
+    social_care = OrganisationFactory(name="Leeds Children's Social Work Service")
+    health.local_authority.safeguarding_referral_route = "Front door 0113 000 0000; out of hours 0113 000 0001"
+    health.local_authority.save()
+    manager = UserFactory(roles=[Role.MANAGER], first_name="Meg", last_name="Manager", organisation=health)
+    visitor = UserFactory(
+        roles=[Role.PRACTITIONER], first_name="Hana", last_name="Visitor", organisation=health, manager=manager
+    )
+    child = ChildFactory(given_name="Lily", family_name="Smith")
+    browser_sign_in(page, visitor, TEST_PASSWORD)
+    page.goto(f"/sharing/child/{child.pk}/start/")
+    page.get_by_label("Which organisation would receive the information?").select_option(label=social_care.name)
+    page.get_by_label("Other information").check()
+    page.get_by_role("button", name="Continue").click()
+    answer(page, "Is there a legitimate purpose for you or your agency to share the information?", "Yes")
+    answer(page, "Does the information enable a person to be identified?", "Yes")
+    answer(page, "Is the information confidential?", "Yes")
+    answer(page, "If the information is confidential, do you have consent to share?", "No")
+    answer(page, "Is there a statutory duty or court order to share the information?", "No")
+    answer(
+        page,
+        "If consent is refused, or there are good reasons not to seek consent, is there a sufficient public "
+        "interest to share the information?",
+        "Yes",
+    )
+    expect(page.get_by_text("share at once: do not wait")).to_be_visible()
+    page.get_by_label("What exactly will you share?").fill("Bruising seen on a home visit; what Lily's mother said")
+    page.get_by_label("The person who will receive it").fill("Duty social worker")
+    page.get_by_label("For what purpose?").fill("A safeguarding referral")
+    page.get_by_label("By phone, after checking who is calling").check()
+    page.get_by_role("radio", name="Consent was not sought").check()
+    page.get_by_label("If consent was not sought, why not").fill("Asking would put Lily at risk")
+    page.get_by_label("Evidence that a child is suffering").check()
+    page.get_by_role("group", name="Were the child and family told").get_by_label("No").check()
+    page.get_by_label("If not, why not").fill("Telling them would put Lily at risk")
+    page.get_by_role("button", name="Continue").click()
+    answer(page, "If the decision is to share, are you sharing the right information in the right way?", "Yes")
+    expect(page.get_by_text("once you record this decision, share at once")).to_be_visible()
+    check_axe(page)
+    page.get_by_label("Your reasons for the decision").fill("Unexplained bruising on a 2-year-old.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("A child is at risk of significant harm: share now.")).to_be_visible()
+    expect(page.get_by_text("Front door 0113 000 0000")).to_be_visible()
+    check_axe(page)
+    page.screenshot(path=str(shots / "sharing-urgent-decision.png"), full_page=True)
+    page.get_by_role("button", name="Record that you have shared it").click()
+    page.get_by_role("button", name="Record that you shared it").click()
+    expect(page.get_by_text("The disclosure log now says what you shared")).to_be_visible()
+    assert Disclosure.objects.get().shared_by == visitor
+
+    other = chromium_browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 800})
+    manager_page = other.new_page()
+    browser_sign_in(manager_page, manager, TEST_PASSWORD)
+    manager_page.goto("/sharing/countersign/")
+    expect(manager_page.get_by_text("Urgent: shared at once")).to_be_visible()
+    check_axe(manager_page)
+    manager_page.screenshot(path=str(shots / "sharing-review-queue.png"), full_page=True)
+    manager_page.get_by_role("link", name="Hana Visitor: share with Leeds Children's Social Work Service").click()
+    manager_page.get_by_role("button", name="Review this decision").click()
+    expect(
+        manager_page.get_by_role("heading", name="Review an urgent decision to share without consent")
+    ).to_be_visible()
+    check_axe(manager_page)
+    manager_page.get_by_label("Yes, I agree with it").check()
+    manager_page.get_by_role("button", name="Save").click()
+    expect(manager_page.get_by_text("Agreed by Meg Manager")).to_be_visible()
+    other.close()
