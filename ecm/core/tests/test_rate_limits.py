@@ -91,7 +91,7 @@ def test_fhir_clients_are_limited_in_the_shared_cache_with_an_operation_outcome(
     for _ in range(2):
         assert client.get("/fhir/Patient?identifier=x", **headers).status_code != 429
     # Another process shares the count: the counter is in the cache table, not this process.
-    assert any(key for key in _cache_keys() if key.startswith(":1:ecm:rate:fhir:"))
+    assert any(key for key in _cache_keys() if ":ecm:rate:fhir:" in key)
     refused = client.get("/fhir/Patient?identifier=x", **headers)
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     body = json.loads(refused.content)

@@ -16,7 +16,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from ecm.accounts.tests.factories import OrganisationFactory
+from ecm.accounts.choices import Role
+from ecm.accounts.tests.factories import OrganisationFactory, UserFactory
 from ecm.audit.models import AuditEvent
 from ecm.caf import services as caf_services
 from ecm.caf.choices import MemberKind
@@ -167,6 +168,7 @@ def a_child_everywhere(tmp_path: Path) -> dict[str, Any]:
         family_told=True,
     )
     provider = OrganisationFactory(name="Harehills Family Support")
+    UserFactory(organisation=provider, roles=[Role.MANAGER])  # someone there can receive the referral
     organization = df.OrganizationFactory(name="Harehills Family Support (directory)")
     organization_link_provider(actor=SystemActor("test"), organization=organization, provider=provider)
     service = df.ServiceFactory(organization=organization, name="Parenting course")
