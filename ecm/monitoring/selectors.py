@@ -144,7 +144,7 @@ def register_page(
     }
     quality: dict[Any, str] = {}
     for review in QualityReview.objects.filter(assessment_id__in=ids).order_by("reviewed_on", "created_at"):
-        quality[review.assessment_id] = f"{review.get_rating_display()} ({review.reviewed_on:%-d %b %Y})"
+        quality[review.assessment_id] = f"{review.get_rating_display()} ({review.reviewed_on:%-d %B %Y})"
     rows = [
         RegisterRow(
             pk=c.pk,
