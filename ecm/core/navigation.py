@@ -41,5 +41,13 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             href = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        entries.append({"text": item.label, "href": href, "active": request.path.startswith(href) and href != "/"})
+        entries.append({"text": item.label, "href": href, "active": False})
+    # Exactly one current item: the longest section the page is in ("/" only for the home page itself).
+    matches = [
+        e
+        for e in entries
+        if request.path == e["href"] or (e["href"] != "/" and request.path.startswith(str(e["href"])))
+    ]
+    if matches:
+        max(matches, key=lambda e: len(str(e["href"])))["active"] = True
     return entries
