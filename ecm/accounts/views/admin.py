@@ -70,7 +70,7 @@ def practitioner_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     page = Paginator(practitioner_list(query=query), 25).get_page(request.GET.get("page"))
     pages = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    context = {"page_obj": page, "query": query, "pages": pages, "ellipsis": page.paginator.ELLIPSIS}
+    context: dict[str, Any] = {"page_obj": page, "query": query, "pages": pages, "ellipsis": page.paginator.ELLIPSIS}
     context["today"] = clock.today()
     return render(request, "accounts/admin/practitioner_list.html", context)
 
