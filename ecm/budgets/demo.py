@@ -51,6 +51,7 @@ def seed_budgets_demo(*, actor: Any) -> str:
     if manager is None or lead is None or area is None or assessment is None:
         return "skipped (no demo manager, lead professional or CAF)"
     today = clock.today()
+    name = assessment.child.given_name  # the demo CAF's own child, never another's name
     starts_on, ends_on = _financial_year(today)
     budget = services.budget_create(
         actor=manager,
@@ -68,7 +69,7 @@ def seed_budgets_demo(*, actor: Any) -> str:
         budget=budget,
         assessment=assessment,
         amount_pence=150_000,
-        reason="Support with mornings and activities to lift Lily's mood, as agreed at the TAC meeting.",
+        reason=f"Support with mornings and activities to lift {name}'s mood, as agreed at the TAC meeting.",
     )
     services.allocation_decide(actor=manager, allocation=allocation, approve=True, note="Agreed at panel")
     member = caf_services.current_lead(assessment)
@@ -80,7 +81,7 @@ def seed_budgets_demo(*, actor: Any) -> str:
         what="Support with school mornings",
         responsible=member.member,
         due_on=today + dt.timedelta(days=28),
-        outcome_wanted="Lily arrives at school on time every day",
+        outcome_wanted=f"{name} arrives at school on time every day",
         outcome=Outcome.ENJOY_ACHIEVE,
     )
     bought_on = max(starts_on, today - dt.timedelta(days=3))

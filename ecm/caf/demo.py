@@ -24,15 +24,15 @@ from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
 
 DEMO_SECTIONS = {
-    "reason": "Attendance has fallen to 82% this term and Lily seems withdrawn in class.",
-    "present": "Lily, her mother and her learning mentor",
+    "reason": "Attendance in Reception has fallen to 82% this term and {name} seems withdrawn in class.",
+    "present": "{name}, her mother and her learning mentor",
     "general_health__needs": "Frequent headaches; has not seen the GP about them",
     "emotional_social__strengths": "Kind to younger children; close friendship group",
     "emotional_social__needs": "Low mood since her grandmother died in the spring",
     "emotional_warmth__strengths": "Warm, loving relationship with her mother",
     "housing_employment_finance__needs": "Mother's working hours changed; mornings are rushed",
     "conclusions": "A health check, support with mornings and a place at the lunchtime club.",
-    "child_comments": "I want to go to football club again.",
+    "child_comments": "I want to play with my friends at lunchtime.",
     "parent_comments": "We need help with mornings.",
 }
 
@@ -47,20 +47,34 @@ def seed_caf_demo(*, actor: Any) -> str:
     if Assessment.objects.filter(author=author).exists():
         return "already loaded"
     taken = Assessment.objects.values_list("child_id", flat=True)
-    child = (
+    # A girl in Reception at the learning mentor's school, still seen by the health visitor (under five).
+    today = clock.today()
+    base = (
         Child.objects.filter(status=ChildStatus.ACTIVE, is_shielded=False, date_of_birth__isnull=False)
         .exclude(pk__in=taken)
         .exclude(involvements__has_undertaken_caf=True)
         .order_by("index_number")
-        .first()
     )
+    candidates = (
+        Child.objects.filter(status=ChildStatus.ACTIVE, is_shielded=False, gender="female")
+        .filter(
+            date_of_birth__lte=today - dt.timedelta(days=4 * 366), date_of_birth__gt=today - dt.timedelta(days=5 * 365)
+        )
+        .exclude(pk__in=taken)
+        .exclude(involvements__has_undertaken_caf=True)
+        .order_by("index_number")
+    )
+    child = candidates.filter(school=author.organisation).first() or candidates.first() or base.first()
     if child is None:
         return "skipped (no demo children)"
+    mother = child.carers.filter(relationship="mother").first()
+    mother_name = str(mother) if mother else "Her mother"
+    sections = {key: value.format(name=child.given_name) for key, value in DEMO_SECTIONS.items()}
     consent = consent_record(
         actor=author,
         child=child,
         given_by=GivenBy.PARENT,
-        parent_name="Parent of the demo child",
+        parent_name=mother_name,
         parent_relationship=ParentRelationship.MOTHER,
         form=ConsentForm.WRITTEN,
         undertake=True,
@@ -72,12 +86,12 @@ def seed_caf_demo(*, actor: Any) -> str:
         excluded_organisations=list(Organisation.objects.filter(code="WYP")),
     )
     assessment = services.assessment_start(actor=author, child=child, consent=consent, existing_acknowledged=True)
-    services.assessment_save_section(actor=author, assessment=assessment, values=DEMO_SECTIONS)
+    services.assessment_save_section(actor=author, assessment=assessment, values=sections)
     services.assessment_complete(actor=author, assessment=assessment, consent_confirmed=True)
     member = services.team_member_add(
         actor=author, assessment=assessment, kind=MemberKind.PRACTITIONER, user=health_visitor
     )
-    services.team_member_add(actor=author, assessment=assessment, kind=MemberKind.PARENT, name="Parent")
+    services.team_member_add(actor=author, assessment=assessment, kind=MemberKind.PARENT, name=mother_name)
     meeting = services.meeting_record(
         actor=author,
         assessment=assessment,

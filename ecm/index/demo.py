@@ -1,7 +1,10 @@
 """Synthetic demo children for the demo area (called by ``seed_demo``). Idempotent; no real people.
 
-About 300 children with carers, schools and GP practices from the given organisations,
-and involvements of the given practitioners; among them one sensitive-service
+About 300 children with carers, schools that fit their age (primary 4-10, secondary 11-16)
+and GP practices from the given organisations, and involvements of the given practitioners
+only where a practitioner of that kind would work with a child of that age (health visitors
+and children's centres with the under-fives, a school with its own pupils, youth justice
+from 10); among them one sensitive-service
 involvement, one shielded child, and twelve children called Smith born on
 12 April 2016 so that "too many matches" can be shown (search: Smith, 12 4 2016).
 """
@@ -46,6 +49,38 @@ SERVICES = {
     OrganisationType.POLICE: ("Safeguarding unit", ServiceCategory.POLICE),
     OrganisationType.VOLUNTARY: ("Family support", ServiceCategory.VOLUNTARY),
 }
+
+
+def _age(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _is_primary(school: Any) -> bool:
+    return any(word in school.name.lower() for word in ("primary", "infant", "junior"))
+
+
+def _school_for(rng: random.Random, schools: list[Any], age: int) -> Any:
+    """A school the child's age fits: primary from 4 to 10, secondary from 11 to 16, none before or after."""
+    if 4 <= age <= 10:
+        fitting = [s for s in schools if _is_primary(s)] or schools
+    elif 11 <= age <= 16:
+        fitting = [s for s in schools if not _is_primary(s)] or schools
+    else:
+        return None
+    return rng.choice(fitting) if fitting else None
+
+
+def _fits(practitioner: Any, child: Child, today: dt.date) -> bool:
+    """Whether a practitioner's service would plausibly work with this child (age, school)."""
+    kind = practitioner.organisation.organisation_type
+    age = _age(child.date_of_birth, today) if child.date_of_birth else 0
+    if kind == OrganisationType.SCHOOL:
+        return child.school_id == practitioner.organisation_id
+    if kind in (OrganisationType.NHS_TRUST, OrganisationType.CHILDRENS_CENTRE):
+        return age < 5  # health visiting and children's centres: the under-fives
+    if kind == OrganisationType.YOUTH_OFFENDING_TEAM:
+        return age >= 10  # the age of criminal responsibility
+    return True
 
 
 def _label(actor: Any) -> str:
@@ -106,7 +141,7 @@ def seed_index_demo(*, actor: Any, organisations: Iterable[Any], practitioners: 
             address=_address(rng),
             carers=_carers(fake, rng, family),
             local_authority=area,
-            school=rng.choice(schools) if schools and (today - born).days > 4 * 365 else None,
+            school=_school_for(rng, schools, _age(born, today)),
             gp_practice=rng.choice(gps) if gps and rng.random() < 0.95 else None,
             **extra,
         )
@@ -141,7 +176,8 @@ def seed_index_demo(*, actor: Any, organisations: Iterable[Any], practitioners: 
         involvements += 1
     workers = [p for p in practitioners if p.organisation.organisation_type in SERVICES and p is not sexual_health]
     for child in children[::3]:
-        for practitioner in rng.sample(workers, k=min(len(workers), rng.randint(1, 2))):
+        fitting = [p for p in workers if _fits(p, child, today)]
+        for practitioner in rng.sample(fitting, k=min(len(fitting), rng.randint(1, 2))):
             service, category = SERVICES[practitioner.organisation.organisation_type]
             made = services.involvement_add(
                 actor=actor,

@@ -36,6 +36,15 @@ class AlertStatus(models.TextChoices):
     ESCALATED = "escalated", "Escalated"
 
 
+class InvestigationOutcome(models.TextChoices):
+    """How the investigation after an escalation ended."""
+
+    NO_MISUSE = "no_misuse", "No misuse: the access was justified (the account may be reinstated)"
+    ADVICE = "advice", "Misuse, dealt with by advice or retraining"
+    DISCIPLINARY = "disciplinary", "Misuse, referred for disciplinary action"
+    EXTERNAL = "external", "Misuse, reported to the Information Commissioner or the police"
+
+
 RULE_SEVERITY: dict[str, str] = {
     Rule.R1: Severity.HIGH,
     Rule.R2: Severity.HIGH,

@@ -8,7 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size, Submit
 from django import forms
 
-from ecm.misuse.choices import AlertStatus, Rule
+from ecm.misuse.choices import AlertStatus, InvestigationOutcome, Rule
 from ecm.misuse.facts import norm_postcode
 
 DISMISS = "dismiss"
@@ -43,7 +43,11 @@ class AlertDecisionForm(forms.Form):
         label="What is your decision?",
         choices=[
             (DISMISS, "Dismiss: the use was explained"),
-            (ESCALATE, "Escalate: suspend the account now and tell their manager"),
+            (
+                ESCALATE,
+                "Escalate: suspend the account now and tell their manager "
+                "(or, with none recorded, the privacy officers)",
+            ),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether to dismiss or escalate the alert"},
@@ -114,3 +118,49 @@ class StaffDetailsForm(forms.Form):
         if raw and not (5 <= len(raw) <= 7 and raw[-3].isdigit() and raw[0].isalpha()):
             raise forms.ValidationError("Enter a real postcode, like LS1 4AP")
         return f"{raw[:-3]} {raw[-3:]}" if raw else ""
+
+
+class StaffUploadForm(forms.Form):
+    """A CSV of staff home and family details (see ``ecm.misuse.staff_import``)."""
+
+    file = forms.FileField(
+        label="Upload a CSV file",
+        help_text=(
+            "Columns: username, home_postcode, home_address, family_names (separate several with ;), "
+            "works_out_of_hours (yes or no). The first row names the columns."
+        ),
+        error_messages={"required": "Choose a CSV file to upload"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": "", "enctype": "multipart/form-data"}
+        self.helper.layout = Layout(Field("file"), Submit("upload", "Check and save"))
+
+
+class InvestigationForm(forms.Form):
+    """What the investigation after an escalation found, and how it ended."""
+
+    findings = forms.CharField(
+        label="What the investigation found",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": "Enter what the investigation found"},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=InvestigationOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome of the investigation"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.textarea("findings"),
+            Field.radios("outcome", legend_size=Size.SMALL),
+            Submit("save", "Record the investigation"),
+        )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from ecm.core.models import BaseModel
-from ecm.misuse.choices import AlertStatus, Rule, Severity
+from ecm.misuse.choices import AlertStatus, InvestigationOutcome, Rule, Severity
 
 
 class Alert(BaseModel):
@@ -20,9 +20,7 @@ class Alert(BaseModel):
     """
 
     rule = models.CharField(max_length=3, choices=Rule.choices, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="misuse_alerts"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="misuse_alerts")
     severity = models.CharField(max_length=10, choices=Severity.choices)
     status = models.CharField(max_length=10, choices=AlertStatus.choices, default=AlertStatus.OPEN, db_index=True)
     summary = models.TextField()
@@ -35,6 +33,15 @@ class Alert(BaseModel):
     )
     handled_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
+    escalated_to = models.JSONField(
+        default=list, blank=True, help_text="Who was told of the escalation: [{'user': pk, 'as': 'manager'|...}]"
+    )
+    findings = models.TextField(blank=True, help_text="What the investigation after escalation found")
+    outcome = models.CharField(max_length=20, choices=InvestigationOutcome.choices, blank=True)
+    investigated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    investigated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

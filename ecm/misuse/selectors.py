@@ -80,3 +80,16 @@ def staff_search(*, query: str = "", limit: int = 50) -> list[Any]:
 
 def staff_details_for(*, user: Any) -> StaffPersonalDetails | None:
     return StaffPersonalDetails.objects.filter(user=user).first()
+
+
+def told_label(alert: Any) -> str:
+    """Who was told of an escalation, in words ("Mo Manager (their manager)")."""
+    told = alert.escalated_to or []
+    people = get_user_model().objects.in_bulk([t["user"] for t in told])
+    roles = {"manager": "their manager", "privacy_officer": "privacy officer", "escalating_officer": "you"}
+    words = []
+    for t in told:
+        person = people.get(t["user"])
+        if person is not None:
+            words.append(f"{person.get_full_name() or person.username} ({roles.get(t['as'], t['as'])})")
+    return ", ".join(words)

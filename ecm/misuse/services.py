@@ -13,10 +13,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from ecm.accounts.choices import Role
 from ecm.accounts.services import practitioner_suspend
 from ecm.audit.services import audit_record
 from ecm.core import clock
-from ecm.misuse.choices import RULE_SEVERITY, AlertStatus, Rule
+from ecm.misuse.choices import RULE_SEVERITY, AlertStatus, InvestigationOutcome, Rule
 from ecm.misuse.models import Alert, StaffPersonalDetails
 from ecm.misuse.rules import Candidate
 from ecm.misuse.rules.daily import evaluate_day
@@ -48,7 +49,9 @@ def alert_raise(*, actor: Any, candidate: Candidate) -> Alert | None:
                 existing.stamp(actor)
                 existing.save(update_fields=["evidence", "modified_at", "modified_by", "modified_by_label"])
                 audit_record(
-                    actor=actor, action="misuse.alert_evidence_added", target=existing,
+                    actor=actor,
+                    action="misuse.alert_evidence_added",
+                    target=existing,
                     data={"rule": existing.rule, "evidence": added},
                 )
             return existing
@@ -126,7 +129,8 @@ def alert_dismiss(*, actor: Any, alert: Alert, note: str) -> Alert:
 
 @transaction.atomic
 def alert_escalate(*, actor: Any, alert: Alert, note: str) -> Alert:
-    """Escalate: suspend the user's account at once (their sessions end) and tell their manager.
+    """Escalate: suspend the user's account at once (their sessions end) and tell their manager
+    (or, with no manager who can be told, the privacy officers: see :func:`escalation_recipients`).
 
     The manager's message names the account and says a privacy officer will be in
     touch; it says nothing about any child.
@@ -143,17 +147,31 @@ def alert_escalate(*, actor: Any, alert: Alert, note: str) -> Alert:
             reason=f"Misuse alert {alert.rule} ({Rule(alert.rule).label}) escalated: {note}",
         )
     manager = subject_user.manager
-    if manager is not None:
-        notification_send(
-            actor=actor,
-            recipient=manager,
-            subject=f"{subject_user.get_full_name() or subject_user.username}'s index account has been suspended",
-            body=(
+    name = subject_user.get_full_name() or subject_user.username
+    recipients = escalation_recipients(actor=actor, subject_user=subject_user)
+    for person, role in recipients:
+        if role == "manager":
+            body = (
                 "A privacy officer has suspended this account while a concern about its use of the child index "
                 "is investigated. They will contact you. Please do not discuss the concern with the member of "
                 "staff until then."
-            ),
+            )
+        else:
+            body = (
+                f"No manager who can be told is recorded for {name}, so you are told instead. "
+                "A privacy officer has suspended this account while a concern about its use of the child "
+                "index is investigated. Please make sure someone responsible for them is told, and record "
+                "their manager."
+            )
+        notification_send(
+            actor=actor,
+            recipient=person,
+            subject=f"{name}'s index account has been suspended",
+            body=body,
+            link=f"/misuse/alerts/{alert.pk}/" if role != "manager" else "",
         )
+    alert.escalated_to = [{"user": person.pk, "as": role} for person, role in recipients]
+    alert.save(update_fields=["escalated_to"])
     audit_record(
         actor=actor,
         action="misuse.alert_escalated",
@@ -163,8 +181,63 @@ def alert_escalate(*, actor: Any, alert: Alert, note: str) -> Alert:
             "rule": alert.rule,
             "user": subject_user.pk,
             "suspended": not already,
-            "manager_notified": manager.pk if manager else None,
+            "manager_notified": manager.pk if manager and recipients[0][1] == "manager" else None,
+            "told": alert.escalated_to,
         },
+    )
+    return alert
+
+
+def _reachable(user: Any) -> bool:
+    return bool(
+        user.is_active and user.suspended_at is None and (user.leaver_date is None or user.leaver_date > clock.today())
+    )
+
+
+def escalation_recipients(*, actor: Any, subject_user: Any) -> list[tuple[Any, str]]:
+    """Who is told of an escalation: always at least one person.
+
+    The member of staff's manager when one is recorded and can be reached; otherwise every
+    privacy officer who can be reached (never the member of staff); and when there is none,
+    the privacy officer who escalated.
+    """
+    manager = subject_user.manager
+    if manager is not None and manager.pk != subject_user.pk and _reachable(manager):
+        return [(manager, "manager")]
+    User = get_user_model()
+    officers = [
+        u
+        for u in User.objects.filter(role_assignments__role=Role.PRIVACY_OFFICER).exclude(pk=subject_user.pk).distinct()
+        if _reachable(u)
+    ]
+    if officers:
+        return [(u, "privacy_officer") for u in officers]
+    return [(actor, "escalating_officer")]
+
+
+@transaction.atomic
+def alert_investigation_record(*, actor: Any, alert: Alert, findings: str, outcome: str) -> Alert:
+    """After an escalation: what the investigation found and how it ended (once; audited)."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status != AlertStatus.ESCALATED:
+        raise MisuseError("Only an escalated alert is investigated.")
+    if alert.outcome:
+        raise MisuseError("The investigation of this alert is already recorded.")
+    if getattr(actor, "pk", None) == alert.user_id:
+        raise MisuseError("You cannot investigate your own use.")
+    findings = (findings or "").strip()
+    if not findings:
+        raise MisuseError("Enter what the investigation found.")
+    if outcome not in InvestigationOutcome.values:
+        raise MisuseError("Choose the outcome of the investigation.")
+    alert.findings = findings
+    alert.outcome = outcome
+    alert.investigated_by = actor
+    alert.investigated_at = clock.now()
+    alert.stamp(actor)
+    alert.save()
+    audit_record(
+        actor=actor, action="misuse.investigation_recorded", target=alert, data={"rule": alert.rule, "outcome": outcome}
     )
     return alert
 
@@ -190,6 +263,17 @@ def staff_details_save(*, actor: Any, user: Any, **fields: Any) -> StaffPersonal
     # The values are personal data: the audit names the fields changed, not what they hold.
     audit_record(actor=actor, action="misuse.staff_details_saved", target=user, data={"changed": changed})
     return details
+
+
+@transaction.atomic
+def staff_details_import(*, actor: Any, rows: list[tuple[Any, dict[str, Any]]]) -> int:
+    """Save many members of staff's details at once (all or none); each one audited as if typed."""
+    if not rows:
+        raise MisuseError("There is no one to save.")
+    for user, fields in rows:
+        staff_details_save(actor=actor, user=user, **fields)
+    audit_record(actor=actor, action="misuse.staff_details_imported", target=actor, data={"count": len(rows)})
+    return len(rows)
 
 
 @transaction.atomic

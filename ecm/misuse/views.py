@@ -5,21 +5,33 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ecm.accounts.access import role_required
 from ecm.accounts.choices import Role
 from ecm.misuse import selectors
 from ecm.misuse.access import alert_for_officer, staff_member_for_officer
 from ecm.misuse.choices import AlertStatus, Rule
-from ecm.misuse.forms import ESCALATE, AlertDecisionForm, AlertFilterForm, StaffDetailsForm, StaffSearchForm
+from ecm.misuse.forms import (
+    ESCALATE,
+    AlertDecisionForm,
+    AlertFilterForm,
+    InvestigationForm,
+    StaffDetailsForm,
+    StaffSearchForm,
+    StaffUploadForm,
+)
 from ecm.misuse.services import (
     MisuseError,
     alert_dismiss,
     alert_escalate,
+    alert_investigation_record,
     alert_view,
+    staff_details_import,
     staff_details_save,
     staff_details_view,
 )
+from ecm.misuse.staff_import import parse_staff_csv
 
 officer_required = role_required(Role.PRIVACY_OFFICER)
 
@@ -63,11 +75,20 @@ def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
         else:
             if form.cleaned_data["decision"] == ESCALATE:
                 messages.success(request, f"Alert escalated. {alert.user.username}'s account is suspended.")
+                alert.refresh_from_db()
+                if not any(told["as"] == "manager" for told in alert.escalated_to):
+                    messages.warning(
+                        request,
+                        f"No manager who can be told is recorded for {alert.user.username}: "
+                        f"{selectors.told_label(alert)} told instead. Record their manager.",
+                    )
+                return redirect("misuse:alert", alert_id=alert.pk)
             else:
                 messages.success(request, "Alert dismissed.")
             return redirect("misuse:queue")
     if request.method == "GET":
         alert_view(actor=request.user, alert=alert)
+    investigation = InvestigationForm()
     evidence = selectors.alert_evidence(alert=alert)
     return render(
         request,
@@ -81,6 +102,8 @@ def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
             "accesses": selectors.user_recent_accesses(user=alert.user),
             "other_alerts": selectors.user_other_alerts(alert=alert),
             "details": selectors.staff_details_for(user=alert.user),
+            "investigation": investigation,
+            "told": selectors.told_label(alert),
         },
         status=400 if form.errors else 200,
     )
@@ -117,3 +140,51 @@ def staff_details(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(
         request, "misuse/staff_details.html", {"person": person, "form": form}, status=400 if form.errors else 200
     )
+
+
+@officer_required
+@require_POST
+def alert_investigation(request: HttpRequest, alert_id: str) -> HttpResponse:
+    """After an escalation: record the findings and outcome of the investigation."""
+    alert = alert_for_officer(actor=request.user, alert_id=alert_id)
+    form = InvestigationForm(request.POST)
+    if form.is_valid():
+        try:
+            alert_investigation_record(actor=request.user, alert=alert, **form.cleaned_data)
+        except MisuseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The investigation is recorded.")
+            return redirect("misuse:alert", alert_id=alert.pk)
+    evidence = selectors.alert_evidence(alert=alert)
+    context = {
+        "alert": alert,
+        "rule_label": Rule(alert.rule).label,
+        "form": AlertDecisionForm(),
+        "evidence": evidence,
+        "evidence_ids": {e.sequence for e in evidence},
+        "accesses": selectors.user_recent_accesses(user=alert.user),
+        "other_alerts": selectors.user_other_alerts(alert=alert),
+        "details": selectors.staff_details_for(user=alert.user),
+        "investigation": form,
+        "told": selectors.told_label(alert),
+    }
+    return render(request, "misuse/alert.html", context, status=400)
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def staff_upload(request: HttpRequest) -> HttpResponse:
+    """Upload many staff members' home and family details from a CSV: all saved, or none and every problem named."""
+    form = StaffUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        parsed = parse_staff_csv(form.cleaned_data["file"].read())
+        problems = parsed.problems
+        if not problems:
+            count = staff_details_import(actor=request.user, rows=parsed.rows)
+            people = f"{count} member{'s' if count != 1 else ''} of staff"
+            messages.success(request, f"Home and family details saved for {people}.")
+            return redirect("misuse:staff_list")
+    status = 400 if (problems or form.errors) else 200
+    return render(request, "misuse/staff_upload.html", {"form": form, "problems": problems}, status=status)

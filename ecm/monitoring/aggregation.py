@@ -58,6 +58,14 @@ RELIGIONS = (
     ("Other religion", ("other",)),
 )
 NOT_RECORDED = "Not recorded"
+# The CAF form stores a census category after its group ("White: Irish", see ecm.caf.identity): the group decides.
+STRUCTURED_GROUPS = (
+    ("asian, asian british or asian welsh:", "Asian or Asian British"),
+    ("black, black british, black welsh, caribbean or african:", "Black, Black British, Caribbean or African"),
+    ("mixed or multiple ethnic groups:", "Mixed or multiple ethnic groups"),
+    ("white:", "White"),
+    ("other ethnic group:", "Other ethnic group"),
+)
 
 
 def month_of(day: dt.date | dt.datetime) -> dt.date:
@@ -72,8 +80,11 @@ def locality_of(postcode_norm: str) -> str:
 
 def classify(text: str | None, groups: Iterable[tuple[str, tuple[str, ...]]]) -> str:
     lowered = (text or "").strip().lower()
-    if not lowered or lowered in ("not stated", "prefer not to say", "unknown"):
+    if not lowered or lowered in ("not stated", "prefer not to say", "unknown", "not known"):
         return NOT_RECORDED
+    for prefix, label in STRUCTURED_GROUPS:
+        if lowered.startswith(prefix):
+            return label
     for label, words in groups:
         if any(w in lowered for w in words):
             return label
@@ -82,9 +93,9 @@ def classify(text: str | None, groups: Iterable[tuple[str, tuple[str, ...]]]) ->
 
 def disability_of(text: str | None) -> str:
     lowered = (text or "").strip().lower()
-    if not lowered or lowered in ("not stated", "unknown"):
+    if not lowered or lowered in ("not stated", "unknown", "not known", "prefer not to say"):
         return NOT_RECORDED
-    if lowered in ("no", "none", "n/a", "no disability", "not disabled"):
+    if lowered in ("no", "none", "n/a", "no disability", "not disabled") or lowered.startswith("no:"):
         return "Not disabled"
     return "Disabled"
 

@@ -34,6 +34,7 @@ from ecm.consent.choices import ConsentForm, GivenBy, ParentRelationship
 from ecm.consent.services import consent_record
 from ecm.core import clock
 from ecm.index.choices import ChildStatus
+from ecm.index.demo import _fits
 from ecm.index.models import Child
 from ecm.monitoring.services import SYSTEM_MONITORING, aggregates_refresh, training_target_set
 
@@ -41,11 +42,16 @@ MARKER = "monitoring.demo_seeded"
 AUTHORS = ("practitioner", "teacher", "socialworker", "nurse", "youthworker", "manager")
 CAFS = 150
 SPARE_CHILDREN = 40  # left for the other apps' demos
-ETHNICITIES = ["White British"] * 3 + [
-    "White other", "Pakistani", "Indian", "Black African", "Black Caribbean", "Mixed white and Asian", "Chinese", ""
+# As the CAF form records them (ecm.caf.identity: England 2021 census categories).
+ETHNICITIES = ["White: English, Welsh, Scottish, Northern Irish or British"] * 3 + [
+    "White: Other White", "Asian, Asian British or Asian Welsh: Pakistani",
+    "Asian, Asian British or Asian Welsh: Indian",
+    "Black, Black British, Black Welsh, Caribbean or African: African",
+    "Black, Black British, Black Welsh, Caribbean or African: Caribbean",
+    "Mixed or Multiple ethnic groups: White and Asian", "Asian, Asian British or Asian Welsh: Chinese", "",
 ]  # fmt: skip
 RELIGIONS = ["No religion", "No religion", "Christian", "Christian", "Muslim", "Hindu", "Sikh", "Jewish", ""]
-DISABILITIES = ["None", "None", "None", "None", "Autism spectrum condition", "Hearing impairment", ""]
+DISABILITIES = ["No", "No", "No", "No", "Yes: Autism spectrum condition", "Yes: Hearing impairment", ""]
 NEEDS = [
     (
         "general_health__needs",
@@ -93,18 +99,19 @@ def seed_monitoring_demo(*, actor: Any) -> str:
     if area is None:
         return "skipped (no demo area)"
     taken = Assessment.objects.values_list("child_id", flat=True)
+    today = clock.today()
     children = list(
         Child.objects.filter(status=ChildStatus.ACTIVE, is_shielded=False, date_of_birth__isnull=False)
         .exclude(pk__in=taken)
         .exclude(involvements__has_undertaken_caf=True)
         .order_by("index_number")
     )
+    children = [c for c in children if any(_fits(a, c, today) for a in authors)]
     children = children[: max(0, min(CAFS, len(children) - SPARE_CHILDREN))]
     if not children:
         return "skipped (no demo children)"
     rng = random.Random(2026)  # noqa: S311 - synthetic demo data
     allowed = list(Organisation.objects.filter(local_authority=area).exclude(organisation_type=OrganisationType.POLICE))
-    today = clock.today()
     made = 0
     try:
         for child in children:
@@ -133,12 +140,13 @@ def seed_monitoring_demo(*, actor: Any) -> str:
 @transaction.atomic
 def _one_caf(rng: random.Random, child: Child, authors: list[User], allowed: list[Organisation], today: dt.date) -> int:
     """One CAF's life: checklist (sometimes a request), assessment, team, TAC, plan, reviews, closure."""
-    author = rng.choice(authors)
-    others = [a for a in authors if a.pk != author.pk]
+    # Only a practitioner whose service would work with a child of this age and school writes their CAF.
+    author = rng.choice([a for a in authors if _fits(a, child, today)] or authors)
+    others = [a for a in authors if a.pk != author.pk and _fits(a, child, today)]
     start = today - dt.timedelta(days=rng.randint(20, 365))
     checklist = None
     if rng.random() < 0.5:
-        asker = rng.choice(others) if rng.random() < 0.4 else author
+        asker = rng.choice(others) if others and rng.random() < 0.4 else author
         _at(start - dt.timedelta(days=rng.randint(1, 45)))
         checklist = caf.checklist_save(
             actor=asker,
@@ -186,7 +194,7 @@ def _one_caf(rng: random.Random, child: Child, authors: list[User], allowed: lis
     _at(done_on)
     caf.assessment_complete(actor=author, assessment=assessment, consent_confirmed=True)
     lead_member = assessment.members.get(user=author)
-    if rng.random() < 0.75:
+    if others and rng.random() < 0.75:
         partner = rng.choice(others)
         member = caf.team_member_add(actor=author, assessment=assessment, kind=MemberKind.PRACTITIONER, user=partner)
         caf.team_member_add(actor=author, assessment=assessment, kind=MemberKind.PARENT, name="Parent")

@@ -144,7 +144,7 @@ def register_page(
     }
     quality: dict[Any, str] = {}
     for review in QualityReview.objects.filter(assessment_id__in=ids).order_by("reviewed_on", "created_at"):
-        quality[review.assessment_id] = f"{review.get_rating_display()} ({review.reviewed_on:%-d %b %Y})"
+        quality[review.assessment_id] = f"{review.get_rating_display()} ({review.reviewed_on:%-d %B %Y})"
     rows = [
         RegisterRow(
             pk=c.pk,
@@ -176,6 +176,38 @@ def register_counts(area_cafs: QuerySet[Assessment]) -> dict[str, int]:
 
 def quality_reviews_of(assessment: Assessment) -> list[QualityReview]:
     return list(assessment.quality_reviews.select_related("reviewer"))
+
+
+# Sections the quality review reads: the assessment itself, not who the child and family are.
+QUALITY_SECTIONS = ("assessor", "development", "parents", "family_environment", "conclusions")
+
+
+@transaction.atomic
+def quality_content_open(*, actor: Any, assessment: Assessment) -> dict[str, Any]:
+    """What a quality review judges, for the reviewer to read (audited ``monitoring.quality_content_viewed``).
+
+    The latest version's assessment sections (the elements' strengths and needs, the reason,
+    conclusions and comments) and the delivery plan; the identifying details and the family's
+    names, addresses and contacts are left out, as the register leaves them out.
+    """
+    from ecm.caf.framework import SECTIONS
+
+    latest = assessment.versions.order_by("-number").first()
+    data = dict(latest.data) if latest else {}
+    sections = []
+    for section in SECTIONS:
+        if section.slug not in QUALITY_SECTIONS:
+            continue
+        rows = [(label, data[key]) for key, label in section.fields if data.get(key)]
+        sections.append({"title": section.title, "rows": rows})
+    actions = list(assessment.actions.select_related("responsible"))
+    audit_record(
+        actor=actor,
+        action="monitoring.quality_content_viewed",
+        target=assessment,
+        data={"reference": assessment.reference, "version": latest.number if latest else 0},
+    )
+    return {"version": latest.number if latest else 0, "sections": sections, "actions": actions}
 
 
 # The pseudonymised cohort extract ------------------------------------------------------------------

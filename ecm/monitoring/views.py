@@ -119,7 +119,12 @@ def quality_review(request: HttpRequest, assessment_id: str) -> HttpResponse:
         else:
             messages.success(request, f"The quality review of CAF {assessment.reference} is recorded.")
             return redirect("monitoring:quality_review", assessment_id=assessment.pk)
-    context = {"assessment": assessment, "form": form, "reviews": selectors.quality_reviews_of(assessment)}
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "reviews": selectors.quality_reviews_of(assessment),
+        "content": selectors.quality_content_open(actor=request.user, assessment=assessment),
+    }
     return render(request, "monitoring/quality_review.html", context)
 
 

@@ -203,7 +203,7 @@ def link_providers(*, actor: Any) -> int:
 
 
 DEMO_REASON = (
-    "Lily's mother would like help with mornings and healthy routines; the Team Around the Child "
+    "{name}'s mother would like help with mornings and healthy routines; the Team Around the Child "
     "agreed a referral at the first meeting."
 )
 
@@ -225,7 +225,11 @@ def seed_referrals_demo(*, actor: Any) -> str:
     for service in Service.objects.filter(organization=directory_trust, status=ServiceStatus.ACTIVE).order_by("name"):
         if referral_check(child=assessment.child, service=service).allowed:
             referral_send(
-                actor=author, child=assessment.child, service=service, reason=DEMO_REASON, assessment=assessment
+                actor=author,
+                child=assessment.child,
+                service=service,
+                reason=DEMO_REASON.format(name=assessment.child.given_name),
+                assessment=assessment,
             )
             return f"provider linked; 1 referral to {service.name}"
     return "provider linked; no service the demo consent allows"

@@ -38,6 +38,7 @@ from ecm.accounts.services import (
     practitioner_update,
     sessions_end_for_user,
 )
+from ecm.core import clock
 
 PRACTITIONER_EDITABLE = (
     "first_name",
@@ -69,7 +70,10 @@ def _form_data(request: HttpRequest) -> tuple[Any, bool]:
 def practitioner_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     page = Paginator(practitioner_list(query=query), 25).get_page(request.GET.get("page"))
-    return render(request, "accounts/admin/practitioner_list.html", {"page_obj": page, "query": query})
+    pages = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    context: dict[str, Any] = {"page_obj": page, "query": query, "pages": pages, "ellipsis": page.paginator.ELLIPSIS}
+    context["today"] = clock.today()
+    return render(request, "accounts/admin/practitioner_list.html", context)
 
 
 @admin_required

@@ -138,7 +138,7 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_role("radio", name="Parent or carer").check()
     page.get_by_label("Name of the child, parent or carer").fill("Jo Smith")
     page.get_by_role("button", name="Add to the team").click()
-    page.get_by_role("link", name="Record a TAC meeting").click()
+    page.get_by_role("link", name="Record a past TAC meeting").click()
     fill_date(page, "Date of the meeting", today)
     attended = page.get_by_role("group", name="Who attended")
     for label in ("Ada Teacher", "Nia Nurse", "Jo Smith"):
@@ -182,7 +182,7 @@ def test_checklist_to_closure_and_an_excluded_agency(page, browser_sign_in, chro
     page.get_by_role("link", name="Record a review").click()
     fill_date(page, "Date of the review", today)
     page.get_by_label("Who was present").fill("Jo, Lily, Nia, Ada")
-    page.get_by_label("Progress on each action").fill("Health check booked")
+    page.get_by_role("group", name="Action 1").get_by_label("What happened").fill("Health check booked")
     healthy = page.get_by_role("group", name="Progress on Be healthy")
     healthy.get_by_label("Some progress").check()
     healthy.get_by_label("Note (optional)").fill("Appointment booked")

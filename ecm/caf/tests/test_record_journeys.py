@@ -93,3 +93,16 @@ def test_data_manager_logs_a_subject_access_request_from_the_record(user_client)
     form = user_client(data_manager).get(new_url)
     assert f'value="{child.formatted_index_number}"' in form.content.decode()
     assert not AccessRequest.objects.filter(child=child).exists()
+
+
+def test_caf_home_lists_open_cafs_with_child_names_in_tabs(user_client):
+    author = UserFactory()
+    child = ChildFactory(given_name="Amira", family_name="Osei")
+    assessment = start_caf(author, child)
+    other = start_caf(UserFactory(), ChildFactory(given_name="Zed", family_name="Elsewhere"))
+    page = user_client(author).get(reverse("caf:home"))
+    text = page_text(page)
+    assert "Open CAFs (1)" in text and "Overdue reviews (0)" in text and "Checklists (0)" in text
+    assert "Amira Osei" in text and assessment.reference in text
+    assert "Zed Elsewhere" not in text and other.reference not in text
+    assert reverse("caf:detail", args=[assessment.pk]) in page.content.decode()

@@ -61,13 +61,16 @@ def test_escalate_suspends_ends_sessions_and_tells_the_manager(
         assert action in actions
 
 
-def test_escalate_without_a_manager_still_suspends(officer: User) -> None:
+def test_escalate_without_a_manager_still_suspends_and_tells_the_privacy_officers(officer: User) -> None:
+    other_officer = UserFactory(roles=[Role.PRIVACY_OFFICER])
     alert = AlertFactory()
     alert_escalate(actor=officer, alert=alert, note="Reason")
     alert.user.refresh_from_db()
     assert alert.user.suspended_at is not None
-    assert not Notification.objects.exists()
-    assert AuditEvent.objects.get(action="misuse.alert_escalated").data["manager_notified"] is None
+    told = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert told == {officer.pk, other_officer.pk}
+    event = AuditEvent.objects.get(action="misuse.alert_escalated")
+    assert event.data["manager_notified"] is None and len(event.data["told"]) == 2
 
 
 def test_a_handled_alert_cannot_be_decided_again(officer: User, alert: Alert) -> None:

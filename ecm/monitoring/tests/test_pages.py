@@ -363,3 +363,16 @@ def test_cohort_extract_holds_no_direct_identifiers(world, user_client) -> None:
     header = rows[0]
     assert "age_band_at_start" in header and "date_of_birth" not in header
     assert rows[1][header.index("started_month")] == f"{a.started_on:%Y-%m}"
+
+
+def test_quality_review_shows_what_it_reviews_without_who_the_child_is(world, user_client) -> None:
+    from conftest import page_text
+    from ecm.caf.tests.factories import FULL_SECTIONS
+
+    child = world["a"].child
+    page = user_client(world["coordinator"]).get(reverse("monitoring:quality_review", args=[world["a"].pk]))
+    text = page_text(page)
+    assert FULL_SECTIONS["conclusions"] in text and FULL_SECTIONS["general_health__needs"] in text
+    assert child.display_name not in text and "1 Test Street" not in text
+    event = AuditEvent.objects.filter(action="monitoring.quality_content_viewed").last()
+    assert event is not None and event.object_id == str(world["a"].pk)
