@@ -152,6 +152,10 @@ ARGUMENTS: dict[str, Callable[[], Any]] = {
     "team_id": first_pk("multiagency.Team"),
     "secondment_id": first_pk("multiagency.Secondment"),
     "referrals:referral_id": first_pk("referrals.Referral"),
+    "client_id": first_pk("accounts.ApiClient"),
+    "job_id": first_pk("jobs.Job"),
+    "offer_id": first_pk("caf.LeadOffer"),
+    "caf:meeting_id": first_pk("caf.Meeting"),
 }
 
 
@@ -412,6 +416,26 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     'sharing:question': (302, 404, 404, 404, 404, 404, 404, 404, SIGN_IN, NA),
     'sharing:record': (404, 404, 404, 404, 404, 404, 404, 404, SIGN_IN, NA),
     'sharing:start': (200, 200, 404, 404, 404, 404, 404, 404, SIGN_IN, NA),
+    # Added at integration (issue 13, 15, 16 pages): read and agreed line by line.
+    'accounts:api_client_detail': (404, 404, 404, 404, 404, 200, 404, 404, SIGN_IN, NA),
+    'accounts:api_client_list': (404, 404, 404, 404, 404, 200, 404, 404, SIGN_IN, NA),
+    'accounts:api_client_revoke': (404, 404, 404, 404, 404, 200, 404, 404, SIGN_IN, NA),
+    'accounts:api_client_rotate': (404, 404, 404, 404, 404, 200, 404, 404, SIGN_IN, NA),
+    'caf:lead_offer': (404, 404, 404, 404, 404, 404, 404, 404, SIGN_IN, NA),
+    'caf:meeting_minute': (404, 404, 404, 404, 404, 404, 404, 404, SIGN_IN, NA),
+    'caf:meeting_schedule': (200, 404, 404, 404, 404, 404, 404, 404, SIGN_IN, NA),
+    'index:death': (404, 404, 200, 404, 200, 404, 404, 404, SIGN_IN, NA),
+    'index:retention_consent': (404, 404, 200, 404, 200, 404, 404, 404, SIGN_IN, NA),
+    'jobs:list': (404, 404, 404, 404, 404, 200, 404, 404, SIGN_IN, NA),
+    'jobs:retry': (404, 404, 404, 404, 404, 405, 404, 404, SIGN_IN, NA),
+    'misuse:investigation': (404, 404, 404, 405, 404, 404, 404, 404, SIGN_IN, NA),
+    'misuse:staff_upload': (404, 404, 404, 200, 404, 404, 404, 404, SIGN_IN, NA),
+    'notifications:open': (404, 302, 404, 404, 404, 404, 404, 404, SIGN_IN, NA),
+    'openreferral_root_no_slash': (200, 200, 200, 200, 200, 200, 200, 200, 200, NA),
+    'referrals:service_team_edit': (404, 404, 404, 404, 404, 404, 404, 404, SIGN_IN, NA),
+    'referrals:service_teams': (404, 200, 404, 404, 404, 404, 404, 404, SIGN_IN, NA),
+    'sharing:shared': (200, 404, 404, 404, 404, 404, 404, 404, SIGN_IN, NA),
+    'your_data:page': (200, 200, 200, 200, 200, 200, 200, 200, 200, NA),
 }
 # fmt: on
 
