@@ -98,7 +98,7 @@ def base_settings() -> dict[str, Any]:
                     _level(_jw("given_norm", 0.9), "close spelling", 0.05, 0.003),
                     _level('damerau_levenshtein("given_norm_l", "given_norm_r") <= 1', "one typo", 0.02, 0.002),
                     _level(
-                        f'{_jw_pair("given_norm_l", "family_norm_r")} AND {_jw_pair("family_norm_l", "given_norm_r")}',
+                        f"{_jw_pair('given_norm_l', 'family_norm_r')} AND {_jw_pair('family_norm_l', 'given_norm_r')}",
                         "swapped with the family name",
                         0.01,
                         0.00001,
