@@ -275,10 +275,14 @@ def predict(rows: Any, settings: dict[str, Any], *, threshold: float) -> list[Sc
     """
     linker, connection = _linker(rows, settings)
     try:
+        # In a stable order, so that ties (identical records) are broken the same way every run.
         result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         gammas = ", ".join(f"gamma_{c['output_column_name']}" for c in settings["comparisons"])
         # Column and table names come from our own settings and Splink, never from input.
-        sql = f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gammas} FROM {result.physical_name}"  # noqa: S608
+        sql = (
+            f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gammas} "  # noqa: S608
+            f"FROM {result.physical_name} ORDER BY unique_id_l, unique_id_r"
+        )
         cursor = connection.execute(sql)
         index = {d[0]: n for n, d in enumerate(cursor.description)}
         pairs: list[ScoredPair] = []

@@ -49,10 +49,12 @@ def spark_settings(settings: dict[str, Any]) -> dict[str, Any]:
 def local_session(*, partitions: int = 4) -> Any:
     """A local Spark session (tests, a single machine); a cluster's is configured as in docs/linkage.md."""
     from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
 
     return (
         SparkSession.builder.master("local[2]")
         .appName("ecm-linkage")
+        .config("spark.jars", similarity_jar_location())  # Splink's jaro_winkler and damerau_levenshtein UDFs
         .config("spark.sql.shuffle.partitions", str(partitions))
         .config("spark.default.parallelism", str(partitions))
         .config("spark.ui.enabled", "false")
@@ -79,6 +81,6 @@ def predict(table: Any, settings: dict[str, Any], *, threshold: float, spark: An
         result = linker.inference.predict(threshold_match_probability=threshold)
         gammas = [f"gamma_{c['output_column_name']}" for c in settings["comparisons"]]
         columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas]
-        rows = result.as_spark_dataframe().select(*columns).collect()
+        rows = result.as_spark_dataframe().select(*columns).orderBy("unique_id_l", "unique_id_r").collect()
     index = {name: n for n, name in enumerate(columns)}
     return [ScoredPair(index, tuple(row)) for row in rows]
