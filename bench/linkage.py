@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
 import resource
@@ -470,6 +471,7 @@ def main() -> None:
     parser.add_argument("--score-only", action="store_true", help="The model alone, in memory (no import, no index)")
     parser.add_argument("--generate-into", default="", help=argparse.SUPPRESS)
     parser.add_argument("--raw-splink", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--result-json", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
@@ -490,7 +492,20 @@ def main() -> None:
     generators = args.generators.split(",")
     if args.database_url and len(generators) > 1:
         raise SystemExit("--database-url takes one generator at a time (each needs an empty database)")
-    results = [bench_one(g, args) for g in generators]
+    if len(generators) == 1:
+        result = bench_one(generators[0], args)
+        if args.result_json:
+            Path(args.result_json).write_text(json.dumps(result))
+            return
+        report([result])
+        return
+    # Each generator in its own process: Django binds to one database per process.
+    results = []
+    for generator in generators:
+        out = Path(tempfile.mkdtemp(prefix="ecm-linkage-result-")) / "result.json"
+        command = [sys.executable, __file__, "--records", str(args.records), "--seed", str(args.seed)]
+        subprocess.run([*command, "--generators", generator, "--result-json", str(out)], check=True)
+        results.append(json.loads(out.read_text()))
     report(results)
 
 
