@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
 import resource
@@ -84,7 +85,7 @@ def score_only(records: int, seed: int, generator: str, upper: float = 0.99, low
     t = time.perf_counter()
     scored = model.predict(rows, settings, threshold=min(lower, 0.5))
     print(f"predict {time.perf_counter() - t:.0f} s, {len(scored):,} pairs, RSS {rss():,.0f} MB")
-    identifiers = {r["unique_id"]: (r["nhs"], r["upn"]) for r in rows}
+    identifiers = {r["unique_id"]: (r["nhs"], r["upn"], r["sex"]) for r in rows}
     spellings = Counter(r["given_norm"] for r in rows)
     limit = rare_spelling_limit(len(rows))
     rare = {r["unique_id"] for r in rows if r["given_norm"] and spellings[r["given_norm"]] < limit}
@@ -345,6 +346,7 @@ def replay_review(env: dict[str, str], truth: dict[tuple[str, str], int]) -> tup
 
 
 def bench_one(generator: str, args: argparse.Namespace) -> dict[str, Any]:
+    CPU_SECONDS.clear()
     work = Path(tempfile.mkdtemp(prefix=f"ecm-linkage-bench-{generator}-"))
     env = {**os.environ, "DATABASE_URL": args.database_url or f"sqlite:///{work / 'bench.sqlite3'}"}
     os.environ["DATABASE_URL"] = env["DATABASE_URL"]
@@ -389,6 +391,7 @@ def bench_one(generator: str, args: argparse.Namespace) -> dict[str, Any]:
     if os.waitstatus_to_exitcode(status):
         raise SystemExit("raw Splink failed")
     peaks["raw Splink"] = usage.ru_maxrss / 1024
+    raw_cpu = usage.ru_utime + usage.ru_stime
     load_after = os.getloadavg()
 
     with (work / "truth.csv").open(newline="") as handle:
@@ -423,6 +426,8 @@ def bench_one(generator: str, args: argparse.Namespace) -> dict[str, Any]:
         "raw_threshold": best,
         "raw_seconds": raw_seconds,
         "raw_process_seconds": raw_total,
+        "raw_cpu": raw_cpu,
+        "ecm_cpu": sum(v for k, v in CPU_SECONDS.items() if k.startswith("import ") or k == "match"),
         "peaks": peaks,
         "load": (load_before[0], load_after[0]),
         "engine": "PostgreSQL" if "postgres" in env["DATABASE_URL"] else "SQLite",
@@ -436,10 +441,10 @@ def report(results: list[dict[str, Any]]) -> None:
     print(
         "| generator | records / children | ECM automatic P / R / F1 | after replayed review P / R / F1 "
         "| review pairs (% of records; truly same) | twins merged (auto / after review) "
-        "| raw tuned Splink P / R / F1 (threshold) | ECM end to end | raw Splink | ratio | peak RSS import / match / raw "
-        "| load avg before / after |"
+        "| raw tuned Splink P / R / F1 (threshold) | ECM end to end | raw Splink | ratio | CPU s ECM / raw (ratio) "
+        "| peak RSS import / match / raw | load avg before / after |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         a, v, w = r["auto"], r["reviewed"], r["raw"]
         share = r["review_true"] / r["review"] if r["review"] else 0.0
@@ -451,6 +456,7 @@ def report(results: list[dict[str, Any]]) -> None:
             f"| {a['merged']} / {v['merged']} "
             f"| {w['precision']:.4f} / {w['recall']:.4f} / {w['f1']:.4f} ({r['raw_threshold']}) "
             f"| {r['ecm_seconds']:.1f} s | {r['raw_seconds']:.1f} s | {r['ecm_seconds'] / r['raw_seconds']:.1f} "
+            f"| {r['ecm_cpu']:.0f} / {r['raw_cpu']:.0f} ({r['ecm_cpu'] / max(r['raw_cpu'], 0.1):.1f}) "
             f"| {r['peaks'].get('import', 0):,.0f} / {r['peaks']['match']:,.0f} / {r['peaks']['raw Splink']:,.0f} MB "
             f"| {r['load'][0]:.1f} / {r['load'][1]:.1f} |"
         )
@@ -465,6 +471,7 @@ def main() -> None:
     parser.add_argument("--score-only", action="store_true", help="The model alone, in memory (no import, no index)")
     parser.add_argument("--generate-into", default="", help=argparse.SUPPRESS)
     parser.add_argument("--raw-splink", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--result-json", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
@@ -485,7 +492,20 @@ def main() -> None:
     generators = args.generators.split(",")
     if args.database_url and len(generators) > 1:
         raise SystemExit("--database-url takes one generator at a time (each needs an empty database)")
-    results = [bench_one(g, args) for g in generators]
+    if len(generators) == 1:
+        result = bench_one(generators[0], args)
+        if args.result_json:
+            Path(args.result_json).write_text(json.dumps(result))
+            return
+        report([result])
+        return
+    # Each generator in its own process: Django binds to one database per process.
+    results = []
+    for generator in generators:
+        out = Path(tempfile.mkdtemp(prefix="ecm-linkage-result-")) / "result.json"
+        command = [sys.executable, __file__, "--records", str(args.records), "--seed", str(args.seed)]
+        subprocess.run([*command, "--generators", generator, "--result-json", str(out)], check=True)
+        results.append(json.loads(out.read_text()))
     report(results)
 
 

@@ -69,7 +69,8 @@ _PLAIN_TYPES = {
 
 
 def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """Insert unsaved rows with one ``executemany`` per ``BULK_BATCH_SIZE``, values adapted as Django would.
+    """Insert unsaved rows: ``COPY`` on PostgreSQL, else one ``executemany`` per ``BULK_BATCH_SIZE``; values
+    adapted as Django would.
 
     ``bulk_create`` compiles SQL value by value; at a national load that costs more than the
     database. Rows must carry their primary key (UUID) or have an auto key left to the database.
@@ -98,6 +99,15 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> N
             seen[value] = field.get_db_prep_save(value, connection)
         return seen[value]
 
+    if connection.vendor == "postgresql":
+        # PostgreSQL: one COPY per call streams every row (several times faster than INSERTs).
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        with connection.cursor() as cursor:
+            copy_sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in objects:
+                    copy.write_row([adapt(n, f, getattr(row, f.attname)) for n, f in enumerate(fields)])
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(objects), BULK_BATCH_SIZE):
             params = [

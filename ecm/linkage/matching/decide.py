@@ -80,13 +80,18 @@ def passes_guard(pair: Mapping[str, Any], exact_levels: dict[str, int] | None = 
 
 
 class _Groups:
-    """Union-find over new records that refuses to join groups holding different NHS numbers or UPNs."""
+    """Union-find over new records that refuses to join groups holding different NHS numbers, UPNs or sexes.
 
-    def __init__(self, identifiers: dict[int, tuple[str | None, str | None]]) -> None:
+    A chain of links must not do what one link may not: a record whose sex is missing, alike
+    both twins Jo (a girl) and Jo (a boy), would otherwise join them. A shared NHS number or
+    UPN still joins (``force``): a sex keyed wrongly on one record.
+    """
+
+    def __init__(self, identifiers: dict[int, tuple[str | None, ...]]) -> None:
         self.parent: dict[int, int] = {}
-        self.keys: dict[int, tuple[frozenset[str], frozenset[str]]] = {
-            rid: (frozenset({nhs} if nhs else ()), frozenset({upn} if upn else ()))
-            for rid, (nhs, upn) in identifiers.items()
+        self.keys: dict[int, tuple[frozenset[str], ...]] = {
+            rid: tuple(frozenset({value} if value else ()) for value in (*values, None, None)[:3])
+            for rid, values in identifiers.items()
         }
 
     def find(self, x: int) -> int:
@@ -96,17 +101,17 @@ class _Groups:
             x = self.parent[x]
         return x
 
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int, *, force: bool = False) -> bool:
         root_a, root_b = self.find(a), self.find(b)
         if root_a == root_b:
             return True
-        empty: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+        empty: tuple[frozenset[str], ...] = (frozenset(), frozenset(), frozenset())
         keys_a, keys_b = self.keys.get(root_a, empty), self.keys.get(root_b, empty)
-        for mine, theirs in zip(keys_a, keys_b, strict=True):
-            if mine and theirs and not mine & theirs:
-                return False  # two different NHS numbers (or UPNs): two different children
+        for kind, (mine, theirs) in enumerate(zip(keys_a, keys_b, strict=True)):
+            if mine and theirs and not mine & theirs and not (force and kind == 2):
+                return False  # two different NHS numbers, UPNs or sexes: two different children
         self.parent[root_a] = root_b
-        self.keys[root_b] = (keys_a[0] | keys_b[0], keys_a[1] | keys_b[1])
+        self.keys[root_b] = tuple(x | y for x, y in zip(keys_a, keys_b, strict=True))
         return True
 
 
@@ -188,14 +193,15 @@ def decide(
     pairs: Sequence[Mapping[str, Any]],
     upper: float,
     lower: float,
-    identifiers: dict[int, tuple[str | None, str | None]] | None = None,
+    identifiers: dict[int, tuple[str | None, ...]] | None = None,
     exact_levels: dict[str, int] | None = None,
     rare_spellings: set[int] | None = None,
 ) -> Decisions:
     """Decisions for ``new_ids`` given scored ``pairs``; ``child_of`` maps existing record ids to children.
 
-    ``identifiers`` (record id -> NHS number, UPN) stops a chain of links joining two groups
-    that hold different NHS numbers or UPNs; the strongest links are joined first.
+    ``identifiers`` (record id -> NHS number, UPN and, optionally, sex) stops a chain of links
+    joining two groups that hold different NHS numbers, UPNs or sexes; the strongest links are
+    joined first.
     ``exact_levels`` (comparison -> gamma of its exact level) turns on the twin check: a
     record that has a possible twin (a pair with the same date of birth and a different
     given name, at the same address) links automatically only where the given name agrees
@@ -210,7 +216,7 @@ def decide(
     given_exact = exact_levels["given_name"] if exact_levels else None
     new = set(new_ids)
     groups = _Groups(identifiers or {})
-    joins: list[tuple[bool, float, int, int]] = []
+    joins: list[tuple[bool, float, int, int, bool]] = []
     for rid in new_ids:
         groups.find(rid)
     reaches: dict[int, set[Any]] = defaultdict(set)  # new record -> children it links to directly
@@ -256,9 +262,11 @@ def decide(
                 best_review[me] = (probability, other, pair)
         if auto and left in new and right in new:
             # Exact given names join first: a chain through a spelling variant comes last.
-            joins.append((pair.get("gamma_given_name") == given_exact, probability, left, right))
-    for _exact, _probability, left, right in sorted(joins, reverse=True):
-        groups.union(left, right)
+            joins.append(
+                (pair.get("gamma_given_name") == given_exact, probability, left, right, is_identifier_pair(pair))
+            )
+    for _exact, _probability, left, right, shared_identifier in sorted(joins, reverse=True):
+        groups.union(left, right, force=shared_identifier)
 
     members: dict[int, list[int]] = defaultdict(list)
     for rid in new_ids:

@@ -142,7 +142,7 @@ class FeatureTable:
     table: Any
     new_ids: list[int]
     child_of: dict[int, Any]
-    identifiers: dict[int, tuple[str | None, str | None]]  # new record -> (NHS number, UPN)
+    identifiers: dict[int, tuple[str | None, ...]]  # new record -> (NHS number, UPN, sex)
 
 
 def rare_spellings(table: Any) -> set[int]:
@@ -168,7 +168,7 @@ def feature_table(ids: list[int] | None = None) -> FeatureTable:
     chunk: list[dict[str, Any]] = []
     new_ids: list[int] = []
     child_of: dict[int, Any] = {}
-    identifiers: dict[int, tuple[str | None, str | None]] = {}
+    identifiers: dict[int, tuple[str | None, ...]] = {}
 
     def rows() -> Iterator[tuple[Any, ...]]:
         records = matchable_records().filter(in_review=False).values_list(*FEATURE_FIELDS, "child_id")
@@ -186,7 +186,7 @@ def feature_table(ids: list[int] | None = None) -> FeatureTable:
         chunk.append(row)
         if child_id is None:
             new_ids.append(rid)
-            identifiers[rid] = (row["nhs"], row["upn"])
+            identifiers[rid] = (row["nhs"], row["upn"], row["sex"])
         else:
             child_of[rid] = _resolve(child_id, merged)
         if len(chunk) >= FEATURE_CHUNK:

@@ -34,6 +34,11 @@ def _level(sql: str, label: str, m: float, u: float) -> dict[str, Any]:
     return {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
 
 
+def _jw_pair(left: str, right: str) -> str:
+    """Two columns of the pair alike: the same, or Jaro-Winkler at least 0.9 (one typo in a swapped name)."""
+    return f'jaro_winkler_similarity("{left}", "{right}") >= 0.9'
+
+
 def _tf(level: dict[str, Any], column: str) -> dict[str, Any]:
     """Term-frequency adjusted: agreeing on a common value ("Smith", "Oliver") counts less than on a rare one."""
     return level | {"tf_adjustment_column": column, "tf_adjustment_weight": 1.0}
@@ -77,6 +82,10 @@ def base_settings() -> dict[str, Any]:
             f"l.given_canon = r.given_canon AND l.family_mp = r.family_mp AND l.dob_year = r.dob_year AND {new}",
             f"l.given_canon = r.given_canon AND l.postcode = r.postcode AND {new}",
             f"l.family_norm = r.family_norm AND l.postcode = r.postcode AND {new}",
+            # A date of birth and a postcode both wrong (or moved): the same names at the same house number.
+            f"l.given_norm = r.given_norm AND l.family_norm = r.family_norm AND l.house_key = r.house_key AND {new}",
+            # Given and family names swapped.
+            f"l.given_norm = r.family_norm AND l.family_norm = r.given_norm AND {new}",
         ],
         "comparisons": [
             _comparison(
@@ -89,7 +98,7 @@ def base_settings() -> dict[str, Any]:
                     _level(_jw("given_norm", 0.9), "close spelling", 0.05, 0.003),
                     _level('damerau_levenshtein("given_norm_l", "given_norm_r") <= 1', "one typo", 0.02, 0.002),
                     _level(
-                        '"given_norm_l" = "family_norm_r" AND "family_norm_l" = "given_norm_r"',
+                        f"{_jw_pair('given_norm_l', 'family_norm_r')} AND {_jw_pair('family_norm_l', 'given_norm_r')}",
                         "swapped with the family name",
                         0.01,
                         0.00001,
@@ -266,10 +275,14 @@ def predict(rows: Any, settings: dict[str, Any], *, threshold: float) -> list[Sc
     """
     linker, connection = _linker(rows, settings)
     try:
+        # In a stable order, so that ties (identical records) are broken the same way every run.
         result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         gammas = ", ".join(f"gamma_{c['output_column_name']}" for c in settings["comparisons"])
         # Column and table names come from our own settings and Splink, never from input.
-        sql = f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gammas} FROM {result.physical_name}"  # noqa: S608
+        sql = (
+            f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {gammas} "  # noqa: S608
+            f"FROM {result.physical_name} ORDER BY unique_id_l, unique_id_r"
+        )
         cursor = connection.execute(sql)
         index = {d[0]: n for n, d in enumerate(cursor.description)}
         pairs: list[ScoredPair] = []

@@ -191,3 +191,30 @@ def test_a_differing_date_of_birth_counts_only_with_the_same_given_name_and_a_fa
     assert not passes_guard({**keyed, "gamma_given_name": 3}, exact)
     out = decide(new_ids=[1, 2], child_of={}, pairs=[keyed], upper=0.99, lower=0.8, exact_levels=exact)
     assert [sorted(g) for g in out.new_children] == [[1, 2]]
+
+
+def test_a_chain_through_a_record_without_a_sex_never_joins_a_boy_and_a_girl():
+    exact = {"given_name": 5, "date_of_birth": 4, "address": 4}
+    # Jo (girl, 1), Jo (boy, 3), and a record of Jo with no sex (2), alike both.
+    girl_boy = {**pair(1, 3, 0.99999, given=5, dob=4), "gamma_address": 4, "gamma_sex": 0}
+    via = [
+        {**pair(1, 2, 0.9999, given=5, dob=4), "gamma_sex": -1},
+        {**pair(2, 3, 0.9998, given=5, dob=4), "gamma_sex": -1},
+    ]
+    identifiers = {1: (None, None, "female"), 2: (None, None, None), 3: (None, None, "male")}
+    out = decide(
+        new_ids=[1, 2, 3],
+        child_of={},
+        pairs=[girl_boy, *via],
+        upper=0.99,
+        lower=0.8,
+        identifiers=identifiers,
+        exact_levels=exact,
+    )
+    assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3]]
+    # A shared NHS number joins them all the same (a sex keyed wrongly).
+    keyed = [{**p, "gamma_nhs_number": 1} for p in via]
+    out = decide(
+        new_ids=[1, 2, 3], child_of={}, pairs=keyed, upper=0.99, lower=0.8, identifiers=identifiers, exact_levels=exact
+    )
+    assert [sorted(g) for g in out.new_children] == [[1, 2, 3]]

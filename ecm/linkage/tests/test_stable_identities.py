@@ -169,3 +169,18 @@ def test_a_pair_with_the_same_given_name_and_different_sexes_never_links_automat
     boy = StagedRecord.objects.get(source_record_id="B2")
     assert boy.child_id is None and boy.in_review
     assert ReviewItem.objects.filter(record=boy).exists()
+
+
+@pytest.mark.django_db
+def test_names_keyed_the_wrong_way_round_still_link(tmp_path):
+    common = {"date_of_birth": "2021-07-14", "address_line_1": "14 Parfitt Crescent", "postcode": "LS7 3DY", "sex": "M"}
+    rows = [
+        row(source="gp_registrations", source_record_id="G1", given_name="Robert", family_name="Tiller", **common),
+        row(source="local_systems", source_record_id="L1", given_name="Tillr", family_name="Robert", **common),
+        row(source="school_census", source_record_id="S1", given_name="Ruth", family_name="Tiller", **common),
+    ]
+    stage(tmp_path, rows)
+    match_run(actor=SYSTEM_MATCHER, model=untrained_model())
+    child_of = dict(StagedRecord.objects.values_list("source_record_id", "child_id"))
+    assert child_of["G1"] is not None and child_of["L1"] == child_of["G1"]
+    assert child_of["S1"] != child_of["G1"]  # his twin sister stays apart
