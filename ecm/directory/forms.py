@@ -21,6 +21,8 @@ TIME_CHOICES = [("", "Any time")] + [(f"{h:02d}:00", dt.time(h).strftime("%-I%p"
 
 
 class _PostcodeMixin:
+    point: postcodes.PostcodePoint | None
+
     def clean_postcode(self) -> str:
         raw = self.cleaned_data.get("postcode", "").strip()  # type: ignore[attr-defined]
         if not raw:
@@ -55,10 +57,10 @@ class PractitionerSearchForm(_PostcodeMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.point: postcodes.PostcodePoint | None = None
+        self.point = None
         self.terms = records.need_terms()
-        self.fields["needs"].choices = [(str(t.id), t.name) for t in self.terms]
-        self.fields["language"].choices = [("", "Any language"), *records.service_languages()]
+        self.fields["needs"].choices = [(str(t.id), t.name) for t in self.terms]  # type: ignore[attr-defined]
+        self.fields["language"].choices = [("", "Any language"), *records.service_languages()]  # type: ignore[attr-defined]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_tag = False
@@ -109,9 +111,10 @@ class FamilySearchForm(_PostcodeMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.point: postcodes.PostcodePoint | None = None
+        self.point = None
         terms = records.need_terms()
-        self.fields["needs"].choices = [(str(t.id), t.plain_name) for t in sorted(terms, key=lambda t: t.plain_name)]
+        needs: Any = self.fields["needs"]  # a MultipleChoiceField
+        needs.choices = [(str(t.id), t.plain_name) for t in sorted(terms, key=lambda t: t.plain_name)]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
@@ -263,7 +266,8 @@ class ProviderLinkForm(forms.Form):
     def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["provider"].choices = [("", "Choose an organisation"), ("none", "Not linked")] + [
+        provider: Any = self.fields["provider"]  # a ChoiceField
+        provider.choices = [("", "Choose an organisation"), ("none", "Not linked")] + [
             (str(o.pk), f"{o.name} ({o.code})") for o in organisations
         ]
         self.helper = FormHelper()

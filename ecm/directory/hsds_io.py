@@ -8,7 +8,7 @@ database happens only in ``services.importing.hsds_import``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,8 +90,11 @@ def _path(parts: Iterable[Any]) -> str:
 
 
 def validate_records(
-    records: list[Record], *, known_org_ids: set[str] = frozenset(), known_term_ids: set[str] = frozenset()
-) -> list[Problem]:  # type: ignore[assignment]
+    records: list[Record],
+    *,
+    known_org_ids: Set[str] = frozenset(),
+    known_term_ids: Set[str] = frozenset(),
+) -> list[Problem]:
     """Schema errors plus what the database needs: an organization and located service_at_locations."""
     problems: list[Problem] = []
     check = validator("service")

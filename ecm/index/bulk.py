@@ -81,10 +81,9 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> N
     fields = [f for f in meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
     plain = [f.get_internal_type() in _PLAIN_TYPES for f in fields]
     # Table and column names come from the model, never from input.
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} "  # noqa: S608
-        f"({', '.join(connection.ops.quote_name(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {connection.ops.quote_name(str(meta.db_table))} ({columns}) VALUES ({placeholders})"  # noqa: S608
     # Dates, times and foreign keys repeat across rows (one batch time, a child's several rows):
     # each distinct value is adapted once.
     memo: list[dict[Any, Any]] = [{} for _ in fields]
@@ -101,7 +100,7 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> N
 
     if connection.vendor == "postgresql":
         # PostgreSQL: one COPY per call streams every row (several times faster than INSERTs).
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
         with connection.cursor() as cursor:
             copy_sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
@@ -205,8 +204,8 @@ def child_create_many(*, actor: Any, rows: Sequence[dict[str, Any]]) -> list[Chi
     insert_rows(ChildName, names)
     insert_rows(ChildAddress, addresses)
     insert_rows(Carer, carers)
-    for row in (*children, *carers):
-        row._state.adding = False
+    for saved in (*children, *carers):
+        saved._state.adding = False
     audit_record(
         actor=actor,
         action="index.children_created",

@@ -198,11 +198,13 @@ class Carer(BaseModel):
 
     @property
     def is_parent(self) -> bool:
-        return (
-            self.relationship
-            in (CarerRelationship.MOTHER, CarerRelationship.FATHER, CarerRelationship.PARENT, CarerRelationship.STEP_PARENT)
-            or self.has_parental_responsibility
+        parents = (
+            CarerRelationship.MOTHER,
+            CarerRelationship.FATHER,
+            CarerRelationship.PARENT,
+            CarerRelationship.STEP_PARENT,
         )
+        return self.relationship in parents or self.has_parental_responsibility
 
 
 class Involvement(BaseModel):

@@ -92,7 +92,7 @@ def child_create(
     child.save()
     name_row(child, given_name=child.given_name, middle_names=child.middle_names, family_name=child.family_name).save()
     if address:
-        address_row(child, **address).save()
+        address_row(child, **address).save()  # type: ignore[arg-type]
     for carer in carers:
         _carer_save(actor, child, carer)
     audit_record(
@@ -150,7 +150,7 @@ def child_update(*, actor: Any, child: Child, address: dict[str, str] | None = N
         child.addresses.update(birth_date=child.search_date)
     if address:
         current = child.addresses.filter(is_current=True).first()
-        new = address_row(child, **address)
+        new = address_row(child, **address)  # type: ignore[arg-type]
         if current is None or (current.postcode_norm, current.address_line_1) != (
             new.postcode_norm,
             new.address_line_1,

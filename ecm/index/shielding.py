@@ -32,7 +32,7 @@ def _same_child_records(child: Child) -> list[Child]:
             continue
         seen[record.pk] = record
         queue.extend(record.merged_records.all())
-        if record.merged_into_id:
+        if record.merged_into is not None:
             queue.append(record.merged_into)
     return list(seen.values())
 

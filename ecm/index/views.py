@@ -145,7 +145,8 @@ def involvement_add_view(request: HttpRequest, child_id: str) -> HttpResponse:
     form = InvolvementAddForm(_posted(request), lead_held_by=lead_held_by)
     if request.method == "POST" and form.is_valid():
         try:
-            services.involvement_add(actor=request.user, child=child, practitioner=request.user, **form.cleaned_data)
+            practitioner: Any = request.user  # signed in: login_required
+            services.involvement_add(actor=request.user, child=child, practitioner=practitioner, **form.cleaned_data)
         except services.IndexRuleError as exc:
             field = "sensitive_basis" if "consent" in str(exc) else None
             form.add_error(field, str(exc))

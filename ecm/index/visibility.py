@@ -46,7 +46,7 @@ SHIELD_WITHHELD = "Withheld: the record is shielded"
 
 def visible_statuses(actor: Any) -> list[str]:
     """Archived records are for data managers only; purged ones for nobody."""
-    statuses = [ChildStatus.ACTIVE, ChildStatus.DECEASED]
+    statuses: list[str] = [ChildStatus.ACTIVE, ChildStatus.DECEASED]
     if isinstance(actor, User) and actor.has_role(Role.DATA_MANAGER):
         statuses.append(ChildStatus.ARCHIVED)
     return statuses
@@ -173,8 +173,8 @@ def copyable_details(child: Child) -> CopyableDetails:
     address = child.current_address
     return CopyableDetails(
         address=f"{address.address_line_1}, {address.postcode}" if address else "",
-        school=child.school.name if child.school_id else "",
-        gp_practice=child.gp_practice.name if child.gp_practice_id else "",
+        school=child.school.name if child.school else "",
+        gp_practice=child.gp_practice.name if child.gp_practice else "",
         withheld=False,
     )
 

@@ -71,13 +71,13 @@ def taxonomy_json(t: Taxonomy) -> Json:
 
 
 def taxonomy_term_json(term: TaxonomyTerm, *, detail: bool = True) -> Json:
-    data = {
+    data: Json = {
         "id": str(term.id),
         "code": term.code,
         "name": term.name,
         "description": term.description,
         "parent_id": _s(term.parent_id),
-        "taxonomy": term.taxonomy.name if term.taxonomy_id else None,
+        "taxonomy": term.taxonomy.name if term.taxonomy is not None else None,
         "taxonomy_id": _s(term.taxonomy_id),
         "language": term.language,
         "term_uri": term.term_uri,

@@ -128,7 +128,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
         return records.services_by_ids(chunk, full=paging.full)
 
     if paging.ndjson:
-        return ndjson(item for chunk in _batched(_chunks(ids, fetch)) for item in _services_json(chunk, paging.full))
+        return ndjson(item for chunk in _batched(_chunks(ids, fetch)) for item in _services_json(chunk, paging.full))  # type: ignore[return-value]
     window = ids[(paging.page - 1) * paging.per_page : paging.page * paging.per_page]
     contents = _services_json(list(_chunks(window, fetch)), paging.full)
     return JsonResponse(page_envelope(contents, total=len(ids), page=paging.page, per_page=paging.per_page))
@@ -168,7 +168,7 @@ def sal_list(request: HttpRequest) -> HttpResponse:
         def fetch(chunk: list[Any]) -> list[Any]:
             return search.sals_by_ids(chunk, paging.full)
 
-        return ndjson(item for chunk in _batched(_chunks(ids, fetch)) for item in _sal_json(chunk, paging.full))
+        return ndjson(item for chunk in _batched(_chunks(ids, fetch)) for item in _sal_json(chunk, paging.full))  # type: ignore[return-value]
     result = search.sal_search(f, page=paging.page, per_page=paging.per_page, full=paging.full)
     contents = _sal_json([hit.sal for hit in result.hits], paging.full)
     return JsonResponse(page_envelope(contents, total=result.total, page=paging.page, per_page=paging.per_page))
@@ -185,7 +185,7 @@ def sal_detail(request: HttpRequest, sal_id: str) -> HttpResponse:
 def _simple_list(request: HttpRequest, qs: Any, to_json: Callable[[Any], dict[str, Any]]) -> HttpResponse:
     paging = p.paging(request.GET)
     if paging.ndjson:
-        return ndjson(to_json(o) for o in qs.iterator(chunk_size=CHUNK))
+        return ndjson(to_json(o) for o in qs.iterator(chunk_size=CHUNK))  # type: ignore[return-value]
     total = qs.count()
     start = (paging.page - 1) * paging.per_page
     contents = [to_json(o) for o in qs[start : start + paging.per_page]]

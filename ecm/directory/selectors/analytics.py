@@ -36,7 +36,7 @@ def weekly_summary(weeks: int = 8, today: dt.date | None = None) -> list[dict[st
     rows = []
     for i in range(weeks):
         week = this_monday - dt.timedelta(weeks=i)
-        row = counts.get(week, {})
+        row: Any = counts.get(week, {})
         rows.append(
             {
                 "week_start": week,

@@ -156,7 +156,7 @@ def taxonomy_terms(
     if taxonomy_id:
         qs = qs.filter(taxonomy_id=taxonomy_id)
     if parent_id:
-        qs = qs.filter(parent_id=parent_id)
+        qs = qs.filter(parent_id=parent_id)  # type: ignore[misc]
     if top_only:
         qs = qs.filter(parent__isnull=True)
     return qs.order_by("name", "id")

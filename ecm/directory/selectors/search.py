@@ -271,7 +271,7 @@ def sal_ranked_ids(f: SearchFilters) -> list[tuple[Any, float | None]]:
     """
     if not f.has_point:
         return [(row[0], None) for row in _raw_rows(sal_queryset(f).order_by("search_name", "id").values_list("id"))]
-    return [(row[0], row[1]) for row in _raw_rows(_placed(f).values_list("id", "distance"))]
+    return [(row[0], row[1]) for row in _raw_rows(_placed(f).values_list("id", "distance"))]  # type: ignore[misc]
 
 
 def sal_search(f: SearchFilters, *, page: int = 1, per_page: int = 20, full: bool = False) -> SearchPage:
@@ -282,7 +282,8 @@ def sal_search(f: SearchFilters, *, page: int = 1, per_page: int = 20, full: boo
     offset = (page - 1) * per_page
     if f.has_point:
         qs = _placed(f)
-        window = [(as_uuid(i), d) for i, d in _raw_rows(qs.values_list("id", "distance")[offset : offset + per_page])]
+        placed = qs.values_list("id", "distance")  # type: ignore[misc]  # "distance" is an annotation
+        window = [(as_uuid(i), d) for i, d in _raw_rows(placed[offset : offset + per_page])]
         objects = {o.id: o for o in sals_by_ids([i for i, _ in window], full)}
         hits = [Hit(objects[i], d) for i, d in window if i in objects]
         total = len(window) + offset if len(window) < per_page and (window or offset == 0) else qs.count()

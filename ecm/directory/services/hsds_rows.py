@@ -294,7 +294,7 @@ def service_rows(b: Batch, d: Json) -> None:
     service = b.add(
         Service(
             id=d["id"],
-            organization_id=d.get("organization_id") or org["id"],
+            organization_id=d.get("organization_id") or org["id"],  # type: ignore[index]
             name=_text(d, "name"),
             alternate_name=_text(d, "alternate_name"),
             description=_text(d, "description"),

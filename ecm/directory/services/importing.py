@@ -129,12 +129,13 @@ def _existing_ids(model: type[models.Model], ids: list[Any]) -> set[str]:
 def hsds_import(*, actor: Any, records: list[Json], source: str = "") -> ImportResult:
     """Upsert validated HSDS service records (see ``hsds_io.validate_records``) in one transaction."""
     batch = Batch(actor=actor)
+    model: Any  # each entity's model class in turn
     for model in (Service, Organization, Location, Taxonomy, TaxonomyTerm):
         batch.existing[model] = {str(pk) for pk in model.objects.values_list("pk", flat=True)}  # type: ignore[attr-defined]
     for record in records:
         service_rows(batch, record)
-    service_ids = [str(s.id) for s in batch.changed.get(Service, [])]
-    location_ids = [str(loc.id) for loc in batch.changed.get(Location, [])]
+    service_ids = [str(s.pk) for s in batch.changed.get(Service, [])]
+    location_ids = [str(loc.pk) for loc in batch.changed.get(Location, [])]
     _clear_children(service_ids, location_ids)
     for model in (Organization, Taxonomy, TaxonomyTerm, Location, Service):
         if batch.new.get(model):

@@ -48,7 +48,7 @@ def selected_filters(form: PractitionerSearchForm) -> list[dict[str, Any]]:
         return []
     data = form.cleaned_data
     groups: list[dict[str, Any]] = []
-    labels = dict(form.fields["needs"].choices)
+    labels = dict(form.fields["needs"].choices)  # type: ignore[attr-defined]
     if data.get("q"):
         groups.append({"heading": "Keywords", "tags": [{"label": data["q"], "name": "q", "value": ""}]})
     if data.get("postcode"):
@@ -74,7 +74,7 @@ def selected_filters(form: PractitionerSearchForm) -> list[dict[str, Any]]:
     for name in ("age", "cost", "day", "time", "language"):
         if data.get(name):
             field = form.fields[name]
-            label = dict(field.choices).get(data[name], data[name])
+            label = dict(field.choices).get(data[name], data[name])  # type: ignore[attr-defined]
             groups.append({"heading": field.label, "tags": [{"label": label, "name": name, "value": ""}]})
     return groups
 

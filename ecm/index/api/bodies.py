@@ -154,6 +154,7 @@ def care_team_practitioner(body: dict[str, Any], organisation: Organisation) -> 
     if len(found) > 1:
         raise ApiError(
             "INVALID_VALUE",
-            f"{where} matches {len(found)} practitioners of your organisation: name one by a registration number or ECM id.",
+            f"{where} matches {len(found)} practitioners of your organisation: "
+            "name one by a registration number or ECM id.",
         )
     return found[0]

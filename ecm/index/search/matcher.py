@@ -200,7 +200,7 @@ def find(criteria: SearchCriteria, *, statuses: Iterable[str]) -> list[Match]:
     if not ids:
         return []
     statuses = [s for s in statuses if s != ChildStatus.PURGED]
-    children = Child.objects.filter(pk__in=ids, status__in=statuses, merged_into__isnull=True)
+    children = Child.objects.filter(pk__in=ids, status__in=statuses, merged_into__isnull=True)  # type: ignore[misc]
     if criteria.uses_location:
         children = location_searchable(children)
     children = children.prefetch_related("names", "addresses")

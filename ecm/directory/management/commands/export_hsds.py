@@ -45,9 +45,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["path"] == "-":
-            count = hsds_io.write_records(
-                self.stdout._out if hasattr(self.stdout, "_out") else sys.stdout, export_items(), options["format"]
-            )
+            out: Any = self.stdout._out if hasattr(self.stdout, "_out") else sys.stdout
+            count = hsds_io.write_records(out, export_items(), options["format"])
         else:
             with open(options["path"], "w", encoding="utf-8") as handle:
                 count = hsds_io.write_records(handle, export_items(), options["format"])
