@@ -8,4 +8,9 @@ import os
 
 os.environ["ECM_ENV"] = "test"
 
+# Tests never write audit head exports into the working copy.
+import tempfile  # noqa: E402
+
 from config.settings import *  # noqa: E402,F403
+
+ECM_AUDIT_HEAD_EXPORT_DIR = tempfile.mkdtemp(prefix="ecm-test-audit-heads-")

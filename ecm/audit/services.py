@@ -214,9 +214,16 @@ def audit_heads_export(*, actor: Any, directory: str | None) -> str:
             destination = ""
         else:
             stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
-            path = Path(directory) / f"audit-heads-{stamp}.json"
-            with path.open("x", encoding="utf-8") as handle:
-                handle.write(text)
+            # Never overwrite: a second export in the same instant takes the next free suffix.
+            for attempt in range(1, 1000):
+                suffix = "" if attempt == 1 else f"-{attempt}"
+                path = Path(directory) / f"audit-heads-{stamp}{suffix}.json"
+                try:
+                    with path.open("x", encoding="utf-8") as handle:
+                        handle.write(text)
+                    break
+                except FileExistsError:
+                    continue
             os.chmod(path, 0o444)
             destination = str(path)
         audit_record(

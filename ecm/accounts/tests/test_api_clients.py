@@ -67,7 +67,7 @@ def test_the_list_shows_status_and_last_use(admin_client, made):
     )
     ApiClient.objects.filter(pk=client.pk).update(last_used_at=dt.datetime(2026, 3, 4, 10, 15, tzinfo=dt.UTC))
     text = page_text(admin_client.get(reverse("accounts:api_client_list")))
-    assert "Case system" in text and "Active" in text and "4 Mar 2026" in text
+    assert "Case system" in text and "Active" in text and "4 March 2026" in text
     assert "Old system" in text and "Revoked" in text
     assert "New school system" in text and "Organisation not accredited" in text and "Never" in text
 

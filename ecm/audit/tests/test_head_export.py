@@ -130,3 +130,13 @@ def test_export_to_standard_output(capsys):
     _append(1)
     call_command("export_audit_heads", "--to", "-")
     assert json.loads(capsys.readouterr().out)["format"] == "ecm-audit-heads/1"
+
+
+def test_two_exports_in_the_same_instant_both_kept(tmp_path):
+    from ecm.core import clock
+
+    _append(1)
+    clock.freeze(clock.now())
+    call_command("export_audit_heads", "--to", str(tmp_path))
+    call_command("export_audit_heads", "--to", str(tmp_path))
+    assert len(list(tmp_path.glob("audit-heads-*.json"))) == 2
