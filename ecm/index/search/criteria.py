@@ -34,6 +34,13 @@ class SearchCriteriaError(ValueError):
         super().__init__(" ".join(problems.values()))
 
 
+# Search details that identify a person: the audit records that they were given, not what they were.
+IDENTIFYING_FIELDS = frozenset(
+    {"given_name", "family_name", "postcode", "birth_date", "birth_date_from", "birth_date_to"}
+)
+GIVEN = "(given)"
+
+
 @dataclass
 class SearchCriteria:
     """One search. Names may hold ``*`` (exact searches only, never in the first two characters)."""
@@ -79,9 +86,18 @@ class SearchCriteria:
         return bool(self.postcode_norm or self.school_id or self.gp_practice_id)
 
     def audit_view(self) -> dict[str, Any]:
-        """The query as the audit records it."""
+        """The query as the audit records it: which details were given, never their values.
+
+        Names, dates of birth and postcodes typed into a search identify a child (or someone
+        who is not on the index), and the append-only audit must not hold them after a purge
+        (DOMAIN, "Retention"). The records a search matched are audited one by one, by id
+        (``index.search_match``); organisation ids, gender and the search options are kept.
+        """
         data = {k: v for k, v in asdict(self).items() if v not in ("", None, False, {}) and k != "extra"}
-        return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()}
+        return {
+            k: GIVEN if k in IDENTIFYING_FIELDS else (v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in data.items()
+        }
 
 
 EXACT_SETS: list[tuple[tuple[str, ...], str]] = [

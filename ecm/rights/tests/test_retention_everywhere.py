@@ -30,6 +30,8 @@ from ecm.index import services as index_services
 from ecm.index.choices import CarerRelationship, ChildStatus
 from ecm.index.models import Child
 from ecm.index.retention import child_purge, retention_run
+from ecm.index.search.criteria import SearchCriteria
+from ecm.index.selectors import child_search
 from ecm.index.tests.factories import ChildFactory, involvement
 from ecm.linkage.merging import children_merge
 from ecm.linkage.models import FeedSource, StagedRecord
@@ -122,6 +124,11 @@ def a_child_everywhere(tmp_path: Path) -> dict[str, Any]:
     )
     index_services.child_update(actor=SYSTEM_COMMAND, child=child, family_name=f"{FAMILY}-Ross")
     involvement(child, author, service="School nursing")
+    # A practitioner searched for the child by name, birthday and postcode (the audit keeps the search).
+    child_search(
+        actor=viewer,
+        criteria=SearchCriteria(given_name=GIVEN, family_name=FAMILY, birth_date=BORN, postcode=POSTCODE),
+    )
     duplicate = ChildFactory(given_name=GIVEN, family_name=FAMILY, date_of_birth=BORN)
     children_merge(actor=SYSTEM_COMMAND, survivor=child, duplicate=duplicate, reason="Same child")
     path = write_csv(
