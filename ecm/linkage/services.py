@@ -655,8 +655,17 @@ def match_model_save(
     now = clock.now()
     from ecm.linkage.matching.model import model_version
 
+    version = model_version(settings, when=now.strftime("%Y%m%dT%H%M%S"))
+    # The same parameters saved twice in one second (the starting model, then a training run too
+    # small to move them) are still two versions: the second takes the next free suffix.
+    taken = set(MatchModel.objects.filter(version__startswith=version).values_list("version", flat=True))
+    unique = version
+    suffix = 1
+    while unique in taken:
+        suffix += 1
+        unique = f"{version}-{suffix}"
     model = MatchModel.objects.create(
-        version=model_version(settings, when=now.strftime("%Y%m%dT%H%M%S")),
+        version=unique,
         settings=settings,
         upper_threshold=upper,
         lower_threshold=lower,

@@ -108,3 +108,12 @@ def test_decisions_suggest_thresholds(tmp_path, manager):
 
     assert MatchModel.objects.first().upper_threshold == pytest.approx(0.9)
     assert "Suggested by 110 decisions" in page_text(manager.get(reverse("linkage:home")))
+
+
+def test_the_same_parameters_saved_twice_in_one_second_are_two_versions():
+    from ecm.core import clock
+    from ecm.linkage.tests.helpers import untrained_model
+
+    clock.freeze(clock.now())
+    first, second = untrained_model(), untrained_model()
+    assert first.version != second.version and second.version.startswith(first.version)
