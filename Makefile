@@ -68,7 +68,10 @@ lint: install
 	$(VENV)/bin/lint-imports
 	ECM_ENV=test $(VENV)/bin/mypy
 
-test: install chromium lint test-sqlite test-postgres
+# The two databases' runs go side by side (one per core); each run's output is printed whole when
+# it ends, and make fails if either fails.
+test: install chromium lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install
 	$(PY) -m pytest -q
