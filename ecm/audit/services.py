@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from django.db import models, transaction
 from django.http import HttpRequest
 
@@ -18,6 +19,8 @@ from ecm.audit.models import AuditEvent
 from ecm.core import clock, request_context
 from ecm.core.actors import SystemActor
 from ecm.core.anonymous import anonymous_activity_count, is_anonymous
+
+logger = structlog.get_logger("ecm.audit")
 
 
 class AuditError(RuntimeError):
@@ -73,8 +76,13 @@ def audit_record(
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
     ctx = request_context.current()
+    try:
+        who = describe_actor(actor)
+    except AuditError as exc:
+        _log_write_failure({"action": action, "object_type": object_type, "actor_type": "", "actor_id": ""}, exc)
+        raise
     values: dict[str, Any] = {
-        **describe_actor(actor),
+        **who,
         "on_behalf_of": on_behalf_of,
         "action": action,
         "object_type": object_type,
@@ -85,11 +93,32 @@ def audit_record(
         "data": data or {},
     }
     # No savepoint: if the audit write fails, the caller's whole transaction must fail with it.
-    with transaction.atomic(savepoint=False):
-        values["data"] = _json_roundtrip(values["data"])
-        event = _append(values)
-        run_hooks(event)
+    try:
+        with transaction.atomic(savepoint=False):
+            values["data"] = _json_roundtrip(values["data"])
+            event = _append(values)
+            run_hooks(event)
+    except Exception as exc:
+        _log_write_failure(values, exc)
+        raise
     return event
+
+
+def _log_write_failure(values: dict[str, Any], exc: Exception) -> None:
+    """One error line naming the action that could not be audited, before the read or write fails.
+
+    Only the message's first line: a database error's DETAIL can quote the row's values.
+    """
+    message = str(exc).strip().splitlines()
+    logger.error(
+        "audit.write_failed",
+        action=values["action"],
+        object_type=values["object_type"],
+        actor_type=values["actor_type"],
+        actor_id=values["actor_id"],
+        error=type(exc).__name__,
+        error_message=message[0][:300] if message else "",
+    )
 
 
 _INSERT_COLUMNS = (*chain.HASHED_FIELDS, "chain", "previous_hash", "hash")
