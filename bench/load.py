@@ -389,10 +389,13 @@ def drive(cfg: dict[str, Any], sessions: list[str], clients: int, processes: int
 # --- Orchestration -----------------------------------------------------------------------------
 
 
-def _run(cmd: list[str], env: dict[str, str], what: str) -> str:
-    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+def _run(cmd: list[str], env: dict[str, str], what: str, *, show_stderr: bool = False) -> str:
+    """Run a step; its standard error passes through when ``show_stderr`` (the loader's progress)."""
+    out = subprocess.run(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=None if show_stderr else subprocess.PIPE, text=True
+    )
     if out.returncode:
-        print(out.stdout[-2000:], out.stderr[-4000:], file=sys.stderr)
+        print(out.stdout[-2000:], (out.stderr or "")[-4000:], file=sys.stderr)
         raise SystemExit(f"{what} failed")
     return out.stdout
 
@@ -466,6 +469,7 @@ def main() -> None:
         [sys.executable, str(ROOT / "bench/index_search.py"), "--child", f"--children={args.children}", "--queries=1"],
         dev_env,
         "loading",
+        show_stderr=True,
     )
     load_seconds = time.perf_counter() - started
     prep = json.loads(
