@@ -35,6 +35,17 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def _copy(connection, model, rows) -> None:  # noqa: ANN001 - Django objects, typed loosely in a script
+    """Write model instances with PostgreSQL's COPY: the values prepared by each field, as the ORM would."""
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and getattr(f, "db_returning", False))]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor under Django's wrapper
+        with raw.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in rows:
+                copy.write_row([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields])
+
+
 def child(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -192,11 +203,19 @@ def child(args: argparse.Namespace) -> None:
                     )
                 )
         with transaction.atomic():
-            Child.objects.bulk_create(children)
-            ChildName.objects.bulk_create(names)
-            ChildAddress.objects.bulk_create(addresses)
-            Carer.objects.bulk_create(carers)
-            Involvement.objects.bulk_create(involvements)
+            for model, rows in (
+                (Child, children),
+                (ChildName, names),
+                (ChildAddress, addresses),
+                (Carer, carers),
+                (Involvement, involvements),
+            ):
+                if connection.vendor == "postgresql":
+                    _copy(connection, model, rows)  # COPY: several times faster than INSERT for 1,000,000
+                else:
+                    model.objects.bulk_create(rows)
+        if n % 100_000 < BATCH:
+            print(f"{n:,} children loaded", file=sys.stderr, flush=True)
     load_seconds = time.perf_counter() - start
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

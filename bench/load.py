@@ -182,6 +182,7 @@ def prepare(args: argparse.Namespace) -> None:
             raw.rollback()
             bare[kind].append((time.perf_counter() - started) * 1000)
     raw.close()
+    per_request = _statements_per_request(token, searches["unique"][0], user, device)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM index_child")
         children = cursor.fetchone()[0]
@@ -194,11 +195,56 @@ def prepare(args: argparse.Namespace) -> None:
                 "searches": searches,
                 "bare_sql_ms": {kind: statistics.median(v) if v else None for kind, v in bare.items()},
                 "statements": statements,
+                "statements_per_request": per_request,
                 "children": children,
             },
             default=str,
         )
     )
+
+
+def _statements_per_request(token: str, query: dict[str, Any], user: Any, device: Any) -> dict[str, int]:
+    """Database round trips of one whole request (middleware, sign-in checks, rate limit, search,
+    audit, page), FHIR and HTML, through Django's test client in this process (the second of two)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from ecm.accounts.models import UserSession
+    from ecm.core import clock
+
+    store = SessionStore()
+    now = clock.now().isoformat()
+    store.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "ecm.accounts.backends.PractitionerBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+            "otp_device_id": device.persistent_id,
+            "ecm_signed_in_at": now,
+            "ecm_last_activity": now,
+        }
+    )
+    store.create()
+    UserSession.objects.create(user=user, session_key=store.session_key)
+    fhir = Client(HTTP_HOST="127.0.0.1")
+    page = Client(HTTP_HOST="127.0.0.1")
+    page.cookies["sessionid"] = store.session_key
+    requests = {
+        "fhir": lambda: fhir.get(_fhir_path(query), HTTP_AUTHORIZATION=f"Bearer {token}"),
+        "html": lambda: page.post("/index/", _html_form(query)),
+    }
+    counts = {}
+    for api, send in requests.items():
+        send()
+        with CaptureQueriesContext(connection) as captured:
+            response = send()
+        if response.status_code != 200:
+            raise SystemExit(f"the {api} search answered {response.status_code} while counting statements")
+        counts[api] = len(captured.captured_queries)
+    return counts
 
 
 def audit_count(args: argparse.Namespace) -> None:
@@ -343,10 +389,13 @@ def drive(cfg: dict[str, Any], sessions: list[str], clients: int, processes: int
 # --- Orchestration -----------------------------------------------------------------------------
 
 
-def _run(cmd: list[str], env: dict[str, str], what: str) -> str:
-    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+def _run(cmd: list[str], env: dict[str, str], what: str, *, show_stderr: bool = False) -> str:
+    """Run a step; its standard error passes through when ``show_stderr`` (the loader's progress)."""
+    out = subprocess.run(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=None if show_stderr else subprocess.PIPE, text=True
+    )
     if out.returncode:
-        print(out.stdout[-2000:], out.stderr[-4000:], file=sys.stderr)
+        print(out.stdout[-2000:], (out.stderr or "")[-4000:], file=sys.stderr)
         raise SystemExit(f"{what} failed")
     return out.stdout
 
@@ -420,6 +469,7 @@ def main() -> None:
         [sys.executable, str(ROOT / "bench/index_search.py"), "--child", f"--children={args.children}", "--queries=1"],
         dev_env,
         "loading",
+        show_stderr=True,
     )
     load_seconds = time.perf_counter() - started
     prep = json.loads(
@@ -561,6 +611,7 @@ def main() -> None:
         "median": {api: {k: med(k, api) for k in ("per_second", "p50", "p95", "p99")} for api in ("fhir", "html")},
         "bare_sql_ms": bare,
         "statements_per_search": prep["statements"],
+        "statements_per_request": prep["statements_per_request"],
         "server_error_lines": errors_logged,
     }
     report["median"]["fhir"]["http_to_bare_sql"] = report["median"]["fhir"]["p50"] / bare_all
@@ -568,7 +619,8 @@ def main() -> None:
     print(json.dumps(report["median"], indent=1))
     print(
         f"bare SQL per search (ms, median): {json.dumps({k: round(v, 2) if v else v for k, v in bare.items()})}; "
-        f"statements per search: {prep['statements']}; error lines in the server log: {errors_logged}"
+        f"statements per search: {prep['statements']}; per whole request (BEGIN and COMMIT included): "
+        f"{prep['statements_per_request']}; error lines in the server log: {errors_logged}"
     )
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1, default=str))

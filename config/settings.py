@@ -174,6 +174,14 @@ ECM_AUDIT_HEAD_EXPORT_DIR = os.environ.get("ECM_AUDIT_HEAD_EXPORT_DIR") or (
     "" if PRODUCTION else str(BASE_DIR / "var" / "audit-heads")
 )
 
+# Record linkage scores pairs on DuckDB (one machine) or on Spark (national volumes): `match
+# --engine` overrides it per run. ECM_SPARK_MASTER is the Spark master URL (local mode by default;
+# a cluster's settings come from spark-defaults.conf). See docs/linkage.md, "National volumes".
+ECM_LINKAGE_ENGINE = os.environ.get("ECM_LINKAGE_ENGINE", "duckdb")
+if ECM_LINKAGE_ENGINE not in ("duckdb", "spark"):
+    raise ImproperlyConfigured(f"ECM_LINKAGE_ENGINE must be duckdb or spark, not {ECM_LINKAGE_ENGINE!r}.")
+ECM_SPARK_MASTER = os.environ.get("ECM_SPARK_MASTER", "local[2]")
+
 # Rate limits: scope -> (requests, seconds), per client address (per API client for FHIR, whose
 # number is each client's requests_per_minute). See docs/security.md.
 ECM_RATE_LIMITS = {

@@ -75,3 +75,19 @@ class AnonymousActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}: {self.count}"
+
+
+class RateCount(models.Model):
+    """Requests counted in one rate-limit window (``ecm.core.ratelimit``), shared by every worker.
+
+    One upsert a request on the database (no cache round trips); an unlogged table on
+    PostgreSQL: counters need no crash safety, so counting writes no WAL. Rows of windows that
+    have ended are deleted when a new window starts.
+    """
+
+    name = models.CharField(max_length=255, primary_key=True)
+    count = models.PositiveBigIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.count}"

@@ -1,11 +1,11 @@
-"""Rate limits kept in the shared cache, so every worker counts the same requests.
+"""Rate limits kept where every worker counts the same requests.
 
 A fixed-window counter per scope and key (an API client, or the client address from
-``ecm.core.client_ip``) in Django's cache: the database cache table on the embedded
-default, Redis when ``REDIS_URL`` is set (``settings.CACHES``). ``cache.add`` starts a
-window's counter and ``cache.incr`` counts; Redis does both atomically, the database cache
-may lose an increment when two workers count at the same instant (a request or two more
-than the limit can pass, never fewer).
+``ecm.core.client_ip``). With Redis (``REDIS_URL``, ``settings.CACHES``) the counter is in
+the cache: ``cache.add`` starts a window's counter and ``cache.incr`` counts, atomically.
+Without it, in the database's ``core_ratecount`` table (unlogged on PostgreSQL): one atomic
+upsert a request that returns the new count. (Django's database cache took eleven statements
+and two transactions a count, and could lose an increment under concurrency.)
 
 Limits on paths are declared by the app that owns the path, with ``register_limit`` in its
 ``AppConfig.ready``, and applied by ``RateLimitMiddleware``; each declares how an answer over
@@ -15,8 +15,10 @@ Numbers come from ``settings.ECM_RATE_LIMITS`` (scope -> (requests, seconds)).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,16 +50,45 @@ def hit(scope: str, key: str, *, requests: int, seconds: int = 60) -> int:
     return _hit(scope, key, requests=requests, seconds=seconds)[1]
 
 
+_UPSERT = (
+    "INSERT INTO core_ratecount (name, count, expires_at) VALUES (%s, 1, %s) "
+    "ON CONFLICT (name) DO UPDATE SET count = core_ratecount.count + 1 RETURNING count"
+)
+
+
+def _count_in_database(name: str, expires_at: Any) -> int:
+    """Add one to the window's counter and return it: one statement, atomic on both databases."""
+    from django.db import connections, router
+
+    from ecm.core.models import RateCount
+
+    connection = connections[router.db_for_write(RateCount)]
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [name, connection.ops.adapt_datetimefield_value(expires_at)])
+        count = int(cursor.fetchone()[0])
+    if count == 1:  # a new window: forget the ended ones (a few rows per key and minute)
+        RateCount.objects.filter(expires_at__lt=clock.now()).delete()
+    return count
+
+
+def _uses_redis() -> bool:
+    return type(cache).__name__ == "RedisCache"
+
+
 def _hit(scope: str, key: str, *, requests: int, seconds: int) -> tuple[int, int]:
-    now = int(clock.now().timestamp())
+    moment = clock.now()
+    now = int(moment.timestamp())
     window = now // seconds
     name = f"ecm:rate:{scope}:{key}:{window}"
-    cache.add(name, 0, timeout=seconds * 2)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired or evicted between add and incr
-        cache.set(name, 1, timeout=seconds * 2)
-        count = 1
+    if _uses_redis():
+        cache.add(name, 0, timeout=seconds * 2)
+        try:
+            count = cache.incr(name)
+        except ValueError:  # expired or evicted between add and incr
+            cache.set(name, 1, timeout=seconds * 2)
+            count = 1
+    else:
+        count = _count_in_database(name[:255], moment + dt.timedelta(seconds=seconds * 2))
     if count > requests:
         return count, max(1, seconds - now % seconds)
     return count, 0

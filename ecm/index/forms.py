@@ -65,10 +65,11 @@ class SearchForm(forms.Form):
         for name in ("given_name", "family_name", "postcode"):
             self.fields[name].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         # School and GP narrow a search; like a postcode they never match a shielded child.
+        schools, practices = universal.school_and_gp_practice_choices()
         school_field: Any = self.fields["school"]
-        school_field.choices = [("", "Any school"), *universal.school_choices()]
+        school_field.choices = [("", "Any school"), *schools]
         gp_field: Any = self.fields["gp_practice"]
-        gp_field.choices = [("", "Any GP practice"), *universal.gp_practice_choices()]
+        gp_field.choices = [("", "Any GP practice"), *practices]
         self.helper = helper(
             Field.text("given_name", field_width=20),
             Field.text("family_name", field_width=20),

@@ -63,6 +63,20 @@ def gp_practice_choices() -> list[tuple[str, str]]:
     return organisation_choices(OrganisationType.GP_PRACTICE)
 
 
+def school_and_gp_practice_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Schools and GP practices for the search form's selects, by name, in one query."""
+    schools: list[tuple[str, str]] = []
+    practices: list[tuple[str, str]] = []
+    rows = (
+        Organisation.objects.filter(organisation_type__in=[OrganisationType.SCHOOL, OrganisationType.GP_PRACTICE])
+        .order_by("name")
+        .values_list("pk", "name", "organisation_type")
+    )
+    for pk, name, kind in rows:
+        (schools if kind == OrganisationType.SCHOOL else practices).append((str(pk), name))
+    return schools, practices
+
+
 def _years_ago(today: dt.date, years: int) -> dt.date:
     try:
         return today.replace(year=today.year - years)

@@ -22,8 +22,6 @@ pytestmark = pytest.mark.django_db
 README = Path(__file__).resolve().parents[3] / "README.md"
 
 
-
-
 def test_ages_fit_schools_and_services():
     call_command("seed_demo", stdout=StringIO())
     today = clock.today()

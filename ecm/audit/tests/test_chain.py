@@ -11,7 +11,7 @@ from ecm.accounts.services import practitioner_create
 from ecm.audit import chain, triggers
 from ecm.audit.models import AuditChainHead, AuditEvent
 from ecm.audit.selectors import audit_chain_verify
-from ecm.audit.services import AuditError, audit_record
+from ecm.audit.services import AuditEntry, AuditError, audit_record, audit_record_many
 from ecm.core.actors import SystemActor
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,30 @@ def test_events_are_chained_and_verify():
     assert report.events == AuditEvent.objects.count()
     head = AuditChainHead.objects.get(pk=1)
     assert head.last_hash == events[-1].hash
+
+
+def test_several_events_written_at_once_are_chained_as_one_by_one_in_a_fixed_number_of_statements():
+    from django.test.utils import CaptureQueriesContext
+
+    first = _append(1)[0]
+    entries = [AuditEntry(action="test.many", object_id=str(i), data={"i": i}) for i in range(6)]
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        events = audit_record_many(actor=ACTOR, events=entries)
+    # The head with every sequence number, then the insert with the head's move (SQLite: apart).
+    assert len([q for q in captured.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]) == (
+        2 if connection.vendor == "postgresql" else 3
+    )
+    assert [e.object_id for e in events] == [str(i) for i in range(6)]
+    for before, after in zip([first, *events], events, strict=False):
+        assert after.previous_hash == before.hash and after.sequence > before.sequence
+    stored = list(AuditEvent.objects.filter(action="test.many").order_by("sequence"))
+    assert [(e.sequence, e.hash, e.data) for e in stored] == [(e.sequence, e.hash, e.data) for e in events]
+    head = AuditChainHead.objects.get(pk=events[0].chain)
+    assert (head.last_hash, head.last_sequence) == (events[-1].hash, events[-1].sequence)
+    report = audit_chain_verify()
+    assert report.ok, report.problem
+    assert report.events == AuditEvent.objects.count()
+    assert audit_record_many(actor=ACTOR, events=[]) == []
 
 
 def test_event_records_actor_roles_and_organisation_at_the_time():

@@ -1,4 +1,4 @@
-"""Rate limits in the shared cache: sign-in, public forms, the directory API and FHIR clients."""
+"""Rate limits shared by every worker: sign-in, public forms, the directory API and FHIR clients."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_directory_api_answers_json_with_cors_over_the_limit(settings: Any) -> N
     assert json.loads(refused.content)["status"] == 429
 
 
-def test_fhir_clients_are_limited_in_the_shared_cache_with_an_operation_outcome() -> None:
+def test_fhir_clients_are_limited_in_the_shared_counter_with_an_operation_outcome() -> None:
     from ecm.accounts.services import api_client_create
     from ecm.core.actors import SystemActor
 
@@ -90,19 +90,38 @@ def test_fhir_clients_are_limited_in_the_shared_cache_with_an_operation_outcome(
     client = Client()
     for _ in range(2):
         assert client.get("/fhir/Patient?identifier=x", **headers).status_code != 429
-    # Another process shares the count: the counter is in the cache table, not this process.
-    assert any(key for key in _cache_keys() if ":ecm:rate:fhir:" in key)
+    # Another process shares the count: the counter is in the database (or Redis), not this process.
+    assert _shared_counts("ecm:rate:fhir:") == [2]
     refused = client.get("/fhir/Patient?identifier=x", **headers)
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     body = json.loads(refused.content)
     assert body["resourceType"] == "OperationOutcome"
 
 
-def _cache_keys() -> list[str]:
-    from django.db import connection
+def _shared_counts(prefix: str) -> list[int]:
+    from ecm.core.models import RateCount
 
-    if caches["default"].__class__.__name__ != "DatabaseCache":
-        return [":1:ecm:rate:fhir:"]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cache_key FROM ecm_cache")
-        return [row[0] for row in cursor.fetchall()]
+    if caches["default"].__class__.__name__ == "RedisCache":
+        return [2]
+    return list(RateCount.objects.filter(name__startswith=prefix).values_list("count", flat=True))
+
+
+def test_a_count_is_one_statement_and_ended_windows_are_forgotten() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ecm.core import ratelimit
+    from ecm.core.models import RateCount
+
+    if caches["default"].__class__.__name__ == "RedisCache":
+        pytest.skip("counted in Redis")
+    clock.freeze(dt.datetime(2026, 3, 2, 9, 0, 10, tzinfo=dt.UTC))
+    assert ratelimit.hit("test", "a", requests=2) == 0
+    with CaptureQueriesContext(connection) as counted:
+        assert ratelimit.hit("test", "a", requests=2) == 0
+    assert len(counted.captured_queries) == 1
+    assert ratelimit.hit("test", "a", requests=2) == 50  # the third in the window waits for its end
+    assert ratelimit.hit("test", "b", requests=2) == 0  # another key has its own count
+    clock.freeze(dt.datetime(2026, 3, 2, 9, 3, 0, tzinfo=dt.UTC))  # two windows on: the old ones have expired
+    assert ratelimit.hit("test", "a", requests=2) == 0
+    assert list(RateCount.objects.values_list("count", flat=True)) == [1]

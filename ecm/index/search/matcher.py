@@ -18,6 +18,7 @@ import datetime as dt
 import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 
@@ -70,8 +71,8 @@ def _pattern_q(prefix: str, pattern: str) -> Q:
     return Q(**{prefix: pattern})
 
 
-def candidate_ids(criteria: SearchCriteria) -> set[object]:
-    """Primary keys of children worth scoring, from index lookups only."""
+def candidate_ids(criteria: SearchCriteria) -> Any:
+    """Primary keys of children worth scoring, from index lookups only (a query, run as a subquery)."""
     given, family = criteria.given_pattern, criteria.family_pattern
     if criteria.birth_date is not None:
         names = ChildName.objects.filter(birth_date__in=_dates(criteria))
@@ -92,7 +93,7 @@ def candidate_ids(criteria: SearchCriteria) -> set[object]:
                 names = names.filter(_pattern_q("given_norm", given))
         elif given:
             names = names.filter(_pattern_q("given_norm", given))
-        return set(names.values_list("child_id", flat=True))
+        return names.values_list("child_id", flat=True)
     addresses = ChildAddress.objects.filter(postcode_norm=criteria.postcode_norm)
     if criteria.birth_date_from:
         addresses = addresses.filter(birth_date__gte=criteria.birth_date_from)
@@ -100,7 +101,7 @@ def candidate_ids(criteria: SearchCriteria) -> set[object]:
         addresses = addresses.filter(birth_date__lte=criteria.birth_date_to)
     if not criteria.fuzzy and not criteria.history:
         addresses = addresses.filter(is_current=True)
-    return set(addresses.values_list("child_id", flat=True))
+    return addresses.values_list("child_id", flat=True)
 
 
 def _name_part(wanted: str, norm: str, phonetic: str, *, fuzzy: bool, given: bool) -> float:
@@ -196,11 +197,13 @@ def find(criteria: SearchCriteria, *, statuses: Iterable[str]) -> list[Match]:
     Merged-away and purged records never match; shielded ones never match a search
     that uses a location term (postcode, school, GP).
     """
-    ids = candidate_ids(criteria)
-    if not ids:
-        return []
     statuses = [s for s in statuses if s != ChildStatus.PURGED]
-    children = Child.objects.filter(pk__in=ids, status__in=statuses, merged_into__isnull=True)  # type: ignore[misc]
+    # The candidates as a subquery: one round trip finds and reads them (a miss reads nothing more).
+    children = Child.objects.filter(
+        pk__in=candidate_ids(criteria),
+        status__in=statuses,
+        merged_into__isnull=True,
+    )  # type: ignore[misc]
     if criteria.uses_location:
         children = location_searchable(children)
     children = children.prefetch_related("names", "addresses")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import logging
+from collections.abc import Iterator
 
 import pytest
 
@@ -10,6 +14,7 @@ from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import UserFactory
 from ecm.audit.models import AuditChainHead, AuditEvent
 from ecm.audit.services import AuditError
+from ecm.core import logs
 from ecm.core.actors import SYSTEM_COMMAND
 from ecm.index import services
 from ecm.index.choices import AccessReason, ContactReason
@@ -80,7 +85,19 @@ def test_reveal_needs_an_index_admin_and_a_justification():
     assert not AuditEvent.objects.filter(action="index.shield_reveal").exists()
 
 
-def test_if_the_audit_cannot_be_written_the_read_fails():
+@pytest.fixture
+def audit_log() -> Iterator[io.StringIO]:
+    """What the ``ecm.audit`` logger writes, through the production JSON formatter."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logs.json_formatter())
+    audit_logger = logging.getLogger("ecm.audit")
+    audit_logger.addHandler(handler)
+    yield stream
+    audit_logger.removeHandler(handler)
+
+
+def test_if_the_audit_cannot_be_written_the_read_fails_and_the_failure_is_logged_by_name(audit_log):
     child = ChildFactory(family_name="Quinn", date_of_birth=dt.date(2012, 2, 2))
     user = UserFactory()
     AuditChainHead.objects.all().delete()
@@ -88,3 +105,15 @@ def test_if_the_audit_cannot_be_written_the_read_fails():
         child_search(actor=user, criteria=SearchCriteria(family_name="Quinn", birth_date=dt.date(2012, 2, 2)))
     with pytest.raises(AuditError):
         child_record_open(actor=user, child=child, reason_code=AccessReason.CHECK_IDENTITY)
+    lines = [json.loads(line) for line in audit_log.getvalue().splitlines()]
+    assert [(line["event"], line["level"], line["action"]) for line in lines] == [
+        ("audit.write_failed", "error", "index.search"),
+        ("audit.write_failed", "error", "index.search_match"),  # written with the search: both named
+        ("audit.write_failed", "error", "index.record_view"),
+    ]
+    assert all(
+        line["error"] == "AuditError" and line["error_message"] == "The audit chain head is missing; run migrations."
+        for line in lines
+    )
+    assert lines[2]["object_type"] == "index.child" and lines[0]["actor_id"] == str(user.pk)
+    assert "Quinn" not in audit_log.getvalue()

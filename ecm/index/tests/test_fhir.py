@@ -354,3 +354,25 @@ def test_create_api_client_command(organisation):
 
     made = api_client_from_token(token)
     assert made is not None and made.is_system and made.organisation == organisation
+
+
+def test_a_search_costs_the_same_few_statements_however_many_records_match(client, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        ChildFactory(family_name="Dunn", date_of_birth=DOB)
+    query = {"family": "Dunn", "birthdate": "2013-09-05"}
+    client.get("/fhir/Patient", query, **person[1])  # the window's first count and last-used time
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/fhir/Patient", query, **person[1])
+    assert response.json()["total"] == 3
+    assert AuditEvent.objects.filter(action="index.search_match").count() == 6  # every match still audited
+    statements = [
+        q["sql"]
+        for q in captured.captured_queries
+        if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
+    ]
+    # The token, the rate-limit count, the children with their names and addresses, the audit
+    # (two round trips on PostgreSQL for the search and its three matches; three on SQLite).
+    assert len(statements) == (7 if connection.vendor == "postgresql" else 8), statements

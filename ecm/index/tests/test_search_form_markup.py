@@ -30,7 +30,7 @@ def _both(form: SearchForm) -> tuple[str, str]:
 def _organisations() -> None:
     school(name="St Mary's C of E Primary & Nursery")
     school(name="Ash Grove <Academy>")
-    gp_practice(name="Leeds \"Central\" Surgery")
+    gp_practice(name='Leeds "Central" Surgery')
 
 
 def test_unbound_form_is_the_same_markup():

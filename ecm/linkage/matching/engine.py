@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from ecm.index.models import Child
@@ -302,12 +303,31 @@ def _apply_plan(
     match_run_finish(actor=actor, run=run, summary=dataclasses.asdict(summary))
 
 
+ENGINES = ("duckdb", "spark")
+
+
+def score_pairs(table: Any, model: MatchModel, *, engine: str) -> list[Any]:
+    """The model's pairs at or above its lower threshold, scored on DuckDB or on Spark (same decisions)."""
+    if engine == "duckdb":
+        return splink_model.predict(table, model.settings, threshold=model.lower_threshold)
+    if engine != "spark":
+        raise ValueError(f"Unknown linkage engine {engine!r}: use one of {', '.join(ENGINES)}.")
+    from ecm.linkage.matching import spark as spark_model
+
+    session = spark_model.local_session(master=settings.ECM_SPARK_MASTER)
+    try:
+        return spark_model.predict(table, model.settings, threshold=model.lower_threshold, spark=session)
+    finally:
+        session.stop()
+
+
 def match_run(
     *,
     actor: Any,
     model: MatchModel,
     progress: Callable[[str], None] | None = None,
     chunk_size: int = NEW_CHILDREN_PER_TRANSACTION,
+    engine: str | None = None,
 ) -> MatchSummary:
     """Link every unlinked record (see the module's docstring); returns the counts.
 
@@ -315,7 +335,12 @@ def match_run(
     new run are saved (``MatchRun``) before any is applied, then applied in steps that each
     commit with their progress: a crash and a re-run give exactly what one clean run gives,
     and a record decided (linked, or sent to review) is never decided again.
+    ``engine``: where the model scores pairs, ``duckdb`` or ``spark`` (default the
+    ``ECM_LINKAGE_ENGINE`` setting).
     """
+    engine = engine or settings.ECM_LINKAGE_ENGINE
+    if engine not in ENGINES:
+        raise ValueError(f"Unknown linkage engine {engine!r}: use one of {', '.join(ENGINES)}.")
     say = progress or (lambda _message: None)
     summary = MatchSummary()
     for unfinished in MatchRun.objects.filter(finished_at__isnull=True).order_by("started_at"):
@@ -326,11 +351,11 @@ def match_run(
     found = feature_table()
     if not found.new_ids:
         return summary
-    pairs = splink_model.predict(found.table, model.settings, threshold=model.lower_threshold)
+    pairs = score_pairs(found.table, model, engine=engine)
     rare = rare_spellings(found.table)
     del found.table
     summary.pairs_scored = len(pairs)
-    say(f"scored {len(pairs)} pairs for {len(found.new_ids)} new records")
+    say(f"scored {len(pairs)} pairs on {engine} for {len(found.new_ids)} new records")
     decisions = decide(
         new_ids=found.new_ids,
         child_of=found.child_of,

@@ -46,13 +46,13 @@ def spark_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def local_session(*, partitions: int = 4) -> Any:
-    """A local Spark session (tests, a single machine); a cluster's is configured as in docs/linkage.md."""
+def local_session(*, partitions: int = 4, master: str = "local[2]") -> Any:
+    """A Spark session, local by default (tests, a single machine); a cluster's is configured as in docs/linkage.md."""
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
     return (
-        SparkSession.builder.master("local[2]")
+        SparkSession.builder.master(master)
         .appName("ecm-linkage")
         .config("spark.jars", similarity_jar_location())  # Splink's jaro_winkler and damerau_levenshtein UDFs
         .config("spark.sql.shuffle.partitions", str(partitions))

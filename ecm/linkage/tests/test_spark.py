@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 
 from ecm.core import clock
 from ecm.linkage.validation import RowRejected, validate_row
@@ -18,7 +21,7 @@ from ecm.linkage.matching import model  # noqa: E402
 from ecm.linkage.matching import spark as spark_model  # noqa: E402
 from ecm.linkage.matching.decide import decide, exact_levels_of  # noqa: E402
 from ecm.linkage.matching.features import features  # noqa: E402
-from ecm.linkage.tests.helpers import synthetic_rows  # noqa: E402
+from ecm.linkage.tests.helpers import stage, synthetic_rows, untrained_model  # noqa: E402
 
 
 def _feature_table(records: int):
@@ -84,3 +87,35 @@ def test_spark_and_duckdb_score_and_decide_a_20000_record_feed_alike():
         )
     assert same_side >= len(duck) - len(level_differences)
     assert _decisions(on_spark, rows, settings) == _decisions(on_duckdb, rows, settings)
+
+
+def _outcome_of_match(engine: str) -> tuple[set, set, str]:
+    """``manage.py match --engine <engine>``: which records became one child, which wait for review."""
+    from ecm.linkage.models import ReviewItem, StagedRecord
+
+    err = StringIO()
+    call_command("match", "--engine", engine, stdout=StringIO(), stderr=err)
+    children: dict = {}
+    for record in StagedRecord.objects.select_related("source").exclude(child=None):
+        children.setdefault(record.child_id, set()).add((record.source.name, record.source_record_id))
+    review = {
+        (item.record.source.name, item.record.source_record_id)
+        for item in ReviewItem.objects.select_related("record__source")
+    }
+    return {frozenset(group) for group in children.values()}, review, err.getvalue()
+
+
+@pytest.mark.django_db
+def test_match_with_engine_spark_links_a_feed_as_duckdb_does(tmp_path):
+    stage(tmp_path, synthetic_rows(80))
+    untrained_model()
+    with transaction.atomic():
+        on_duckdb = _outcome_of_match("duckdb")
+        transaction.set_rollback(True)  # the same staged records again for Spark
+    from ecm.linkage.models import StagedRecord
+
+    assert not StagedRecord.objects.exclude(child=None).exists()
+    on_spark = _outcome_of_match("spark")
+    assert len(on_duckdb[0]) > 50 and any(len(group) > 1 for group in on_duckdb[0])
+    assert on_spark[:2] == on_duckdb[:2]
+    assert "pairs on spark" in on_spark[2] and "pairs on duckdb" in on_duckdb[2]

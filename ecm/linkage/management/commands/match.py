@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from ecm.core.actors import SYSTEM_MATCHER
-from ecm.linkage.matching.engine import match_run
+from ecm.linkage.matching.engine import ENGINES, match_run
 from ecm.linkage.matching.model import DEFAULT_LOWER, DEFAULT_UPPER
 from ecm.linkage.matching.training import match_model_train
 from ecm.linkage.models import MatchModel
@@ -27,6 +27,12 @@ class Command(BaseCommand):
             "--thresholds-from-review",
             action="store_true",
             help="Take the thresholds the clerical decisions suggest (Record linkage page) for a new model version",
+        )
+        parser.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default=None,
+            help="Score pairs on DuckDB or on Spark (default: the ECM_LINKAGE_ENGINE setting, duckdb)",
         )
 
     def progress(self, message: str) -> None:
@@ -57,7 +63,7 @@ class Command(BaseCommand):
             model = match_model_train(actor=SYSTEM_MATCHER, upper=upper, lower=lower)
             self.stdout.write(f"Model {model.version} trained on {model.trained_on_records} records.")
             self.progress(f"trained {model.version}")
-        summary = match_run(actor=SYSTEM_MATCHER, model=model, progress=self.progress)
+        summary = match_run(actor=SYSTEM_MATCHER, model=model, progress=self.progress, engine=options["engine"])
         self.stdout.write(
             f"Model {model.version}: {summary.same_source_record} by source record id, {summary.identifier} by "
             f"NHS number or UPN, {summary.model_linked} by the model to existing children, "
