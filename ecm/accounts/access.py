@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -19,8 +20,17 @@ from ecm.accounts.choices import Role
 from ecm.accounts.models import ApiClient, LocalAuthority, Organisation, User, UserSession
 from ecm.core import clock
 from ecm.core.access import role_required as role_required  # re-exported for every app's views
+from ecm.core.actors import Actor
 
 View = Callable[..., HttpResponse]
+
+
+def actor_person(actor: Actor) -> User:
+    """The signed-in person ``actor`` is, for what only a person may do (hold a case, refer, decide,
+    sign). An API client, a system actor or nobody signed in is refused, naming who it was."""
+    if isinstance(actor, User) and actor.is_authenticated:
+        return actor
+    raise PermissionDenied(f"Only a signed-in person can do this, not {actor}.")
 
 
 def child_data_gaps(user: Any) -> list[str]:

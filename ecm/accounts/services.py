@@ -32,6 +32,7 @@ from ecm.accounts.models import (
 )
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.core.middleware import client_ip
 
 
@@ -55,7 +56,7 @@ def _changes(instance: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
 
 @transaction.atomic
 def local_authority_create(
-    *, actor: Any, code: str, name: str, safeguarding_referral_route: str = ""
+    *, actor: Actor, code: str, name: str, safeguarding_referral_route: str = ""
 ) -> LocalAuthority:
     """Add a local authority area (with its safeguarding referral route, shown to practitioners)."""
     if LocalAuthority.objects.filter(code=code).exists():
@@ -68,7 +69,7 @@ def local_authority_create(
 
 
 @transaction.atomic
-def local_authority_update(*, actor: Any, area: LocalAuthority, **fields: Any) -> LocalAuthority:
+def local_authority_update(*, actor: Actor, area: LocalAuthority, **fields: Any) -> LocalAuthority:
     """Change an area's code or name."""
     changes = _changes(area, fields)
     if changes:
@@ -91,7 +92,7 @@ ORGANISATION_FIELDS = (
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, **fields: Any) -> Organisation:
+def organisation_create(*, actor: Actor, **fields: Any) -> Organisation:
     """Add an organisation (school, practice, trust, service...)."""
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
@@ -111,7 +112,7 @@ def organisation_create(*, actor: Any, **fields: Any) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
+def organisation_update(*, actor: Actor, organisation: Organisation, **fields: Any) -> Organisation:
     """Change an organisation's details or accreditation date."""
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
@@ -144,7 +145,7 @@ PRACTITIONER_FIELDS = (
 
 @transaction.atomic
 def practitioner_create(
-    *, actor: Any, username: str, password: str | None = None, roles: Iterable[str] = (), **fields: Any
+    *, actor: Actor, username: str, password: str | None = None, roles: Iterable[str] = (), **fields: Any
 ) -> User:
     """Create an account. Without a password the account cannot sign in until one is set."""
     unknown = set(fields) - set(PRACTITIONER_FIELDS)
@@ -174,7 +175,7 @@ def practitioner_create(
 
 
 @transaction.atomic
-def practitioner_update(*, actor: Any, practitioner: User, roles: Iterable[str] | None = None, **fields: Any) -> User:
+def practitioner_update(*, actor: Actor, practitioner: User, roles: Iterable[str] | None = None, **fields: Any) -> User:
     """Change a practitioner's details, gates (vetting, training, agreement), roles or leaver date.
 
     A leaver date on or before today disables the account and ends its sessions at once.
@@ -210,7 +211,7 @@ def practitioner_update(*, actor: Any, practitioner: User, roles: Iterable[str] 
 
 
 @transaction.atomic
-def practitioner_suspend(*, actor: Any, practitioner: User, reason: str) -> User:
+def practitioner_suspend(*, actor: Actor, practitioner: User, reason: str) -> User:
     """Suspend an account at once (e.g. a misuse alert escalated); its sessions end now."""
     if not reason.strip():
         raise AccountsError("Give the reason for suspending the account.")
@@ -224,7 +225,7 @@ def practitioner_suspend(*, actor: Any, practitioner: User, reason: str) -> User
 
 
 @transaction.atomic
-def practitioner_reinstate(*, actor: Any, practitioner: User, reason: str) -> User:
+def practitioner_reinstate(*, actor: Actor, practitioner: User, reason: str) -> User:
     """Lift a suspension."""
     if not reason.strip():
         raise AccountsError("Give the reason for lifting the suspension.")
@@ -237,7 +238,7 @@ def practitioner_reinstate(*, actor: Any, practitioner: User, reason: str) -> Us
 
 
 @transaction.atomic
-def practitioner_set_password(*, actor: Any, practitioner: User, password: str) -> User:
+def practitioner_set_password(*, actor: Actor, practitioner: User, password: str) -> User:
     """Set a new password (validated by the caller's form)."""
     practitioner.set_password(password)
     practitioner.save(update_fields=["password"])
@@ -246,7 +247,7 @@ def practitioner_set_password(*, actor: Any, practitioner: User, password: str) 
 
 
 @transaction.atomic
-def leavers_disable(*, actor: Any) -> int:
+def leavers_disable(*, actor: Actor) -> int:
     """Daily job: disable every account whose leaver date has come, ending its sessions."""
     count = 0
     for user in User.objects.filter(leaver_date__lte=clock.today(), is_active=True):
@@ -319,7 +320,7 @@ def _kill(session_key: str) -> None:
 
 
 @transaction.atomic
-def session_end(*, actor: Any, user_session: UserSession, reason: str) -> UserSession:
+def session_end(*, actor: Actor, user_session: UserSession, reason: str) -> UserSession:
     """End one session now: the browser holding it is signed out on its next request."""
     if user_session.ended_at is None:
         user_session.ended_at = clock.now()
@@ -336,7 +337,7 @@ def session_end(*, actor: Any, user_session: UserSession, reason: str) -> UserSe
 
 
 @transaction.atomic
-def sessions_end_for_user(*, actor: Any, user: User, reason: str) -> int:
+def sessions_end_for_user(*, actor: Actor, user: User, reason: str) -> int:
     """End every active session of ``user`` (leaver, suspension, administrator's request)."""
     active = list(UserSession.objects.filter(user=user, ended_at__isnull=True))
     for user_session in active:
@@ -404,7 +405,7 @@ def recovery_codes_issue(*, actor: User, count: int = 10) -> list[str]:
 
 
 @transaction.atomic
-def second_factor_remove(*, actor: Any, user: User, device: Any) -> None:
+def second_factor_remove(*, actor: Actor, user: User, device: Any) -> None:
     """Remove a second factor (the user's own, or by an administrator resetting it)."""
     kind = type(device).__name__
     device.delete()
@@ -427,7 +428,7 @@ def security_key_record_enrolled(*, actor: User, credential_name: str) -> None:
 
 @transaction.atomic
 def api_client_create(
-    *, actor: Any, organisation: Organisation, name: str, is_system: bool = True, requests_per_minute: int = 120
+    *, actor: Actor, organisation: Organisation, name: str, is_system: bool = True, requests_per_minute: int = 120
 ) -> tuple[ApiClient, str]:
     """Register an API client; returns it and its bearer token, which is never shown again."""
     if not name.strip():
@@ -459,7 +460,7 @@ def _new_token() -> tuple[str, str, str]:
 
 
 @transaction.atomic
-def api_client_revoke(*, actor: Any, client: ApiClient, reason: str = "") -> ApiClient:
+def api_client_revoke(*, actor: Actor, client: ApiClient, reason: str = "") -> ApiClient:
     """Stop a client's token working, at once and for good (every request reads this row)."""
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
     if not client.is_active:
@@ -474,7 +475,7 @@ def api_client_revoke(*, actor: Any, client: ApiClient, reason: str = "") -> Api
 
 
 @transaction.atomic
-def api_client_rotate(*, actor: Any, client: ApiClient, reason: str = "") -> tuple[ApiClient, str]:
+def api_client_rotate(*, actor: Actor, client: ApiClient, reason: str = "") -> tuple[ApiClient, str]:
     """Give a client a new token (returned once, never stored); the old token stops working at once."""
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
     if not client.is_active:
@@ -494,7 +495,7 @@ def api_client_rotate(*, actor: Any, client: ApiClient, reason: str = "") -> tup
 
 
 @transaction.atomic
-def api_client_set_expiry(*, actor: Any, client: ApiClient, expires_on: dt.date | None) -> ApiClient:
+def api_client_set_expiry(*, actor: Actor, client: ApiClient, expires_on: dt.date | None) -> ApiClient:
     """Set or clear the day from which the client's token stops working (today or later)."""
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
     if not client.is_active:
@@ -544,7 +545,7 @@ def vetting_expiry(checked_on: dt.date | None) -> dt.date | None:
 
 
 @transaction.atomic
-def practitioner_send_set_password_link(*, actor: Any, practitioner: User) -> None:
+def practitioner_send_set_password_link(*, actor: Actor, practitioner: User) -> None:
     """E-mail a one-time link with which the practitioner sets their own password.
 
     Sent by a background job after commit (``accounts.set_password_email``, registered by

@@ -16,7 +16,7 @@ from ecm.audit.choices import ActorType
 from ecm.audit.hooks import run_hooks
 from ecm.audit.models import AuditEvent
 from ecm.core import clock, request_context
-from ecm.core.actors import SystemActor
+from ecm.core.actors import Actor, SystemActor
 from ecm.core.anonymous import anonymous_activity_count, is_anonymous
 
 
@@ -24,7 +24,7 @@ class AuditError(RuntimeError):
     """The audit trail could not be written; the action that needed it must not happen."""
 
 
-def describe_actor(actor: Any) -> dict[str, str]:
+def describe_actor(actor: Actor) -> dict[str, str]:
     """The audit's view of an actor: type, id, label, roles and organisation now."""
     if actor is None:
         raise AuditError("An audited action needs an actor (use a SystemActor for jobs and commands).")
@@ -52,7 +52,7 @@ def describe_actor(actor: Any) -> dict[str, str]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     object_type: str = "",
@@ -170,7 +170,7 @@ def _json_roundtrip(data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def audit_or_count(*, actor: Any, action: str, **kwargs: Any) -> AuditEvent | None:
+def audit_or_count(*, actor: Actor, action: str, **kwargs: Any) -> AuditEvent | None:
     """Audit what a person, API client or system did; count what an anonymous request did.
 
     Anonymous activity (no signed-in user) never enters the hash chain: it is counted per day
@@ -193,7 +193,7 @@ def audit_security_event(*, request: HttpRequest, action: str, data: dict[str, A
         return audit_record(actor=user, action=action, data=data)
 
 
-def audit_heads_export(*, actor: Any, directory: str | None) -> str:
+def audit_heads_export(*, actor: Actor, directory: str | None) -> str:
     """Write each chain's head to a new, read-only file in ``directory`` (or return it as text).
 
     The file is created exclusively (an earlier export is never overwritten) and made

@@ -8,14 +8,13 @@ named information-sharing adviser for the whole area.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from faker import Faker
 
 from ecm.accounts.models import Organisation, User
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
 from ecm.sharing.choices import Ground
@@ -31,14 +30,14 @@ from ecm.sharing.services import (
 
 
 @transaction.atomic
-def seed_sharing_demo(*, actor: Any) -> str:
+def seed_sharing_demo(*, actor: Actor) -> str:
     """One decision waiting for countersignature, one waiting for advice, one named adviser."""
     practitioner = User.objects.filter(username="practitioner").first()
     manager = User.objects.filter(username="manager").first()
     adviser = User.objects.filter(username="socialworker").first()
     police = Organisation.objects.filter(code="WYP").first()
     school = Organisation.objects.filter(code="107999").first()
-    if None in (practitioner, manager, adviser, police, school):
+    if practitioner is None or manager is None or adviser is None or police is None or school is None:
         return "skipped (no demo practitioners or organisations)"
     if SharingDecision.objects.filter(created_by=practitioner).exists():
         return "already loaded"

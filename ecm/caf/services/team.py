@@ -24,6 +24,7 @@ from ecm.caf.models import (
 )
 from ecm.caf.services.common import notify, require, set_lead_flag
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.sharing.choices import DisclosureMode, Information, Method
 from ecm.sharing.selectors import share_basis, sharing_allowed
 from ecm.sharing.services import disclosure_record
@@ -36,7 +37,7 @@ def _open(assessment: Assessment) -> None:
 
 
 @transaction.atomic
-def team_member_add(*, actor: Any, assessment: Assessment, kind: str, user: Any = None, name: str = "") -> TeamMember:
+def team_member_add(*, actor: Actor, assessment: Assessment, kind: str, user: Any = None, name: str = "") -> TeamMember:
     """Add a practitioner (whose agency consent or a recorded decision covers), the child or a parent/carer."""
     _open(assessment)
     require(kind in MemberKind.values, "Choose who is joining the team.")
@@ -96,7 +97,7 @@ def team_member_add(*, actor: Any, assessment: Assessment, kind: str, user: Any 
 
 
 @transaction.atomic
-def team_member_remove(*, actor: Any, member: TeamMember, reason: str) -> TeamMember:
+def team_member_remove(*, actor: Actor, member: TeamMember, reason: str) -> TeamMember:
     """Take someone off the team (the lead professional must be replaced first); the history stays."""
     assessment = member.assessment
     _open(assessment)
@@ -127,7 +128,7 @@ def team_member_remove(*, actor: Any, member: TeamMember, reason: str) -> TeamMe
 @transaction.atomic
 def meeting_record(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     held_on: dt.date,
     invitees: Iterable[TeamMember],
@@ -167,7 +168,7 @@ def meeting_record(
 @transaction.atomic
 def meeting_schedule(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     held_on: dt.date,
     starts_at: dt.time | None,
@@ -206,7 +207,7 @@ def meeting_schedule(
 
 
 @transaction.atomic
-def meeting_minute(*, actor: Any, meeting: Meeting, attendees: Iterable[TeamMember], notes: str) -> Meeting:
+def meeting_minute(*, actor: Actor, meeting: Meeting, attendees: Iterable[TeamMember], notes: str) -> Meeting:
     """Record what happened at a planned meeting, on its day or after; the notes go to every member."""
     assessment = meeting.assessment
     _open(assessment)
@@ -280,7 +281,7 @@ def _check_lead(assessment: Assessment, member: TeamMember, supporting_member: T
 @transaction.atomic
 def lead_professional_appoint(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     member: TeamMember,
     meeting: Meeting | None,
@@ -360,7 +361,7 @@ def open_lead_offer(assessment: Assessment) -> LeadOffer | None:
 @transaction.atomic
 def lead_professional_offer(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     member: TeamMember,
     meeting: Meeting | None,
@@ -428,7 +429,7 @@ def lead_professional_offer(
 
 
 @transaction.atomic
-def lead_offer_accept(*, actor: Any, offer: LeadOffer) -> LeadProfessional:
+def lead_offer_accept(*, actor: Actor, offer: LeadOffer) -> LeadProfessional:
     """The new lead (or the supporting practitioner of a family lead) accepts: the handover happens now."""
     require(offer.status == LeadOfferStatus.OFFERED, "This offer is no longer open.")
     require(
@@ -455,7 +456,7 @@ def lead_offer_accept(*, actor: Any, offer: LeadOffer) -> LeadProfessional:
 
 
 @transaction.atomic
-def lead_offer_decline(*, actor: Any, offer: LeadOffer, note: str) -> LeadOffer:
+def lead_offer_decline(*, actor: Actor, offer: LeadOffer, note: str) -> LeadOffer:
     """The person asked declines, with a reason; the current lead stays and whoever offered is told."""
     require(offer.status == LeadOfferStatus.OFFERED, "This offer is no longer open.")
     require(
@@ -488,7 +489,7 @@ def lead_offer_decline(*, actor: Any, offer: LeadOffer, note: str) -> LeadOffer:
 @transaction.atomic
 def action_add(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     what: str,
     responsible: TeamMember,
@@ -529,7 +530,7 @@ def action_add(
 
 
 @transaction.atomic
-def action_progress_set(*, actor: Any, action: PlanAction, progress: str, comments: str = "") -> PlanAction:
+def action_progress_set(*, actor: Actor, action: PlanAction, progress: str, comments: str = "") -> PlanAction:
     """Rate an action's progress and add comments."""
     _open(action.assessment)
     require(progress in Progress.values, "Choose the progress made.")
@@ -547,7 +548,7 @@ def action_progress_set(*, actor: Any, action: PlanAction, progress: str, commen
 
 
 @transaction.atomic
-def review_interval_set(*, actor: Any, assessment: Assessment, weeks: int) -> Assessment:
+def review_interval_set(*, actor: Actor, assessment: Assessment, weeks: int) -> Assessment:
     """Set how often reviews fall due (4 to 12 weeks; 6 by default)."""
     require(MIN_REVIEW_WEEKS <= weeks <= MAX_REVIEW_WEEKS, "Reviews must be every 4 to 12 weeks.")
     assessment.review_interval_weeks = weeks
@@ -564,7 +565,7 @@ def review_interval_set(*, actor: Any, assessment: Assessment, weeks: int) -> As
 @transaction.atomic
 def review_record(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     held_on: dt.date,
     present: str,
@@ -639,7 +640,7 @@ def plan_outcomes(assessment: Assessment) -> list[str]:
 
 
 def outcome_progress_write(
-    *, actor: Any, assessment: Assessment, review: Review | None, progress: dict[str, tuple[str, str]]
+    *, actor: Actor, assessment: Assessment, review: Review | None, progress: dict[str, tuple[str, str]]
 ) -> list[OutcomeProgress]:
     """Write progress on each outcome (at a review, or at closure when ``review`` is None).
 
