@@ -18,6 +18,7 @@ from ecm.audit.models import AuditEvent
 from ecm.core import clock, request_context
 from ecm.core.actors import Actor, SystemActor
 from ecm.core.anonymous import anonymous_activity_count, is_anonymous
+from ecm.core.names import suffixed
 
 
 class AuditError(RuntimeError):
@@ -215,15 +216,16 @@ def audit_heads_export(*, actor: Actor, directory: str | None) -> str:
         else:
             stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
             # Never overwrite: a second export in the same instant takes the next free suffix.
-            for attempt in range(1, 1000):
-                suffix = "" if attempt == 1 else f"-{attempt}"
-                path = Path(directory) / f"audit-heads-{stamp}{suffix}.json"
+            for name in suffixed(f"audit-heads-{stamp}"):
+                path = Path(directory) / f"{name}.json"
                 try:
                     with path.open("x", encoding="utf-8") as handle:
                         handle.write(text)
                     break
                 except FileExistsError:
                     continue
+            else:
+                raise AuditError(f"Every name for an audit head export at {stamp} is taken in {directory}.")
             os.chmod(path, 0o444)
             destination = str(path)
         audit_record(

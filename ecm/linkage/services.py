@@ -22,6 +22,7 @@ from django.db.models import Max, Sum
 from ecm.audit.services import audit_record
 from ecm.core import clock
 from ecm.core.actors import Actor
+from ecm.core.names import suffixed
 from ecm.index.models import Child
 from ecm.linkage.choices import DeliveryStatus, LinkMethod, ReviewDecision, ReviewStatus
 from ecm.linkage.feeds import FeedFileError, check_file, file_format, file_sha256, read_rows
@@ -660,11 +661,9 @@ def match_model_save(
     # The same parameters saved twice in one second (the starting model, then a training run too
     # small to move them) are still two versions: the second takes the next free suffix.
     taken = set(MatchModel.objects.filter(version__startswith=version).values_list("version", flat=True))
-    unique = version
-    suffix = 1
-    while unique in taken:
-        suffix += 1
-        unique = f"{version}-{suffix}"
+    unique = next((name for name in suffixed(version) if name not in taken), None)
+    if unique is None:
+        raise LinkageRuleError(f"Every version name for {version} is taken.")
     model = MatchModel.objects.create(
         version=unique,
         settings=settings,

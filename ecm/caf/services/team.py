@@ -278,6 +278,30 @@ def _check_lead(assessment: Assessment, member: TeamMember, supporting_member: T
     )
 
 
+def _check_lead_change(
+    assessment: Assessment,
+    member: TeamMember,
+    supporting_member: TeamMember | None,
+    meeting: Meeting | None,
+    reason: str,
+    handover_note: str,
+) -> LeadProfessional | None:
+    """What an offer of the lead role and an appointment both check; the current lead (if any)."""
+    _open(assessment)
+    _check_lead(assessment, member, supporting_member)
+    require(meeting is None or meeting.assessment_id == assessment.pk, "Choose a meeting of this team.")
+    require(bool(reason.strip()), "Record why they were chosen (needs, the family's wishes, an existing relationship).")
+    previous = current_lead(assessment)
+    require(
+        previous is None
+        or previous.member_id != member.pk
+        or (previous.supporting_member_id != (supporting_member.pk if supporting_member else None)),
+        "They are already the lead professional.",
+    )
+    require(previous is None or bool(handover_note.strip()), "Write a handover note for the new lead professional.")
+    return previous
+
+
 @transaction.atomic
 def lead_professional_appoint(
     *,
@@ -294,18 +318,7 @@ def lead_professional_appoint(
     The index flags follow: set on the new lead's involvement (for a family lead, on the supporting
     practitioner's, saying that the family leads), cleared on the old one's.
     """
-    _open(assessment)
-    _check_lead(assessment, member, supporting_member)
-    require(meeting is None or meeting.assessment_id == assessment.pk, "Choose a meeting of this team.")
-    require(bool(reason.strip()), "Record why they were chosen (needs, the family's wishes, an existing relationship).")
-    previous = current_lead(assessment)
-    require(
-        previous is None
-        or previous.member_id != member.pk
-        or (previous.supporting_member_id != (supporting_member.pk if supporting_member else None)),
-        "They are already the lead professional.",
-    )
-    require(previous is None or bool(handover_note.strip()), "Write a handover note for the new lead professional.")
+    previous = _check_lead_change(assessment, member, supporting_member, meeting, reason, handover_note)
     today = clock.today()
     if previous is not None:
         previous.ended_on = today
@@ -375,18 +388,7 @@ def lead_professional_offer(
     The current lead stays until then. When the person who accepts is the one recording it, it is
     accepted at once. An earlier offer still open is withdrawn.
     """
-    _open(assessment)
-    _check_lead(assessment, member, supporting_member)
-    require(meeting is None or meeting.assessment_id == assessment.pk, "Choose a meeting of this team.")
-    require(bool(reason.strip()), "Record why they were chosen (needs, the family's wishes, an existing relationship).")
-    previous = current_lead(assessment)
-    require(
-        previous is None
-        or previous.member_id != member.pk
-        or (previous.supporting_member_id != (supporting_member.pk if supporting_member else None)),
-        "They are already the lead professional.",
-    )
-    require(previous is None or bool(handover_note.strip()), "Write a handover note for the new lead professional.")
+    _check_lead_change(assessment, member, supporting_member, meeting, reason, handover_note)
     earlier = open_lead_offer(assessment)
     if earlier is not None:
         earlier.status = LeadOfferStatus.WITHDRAWN
