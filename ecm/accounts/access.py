@@ -82,9 +82,9 @@ def child_data_required(view: View) -> View:
 admin_required = role_required(Role.SYSTEM_ADMIN)
 
 
-def practitioner_for_admin(*, actor: User, practitioner_id: int) -> User:
+def practitioner_for_admin(*, actor: Actor, practitioner_id: int) -> User:
     """A user an administrator may manage (system administrators: any)."""
-    if not actor.has_role(Role.SYSTEM_ADMIN):
+    if not isinstance(actor, User) or not actor.has_role(Role.SYSTEM_ADMIN):
         raise Http404
     user = User.objects.select_related("organisation", "manager").filter(pk=practitioner_id).first()
     if user is None:
@@ -92,8 +92,8 @@ def practitioner_for_admin(*, actor: User, practitioner_id: int) -> User:
     return user
 
 
-def organisation_for_admin(*, actor: User, organisation_id: str) -> Organisation:
-    if not actor.has_role(Role.SYSTEM_ADMIN):
+def organisation_for_admin(*, actor: Actor, organisation_id: str) -> Organisation:
+    if not isinstance(actor, User) or not actor.has_role(Role.SYSTEM_ADMIN):
         raise Http404
     try:
         org = Organisation.objects.select_related("local_authority").filter(pk=organisation_id).first()
@@ -104,8 +104,8 @@ def organisation_for_admin(*, actor: User, organisation_id: str) -> Organisation
     return org
 
 
-def local_authority_for_admin(*, actor: User, local_authority_id: str) -> LocalAuthority:
-    if not actor.has_role(Role.SYSTEM_ADMIN):
+def local_authority_for_admin(*, actor: Actor, local_authority_id: str) -> LocalAuthority:
+    if not isinstance(actor, User) or not actor.has_role(Role.SYSTEM_ADMIN):
         raise Http404
     try:
         area = LocalAuthority.objects.filter(pk=local_authority_id).first()
@@ -116,8 +116,10 @@ def local_authority_for_admin(*, actor: User, local_authority_id: str) -> LocalA
     return area
 
 
-def own_session(*, actor: User, session_id: int) -> UserSession:
+def own_session(*, actor: Actor, session_id: int) -> UserSession:
     """One of the actor's own sessions."""
+    if not isinstance(actor, User):
+        raise Http404
     session = UserSession.objects.filter(pk=session_id, user=actor).first()
     if session is None:
         raise Http404
@@ -179,11 +181,11 @@ def api_client_authenticate(raw_token: str) -> ApiAuthentication:
     return ApiAuthentication(client, 200)
 
 
-def api_client_for_admin(*, actor: User, client_id: Any) -> ApiClient:
+def api_client_for_admin(*, actor: Actor, client_id: Any) -> ApiClient:
     """An API client, for a system administrator; missing or malformed: 404."""
     import uuid
 
-    if not actor.has_role(Role.SYSTEM_ADMIN):
+    if not isinstance(actor, User) or not actor.has_role(Role.SYSTEM_ADMIN):
         raise Http404
     try:
         pk = uuid.UUID(str(client_id))

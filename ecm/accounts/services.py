@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ecm.accounts.access import actor_person
 from ecm.accounts.choices import SecondFactorKind, SessionEndReason
 from ecm.accounts.models import (
     RECOVERY_CODE_LENGTH,
@@ -366,8 +367,9 @@ def step_up_record(*, user: User, success: bool, purpose: str = "") -> None:
 
 
 @transaction.atomic
-def totp_enrolment_start(*, actor: User) -> TOTPDevice:
+def totp_enrolment_start(*, actor: Actor) -> TOTPDevice:
     """A new, unconfirmed authenticator-app device (replacing any earlier unconfirmed one)."""
+    actor = actor_person(actor)
     TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
     device = TOTPDevice.objects.create(user=actor, name="Authenticator app", confirmed=False)
     audit_record(actor=actor, action="second_factor.totp_enrolment_started", target=actor)
@@ -375,8 +377,9 @@ def totp_enrolment_start(*, actor: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_enrolment_confirm(*, actor: User, device: TOTPDevice, token: str) -> bool:
+def totp_enrolment_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool:
     """Confirm the device with a code from the app; only then does it count."""
+    actor = actor_person(actor)
     if device.user_id != actor.pk or device.confirmed:
         raise AccountsError("That authenticator set-up has expired. Start again.")
     if not device.verify_token(token):
@@ -389,8 +392,9 @@ def totp_enrolment_confirm(*, actor: User, device: TOTPDevice, token: str) -> bo
 
 
 @transaction.atomic
-def recovery_codes_issue(*, actor: User, count: int = 10) -> list[str]:
+def recovery_codes_issue(*, actor: Actor, count: int = 10) -> list[str]:
     """Replace the user's recovery codes with ``count`` new ones, returned once in plain text."""
+    actor = actor_person(actor)
     RecoveryCodeDevice.objects.filter(user=actor).delete()
     device = RecoveryCodeDevice.objects.create(user=actor, name="Recovery codes", confirmed=True)
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -413,8 +417,9 @@ def second_factor_remove(*, actor: Actor, user: User, device: Any) -> None:
 
 
 @transaction.atomic
-def security_key_record_enrolled(*, actor: User, credential_name: str) -> None:
+def security_key_record_enrolled(*, actor: Actor, credential_name: str) -> None:
     """A WebAuthn security key was registered (the package's view did the cryptography)."""
+    actor = actor_person(actor)
     audit_record(
         actor=actor,
         action="second_factor.enrolled",

@@ -50,13 +50,13 @@ def seed_sharing_demo(*, actor: Actor) -> str:
         return "skipped (no demo children)"
     fake = Faker("en_GB")
     fake.seed_instance(2026)
-    area = practitioner.organisation.local_authority if practitioner.organisation else None  # type: ignore[union-attr]
+    area = practitioner.organisation.local_authority if practitioner.organisation else None
     if area is not None and not SharingAdviser.objects.filter(user=adviser, ended_at__isnull=True).exists():
         adviser_add(actor=manager, user=adviser, local_authority=area)
     decision = sharing_decision_record(
         actor=practitioner,
         child=children[0],
-        organisation=police,  # type: ignore[arg-type]
+        organisation=police,
         ground=Ground.REASONABLE_CAUSE,
         reason="At a home visit the mother described threats from her former partner, who has been seen nearby.",
         what_shared="The mother's account of the threats, and the child's address",
@@ -77,7 +77,7 @@ def seed_sharing_demo(*, actor: Actor) -> str:
         method="phone",
         description="The mother's account of the threats, and the child's address",
     )
-    draft = draft_start(actor=practitioner, child=children[1], organisation=school, information="other")  # type: ignore[arg-type]
+    draft = draft_start(actor=practitioner, child=children[1], organisation=school, information="other")
     for number in (1, 2):
         draft_answer(actor=practitioner, draft=draft, question=number, answer="yes")
     draft_park(
