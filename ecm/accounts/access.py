@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -19,8 +20,17 @@ from ecm.accounts.choices import Role
 from ecm.accounts.models import ApiClient, LocalAuthority, Organisation, User, UserSession
 from ecm.core import clock
 from ecm.core.access import role_required as role_required  # re-exported for every app's views
+from ecm.core.actors import Actor
 
 View = Callable[..., HttpResponse]
+
+
+def actor_person(actor: Actor) -> User:
+    """The signed-in person ``actor`` is, for what only a person may do (hold a case, refer, decide,
+    sign). An API client, a system actor or nobody signed in is refused, naming who it was."""
+    if isinstance(actor, User) and actor.is_authenticated:
+        return actor
+    raise PermissionDenied(f"Only a signed-in person can do this, not {actor}.")
 
 
 def child_data_gaps(user: Any) -> list[str]:
@@ -72,9 +82,9 @@ def child_data_required(view: View) -> View:
 admin_required = role_required(Role.SYSTEM_ADMIN)
 
 
-def practitioner_for_admin(*, actor: User, practitioner_id: int) -> User:
+def practitioner_for_admin(*, actor: Actor, practitioner_id: int) -> User:
     """A user an administrator may manage (system administrators: any)."""
-    if not actor.has_role(Role.SYSTEM_ADMIN):
+    if not isinstance(actor, User) or not actor.has_role(Role.SYSTEM_ADMIN):
         raise Http404
     user = User.objects.select_related("organisation", "manager").filter(pk=practitioner_id).first()
     if user is None:
@@ -82,8 +92,8 @@ def practitioner_for_admin(*, actor: User, practitioner_id: int) -> User:
     return user
 
 
-def organisation_for_admin(*, actor: User, organisation_id: str) -> Organisation:
-    if not actor.has_role(Role.SYSTEM_ADMIN):
+def organisation_for_admin(*, actor: Actor, organisation_id: str) -> Organisation:
+    if not isinstance(actor, User) or not actor.has_role(Role.SYSTEM_ADMIN):
         raise Http404
     try:
         org = Organisation.objects.select_related("local_authority").filter(pk=organisation_id).first()
@@ -94,8 +104,8 @@ def organisation_for_admin(*, actor: User, organisation_id: str) -> Organisation
     return org
 
 
-def local_authority_for_admin(*, actor: User, local_authority_id: str) -> LocalAuthority:
-    if not actor.has_role(Role.SYSTEM_ADMIN):
+def local_authority_for_admin(*, actor: Actor, local_authority_id: str) -> LocalAuthority:
+    if not isinstance(actor, User) or not actor.has_role(Role.SYSTEM_ADMIN):
         raise Http404
     try:
         area = LocalAuthority.objects.filter(pk=local_authority_id).first()
@@ -106,8 +116,10 @@ def local_authority_for_admin(*, actor: User, local_authority_id: str) -> LocalA
     return area
 
 
-def own_session(*, actor: User, session_id: int) -> UserSession:
+def own_session(*, actor: Actor, session_id: int) -> UserSession:
     """One of the actor's own sessions."""
+    if not isinstance(actor, User):
+        raise Http404
     session = UserSession.objects.filter(pk=session_id, user=actor).first()
     if session is None:
         raise Http404
@@ -169,11 +181,11 @@ def api_client_authenticate(raw_token: str) -> ApiAuthentication:
     return ApiAuthentication(client, 200)
 
 
-def api_client_for_admin(*, actor: User, client_id: Any) -> ApiClient:
+def api_client_for_admin(*, actor: Actor, client_id: Any) -> ApiClient:
     """An API client, for a system administrator; missing or malformed: 404."""
     import uuid
 
-    if not actor.has_role(Role.SYSTEM_ADMIN):
+    if not isinstance(actor, User) or not actor.has_role(Role.SYSTEM_ADMIN):
         raise Http404
     try:
         pk = uuid.UUID(str(client_id))

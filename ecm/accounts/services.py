@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ecm.accounts.access import actor_person
 from ecm.accounts.choices import SecondFactorKind, SessionEndReason
 from ecm.accounts.models import (
     RECOVERY_CODE_LENGTH,
@@ -32,6 +33,7 @@ from ecm.accounts.models import (
 )
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.core.middleware import client_ip
 
 
@@ -55,7 +57,7 @@ def _changes(instance: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
 
 @transaction.atomic
 def local_authority_create(
-    *, actor: Any, code: str, name: str, safeguarding_referral_route: str = ""
+    *, actor: Actor, code: str, name: str, safeguarding_referral_route: str = ""
 ) -> LocalAuthority:
     """Add a local authority area (with its safeguarding referral route, shown to practitioners)."""
     if LocalAuthority.objects.filter(code=code).exists():
@@ -68,7 +70,7 @@ def local_authority_create(
 
 
 @transaction.atomic
-def local_authority_update(*, actor: Any, area: LocalAuthority, **fields: Any) -> LocalAuthority:
+def local_authority_update(*, actor: Actor, area: LocalAuthority, **fields: Any) -> LocalAuthority:
     """Change an area's code or name."""
     changes = _changes(area, fields)
     if changes:
@@ -91,7 +93,7 @@ ORGANISATION_FIELDS = (
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, **fields: Any) -> Organisation:
+def organisation_create(*, actor: Actor, **fields: Any) -> Organisation:
     """Add an organisation (school, practice, trust, service...)."""
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
@@ -111,7 +113,7 @@ def organisation_create(*, actor: Any, **fields: Any) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
+def organisation_update(*, actor: Actor, organisation: Organisation, **fields: Any) -> Organisation:
     """Change an organisation's details or accreditation date."""
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
@@ -144,7 +146,7 @@ PRACTITIONER_FIELDS = (
 
 @transaction.atomic
 def practitioner_create(
-    *, actor: Any, username: str, password: str | None = None, roles: Iterable[str] = (), **fields: Any
+    *, actor: Actor, username: str, password: str | None = None, roles: Iterable[str] = (), **fields: Any
 ) -> User:
     """Create an account. Without a password the account cannot sign in until one is set."""
     unknown = set(fields) - set(PRACTITIONER_FIELDS)
@@ -174,7 +176,7 @@ def practitioner_create(
 
 
 @transaction.atomic
-def practitioner_update(*, actor: Any, practitioner: User, roles: Iterable[str] | None = None, **fields: Any) -> User:
+def practitioner_update(*, actor: Actor, practitioner: User, roles: Iterable[str] | None = None, **fields: Any) -> User:
     """Change a practitioner's details, gates (vetting, training, agreement), roles or leaver date.
 
     A leaver date on or before today disables the account and ends its sessions at once.
@@ -210,7 +212,7 @@ def practitioner_update(*, actor: Any, practitioner: User, roles: Iterable[str] 
 
 
 @transaction.atomic
-def practitioner_suspend(*, actor: Any, practitioner: User, reason: str) -> User:
+def practitioner_suspend(*, actor: Actor, practitioner: User, reason: str) -> User:
     """Suspend an account at once (e.g. a misuse alert escalated); its sessions end now."""
     if not reason.strip():
         raise AccountsError("Give the reason for suspending the account.")
@@ -224,7 +226,7 @@ def practitioner_suspend(*, actor: Any, practitioner: User, reason: str) -> User
 
 
 @transaction.atomic
-def practitioner_reinstate(*, actor: Any, practitioner: User, reason: str) -> User:
+def practitioner_reinstate(*, actor: Actor, practitioner: User, reason: str) -> User:
     """Lift a suspension."""
     if not reason.strip():
         raise AccountsError("Give the reason for lifting the suspension.")
@@ -237,7 +239,7 @@ def practitioner_reinstate(*, actor: Any, practitioner: User, reason: str) -> Us
 
 
 @transaction.atomic
-def practitioner_set_password(*, actor: Any, practitioner: User, password: str) -> User:
+def practitioner_set_password(*, actor: Actor, practitioner: User, password: str) -> User:
     """Set a new password (validated by the caller's form)."""
     practitioner.set_password(password)
     practitioner.save(update_fields=["password"])
@@ -246,7 +248,7 @@ def practitioner_set_password(*, actor: Any, practitioner: User, password: str) 
 
 
 @transaction.atomic
-def leavers_disable(*, actor: Any) -> int:
+def leavers_disable(*, actor: Actor) -> int:
     """Daily job: disable every account whose leaver date has come, ending its sessions."""
     count = 0
     for user in User.objects.filter(leaver_date__lte=clock.today(), is_active=True):
@@ -319,7 +321,7 @@ def _kill(session_key: str) -> None:
 
 
 @transaction.atomic
-def session_end(*, actor: Any, user_session: UserSession, reason: str) -> UserSession:
+def session_end(*, actor: Actor, user_session: UserSession, reason: str) -> UserSession:
     """End one session now: the browser holding it is signed out on its next request."""
     if user_session.ended_at is None:
         user_session.ended_at = clock.now()
@@ -336,7 +338,7 @@ def session_end(*, actor: Any, user_session: UserSession, reason: str) -> UserSe
 
 
 @transaction.atomic
-def sessions_end_for_user(*, actor: Any, user: User, reason: str) -> int:
+def sessions_end_for_user(*, actor: Actor, user: User, reason: str) -> int:
     """End every active session of ``user`` (leaver, suspension, administrator's request)."""
     active = list(UserSession.objects.filter(user=user, ended_at__isnull=True))
     for user_session in active:
@@ -365,8 +367,9 @@ def step_up_record(*, user: User, success: bool, purpose: str = "") -> None:
 
 
 @transaction.atomic
-def totp_enrolment_start(*, actor: User) -> TOTPDevice:
+def totp_enrolment_start(*, actor: Actor) -> TOTPDevice:
     """A new, unconfirmed authenticator-app device (replacing any earlier unconfirmed one)."""
+    actor = actor_person(actor)
     TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
     device = TOTPDevice.objects.create(user=actor, name="Authenticator app", confirmed=False)
     audit_record(actor=actor, action="second_factor.totp_enrolment_started", target=actor)
@@ -374,8 +377,9 @@ def totp_enrolment_start(*, actor: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_enrolment_confirm(*, actor: User, device: TOTPDevice, token: str) -> bool:
+def totp_enrolment_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool:
     """Confirm the device with a code from the app; only then does it count."""
+    actor = actor_person(actor)
     if device.user_id != actor.pk or device.confirmed:
         raise AccountsError("That authenticator set-up has expired. Start again.")
     if not device.verify_token(token):
@@ -388,8 +392,9 @@ def totp_enrolment_confirm(*, actor: User, device: TOTPDevice, token: str) -> bo
 
 
 @transaction.atomic
-def recovery_codes_issue(*, actor: User, count: int = 10) -> list[str]:
+def recovery_codes_issue(*, actor: Actor, count: int = 10) -> list[str]:
     """Replace the user's recovery codes with ``count`` new ones, returned once in plain text."""
+    actor = actor_person(actor)
     RecoveryCodeDevice.objects.filter(user=actor).delete()
     device = RecoveryCodeDevice.objects.create(user=actor, name="Recovery codes", confirmed=True)
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -404,7 +409,7 @@ def recovery_codes_issue(*, actor: User, count: int = 10) -> list[str]:
 
 
 @transaction.atomic
-def second_factor_remove(*, actor: Any, user: User, device: Any) -> None:
+def second_factor_remove(*, actor: Actor, user: User, device: Any) -> None:
     """Remove a second factor (the user's own, or by an administrator resetting it)."""
     kind = type(device).__name__
     device.delete()
@@ -412,8 +417,9 @@ def second_factor_remove(*, actor: Any, user: User, device: Any) -> None:
 
 
 @transaction.atomic
-def security_key_record_enrolled(*, actor: User, credential_name: str) -> None:
+def security_key_record_enrolled(*, actor: Actor, credential_name: str) -> None:
     """A WebAuthn security key was registered (the package's view did the cryptography)."""
+    actor = actor_person(actor)
     audit_record(
         actor=actor,
         action="second_factor.enrolled",
@@ -427,7 +433,7 @@ def security_key_record_enrolled(*, actor: User, credential_name: str) -> None:
 
 @transaction.atomic
 def api_client_create(
-    *, actor: Any, organisation: Organisation, name: str, is_system: bool = True, requests_per_minute: int = 120
+    *, actor: Actor, organisation: Organisation, name: str, is_system: bool = True, requests_per_minute: int = 120
 ) -> tuple[ApiClient, str]:
     """Register an API client; returns it and its bearer token, which is never shown again."""
     if not name.strip():
@@ -459,7 +465,7 @@ def _new_token() -> tuple[str, str, str]:
 
 
 @transaction.atomic
-def api_client_revoke(*, actor: Any, client: ApiClient, reason: str = "") -> ApiClient:
+def api_client_revoke(*, actor: Actor, client: ApiClient, reason: str = "") -> ApiClient:
     """Stop a client's token working, at once and for good (every request reads this row)."""
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
     if not client.is_active:
@@ -474,7 +480,7 @@ def api_client_revoke(*, actor: Any, client: ApiClient, reason: str = "") -> Api
 
 
 @transaction.atomic
-def api_client_rotate(*, actor: Any, client: ApiClient, reason: str = "") -> tuple[ApiClient, str]:
+def api_client_rotate(*, actor: Actor, client: ApiClient, reason: str = "") -> tuple[ApiClient, str]:
     """Give a client a new token (returned once, never stored); the old token stops working at once."""
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
     if not client.is_active:
@@ -494,7 +500,7 @@ def api_client_rotate(*, actor: Any, client: ApiClient, reason: str = "") -> tup
 
 
 @transaction.atomic
-def api_client_set_expiry(*, actor: Any, client: ApiClient, expires_on: dt.date | None) -> ApiClient:
+def api_client_set_expiry(*, actor: Actor, client: ApiClient, expires_on: dt.date | None) -> ApiClient:
     """Set or clear the day from which the client's token stops working (today or later)."""
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
     if not client.is_active:
@@ -544,7 +550,7 @@ def vetting_expiry(checked_on: dt.date | None) -> dt.date | None:
 
 
 @transaction.atomic
-def practitioner_send_set_password_link(*, actor: Any, practitioner: User) -> None:
+def practitioner_send_set_password_link(*, actor: Actor, practitioner: User) -> None:
     """E-mail a one-time link with which the practitioner sets their own password.
 
     Sent by a background job after commit (``accounts.set_password_email``, registered by

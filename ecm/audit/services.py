@@ -18,8 +18,9 @@ from ecm.audit.choices import ActorType
 from ecm.audit.hooks import run_hooks
 from ecm.audit.models import AuditEvent
 from ecm.core import clock, request_context
-from ecm.core.actors import SystemActor
+from ecm.core.actors import Actor, SystemActor
 from ecm.core.anonymous import anonymous_activity_count, is_anonymous
+from ecm.core.names import suffixed
 
 logger = structlog.get_logger("ecm.audit")
 
@@ -28,7 +29,7 @@ class AuditError(RuntimeError):
     """The audit trail could not be written; the action that needed it must not happen."""
 
 
-def describe_actor(actor: Any) -> dict[str, str]:
+def describe_actor(actor: Actor) -> dict[str, str]:
     """The audit's view of an actor: type, id, label, roles and organisation now."""
     if actor is None:
         raise AuditError("An audited action needs an actor (use a SystemActor for jobs and commands).")
@@ -56,7 +57,7 @@ def describe_actor(actor: Any) -> dict[str, str]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     object_type: str = "",
@@ -265,7 +266,7 @@ def _json_roundtrip(data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def audit_or_count(*, actor: Any, action: str, **kwargs: Any) -> AuditEvent | None:
+def audit_or_count(*, actor: Actor, action: str, **kwargs: Any) -> AuditEvent | None:
     """Audit what a person, API client or system did; count what an anonymous request did.
 
     Anonymous activity (no signed-in user) never enters the hash chain: it is counted per day
@@ -288,7 +289,7 @@ def audit_security_event(*, request: HttpRequest, action: str, data: dict[str, A
         return audit_record(actor=user, action=action, data=data)
 
 
-def audit_heads_export(*, actor: Any, directory: str | None) -> str:
+def audit_heads_export(*, actor: Actor, directory: str | None) -> str:
     """Write each chain's head to a new, read-only file in ``directory`` (or return it as text).
 
     The file is created exclusively (an earlier export is never overwritten) and made
@@ -310,15 +311,16 @@ def audit_heads_export(*, actor: Any, directory: str | None) -> str:
         else:
             stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
             # Never overwrite: a second export in the same instant takes the next free suffix.
-            for attempt in range(1, 1000):
-                suffix = "" if attempt == 1 else f"-{attempt}"
-                path = Path(directory) / f"audit-heads-{stamp}{suffix}.json"
+            for name in suffixed(f"audit-heads-{stamp}"):
+                path = Path(directory) / f"{name}.json"
                 try:
                     with path.open("x", encoding="utf-8") as handle:
                         handle.write(text)
                     break
                 except FileExistsError:
                     continue
+            else:
+                raise AuditError(f"Every name for an audit head export at {stamp} is taken in {directory}.")
             os.chmod(path, 0o444)
             destination = str(path)
         audit_record(

@@ -20,6 +20,7 @@ from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
 from ecm.audit.services import audit_record
 from ecm.budgets.models import Allocation, Budget, Purchase
+from ecm.core.actors import Actor
 
 View = Callable[..., HttpResponse]
 LEAD_ROLES = (Role.PRACTITIONER, Role.MANAGER)
@@ -47,13 +48,13 @@ def _uuid(raw: Any) -> uuid.UUID | None:
         return None
 
 
-def _refuse(actor: Any, target: Any, what: str) -> None:
+def _refuse(actor: Actor, target: Any, what: str) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action="budgets.access_denied", target=target, data={"page": what})
     raise Http404("Not found")
 
 
-def budget_for_manager(*, actor: Any, budget_id: Any) -> Budget:
+def budget_for_manager(*, actor: Actor, budget_id: Any) -> Budget:
     """A budget the actor runs."""
     pk = _uuid(budget_id)
     budget = Budget.objects.select_related("area", "manager").filter(pk=pk).first() if pk else None
@@ -68,7 +69,7 @@ def can_see_allocation(user: Any, allocation: Allocation) -> bool:
     return getattr(user, "pk", None) in (allocation.holder_id, allocation.budget.manager_id)
 
 
-def allocation_for(*, actor: Any, allocation_id: Any, holder: bool = False, manager: bool = False) -> Allocation:
+def allocation_for(*, actor: Actor, allocation_id: Any, holder: bool = False, manager: bool = False) -> Allocation:
     """An allocation the actor holds or whose budget they run (``holder``/``manager``: only that one)."""
     pk = _uuid(allocation_id)
     allocation = (
@@ -87,7 +88,7 @@ def allocation_for(*, actor: Any, allocation_id: Any, holder: bool = False, mana
     return allocation
 
 
-def purchase_for_manager(*, actor: Any, purchase_id: Any) -> Purchase:
+def purchase_for_manager(*, actor: Actor, purchase_id: Any) -> Purchase:
     """A purchase made with an allocation of a budget the actor runs."""
     pk = _uuid(purchase_id)
     purchase = (

@@ -11,7 +11,6 @@ audited as ``actor``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
@@ -24,6 +23,7 @@ from ecm.caf import services as caf_services
 from ecm.caf.choices import Outcome
 from ecm.caf.models import Assessment
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.directory.choices import ServiceStatus
 from ecm.directory.models import Service
 
@@ -36,7 +36,7 @@ def _financial_year(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 @transaction.atomic
-def seed_budgets_demo(*, actor: Any) -> str:
+def seed_budgets_demo(*, actor: Actor) -> str:
     """Load one budget with an allocation on the demo CAF and three purchases (one waiting for approval)."""
     if Budget.objects.filter(name=DEMO_BUDGET).exists():
         return "already loaded"

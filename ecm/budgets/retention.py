@@ -3,14 +3,13 @@ text of allocations and purchases for the child's CAFs (amounts and dates stay f
 
 from __future__ import annotations
 
-from typing import Any
-
 from ecm.budgets.models import Allocation, Purchase
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 
 
-def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+def purge(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
     ids = same_child_ids(child)
     allocations = Allocation.objects.filter(assessment__child__in=ids)
     rows = scrub_rows(Purchase.objects.filter(allocation__in=allocations), identifiers)

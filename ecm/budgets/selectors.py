@@ -16,11 +16,12 @@ from ecm.budgets.models import Allocation, Budget, Purchase
 from ecm.caf.choices import CafStatus, Outcome
 from ecm.caf.models import Assessment, PlanAction
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.directory.choices import ServiceStatus
 from ecm.directory.models import Service
 
 
-def record_read(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] | None = None) -> None:
+def record_read(*, actor: Actor, action: str, target: Any = None, data: dict[str, Any] | None = None) -> None:
     """Audit a sensitive read; if the audit cannot be written the page fails."""
     with transaction.atomic():
         audit_record(actor=actor, action=action, target=target, data=data or {})

@@ -22,8 +22,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
+from ecm.accounts.access import actor_person
 from ecm.accounts.choices import Role
-from ecm.accounts.models import LocalAuthority
+from ecm.accounts.models import LocalAuthority, User
 from ecm.audit.services import audit_record
 from ecm.budgets.choices import NEED_LABELS, AllocationStatus, PurchaseKind, PurchaseStatus
 from ecm.budgets.models import Allocation, Budget, Purchase
@@ -32,7 +33,7 @@ from ecm.caf.choices import Outcome
 from ecm.caf.models import Assessment, PlanAction
 from ecm.caf.services import current_lead
 from ecm.core import clock
-from ecm.core.actors import SystemActor
+from ecm.core.actors import Actor, SystemActor
 from ecm.directory.choices import ServiceStatus
 from ecm.directory.models import Service
 
@@ -46,7 +47,7 @@ def require(condition: bool, message: str) -> None:
         raise BudgetError(message)
 
 
-def notify(*, actor: Any, recipients: Iterable[Any], subject: str, link: str = "") -> None:
+def notify(*, actor: Actor, recipients: Iterable[Any], subject: str, link: str = "") -> None:
     """In-service notifications (and email) once the transaction commits; never to the actor."""
     from ecm.notifications.services import notification_send
 
@@ -94,7 +95,7 @@ def _budget_current(budget: Budget, day: dt.date) -> bool:
 @transaction.atomic
 def budget_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     funding_source: str,
     amount_pence: int,
@@ -107,7 +108,8 @@ def budget_create(
     """A new budget (a manager or system administrator sets it up) for an area and period, run by a
     budget manager who holds the manager role in an organisation of that area."""
     require(
-        isinstance(actor, SystemActor) or actor.has_any_role(Role.MANAGER, Role.SYSTEM_ADMIN),
+        isinstance(actor, SystemActor)
+        or (isinstance(actor, User) and actor.has_any_role(Role.MANAGER, Role.SYSTEM_ADMIN)),
         "Only a manager or system administrator can do this.",
     )
     require(bool(name.strip()), "Enter the name of the budget.")
@@ -148,7 +150,7 @@ def budget_create(
 
 
 @transaction.atomic
-def budget_threshold_set(*, actor: Any, budget: Budget, threshold_pence: int) -> Budget:
+def budget_threshold_set(*, actor: Actor, budget: Budget, threshold_pence: int) -> Budget:
     """The budget manager changes the amount above which a purchase needs their approval.
 
     Purchases already recorded keep their status; the new threshold applies from now on.
@@ -173,9 +175,10 @@ def budget_threshold_set(*, actor: Any, budget: Budget, threshold_pence: int) ->
 
 @transaction.atomic
 def allocation_request(
-    *, actor: Any, budget: Budget, assessment: Assessment, amount_pence: int, reason: str
+    *, actor: Actor, budget: Budget, assessment: Assessment, amount_pence: int, reason: str
 ) -> Allocation:
     """The lead professional of an open CAF asks the budget manager for an amount to spend for that child."""
+    actor = actor_person(actor)
     require(assessment.is_open, "This CAF is closed.")
     require(_is_current_lead(actor, assessment), "Only the child's current lead professional can ask for this.")
     require(_budget_current(budget, clock.today()), "This budget is not open today.")
@@ -207,12 +210,13 @@ def allocation_request(
 
 
 @transaction.atomic
-def allocation_decide(*, actor: Any, allocation: Allocation, approve: bool, note: str = "") -> Allocation:
+def allocation_decide(*, actor: Actor, allocation: Allocation, approve: bool, note: str = "") -> Allocation:
     """The budget manager approves or refuses a requested allocation.
 
     Approving locks the budget row and re-adds its approved allocations inside the
     transaction, so two approvals at once can never allocate more than the budget holds.
     """
+    actor = actor_person(actor)
     budget = Budget.objects.select_for_update().get(pk=allocation.budget_id)
     allocation = Allocation.objects.select_for_update().select_related("assessment").get(pk=allocation.pk)
     require(budget.manager_id == getattr(actor, "pk", None), "Only the budget manager can decide this.")
@@ -259,7 +263,7 @@ def allocation_decide(*, actor: Any, allocation: Allocation, approve: bool, note
 @transaction.atomic
 def purchase_record(
     *,
-    actor: Any,
+    actor: Actor,
     allocation: Allocation,
     kind: str,
     description: str,
@@ -340,12 +344,13 @@ def purchase_record(
 
 
 @transaction.atomic
-def purchase_decide(*, actor: Any, purchase: Purchase, approve: bool, note: str = "") -> Purchase:
+def purchase_decide(*, actor: Actor, purchase: Purchase, approve: bool, note: str = "") -> Purchase:
     """The budget manager approves (commits) or rejects a purchase that was waiting.
 
     Approval re-checks, under the allocation's lock, that committed and held money with
     this purchase still fits the allocation. Rejection releases what the purchase held.
     """
+    actor = actor_person(actor)
     allocation = Allocation.objects.select_for_update().select_related("budget").get(pk=purchase.allocation_id)
     purchase = Purchase.objects.select_for_update().get(pk=purchase.pk)
     require(allocation.budget.manager_id == getattr(actor, "pk", None), "Only the budget manager can decide this.")

@@ -20,6 +20,7 @@ from ecm.accounts.choices import Role
 from ecm.audit.services import audit_record
 from ecm.caf.models import Assessment, CafRequest, Checklist, PlanAction, TeamMember, Transfer
 from ecm.consent.models import ConsentRecord
+from ecm.core.actors import Actor
 from ecm.sharing.selectors import sharing_allowed
 
 View = Callable[..., HttpResponse]
@@ -54,7 +55,7 @@ def can_edit(user: Any, assessment: Assessment) -> bool:
     return assessment.leads.filter(ended_on__isnull=True, member__user=user).exists()
 
 
-def assessment_for(*, actor: Any, assessment_id: Any, edit: bool = False) -> Assessment:
+def assessment_for(*, actor: Actor, assessment_id: Any, edit: bool = False) -> Assessment:
     """The CAF the actor may see (or change, with ``edit``); 404 otherwise, and a refusal is audited."""
     pk = _uuid(assessment_id)
     assessment = (
@@ -77,7 +78,7 @@ def assessment_for(*, actor: Any, assessment_id: Any, edit: bool = False) -> Ass
     return assessment
 
 
-def checklist_for(*, actor: Any, checklist_id: Any) -> Checklist:
+def checklist_for(*, actor: Actor, checklist_id: Any) -> Checklist:
     """One of the actor's own checklists."""
     pk = _uuid(checklist_id)
     checklist = Checklist.objects.filter(pk=pk, practitioner_id=getattr(actor, "pk", None)).first() if pk else None
@@ -86,7 +87,7 @@ def checklist_for(*, actor: Any, checklist_id: Any) -> Checklist:
     return checklist
 
 
-def consent_for(*, actor: Any, consent_id: Any) -> ConsentRecord:
+def consent_for(*, actor: Actor, consent_id: Any) -> ConsentRecord:
     """A consent the actor recorded (their own organisation's record of it)."""
     pk = _uuid(consent_id)
     consent = (
@@ -112,14 +113,14 @@ def action_for(assessment: Assessment, action_id: Any) -> PlanAction:
     return action
 
 
-def transfer_for(*, actor: Any, assessment: Assessment) -> Transfer:
+def transfer_for(*, actor: Actor, assessment: Assessment) -> Transfer:
     transfer = assessment.transfers.filter(to_user_id=getattr(actor, "pk", None), accepted_on__isnull=True).first()
     if transfer is None:
         raise Http404("No such transfer")
     return transfer
 
 
-def request_for(*, actor: Any, request_id: Any) -> CafRequest:
+def request_for(*, actor: Actor, request_id: Any) -> CafRequest:
     """A request for a CAF the actor sent or received."""
     pk = _uuid(request_id)
     request = CafRequest.objects.select_related("requester", "recipient").filter(pk=pk).first() if pk else None

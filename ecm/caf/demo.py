@@ -8,7 +8,6 @@ police (WYP); the seed itself is audited as ``actor``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
@@ -20,6 +19,7 @@ from ecm.caf.models import Assessment
 from ecm.consent.choices import ConsentForm, GivenBy, ParentRelationship
 from ecm.consent.services import consent_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
 
@@ -38,7 +38,7 @@ DEMO_SECTIONS = {
 
 
 @transaction.atomic
-def seed_caf_demo(*, actor: Any) -> str:
+def seed_caf_demo(*, actor: Actor) -> str:
     """Load one completed demo CAF with a team, a meeting, a lead professional and an action."""
     author = User.objects.filter(username="teacher").first()
     health_visitor = User.objects.filter(username="practitioner").first()

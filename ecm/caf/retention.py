@@ -21,6 +21,7 @@ from ecm.caf.models import (
     TeamMember,
     Transfer,
 )
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 from ecm.index.visibility import redact_rows, register_shield_hook
@@ -42,7 +43,7 @@ def _same_child(child: Child) -> list[Any]:
     return same_child_ids(child)
 
 
-def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+def purge(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
     """The case file goes (every version's answers, checklist answers, notes); what remains (dates,
     statuses, references) carries no identifier."""
     ids = _same_child(child)
@@ -57,7 +58,7 @@ def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
     return rows
 
 
-def shield(*, actor: Any, child: Child, terms: list[str]) -> int:
+def shield(*, actor: Actor, child: Child, terms: list[str]) -> int:
     """A shield set after a CAF started: the whereabouts copied into its versions are withheld."""
     assessments = Assessment.objects.filter(child=child)
     rows = redact_rows(AssessmentVersion.objects.filter(assessment__in=assessments), terms)

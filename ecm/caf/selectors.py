@@ -16,6 +16,7 @@ from ecm.caf.choices import CafStatus
 from ecm.caf.framework import FIELD_LABELS, SECTIONS
 from ecm.caf.models import Assessment, AssessmentVersion, Checklist, TeamMember
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.choices import CafStatus as IndexCafStatus
 from ecm.index.models import Child, Involvement
 from ecm.index.selectors import sees_sensitive_details
@@ -34,7 +35,7 @@ class ExistingCaf:
     lead_professional: str
 
 
-def _lead_label(actor: Any, child: Child) -> str:
+def _lead_label(actor: Actor | None, child: Child) -> str:
     lead = (
         Involvement.objects.filter(child=child, is_lead_professional=True, ended_on__isnull=True)
         .select_related("practitioner", "organisation")
@@ -56,7 +57,7 @@ def _lead_label(actor: Any, child: Child) -> str:
     return "A practitioner in an unspecified service (ask the index administrators)"
 
 
-def existing_cafs(child: Child, actor: Any = None, *, include_closed: bool = False) -> list[ExistingCaf]:
+def existing_cafs(child: Child, actor: Actor | None = None, *, include_closed: bool = False) -> list[ExistingCaf]:
     """Every CAF the index shows for the child (open ones, unless ``include_closed``)."""
     flagged = Involvement.objects.filter(child=child, has_undertaken_caf=True).select_related(
         "practitioner", "organisation"
@@ -87,7 +88,7 @@ def existing_cafs(child: Child, actor: Any = None, *, include_closed: bool = Fal
 
 
 @transaction.atomic
-def existing_cafs_checked(*, actor: Any, child: Child) -> list[ExistingCaf]:
+def existing_cafs_checked(*, actor: Actor, child: Child) -> list[ExistingCaf]:
     """:func:`existing_cafs` for a page: what the index shows of CAFs held, the look-up audited."""
     rows = existing_cafs(child, actor)
     audit_record(
@@ -112,7 +113,7 @@ def current_members(assessment: Assessment) -> list[TeamMember]:
 
 
 @transaction.atomic
-def assessment_open(*, actor: Any, assessment: Assessment, page: str) -> Assessment:
+def assessment_open(*, actor: Actor, assessment: Assessment, page: str) -> Assessment:
     """Record that the actor saw this CAF (a sensitive read)."""
     audit_record(
         actor=actor,

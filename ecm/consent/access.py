@@ -18,6 +18,7 @@ from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
 from ecm.audit.services import audit_record
 from ecm.consent.models import ConsentRecord
+from ecm.core.actors import Actor
 from ecm.index.access import child_for
 from ecm.index.models import Child, Involvement
 
@@ -53,7 +54,7 @@ def can_withdraw(user: Any, child: Child) -> bool:
     return user.has_any_role(Role.PRACTITIONER, Role.MANAGER) and works_with_child(user, child)
 
 
-def register_child_for(*, actor: Any, child_id: Any, withdraw: bool = False) -> Child:
+def register_child_for(*, actor: Actor, child_id: Any, withdraw: bool = False) -> Child:
     """The child whose register ``actor`` may see (or withdraw from); 404 otherwise, a refusal audited."""
     child = child_for(actor=actor, child_id=child_id)
     allowed = can_withdraw(actor, child) if withdraw else can_see_register(actor, child)

@@ -10,6 +10,7 @@ from ecm.audit.services import audit_record
 from ecm.consent.choices import Scope
 from ecm.consent.models import ConsentRecord, RefusalNote
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 
 
@@ -83,7 +84,7 @@ def consent_status(consent: ConsentRecord) -> str:
     return "due_review" if consent.review_on <= clock.today() else "active"
 
 
-def consent_register_open(*, actor: Any, child: Child) -> list[ConsentRecord]:
+def consent_register_open(*, actor: Actor, child: Child) -> list[ConsentRecord]:
     """The child's consent register for a page: every consent, the showing audited (a sensitive read)."""
     with transaction.atomic():
         rows = consents_for(child)

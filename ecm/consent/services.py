@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.accounts.models import Organisation
 from ecm.audit.services import audit_record
 from ecm.consent.choices import ConsentForm, GivenBy, ParentRelationship, Scope
 from ecm.consent.models import ConsentRecord, RefusalNote
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 
 DEFAULT_REVIEW = dt.timedelta(weeks=26)
@@ -35,7 +36,7 @@ def _require(condition: bool, message: str) -> None:
 @transaction.atomic
 def consent_record(
     *,
-    actor: Any,
+    actor: Actor,
     child: Child,
     given_by: str,
     form: str,
@@ -54,6 +55,7 @@ def consent_record(
     review_on: dt.date | None = None,
 ) -> ConsentRecord:
     """Record consent given by a competent child or by one person with parental responsibility."""
+    actor = actor_person(actor)
     _require(given_by in GivenBy.values, "Choose who gave consent.")
     _require(form in ConsentForm.values, "Choose whether consent was written or verbal.")
     if given_by == GivenBy.CHILD:
@@ -119,8 +121,9 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_refusal_note(*, actor: Any, scopes_refused: Iterable[str], note: str) -> RefusalNote:
+def consent_refusal_note(*, actor: Actor, scopes_refused: Iterable[str], note: str) -> RefusalNote:
     """Note a refusal in the practitioner's own records. Nothing about the child is stored."""
+    actor = actor_person(actor)
     scopes = sorted(set(scopes_refused))
     _require(bool(scopes) and set(scopes) <= set(Scope.values), "Choose what the family refused.")
     _require(bool(note.strip()), "Enter a note for your own records.")
@@ -132,7 +135,7 @@ def consent_refusal_note(*, actor: Any, scopes_refused: Iterable[str], note: str
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Any, consent: ConsentRecord, reason: str) -> ConsentRecord:
+def consent_withdraw(*, actor: Actor, consent: ConsentRecord, reason: str) -> ConsentRecord:
     """Withdraw consent: every share resting on it stops at once."""
     _require(consent.withdrawn_at is None, "This consent has already been withdrawn.")
     _require(bool(reason.strip()), "Enter how and why consent was withdrawn.")

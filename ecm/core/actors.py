@@ -1,12 +1,28 @@
 """Who is acting: a signed-in user, an API client or a named system actor.
 
-Every service takes ``actor``. Jobs and management commands pass a
+Every service takes ``actor``, typed :class:`Actor`. Jobs and management commands pass a
 :class:`SystemActor` so that nothing is ever written anonymously.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class Actor(Protocol):
+    """Whoever a service or selector acts for: the type of every ``actor`` parameter.
+
+    A structural type, so that ``core`` names it without importing ``accounts``. It holds
+    what every actor has: a request's user (``accounts.User``, or Django's
+    ``AnonymousUser``, which the audit counts instead of recording), an API client
+    (``accounts.ApiClient``) or a :class:`SystemActor`. A function that needs a person's
+    roles, organisation or key narrows it first (``isinstance(actor, User)``) or takes
+    ``User`` itself; the audit reads the rest through ``audit_identity``.
+    """
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from ecm.core import clock
-from ecm.core.actors import SystemActor
+from ecm.core.actors import Actor, SystemActor
 from ecm.core.models import AnonymousActivity
 
 
-def is_anonymous(actor: Any) -> bool:
+def is_anonymous(actor: Actor) -> bool:
     """True for a request's anonymous user: not a person, not an API client, not a system actor."""
     if actor is None or isinstance(actor, SystemActor):
         return False

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from ecm.core import clock
+from ecm.core.actors import Actor
 
 
 class BaseModel(models.Model):
@@ -32,7 +33,7 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
-    def stamp(self, actor: object, *, creating: bool = False) -> None:
+    def stamp(self, actor: Actor, *, creating: bool = False) -> None:
         """Record who is writing this row; services call it before saving."""
         from django.contrib.auth import get_user_model
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 
 from ecm.accounts.access import role_required
 from ecm.accounts.choices import Role
+from ecm.core.actors import Actor
 from ecm.directory.choices import ChangeStatus, ReportStatus, ServiceStatus
 from ecm.directory.models import Location, Organization, ProblemReport, Service, ServiceChange
 from ecm.directory.selectors.places import location_by_id
@@ -44,7 +45,7 @@ def published_service(service_id: Any) -> Service:
     return _get(Service.objects.exclude(status=ServiceStatus.DEFUNCT).select_related("organization"), service_id)
 
 
-def service_for_provider(*, actor: Any, service_id: Any) -> Service:
+def service_for_provider(*, actor: Actor, service_id: Any) -> Service:
     """A service the actor's organisation provides (or any, for the directory team)."""
     service = _get(Service.objects.select_related("organization__provider"), service_id)
     if is_directory_team(actor):
@@ -55,7 +56,7 @@ def service_for_provider(*, actor: Any, service_id: Any) -> Service:
     return service
 
 
-def can_propose_changes(actor: Any, service: Service) -> bool:
+def can_propose_changes(actor: Actor, service: Service) -> bool:
     """Directory team, or staff of the organisation linked to the service's organization."""
     if is_directory_team(actor):
         return True
@@ -63,7 +64,7 @@ def can_propose_changes(actor: Any, service: Service) -> bool:
     return bool(provider_id and provider_id == getattr(actor, "organisation_id", None))
 
 
-def change_for_team(*, actor: Any, change_id: Any, pending_only: bool = False) -> ServiceChange:
+def change_for_team(*, actor: Actor, change_id: Any, pending_only: bool = False) -> ServiceChange:
     if not is_directory_team(actor):
         raise Http404("Page not found")
     qs = ServiceChange.objects.select_related("service__organization", "submitted_by", "reviewed_by")
@@ -72,19 +73,19 @@ def change_for_team(*, actor: Any, change_id: Any, pending_only: bool = False) -
     return _get(qs, change_id)
 
 
-def change_for_provider(*, actor: Any, change_id: Any) -> ServiceChange:
+def change_for_provider(*, actor: Actor, change_id: Any) -> ServiceChange:
     change = _get(ServiceChange.objects.select_related("service__organization"), change_id)
     service_for_provider(actor=actor, service_id=change.service_id)
     return change
 
 
-def report_for_team(*, actor: Any, report_id: Any) -> ProblemReport:
+def report_for_team(*, actor: Actor, report_id: Any) -> ProblemReport:
     if not is_directory_team(actor):
         raise Http404("Page not found")
     return _get(ProblemReport.objects.filter(status=ReportStatus.OPEN).select_related("service"), report_id)
 
 
-def organization_for_team(*, actor: Any, organization_id: Any) -> Organization:
+def organization_for_team(*, actor: Actor, organization_id: Any) -> Organization:
     """A directory organisation the directory team may link to an accounts organisation."""
     if not is_directory_team(actor):
         raise Http404("Page not found")

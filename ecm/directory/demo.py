@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.directory import demo_data as data
 from ecm.directory.models import Organization, Service
 from ecm.directory.postcodes import DEMO_FILE
@@ -224,7 +225,7 @@ def demo_records(today: dt.date | None = None) -> list[dict[str, Any]]:
     return [_service(t, outward, postcodes, today) for t in data.TEMPLATES for outward in t["places"]]
 
 
-def seed_directory_demo(*, actor: Any, provider: Any = None) -> int:
+def seed_directory_demo(*, actor: Actor, provider: Any = None) -> int:
     """Load the Leeds demo directory; returns how many services were created (0 if already there).
 
     ``provider``: an accounts Organisation to link to Leeds Family Support Network, so

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
 from ecm.audit.services import audit_record
+from ecm.core.actors import Actor
 from ecm.index.models import Child, Involvement
 from ecm.index.visibility import child_visibility, visible_statuses
 
@@ -50,7 +51,7 @@ def resolve_merged(child: Child) -> Child:
     return child
 
 
-def child_for(*, actor: Any, child_id: Any) -> Child:
+def child_for(*, actor: Actor, child_id: Any) -> Child:
     """The child record ``actor`` may open (the survivor if merged away); 404 otherwise."""
     pk = _parse(child_id)
     child = (
@@ -71,7 +72,7 @@ def child_for(*, actor: Any, child_id: Any) -> Child:
     return child
 
 
-def own_involvement_for(*, actor: Any, involvement_id: Any) -> Involvement:
+def own_involvement_for(*, actor: Actor, involvement_id: Any) -> Involvement:
     """One of the actor's own current involvements; 404 for anyone else's or a missing one."""
     pk = _parse(involvement_id)
     involvement = (
@@ -111,7 +112,7 @@ def with_child(view: View) -> View:
     return wrapper
 
 
-def broker_request_for(*, actor: Any, request_id: Any) -> Any:
+def broker_request_for(*, actor: Actor, request_id: Any) -> Any:
     """A broker request the actor made, or any one for an index administrator; 404 otherwise."""
     from ecm.index.models import BrokerRequest
 

@@ -18,10 +18,12 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.accounts.choices import Role
 from ecm.accounts.models import User
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.choices import BrokerAsk, BrokerStatus
 from ecm.index.models import BrokerRequest, Child, Involvement
 
@@ -35,7 +37,7 @@ def _require(condition: bool, message: str) -> None:
         raise BrokerError(message)
 
 
-def _notify(actor: Any, recipients: Any, subject: str, body: str, link: str) -> None:
+def _notify(actor: Actor, recipients: Any, subject: str, body: str, link: str) -> None:
     from ecm.notifications.services import notification_send
 
     for person in recipients:
@@ -58,7 +60,7 @@ def _data(request: BrokerRequest) -> dict[str, Any]:
 # Reads ----------------------------------------------------------------------------------------
 
 
-def hidden_involvements(*, actor: Any, child: Child) -> list[Involvement]:
+def hidden_involvements(*, actor: Actor, child: Child) -> list[Involvement]:
     """The child's sensitive involvements this user sees only as "an unspecified service"."""
     from ecm.index.visibility import involvement_unspecified
 
@@ -88,7 +90,7 @@ class RevealedDetails:
     involvement: Involvement | None = None  # an unspecified service, named
 
 
-def revealed_details(*, actor: Any, request: BrokerRequest) -> RevealedDetails:
+def revealed_details(*, actor: Actor, request: BrokerRequest) -> RevealedDetails:
     """What the administrator revealed to the requester; every showing is audited (and alerts)."""
     from ecm.index.selectors import _assemble
 
@@ -126,9 +128,10 @@ def revealed_details(*, actor: Any, request: BrokerRequest) -> RevealedDetails:
 
 @transaction.atomic
 def broker_request_create(
-    *, actor: Any, child: Child, ask: str, reason: str, message: str = "", involvement: Involvement | None = None
+    *, actor: Actor, child: Child, ask: str, reason: str, message: str = "", involvement: Involvement | None = None
 ) -> BrokerRequest:
     """Ask the index administrators for the details, or to pass a message on. Audited; administrators told."""
+    actor = actor_person(actor)
     reason, message = (reason or "").strip(), (message or "").strip()
     _require(ask in BrokerAsk.values, "Choose what you are asking for.")
     _require(len(reason) >= 10, "Say why you need this, in at least 10 characters.")
@@ -158,8 +161,9 @@ def broker_request_create(
     return request
 
 
-def _decide(*, actor: Any, request: BrokerRequest, status: str, note: str) -> BrokerRequest:
+def _decide(*, actor: Actor, request: BrokerRequest, status: str, note: str) -> BrokerRequest:
     _require(isinstance(actor, User) and actor.has_role(Role.INDEX_ADMIN), "Only an index administrator decides.")
+    actor = actor_person(actor)
     _require(request.status == BrokerStatus.OPEN, "This request has already been decided.")
     _require(request.requester_id != actor.pk, "Ask another index administrator to decide your own request.")
     request.status = status
@@ -182,7 +186,7 @@ def _decide(*, actor: Any, request: BrokerRequest, status: str, note: str) -> Br
 
 
 @transaction.atomic
-def broker_request_reveal(*, actor: Any, request: BrokerRequest, note: str = "") -> BrokerRequest:
+def broker_request_reveal(*, actor: Actor, request: BrokerRequest, note: str = "") -> BrokerRequest:
     """Let the requester see the details they asked for (each showing is audited and alerts)."""
     _decide(actor=actor, request=request, status=BrokerStatus.REVEALED, note=(note or "").strip())
     audit_record(
@@ -199,7 +203,7 @@ def broker_request_reveal(*, actor: Any, request: BrokerRequest, note: str = "")
 
 
 @transaction.atomic
-def broker_request_pass(*, actor: Any, request: BrokerRequest, note: str = "") -> BrokerRequest:
+def broker_request_pass(*, actor: Actor, request: BrokerRequest, note: str = "") -> BrokerRequest:
     """Pass the requester's message to the practitioner(s) concerned, and tell the requester it was passed."""
     if request.involvement_id is not None:
         recipients = [request.involvement.practitioner] if request.involvement else []
@@ -238,7 +242,7 @@ def broker_request_pass(*, actor: Any, request: BrokerRequest, note: str = "") -
 
 
 @transaction.atomic
-def broker_request_refuse(*, actor: Any, request: BrokerRequest, reason: str) -> BrokerRequest:
+def broker_request_refuse(*, actor: Actor, request: BrokerRequest, reason: str) -> BrokerRequest:
     """Refuse, always with a reason the requester sees."""
     reason = (reason or "").strip()
     _require(bool(reason), "Enter the reason for refusing, so the person who asked knows why.")

@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.choices import Gender
 from ecm.index.models import Carer, Child, ChildAddress, ChildName
 from ecm.index.rules import (
@@ -164,7 +165,7 @@ def _child(row: dict[str, Any], index_number: str, today: dt.date) -> Child:
 
 
 @transaction.atomic
-def child_create_many(*, actor: Any, rows: Sequence[dict[str, Any]]) -> list[Child]:
+def child_create_many(*, actor: Actor, rows: Sequence[dict[str, Any]]) -> list[Child]:
     """Put many children on the index in one transaction and one audit event; returns them in order.
 
     Each row takes the keyword arguments of ``child_create`` (``family_name``, ``given_name``,

@@ -21,6 +21,7 @@ from faker import Faker
 
 from ecm.accounts.choices import OrganisationType
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index import services
 from ecm.index.choices import CarerRelationship, ContactReason, Gender, SensitiveBasis, ServiceCategory
 from ecm.index.models import Child
@@ -83,7 +84,7 @@ def _fits(practitioner: Any, child: Child, today: dt.date) -> bool:
     return True
 
 
-def _label(actor: Any) -> str:
+def _label(actor: Actor) -> str:
     return str(actor)
 
 
@@ -117,7 +118,7 @@ def _carers(fake: Faker, rng: random.Random, family: str) -> list[dict[str, Any]
 
 
 @transaction.atomic
-def seed_index_demo(*, actor: Any, organisations: Iterable[Any], practitioners: Iterable[Any]) -> str:
+def seed_index_demo(*, actor: Actor, organisations: Iterable[Any], practitioners: Iterable[Any]) -> str:
     """Create the demo children once; a second run finds them and changes nothing."""
     if Child.objects.filter(created_by_label=_label(actor)).exists():
         return "child index demo data already present"

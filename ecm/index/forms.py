@@ -10,6 +10,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
+from ecm.core.actors import Actor
 from ecm.core.forms import GovDateField
 from ecm.index import universal
 from ecm.index.choices import AccessReason, BrokerAsk, CafStatus, ContactReason, Gender, SensitiveBasis, ServiceCategory
@@ -59,7 +60,7 @@ class SearchForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
         for name in ("given_name", "family_name", "postcode"):
@@ -132,7 +133,7 @@ class ReasonForm(forms.Form):
         help_text="The colleague must be an authorised index user. Both of you are named in the audit.",
     )
 
-    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.helper = helper(

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from ecm.audit.services import audit_record
 from ecm.core import clock
-from ecm.core.actors import SYSTEM_MATCHER
+from ecm.core.actors import SYSTEM_MATCHER, Actor
 from ecm.index.models import Carer, Child, ChildAddress, ChildMerge, ChildName, Involvement
 from ecm.index.rules import _require, _stamp
 from ecm.index.search.keys import normalise_name
@@ -105,7 +105,7 @@ def _history_copy(*, from_child: Child, to_child: Child) -> dict[str, list[str]]
 
 
 @transaction.atomic
-def child_merge(*, actor: Any, duplicate: Child, survivor: Child, reason: str) -> ChildMerge:
+def child_merge(*, actor: Actor, duplicate: Child, survivor: Child, reason: str) -> ChildMerge:
     """Merge ``duplicate`` into ``survivor``, keeping everything needed to undo it exactly.
 
     Every involvement moves (flags, sensitive category and basis go with it, so sensitive-
@@ -170,7 +170,7 @@ def _restore(*, child: Child, snapshot: dict[str, Any], restore_shield: bool) ->
 
 
 @transaction.atomic
-def child_unmerge(*, actor: Any, merge: ChildMerge, reason: str) -> tuple[Child, Child]:
+def child_unmerge(*, actor: Actor, merge: ChildMerge, reason: str) -> tuple[Child, Child]:
     """Undo a merge: both records back as they were just before it; returns ``(survivor, merged)``.
 
     The merged record gets back its involvements and carers, both records their details,

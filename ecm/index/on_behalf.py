@@ -15,6 +15,7 @@ from ecm.accounts.access import can_see_child_data
 from ecm.accounts.models import User
 from ecm.audit.models import AuditEvent
 from ecm.core import clock
+from ecm.core.actors import Actor
 
 LOOKUP_ACTIONS = ("index.search", "index.record_view")
 # The page reads the audit through its ``occurred_at`` index; ``on_behalf_of`` has none of its own.
@@ -29,7 +30,7 @@ class OnBehalfError(ValueError):
     """The colleague named cannot have a look-up done for them; the message says why."""
 
 
-def authorised_colleague(*, actor: Any, username: str) -> User:
+def authorised_colleague(*, actor: Actor | None, username: str) -> User:
     """The colleague a look-up is done for: an active user who passes the child-data gate and holds an index role."""
     from ecm.index.access import INDEX_USER_ROLES
 

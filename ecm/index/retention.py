@@ -33,7 +33,7 @@ from django.utils.module_loading import autodiscover_modules
 from ecm.accounts.models import add_years
 from ecm.audit.services import audit_record
 from ecm.core import clock
-from ecm.core.actors import SYSTEM_RETENTION
+from ecm.core.actors import SYSTEM_RETENTION, Actor
 from ecm.index.choices import ChildStatus
 from ecm.index.models import BrokerRequest, Child, ChildMerge, PurgePermit
 from ecm.index.search.keys import format_postcode
@@ -175,7 +175,7 @@ class RetentionSummary:
         return {k: v for k, v in self.__dict__.items() if k != "purge_rows"}
 
 
-def _require_retention_role(actor: Any) -> None:
+def _require_retention_role(actor: Actor) -> None:
     from ecm.accounts.choices import Role
     from ecm.accounts.models import User
     from ecm.core.actors import SystemActor
@@ -188,7 +188,7 @@ def _require_retention_role(actor: Any) -> None:
 
 
 @transaction.atomic
-def retention_consent_record(*, actor: Any, child: Child, until: dt.date, note: str) -> Child:
+def retention_consent_record(*, actor: Actor, child: Child, until: dt.date, note: str) -> Child:
     """Keep a young person's record active past 18 with their consent, to their 25th birthday at most."""
     _require_retention_role(actor)
     if child.date_of_birth is None:
@@ -214,7 +214,7 @@ def retention_consent_record(*, actor: Any, child: Child, until: dt.date, note: 
     return child
 
 
-def _archive(child: Child, on: dt.date, why: str, actor: Any) -> None:
+def _archive(child: Child, on: dt.date, why: str, actor: Actor) -> None:
     child.status = ChildStatus.ARCHIVED
     child.archived_on = on
     _stamp(child, actor)
@@ -227,7 +227,7 @@ def _archive(child: Child, on: dt.date, why: str, actor: Any) -> None:
     )
 
 
-def _purge_index(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+def _purge_index(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
     """The index's own holder: every name, address, carer, involvement and broker request goes;
     merge snapshots are emptied; records merged into this one become tombstones too."""
     rows = 0
@@ -264,7 +264,7 @@ register_holder(
 )
 
 
-def child_purge(*, actor: Any, child: Child) -> dict[str, int]:
+def child_purge(*, actor: Actor, child: Child) -> dict[str, int]:
     """Purge one archived child from every app, in one transaction; ``{app: rows changed}``."""
     with transaction.atomic():
         child = Child.objects.select_for_update().get(pk=child.pk)
@@ -288,7 +288,7 @@ def child_purge(*, actor: Any, child: Child) -> dict[str, int]:
 
 
 def retention_run(
-    *, actor: Any = SYSTEM_RETENTION, today: dt.date | None = None, limit: int | None = None
+    *, actor: Actor = SYSTEM_RETENTION, today: dt.date | None = None, limit: int | None = None
 ) -> RetentionSummary:
     """Apply the retention rules once for ``today``, child by child (each in its own transaction).
 
@@ -338,7 +338,7 @@ def retention_run(
 
 # Notifications sit below the index, so the index declares what they hold: they are not linked
 # to a child by key, but a subject or body may name one; the purge replaces its identifiers.
-def _purge_notifications(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+def _purge_notifications(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
     from functools import reduce
     from operator import or_
 

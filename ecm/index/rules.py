@@ -11,7 +11,7 @@ from typing import Any
 
 from ecm.accounts.models import ApiClient
 from ecm.core import clock
-from ecm.core.actors import SystemActor
+from ecm.core.actors import Actor, SystemActor
 from ecm.index.models import Child, ChildAddress, ChildName
 from ecm.index.search.keys import (
     NAME_MAX_LENGTH,
@@ -37,7 +37,7 @@ def new_index_number() -> str:
             return number
 
 
-def _stamp(row: Any, actor: Any, *, creating: bool = False) -> None:
+def _stamp(row: Any, actor: Actor, *, creating: bool = False) -> None:
     """``BaseModel.stamp``, naming an API client by label (its created_by/modified_by are user keys)."""
     if isinstance(actor, ApiClient):
         actor = SystemActor(f"api:{actor.name}")

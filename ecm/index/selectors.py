@@ -13,6 +13,7 @@ from django.db import transaction
 
 from ecm.accounts.models import ApiClient, User
 from ecm.audit.services import AuditEntry, audit_record, audit_record_many
+from ecm.core.actors import Actor
 from ecm.core.replica import reads_from_replica
 from ecm.index.choices import AccessReason, SearchOutcome
 from ecm.index.models import Carer, Child, ChildAddress, ChildName, Involvement
@@ -32,7 +33,7 @@ __all__ = ["sees_sensitive_details", "visible_statuses"]  # re-exported: the rul
 REASON_OTHER_MIN_LENGTH = 10
 
 
-def is_system_client(actor: Any) -> bool:
+def is_system_client(actor: Actor) -> bool:
     return isinstance(actor, ApiClient) and actor.is_system
 
 
@@ -71,7 +72,7 @@ class SearchResult:
         return self.outcome == SearchOutcome.TOO_MANY
 
 
-def _summary(actor: Any, match: matcher.Match) -> SearchSummary:
+def _summary(actor: Actor, match: matcher.Match) -> SearchSummary:
     child = match.child
     visibility = child_visibility(actor, child)
     address = child.current_address if visibility.shows_whereabouts else None
@@ -92,7 +93,7 @@ def _summary(actor: Any, match: matcher.Match) -> SearchSummary:
     )
 
 
-def child_search(*, actor: Any, criteria: SearchCriteria, on_behalf_of: str = "") -> SearchResult:
+def child_search(*, actor: Actor, criteria: SearchCriteria, on_behalf_of: str = "") -> SearchResult:
     """Search the index; refuse (no records) when more match than the cap. Audited.
 
     One ``index.search`` event per search, then one ``index.search_match`` per matched
@@ -205,14 +206,14 @@ def reason_text_for(reason_code: str, reason_text: str) -> str:
     return f"{label}: {reason_text}" if reason_text else label
 
 
-def has_open_involvement(actor: Any, child: Child) -> bool:
+def has_open_involvement(actor: Actor, child: Child) -> bool:
     if not isinstance(actor, User):
         return False
     return child.involvements.filter(practitioner=actor, ended_on__isnull=True).exists()
 
 
 @reads_from_replica
-def _assemble(actor: Any, child: Child, *, reveal: bool) -> ChildRecord:
+def _assemble(actor: Actor, child: Child, *, reveal: bool) -> ChildRecord:
     carers = list(child.carers.all())
     parent = next((c for c in carers if c.is_parent), carers[0] if carers else None)
     involvements = list(
@@ -250,7 +251,7 @@ def _assemble(actor: Any, child: Child, *, reveal: bool) -> ChildRecord:
     return record
 
 
-def _audit_sensitive(actor: Any, record: ChildRecord, on_behalf_of: str) -> None:
+def _audit_sensitive(actor: Actor, record: ChildRecord, on_behalf_of: str) -> None:
     for view in record.involvements:
         if view.involvement.is_sensitive and not view.unspecified and not view.is_own:
             audit_record(
@@ -267,7 +268,7 @@ def _audit_sensitive(actor: Any, record: ChildRecord, on_behalf_of: str) -> None
 
 
 def child_record_open(
-    *, actor: Any, child: Child, reason_code: str, reason_text: str = "", on_behalf_of: str = ""
+    *, actor: Actor, child: Child, reason_code: str, reason_text: str = "", on_behalf_of: str = ""
 ) -> ChildRecord:
     """Open a record for ``actor`` with a reason, and audit it (``index.record_view``)."""
     reason = reason_text_for(reason_code, reason_text)
@@ -290,7 +291,7 @@ def child_record_open(
     return record
 
 
-def child_record_reveal(*, actor: Any, child: Child, justification: str) -> ChildRecord:
+def child_record_reveal(*, actor: Actor, child: Child, justification: str) -> ChildRecord:
     """An index administrator sees a shielded record in full; always raises a misuse alert (R5)."""
     if not is_index_admin(actor):
         raise PermissionError("Only an index administrator can reveal a shielded record.")

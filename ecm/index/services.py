@@ -16,7 +16,7 @@ from ecm.accounts.choices import Role
 from ecm.accounts.models import ApiClient, LocalAuthority, Organisation, User
 from ecm.audit.services import audit_record
 from ecm.core import clock
-from ecm.core.actors import SystemActor
+from ecm.core.actors import Actor, SystemActor
 from ecm.index.choices import SENSITIVE_CATEGORIES, CafStatus, ChildStatus, ContactReason, Gender, SensitiveBasis
 from ecm.index.models import Carer, Child, Involvement
 
@@ -50,7 +50,7 @@ from ecm.index.rules import (
 @transaction.atomic
 def child_create(
     *,
-    actor: Any,
+    actor: Actor,
     family_name: str,
     given_name: str = "",
     middle_names: str = "",
@@ -122,7 +122,7 @@ NAME_FIELDS = ("given_name", "middle_names", "family_name")
 
 
 @transaction.atomic
-def child_update(*, actor: Any, child: Child, address: dict[str, str] | None = None, **fields: Any) -> Child:
+def child_update(*, actor: Actor, child: Child, address: dict[str, str] | None = None, **fields: Any) -> Child:
     """Change a child's details. A new name or address keeps the old one as history.
 
     ``address`` is the new current address (``address_line_1``, ``postcode``, optional
@@ -170,7 +170,7 @@ def child_update(*, actor: Any, child: Child, address: dict[str, str] | None = N
     return child
 
 
-def _carer_save(actor: Any, child: Child, values: dict[str, Any]) -> Carer:
+def _carer_save(actor: Actor, child: Child, values: dict[str, Any]) -> Carer:
     carer = Carer(child=child, **values)
     _require(bool(carer.given_name and carer.family_name), "Enter the carer's given and family names.")
     _stamp(carer, actor, creating=True)
@@ -179,7 +179,7 @@ def _carer_save(actor: Any, child: Child, values: dict[str, Any]) -> Carer:
 
 
 @transaction.atomic
-def carer_add(*, actor: Any, child: Child, **values: Any) -> Carer:
+def carer_add(*, actor: Actor, child: Child, **values: Any) -> Carer:
     """Add a parent or carer with their contact details."""
     carer = _carer_save(actor, child, values)
     audit_record(actor=actor, action="index.carer_added", target=carer, data={"child_id": str(child.pk)})
@@ -187,7 +187,7 @@ def carer_add(*, actor: Any, child: Child, **values: Any) -> Carer:
 
 
 @transaction.atomic
-def carer_remove(*, actor: Any, carer: Carer, reason: str) -> None:
+def carer_remove(*, actor: Actor, carer: Carer, reason: str) -> None:
     """Take a parent or carer off the record."""
     child_id = str(carer.child_id)
     audit_record(actor=actor, action="index.carer_removed", target=carer, reason=reason, data={"child_id": child_id})
@@ -195,7 +195,7 @@ def carer_remove(*, actor: Any, carer: Carer, reason: str) -> None:
 
 
 @transaction.atomic
-def child_record_death(*, actor: Any, child: Child, date_of_death: dt.date) -> Child:
+def child_record_death(*, actor: Actor, child: Child, date_of_death: dt.date) -> Child:
     """Record that the child has died; the record stays live for a year, then is archived."""
     _require(
         isinstance(actor, SystemActor)
@@ -224,7 +224,7 @@ def child_record_death(*, actor: Any, child: Child, date_of_death: dt.date) -> C
 # Involvements ------------------------------------------------------------------------------
 
 
-def _check_involvement_writer(actor: Any, practitioner: User, organisation: Organisation) -> None:
+def _check_involvement_writer(actor: Actor, practitioner: User, organisation: Organisation) -> None:
     """A practitioner writes their own involvement; an API client its own organisation's; jobs any."""
     if isinstance(actor, SystemActor):
         return
@@ -249,7 +249,7 @@ def _check_sensitive(category: str, basis: str) -> None:
 @transaction.atomic
 def involvement_add(
     *,
-    actor: Any,
+    actor: Actor,
     child: Child,
     practitioner: User,
     service: str,
@@ -309,7 +309,7 @@ def involvement_add(
 
 
 @transaction.atomic
-def involvement_end(*, actor: Any, involvement: Involvement, ended_on: dt.date | None = None) -> Involvement:
+def involvement_end(*, actor: Actor, involvement: Involvement, ended_on: dt.date | None = None) -> Involvement:
     """End an involvement (it stays on the record with its end date)."""
     _check_involvement_writer(actor, involvement.practitioner, involvement.organisation)
     _require(involvement.ended_on is None, "This involvement has already ended.")
@@ -352,7 +352,7 @@ def _require_no_other_lead(child: Child, involvement: Involvement | None) -> Non
 @transaction.atomic
 def involvement_set_flags(
     *,
-    actor: Any,
+    actor: Actor,
     involvement: Involvement,
     is_lead_professional: bool | None = None,
     has_undertaken_caf: bool | None = None,

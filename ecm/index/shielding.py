@@ -16,7 +16,7 @@ from ecm.accounts.choices import Role
 from ecm.accounts.models import User
 from ecm.audit.services import audit_record
 from ecm.core import clock
-from ecm.core.actors import SystemActor
+from ecm.core.actors import Actor, SystemActor
 from ecm.index.models import Child
 from ecm.index.rules import _require, _stamp
 from ecm.index.visibility import shield_applied
@@ -37,7 +37,7 @@ def _same_child_records(child: Child) -> list[Child]:
     return list(seen.values())
 
 
-def _require_index_admin(actor: Any) -> None:
+def _require_index_admin(actor: Actor) -> None:
     _require(
         isinstance(actor, SystemActor) or (isinstance(actor, User) and actor.has_role(Role.INDEX_ADMIN)),
         "Only an index administrator can do this.",
@@ -45,7 +45,7 @@ def _require_index_admin(actor: Any) -> None:
 
 
 @transaction.atomic
-def child_shield_set(*, actor: Any, child: Child, reason: str) -> Child:
+def child_shield_set(*, actor: Actor, child: Child, reason: str) -> Child:
     """Shield the child (and every record that is the same child): whereabouts hidden from everyone."""
     _require_index_admin(actor)
     _require(bool(reason.strip()), "Give the reason for shielding this record.")
@@ -68,7 +68,7 @@ def child_shield_set(*, actor: Any, child: Child, reason: str) -> Child:
 
 
 @transaction.atomic
-def child_shield_lift(*, actor: Any, child: Child, reason: str) -> Child:
+def child_shield_lift(*, actor: Actor, child: Child, reason: str) -> Child:
     """Lift the shield from the child and every record that is the same child."""
     _require_index_admin(actor)
     _require(bool(reason.strip()), "Give the reason for lifting the shield.")

@@ -21,6 +21,7 @@ from ecm.accounts.choices import OrganisationType
 from ecm.accounts.models import Organisation
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
 from ecm.index.search.keys import postcode_district
@@ -122,7 +123,7 @@ class GapPage:
     rows: list[GapRow] = field(default_factory=list)
 
 
-def universal_gaps_list(*, actor: Any, local_authority: Any, gap: str, page_number: Any = 1) -> GapPage:
+def universal_gaps_list(*, actor: Actor, local_authority: Any, gap: str, page_number: Any = 1) -> GapPage:
     """One page of the list, audited (``index.universal_gaps_listed``) with the children shown."""
     page = Paginator(gaps_queryset(local_authority=local_authority, gap=gap), PER_PAGE).get_page(page_number)
     rows = []

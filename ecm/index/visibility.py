@@ -29,6 +29,7 @@ from django.db.models import Q
 
 from ecm.accounts.choices import Role
 from ecm.accounts.models import ApiClient, User
+from ecm.core.actors import Actor
 from ecm.index.choices import ChildStatus
 from ecm.index.search.keys import format_postcode
 
@@ -44,7 +45,7 @@ SHIELD_NOTICE = (
 SHIELD_WITHHELD = "Withheld: the record is shielded"
 
 
-def visible_statuses(actor: Any) -> list[str]:
+def visible_statuses(actor: Actor | None) -> list[str]:
     """Archived records are for data managers only; purged ones for nobody."""
     statuses: list[str] = [ChildStatus.ACTIVE, ChildStatus.DECEASED]
     if isinstance(actor, User) and actor.has_role(Role.DATA_MANAGER):
@@ -52,7 +53,7 @@ def visible_statuses(actor: Any) -> list[str]:
     return statuses
 
 
-def is_index_admin(actor: Any) -> bool:
+def is_index_admin(actor: Actor) -> bool:
     return isinstance(actor, User) and actor.has_role(Role.INDEX_ADMIN)
 
 
@@ -110,9 +111,9 @@ class ChildVisibility:
         return ""
 
 
-def child_visibility(actor: Any, child: Child, *, revealed: bool = False) -> ChildVisibility:
-    """The rule for ``actor`` and ``child``. ``revealed`` only when an index administrator (or the
-    broker, for one user) has revealed a shielded record in this very read."""
+def child_visibility(actor: Actor | None, child: Child, *, revealed: bool = False) -> ChildVisibility:
+    """The rule for ``actor`` (``None``: nobody in particular) and ``child``. ``revealed`` only when an
+    index administrator (or the broker, for one user) has revealed a shielded record in this very read."""
     return ChildVisibility(
         child_id=str(child.pk),
         status=child.status,
@@ -123,7 +124,7 @@ def child_visibility(actor: Any, child: Child, *, revealed: bool = False) -> Chi
     )
 
 
-def sees_sensitive_details(actor: Any, involvement: Involvement) -> bool:
+def sees_sensitive_details(actor: Actor, involvement: Involvement) -> bool:
     """The service's own staff and the index administrators (the brokers); nobody else."""
     if isinstance(actor, ApiClient):
         return actor.organisation_id == involvement.organisation_id
@@ -136,7 +137,7 @@ def sees_sensitive_details(actor: Any, involvement: Involvement) -> bool:
     )
 
 
-def involvement_unspecified(actor: Any, involvement: Involvement) -> bool:
+def involvement_unspecified(actor: Actor, involvement: Involvement) -> bool:
     """Shown as "an unspecified service" to this actor."""
     return involvement.is_sensitive and not sees_sensitive_details(actor, involvement)
 
@@ -259,7 +260,7 @@ def register_shield_hook(name: str, hook: ShieldHook) -> None:
     _SHIELD_HOOKS[name] = hook
 
 
-def shield_applied(*, actor: Any, child: Child) -> dict[str, int]:
+def shield_applied(*, actor: Actor, child: Child) -> dict[str, int]:
     """Run every registered hook for a child just shielded; ``{app: rows changed}``."""
     terms = whereabouts_terms(child)
     return {name: hook(actor=actor, child=child, terms=terms) for name, hook in sorted(_SHIELD_HOOKS.items())}

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 
 from ecm.audit.services import audit_record
 from ecm.core import clock
-from ecm.core.actors import SYSTEM_JOB_RUNNER, SystemActor
+from ecm.core.actors import SYSTEM_JOB_RUNNER, Actor, SystemActor
 from ecm.jobs.choices import JobStatus
 from ecm.jobs.models import Job
 from ecm.jobs.registry import job_spec
@@ -57,7 +57,7 @@ def error_summary(exc: BaseException) -> str:
 
 def job_enqueue(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     arguments: dict[str, Any] | None = None,
     key: str | None = None,
@@ -186,7 +186,7 @@ def _attempt_failed(job: Job, exc: BaseException) -> str:
 
 
 @transaction.atomic
-def job_retry(*, actor: Any, job: Job) -> Job:
+def job_retry(*, actor: Actor, job: Job) -> Job:
     """A system administrator asks for a failed (or stuck) job to be tried again, with a fresh set of attempts."""
     from ecm.jobs.selectors import STUCK_AFTER
 
@@ -207,7 +207,7 @@ def job_retry(*, actor: Any, job: Job) -> Job:
 
 
 @transaction.atomic
-def jobs_prune(*, actor: Any, older_than_days: int = 90) -> int:
+def jobs_prune(*, actor: Actor, older_than_days: int = 90) -> int:
     """Delete succeeded jobs finished more than ``older_than_days`` ago (failed ones stay until tried again)."""
     before = clock.now() - dt.timedelta(days=older_than_days)
     deleted, _ = Job.objects.filter(status=JobStatus.SUCCEEDED, finished_at__lt=before).delete()

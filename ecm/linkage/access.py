@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 
 from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.linkage.models import FeedDelivery, MergeRecord, ReviewItem
 
@@ -28,7 +29,7 @@ def _int(raw: Any) -> int | None:
         return None
 
 
-def delivery_for(*, actor: Any, delivery_id: Any) -> FeedDelivery:
+def delivery_for(*, actor: Actor, delivery_id: Any) -> FeedDelivery:
     """A delivery by id; 404 when missing."""
     pk = _int(delivery_id)
     delivery = FeedDelivery.objects.select_related("source").filter(pk=pk).first() if pk else None
@@ -37,7 +38,7 @@ def delivery_for(*, actor: Any, delivery_id: Any) -> FeedDelivery:
     return delivery
 
 
-def review_item_for(*, actor: Any, item_id: Any) -> ReviewItem:
+def review_item_for(*, actor: Actor, item_id: Any) -> ReviewItem:
     """A review item by id, with both records; 404 when missing."""
     pk = _int(item_id)
     item = (
@@ -54,7 +55,7 @@ def review_item_for(*, actor: Any, item_id: Any) -> ReviewItem:
     return item
 
 
-def child_for_linkage(*, actor: Any, child_id: Any) -> Child:
+def child_for_linkage(*, actor: Actor, child_id: Any) -> Child:
     """An index child (merged records too: a data manager sees what was merged); 404 when missing or malformed."""
     try:
         pk = uuid.UUID(str(child_id))
@@ -66,7 +67,7 @@ def child_for_linkage(*, actor: Any, child_id: Any) -> Child:
     return child
 
 
-def merge_for(*, actor: Any, merge_id: Any) -> MergeRecord:
+def merge_for(*, actor: Actor, merge_id: Any) -> MergeRecord:
     """A merge by id; 404 when missing."""
     pk = _int(merge_id)
     merge = MergeRecord.objects.select_related("survivor", "duplicate").filter(pk=pk).first() if pk else None

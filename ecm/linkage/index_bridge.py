@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from ecm.accounts.choices import OrganisationType
 from ecm.accounts.models import Organisation, User
+from ecm.core.actors import Actor
 from ecm.index.choices import SENSITIVE_CATEGORIES, CarerRelationship, Gender, ServiceCategory
 from ecm.index.models import Child
 from ecm.index.services import IndexRuleError, carer_add, child_create_many, child_update, involvement_add
@@ -137,7 +138,7 @@ def _child_row(values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def index_children_create_from_records(*, actor: Any, groups: Sequence[Sequence[StagedRecord]]) -> list[Child | None]:
+def index_children_create_from_records(*, actor: Actor, groups: Sequence[Sequence[StagedRecord]]) -> list[Child | None]:
     """Put one new child per group of records on the index in one bulk call; ``None`` for a group
     that lacks a family name or a date of birth (it cannot be a child yet)."""
     organisations = organisations_for(r for group in groups for r in group)
@@ -155,7 +156,7 @@ def index_children_create_from_records(*, actor: Any, groups: Sequence[Sequence[
     return out
 
 
-def index_child_create_from_records(*, actor: Any, records: Sequence[StagedRecord]) -> Child | None:
+def index_child_create_from_records(*, actor: Actor, records: Sequence[StagedRecord]) -> Child | None:
     """Put a new child on the index from its records; ``None`` when they lack a family name or date of birth."""
     return index_children_create_from_records(actor=actor, groups=[records])[0]
 
@@ -166,7 +167,7 @@ def child_records(child: Child) -> list[StagedRecord]:
     return list(StagedRecord.objects.filter(child_id__in=ids).select_related("source", "delivery"))
 
 
-def index_child_apply_survivorship(*, actor: Any, child: Child) -> Child:
+def index_child_apply_survivorship(*, actor: Actor, child: Child) -> Child:
     """Bring the child's name, address, school, GP, missing identifiers and carers in line with its records."""
     values = survivorship_values(child_records(child))
     changes: dict[str, Any] = {}
@@ -212,7 +213,7 @@ def _practitioner(organisation: Organisation, who: str) -> User | None:
     )
 
 
-def _involvement_problem(actor: Any, child: Child, record: StagedRecord) -> str:
+def _involvement_problem(actor: Actor, child: Child, record: StagedRecord) -> str:
     """Add the record's involvement to the child; the reason it was set aside, or ``""``."""
     data = record.involvement
     service = data.get("involvement_service", "")
@@ -249,7 +250,7 @@ def _involvement_problem(actor: Any, child: Child, record: StagedRecord) -> str:
     return ""
 
 
-def index_involvements_from_records(*, actor: Any, child: Child, records: Iterable[StagedRecord]) -> int:
+def index_involvements_from_records(*, actor: Actor, child: Child, records: Iterable[StagedRecord]) -> int:
     """Add each record's involvement (its involvement columns) to the child; returns how many were set aside.
 
     A record whose organisation or practitioner is not on ECM, or whose sensitive service

@@ -10,12 +10,11 @@ name, address and involvement keeps its source), and a ``MergeRecord`` for its p
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.models import Child, ChildMerge
 from ecm.index.services import IndexRuleError, child_merge, child_unmerge
 from ecm.linkage.index_bridge import index_child_apply_survivorship
@@ -24,7 +23,7 @@ from ecm.linkage.services import LinkageRuleError
 
 
 @transaction.atomic
-def children_merge(*, actor: Any, survivor: Child, duplicate: Child, reason: str) -> MergeRecord:
+def children_merge(*, actor: Actor, survivor: Child, duplicate: Child, reason: str) -> MergeRecord:
     """Merge ``duplicate`` into ``survivor`` through the index, then re-apply survivorship."""
     if not reason.strip():
         raise LinkageRuleError("Give the reason for merging these records.")
@@ -61,7 +60,7 @@ def children_merge(*, actor: Any, survivor: Child, duplicate: Child, reason: str
 
 
 @transaction.atomic
-def children_unmerge(*, actor: Any, merge: MergeRecord, reason: str) -> tuple[Child, Child]:
+def children_unmerge(*, actor: Actor, merge: MergeRecord, reason: str) -> tuple[Child, Child]:
     """Undo a merge through the index: both children back as they were just before it; ``(survivor, duplicate)``."""
     if not reason.strip():
         raise LinkageRuleError("Give the reason for unmerging these records.")

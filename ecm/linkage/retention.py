@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
-from typing import Any
 
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 from ecm.linkage.models import MergeRecord, QuarantinedRow, ReviewItem, StagedRecord
@@ -32,7 +32,7 @@ STAGED_IDENTIFIERS = (
 )
 
 
-def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+def purge(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
     ids = same_child_ids(child)
     staged = StagedRecord.objects.filter(child__in=ids)
     rows = scrub_rows(

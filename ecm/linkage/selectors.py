@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.linkage.choices import DeliveryStatus, ReviewStatus
 from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, QuarantinedRow, ReviewItem, StagedRecord
@@ -211,7 +212,7 @@ def review_counts() -> dict[str, int]:
 SHIELD_MASKED = {"address_line_1", "town", "postcode", "parent_1_name", "parent_2_name"}
 
 
-def review_item_open(*, actor: Any, item: ReviewItem) -> list[dict[str, Any]]:
+def review_item_open(*, actor: Actor, item: ReviewItem) -> list[dict[str, Any]]:
     """The pair side by side for a reviewer, audited; whereabouts hidden when the candidate is shielded."""
     from django.db import transaction
 
@@ -234,7 +235,7 @@ def review_item_open(*, actor: Any, item: ReviewItem) -> list[dict[str, Any]]:
     return rows
 
 
-def child_sources_open(*, actor: Any, child: Child) -> dict[str, Any]:
+def child_sources_open(*, actor: Actor, child: Child) -> dict[str, Any]:
     """A child's staged records by source (most trusted first), name and address history, and merges; audited."""
     from django.db import transaction
 

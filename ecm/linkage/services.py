@@ -21,6 +21,8 @@ from django.db.models import Max, Sum
 
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
+from ecm.core.names import suffixed
 from ecm.index.models import Child
 from ecm.linkage.choices import DeliveryStatus, LinkMethod, ReviewDecision, ReviewStatus
 from ecm.linkage.feeds import FeedFileError, check_file, file_format, file_sha256, read_rows
@@ -50,7 +52,7 @@ class LinkageRuleError(ValueError):
     """A linkage rule was broken; the message is shown to the user as it is."""
 
 
-def _actor_label(actor: Any) -> str:
+def _actor_label(actor: Actor) -> str:
     return str(actor)[:150]
 
 
@@ -81,7 +83,7 @@ def worker_alive(delivery: FeedDelivery) -> bool:
 
 
 @transaction.atomic
-def deliveries_mark_stopped(*, actor: Any) -> list[FeedDelivery]:
+def deliveries_mark_stopped(*, actor: Actor) -> list[FeedDelivery]:
     """Mark "stopped part-way" every delivery still "importing" whose process has ended (killed, crashed).
 
     Run when an import or ``match`` starts and when a data manager acts on a delivery, so
@@ -107,7 +109,7 @@ def deliveries_mark_stopped(*, actor: Any) -> list[FeedDelivery]:
 
 
 @transaction.atomic
-def delivery_stop(*, actor: Any, delivery: FeedDelivery, reason: str) -> FeedDelivery:
+def delivery_stop(*, actor: Actor, delivery: FeedDelivery, reason: str) -> FeedDelivery:
     """Mark an import that failed part-way "stopped" (its committed batches stay, unmatched, to resume or abandon)."""
     delivery = FeedDelivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status != DeliveryStatus.IN_PROGRESS:
@@ -122,7 +124,7 @@ def delivery_stop(*, actor: Any, delivery: FeedDelivery, reason: str) -> FeedDel
 
 
 @transaction.atomic
-def delivery_open(*, actor: Any, source: FeedSource, path: Path, declared_format: str = "") -> FeedDelivery:
+def delivery_open(*, actor: Actor, source: FeedSource, path: Path, declared_format: str = "") -> FeedDelivery:
     """The delivery for this file (by its hash): a new one, or the one already (partly) imported, taken over.
 
     A stopped or abandoned delivery of the same file is resumed (abandoned: from the start);
@@ -176,7 +178,7 @@ def delivery_open(*, actor: Any, source: FeedSource, path: Path, declared_format
 
 
 @transaction.atomic
-def delivery_abandon(*, actor: Any, delivery: FeedDelivery, reason: str) -> FeedDelivery:
+def delivery_abandon(*, actor: Actor, delivery: FeedDelivery, reason: str) -> FeedDelivery:
     """Give up a delivery that stopped part-way: its staged and quarantined rows are removed, nothing was matched.
 
     The same file can be imported again later (from the start).
@@ -214,7 +216,7 @@ def delivery_abandon(*, actor: Any, delivery: FeedDelivery, reason: str) -> Feed
 
 
 def delivery_resume(
-    *, actor: Any, delivery: FeedDelivery, batch_size: int = 0, progress: Callable[[int, int], None] | None = None
+    *, actor: Actor, delivery: FeedDelivery, batch_size: int = 0, progress: Callable[[int, int], None] | None = None
 ) -> FeedDelivery:
     """Finish importing a delivery that stopped part-way, from the file it was read from (checked by its hash)."""
     deliveries_mark_stopped(actor=actor)
@@ -281,7 +283,7 @@ def _staged_insert(delivery: FeedDelivery, rows: list[dict[str, Any]]) -> None:
 @transaction.atomic
 def delivery_batch_stage(
     *,
-    actor: Any,
+    actor: Actor,
     delivery: FeedDelivery,
     first_line: int,
     last_line: int,
@@ -321,7 +323,7 @@ def delivery_batch_stage(
 
 
 @transaction.atomic
-def delivery_complete(*, actor: Any, delivery: FeedDelivery) -> FeedDelivery:
+def delivery_complete(*, actor: Actor, delivery: FeedDelivery) -> FeedDelivery:
     """Close the delivery with its counts, summed from its committed batches."""
     totals = delivery.batches.aggregate(
         staged=Sum("rows_staged"), quarantined=Sum("rows_quarantined"), set_aside=Sum("values_set_aside")
@@ -354,7 +356,7 @@ def delivery_complete(*, actor: Any, delivery: FeedDelivery) -> FeedDelivery:
 
 def feed_import(
     *,
-    actor: Any,
+    actor: Actor,
     source: FeedSource,
     path: Path,
     declared_format: str = "",
@@ -394,7 +396,7 @@ def feed_import(
 
 def _feed_stage(
     *,
-    actor: Any,
+    actor: Actor,
     delivery: FeedDelivery,
     path: Path,
     batch_size: int,
@@ -486,7 +488,7 @@ def _save_many_links(
 
 @transaction.atomic
 def records_link(
-    *, actor: Any, child: Child, records: list[StagedRecord], method: str, scores: Scores, model_version: str
+    *, actor: Actor, child: Child, records: list[StagedRecord], method: str, scores: Scores, model_version: str
 ) -> Child:
     """Link staged records to an index child (with each link's weight, probability and model version).
 
@@ -507,7 +509,7 @@ def records_link(
 
 @transaction.atomic
 def records_to_new_child(
-    *, actor: Any, records: list[StagedRecord], scores: Scores, model_version: str
+    *, actor: Actor, records: list[StagedRecord], scores: Scores, model_version: str
 ) -> Child | None:
     """Create the index child these records describe and link them; ``None`` if they lack what a child needs."""
     created = records_to_new_children(actor=actor, groups=[records], scores=scores, model_version=model_version)
@@ -516,7 +518,7 @@ def records_to_new_child(
 
 @transaction.atomic
 def records_to_new_children(
-    *, actor: Any, groups: list[list[StagedRecord]], scores: Scores, model_version: str
+    *, actor: Actor, groups: list[list[StagedRecord]], scores: Scores, model_version: str
 ) -> list[Child | None]:
     """Create one index child per group of records (through ``child_create_many``) and link each group.
 
@@ -547,7 +549,7 @@ def records_to_new_children(
 
 
 @transaction.atomic
-def review_items_create(*, actor: Any, items: list[tuple[int, int, Mapping[str, Any]]], model_version: str) -> int:
+def review_items_create(*, actor: Actor, items: list[tuple[int, int, Mapping[str, Any]]], model_version: str) -> int:
     """Queue candidate pairs for clerical review; their records wait (unlinked) for the decision."""
     if not items:
         return 0
@@ -577,7 +579,7 @@ def review_items_create(*, actor: Any, items: list[tuple[int, int, Mapping[str, 
 
 
 @transaction.atomic
-def review_decide(*, actor: Any, item: ReviewItem, decision: str, note: str = "") -> ReviewItem:
+def review_decide(*, actor: Actor, item: ReviewItem, decision: str, note: str = "") -> ReviewItem:
     """Record a reviewer's decision on a candidate pair, and act on it.
 
     Link: the record joins the candidate's child (a new child for both if the candidate has
@@ -647,7 +649,7 @@ def review_decide(*, actor: Any, item: ReviewItem, decision: str, note: str = ""
 
 @transaction.atomic
 def match_model_save(
-    *, actor: Any, settings: dict[str, Any], upper: float, lower: float, trained_on: int
+    *, actor: Actor, settings: dict[str, Any], upper: float, lower: float, trained_on: int
 ) -> MatchModel:
     """Keep a trained model (Splink's JSON) under a new version; later runs use the newest."""
     if not 0 < lower <= upper < 1:
@@ -659,11 +661,9 @@ def match_model_save(
     # The same parameters saved twice in one second (the starting model, then a training run too
     # small to move them) are still two versions: the second takes the next free suffix.
     taken = set(MatchModel.objects.filter(version__startswith=version).values_list("version", flat=True))
-    unique = version
-    suffix = 1
-    while unique in taken:
-        suffix += 1
-        unique = f"{version}-{suffix}"
+    unique = next((name for name in suffixed(version) if name not in taken), None)
+    if unique is None:
+        raise LinkageRuleError(f"Every version name for {version} is taken.")
     model = MatchModel.objects.create(
         version=unique,
         settings=settings,
@@ -685,7 +685,7 @@ def match_model_save(
 
 
 @transaction.atomic
-def match_run_open(*, actor: Any, model: MatchModel, plan: dict[str, Any], records: int) -> MatchRun:
+def match_run_open(*, actor: Actor, model: MatchModel, plan: dict[str, Any], records: int) -> MatchRun:
     """Save a run's decisions before applying any, so that a run stopped part-way is finished, not redecided."""
     import json
     import zlib
@@ -729,7 +729,7 @@ def match_run_advance(*, run: MatchRun, **progress: Any) -> None:
 
 
 @transaction.atomic
-def match_run_finish(*, actor: Any, run: MatchRun, summary: dict[str, Any]) -> MatchRun:
+def match_run_finish(*, actor: Actor, run: MatchRun, summary: dict[str, Any]) -> MatchRun:
     run.finished_at = clock.now()
     run.save(update_fields=["finished_at"])
     audit_record(actor=actor, action="linkage.match_finished", target=run, data=summary)

@@ -8,12 +8,14 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 
 from ecm.accounts.choices import Role
+from ecm.accounts.models import User
+from ecm.core.actors import Actor
 from ecm.misuse.models import Alert
 
 
-def alert_for_officer(*, actor: Any, alert_id: Any) -> Alert:
+def alert_for_officer(*, actor: Actor, alert_id: Any) -> Alert:
     """An alert a privacy officer may work. Someone else, a missing alert or one about the officer: 404."""
-    if not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.PRIVACY_OFFICER):
+    if not isinstance(actor, User) or not actor.has_role(Role.PRIVACY_OFFICER):
         raise Http404
     try:
         alert = Alert.objects.select_related("user", "user__organisation", "user__manager", "handled_by").filter(
@@ -26,9 +28,9 @@ def alert_for_officer(*, actor: Any, alert_id: Any) -> Alert:
     return alert
 
 
-def staff_member_for_officer(*, actor: Any, user_id: int) -> Any:
+def staff_member_for_officer(*, actor: Actor, user_id: int) -> Any:
     """A member of staff whose personal details a privacy officer may keep (not their own)."""
-    if not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.PRIVACY_OFFICER):
+    if not isinstance(actor, User) or not actor.has_role(Role.PRIVACY_OFFICER):
         raise Http404
     user = get_user_model().objects.select_related("organisation").filter(pk=user_id).first()
     if user is None or user.pk == actor.pk:

@@ -8,16 +8,19 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
+from ecm.accounts.access import actor_person
 from ecm.audit.models import AuditEvent
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.misuse import conf
 from ecm.misuse.choices import AlertStatus
 from ecm.misuse.models import Alert, StaffPersonalDetails
 from ecm.misuse.rules import INDEX_PREFIX, SEARCH_MATCH
 
 
-def alert_queue(*, actor: Any, status: str = AlertStatus.OPEN, rule: str = "") -> QuerySet[Alert]:
+def alert_queue(*, actor: Actor, status: str = AlertStatus.OPEN, rule: str = "") -> QuerySet[Alert]:
     """Alerts for a privacy officer, most severe and oldest first when open; never their own."""
+    actor = actor_person(actor)
     qs = Alert.objects.select_related("user", "user__organisation", "handled_by").exclude(user_id=actor.pk)
     if status:
         qs = qs.filter(status=status)
@@ -31,7 +34,9 @@ def alert_queue(*, actor: Any, status: str = AlertStatus.OPEN, rule: str = "") -
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
-def alert_queue_sorted(*, actor: Any, status: str = AlertStatus.OPEN, rule: str = "", limit: int = 200) -> list[Alert]:
+def alert_queue_sorted(
+    *, actor: Actor, status: str = AlertStatus.OPEN, rule: str = "", limit: int = 200
+) -> list[Alert]:
     """The queue as a list, open alerts by severity then age."""
     alerts = list(alert_queue(actor=actor, status=status, rule=rule)[:limit])
     if status == AlertStatus.OPEN:
@@ -39,8 +44,9 @@ def alert_queue_sorted(*, actor: Any, status: str = AlertStatus.OPEN, rule: str 
     return alerts
 
 
-def alert_status_counts(*, actor: Any) -> dict[str, int]:
+def alert_status_counts(*, actor: Actor) -> dict[str, int]:
     """How many alerts in each status (not counting the officer's own)."""
+    actor = actor_person(actor)
     rows = Alert.objects.exclude(user_id=actor.pk).values("status").annotate(n=Count("id"))
     counts = dict.fromkeys(AlertStatus.values, 0)
     counts.update({row["status"]: row["n"] for row in rows})

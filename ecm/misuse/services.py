@@ -13,10 +13,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from ecm.accounts.access import actor_person
 from ecm.accounts.choices import Role
 from ecm.accounts.services import practitioner_suspend
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.misuse.choices import RULE_SEVERITY, AlertStatus, InvestigationOutcome, Rule
 from ecm.misuse.models import Alert, StaffPersonalDetails
 from ecm.misuse.rules import Candidate
@@ -29,7 +31,7 @@ class MisuseError(ValueError):
 
 
 @transaction.atomic
-def alert_raise(*, actor: Any, candidate: Candidate) -> Alert | None:
+def alert_raise(*, actor: Actor, candidate: Candidate) -> Alert | None:
     """Raise the alert a rule found, once.
 
     A new key makes a new alert (audited ``misuse.alert_raised``). A key already
@@ -91,13 +93,13 @@ def alert_raise(*, actor: Any, candidate: Candidate) -> Alert | None:
 
 
 @transaction.atomic
-def alert_view(*, actor: Any, alert: Alert) -> Alert:
+def alert_view(*, actor: Actor, alert: Alert) -> Alert:
     """Record that a privacy officer read an alert and its evidence (``misuse.alert_viewed``)."""
     audit_record(actor=actor, action="misuse.alert_viewed", target=alert, data={"rule": alert.rule})
     return alert
 
 
-def _check_can_handle(*, actor: Any, alert: Alert, note: str) -> str:
+def _check_can_handle(*, actor: Actor, alert: Alert, note: str) -> str:
     if not alert.is_open:
         raise MisuseError(f"This alert was already {alert.get_status_display().lower()}.")
     if getattr(actor, "pk", None) == alert.user_id:
@@ -108,7 +110,8 @@ def _check_can_handle(*, actor: Any, alert: Alert, note: str) -> str:
     return note
 
 
-def _close(*, actor: Any, alert: Alert, status: str, note: str) -> None:
+def _close(*, actor: Actor, alert: Alert, status: str, note: str) -> None:
+    actor = actor_person(actor)
     alert.status = status
     alert.note = note
     alert.handled_by = actor
@@ -118,7 +121,7 @@ def _close(*, actor: Any, alert: Alert, status: str, note: str) -> None:
 
 
 @transaction.atomic
-def alert_dismiss(*, actor: Any, alert: Alert, note: str) -> Alert:
+def alert_dismiss(*, actor: Actor, alert: Alert, note: str) -> Alert:
     """Close an alert as explained (for example the user was on duty for that child), with a note."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     note = _check_can_handle(actor=actor, alert=alert, note=note)
@@ -128,7 +131,7 @@ def alert_dismiss(*, actor: Any, alert: Alert, note: str) -> Alert:
 
 
 @transaction.atomic
-def alert_escalate(*, actor: Any, alert: Alert, note: str) -> Alert:
+def alert_escalate(*, actor: Actor, alert: Alert, note: str) -> Alert:
     """Escalate: suspend the user's account at once (their sessions end) and tell their manager
     (or, with no manager who can be told, the privacy officers: see :func:`escalation_recipients`).
 
@@ -194,7 +197,7 @@ def _reachable(user: Any) -> bool:
     )
 
 
-def escalation_recipients(*, actor: Any, subject_user: Any) -> list[tuple[Any, str]]:
+def escalation_recipients(*, actor: Actor, subject_user: Any) -> list[tuple[Any, str]]:
     """Who is told of an escalation: always at least one person.
 
     The member of staff's manager when one is recorded and can be reached; otherwise every
@@ -216,8 +219,9 @@ def escalation_recipients(*, actor: Any, subject_user: Any) -> list[tuple[Any, s
 
 
 @transaction.atomic
-def alert_investigation_record(*, actor: Any, alert: Alert, findings: str, outcome: str) -> Alert:
+def alert_investigation_record(*, actor: Actor, alert: Alert, findings: str, outcome: str) -> Alert:
     """After an escalation: what the investigation found and how it ended (once; audited)."""
+    actor = actor_person(actor)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status != AlertStatus.ESCALATED:
         raise MisuseError("Only an escalated alert is investigated.")
@@ -246,7 +250,7 @@ STAFF_DETAIL_FIELDS = ("home_postcode", "home_address", "family_names", "works_o
 
 
 @transaction.atomic
-def staff_details_save(*, actor: Any, user: Any, **fields: Any) -> StaffPersonalDetails:
+def staff_details_save(*, actor: Actor, user: Any, **fields: Any) -> StaffPersonalDetails:
     """Create or change a member of staff's home and family names (audited without the values)."""
     unknown = set(fields) - set(STAFF_DETAIL_FIELDS)
     if unknown:
@@ -266,8 +270,9 @@ def staff_details_save(*, actor: Any, user: Any, **fields: Any) -> StaffPersonal
 
 
 @transaction.atomic
-def staff_details_import(*, actor: Any, rows: list[tuple[Any, dict[str, Any]]]) -> int:
+def staff_details_import(*, actor: Actor, rows: list[tuple[Any, dict[str, Any]]]) -> int:
     """Save many members of staff's details at once (all or none); each one audited as if typed."""
+    actor = actor_person(actor)
     if not rows:
         raise MisuseError("There is no one to save.")
     for user, fields in rows:
@@ -277,7 +282,7 @@ def staff_details_import(*, actor: Any, rows: list[tuple[Any, dict[str, Any]]]) 
 
 
 @transaction.atomic
-def staff_details_view(*, actor: Any, user: Any) -> StaffPersonalDetails | None:
+def staff_details_view(*, actor: Actor, user: Any) -> StaffPersonalDetails | None:
     """Record that a privacy officer opened a member of staff's home and family details."""
     audit_record(actor=actor, action="misuse.staff_details_viewed", target=user)
     return StaffPersonalDetails.objects.filter(user=user).first()
@@ -294,7 +299,7 @@ class ReviewResult:
 
 
 @transaction.atomic
-def misuse_review_run(*, actor: Any, day: dt.date) -> ReviewResult:
+def misuse_review_run(*, actor: Actor, day: dt.date) -> ReviewResult:
     """Run the daily rules over ``day`` and raise what has not been raised (``misuse.review_run``)."""
     if day >= clock.today():
         raise MisuseError("Review a day that has ended: today's use is reviewed tomorrow.")

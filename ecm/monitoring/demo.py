@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from django.db import transaction
 
@@ -33,6 +32,7 @@ from ecm.caf.models import Assessment
 from ecm.consent.choices import ConsentForm, GivenBy, ParentRelationship
 from ecm.consent.services import consent_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.choices import ChildStatus
 from ecm.index.demo import _fits
 from ecm.index.models import Child
@@ -88,7 +88,7 @@ def _at(day: dt.date) -> None:
     clock.freeze(dt.datetime.combine(day, dt.time(10, 30), tzinfo=dt.UTC))
 
 
-def seed_monitoring_demo(*, actor: Any) -> str:
+def seed_monitoring_demo(*, actor: Actor) -> str:
     """Load a year of CAF activity in the demo area and calculate the monitoring aggregates."""
     if AuditEvent.objects.filter(action=MARKER).exists():
         return "already loaded"

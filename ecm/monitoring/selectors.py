@@ -18,6 +18,7 @@ from ecm.audit.services import audit_record
 from ecm.caf.choices import CafStatus, Progress
 from ecm.caf.models import Assessment, AssessmentVersion, LeadProfessional, Meeting, OutcomeProgress, PlanAction
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.core.exports import csv_writer
 from ecm.monitoring import aggregation as agg
 from ecm.monitoring.models import AggregateRefresh, QualityReview
@@ -128,7 +129,7 @@ def register_queryset(area_cafs: QuerySet[Assessment], list_kind: str) -> QueryS
 
 @transaction.atomic
 def register_page(
-    *, actor: Any, area_cafs: QuerySet[Assessment], list_kind: str, page: int
+    *, actor: Actor, area_cafs: QuerySet[Assessment], list_kind: str, page: int
 ) -> tuple[Page[Any], list[RegisterRow]]:
     """One page of the register (or a quality list), audited as a read of the area's register."""
     qs = register_queryset(area_cafs, list_kind).select_related("author", "author_organisation")
@@ -183,7 +184,7 @@ QUALITY_SECTIONS = ("assessor", "development", "parents", "family_environment", 
 
 
 @transaction.atomic
-def quality_content_open(*, actor: Any, assessment: Assessment) -> dict[str, Any]:
+def quality_content_open(*, actor: Actor, assessment: Assessment) -> dict[str, Any]:
     """What a quality review judges, for the reviewer to read (audited ``monitoring.quality_content_viewed``).
 
     The latest version's assessment sections (the elements' strengths and needs, the reason,

@@ -4,17 +4,17 @@ records of exports and cohort extracts. Atomic and audited; notifications after 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.accounts.choices import OrganisationType
 from ecm.accounts.models import LocalAuthority
 from ecm.audit.services import audit_record
 from ecm.caf.choices import CafStatus
 from ecm.caf.models import Assessment
 from ecm.core import clock
-from ecm.core.actors import SystemActor
+from ecm.core.actors import Actor, SystemActor
 from ecm.monitoring.aggregation import area_counts
 from ecm.monitoring.choices import QUALITY_CRITERIA, CriterionAnswer, QualityRating
 from ecm.monitoring.models import AggregateRefresh, CohortExtract, MonthlyCount, QualityReview, TrainingTarget
@@ -33,9 +33,10 @@ def require(condition: bool, message: str) -> None:
 
 @transaction.atomic
 def quality_review_record(
-    *, actor: Any, assessment: Assessment, criteria: dict[str, str], rating: str, feedback: str
+    *, actor: Actor, assessment: Assessment, criteria: dict[str, str], rating: str, feedback: str
 ) -> QualityReview:
     """Record a quality review of a CAF against the published standard; the feedback goes to the assessor."""
+    actor = actor_person(actor)
     require(assessment.status != CafStatus.DRAFT, "Only a completed CAF can be reviewed for quality.")
     require(
         set(criteria) == set(QUALITY_CRITERIA) and all(v in CriterionAnswer.values for v in criteria.values()),
@@ -73,7 +74,7 @@ def quality_review_record(
     return review
 
 
-def aggregates_refresh(*, actor: Any, area: LocalAuthority) -> AggregateRefresh:
+def aggregates_refresh(*, actor: Actor, area: LocalAuthority) -> AggregateRefresh:
     """Rebuild one area's monthly counts from the CAF records (the scheduled job, ``monitoring_refresh``).
 
     The counting runs outside the write transaction; the swap of old rows for new is atomic.
@@ -99,7 +100,7 @@ def aggregates_refresh(*, actor: Any, area: LocalAuthority) -> AggregateRefresh:
 
 
 @transaction.atomic
-def training_target_set(*, actor: Any, area: LocalAuthority, agency: str, target: int) -> TrainingTarget:
+def training_target_set(*, actor: Actor, area: LocalAuthority, agency: str, target: int) -> TrainingTarget:
     """Set how many practitioners of an agency the area aims to have trained."""
     require(agency in OrganisationType.values, "Choose the agency.")
     require(0 <= target <= 100_000, "Enter a target from 0 to 100,000.")
@@ -114,7 +115,7 @@ def training_target_set(*, actor: Any, area: LocalAuthority, agency: str, target
 
 
 @transaction.atomic
-def dashboard_export_record(*, actor: Any, area: LocalAuthority, filters: dict[str, str], file_format: str) -> None:
+def dashboard_export_record(*, actor: Actor, area: LocalAuthority, filters: dict[str, str], file_format: str) -> None:
     """Audit an export of the dashboard's tables (suppressed figures only)."""
     audit_record(
         actor=actor,
@@ -126,9 +127,10 @@ def dashboard_export_record(*, actor: Any, area: LocalAuthority, filters: dict[s
 
 @transaction.atomic
 def cohort_extract_record(
-    *, actor: Any, area: LocalAuthority, purpose: str, started_from: dt.date, started_to: dt.date, rows: int
+    *, actor: Actor, area: LocalAuthority, purpose: str, started_from: dt.date, started_to: dt.date, rows: int
 ) -> CohortExtract:
     """Record and audit a pseudonymised cohort extract, with the purpose the data manager gave."""
+    actor = actor_person(actor)
     require(len(purpose.strip()) >= 20, "Describe the purpose of the extract (at least 20 characters).")
     require(started_from <= started_to, "The start of the period must be before its end.")
     extract = CohortExtract(

@@ -23,6 +23,7 @@ from ecm.audit.services import audit_record
 from ecm.caf.choices import CafStatus
 from ecm.caf.models import Assessment
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.multiagency.models import (
     AgendaItem,
     Panel,
@@ -73,7 +74,7 @@ def can_see_case(user: Any, referral: PanelReferral) -> bool:
     )
 
 
-def panel_for(*, actor: Any, panel_id: Any, officer: bool = False) -> Panel:
+def panel_for(*, actor: Actor, panel_id: Any, officer: bool = False) -> Panel:
     """Any panel (its name, agencies, members and schedule are not child data); with ``officer``, only
     for its chair or administrator."""
     pk = _uuid(panel_id)
@@ -85,7 +86,7 @@ def panel_for(*, actor: Any, panel_id: Any, officer: bool = False) -> Panel:
     return panel
 
 
-def case_for(*, actor: Any, referral_id: Any) -> PanelReferral:
+def case_for(*, actor: Actor, referral_id: Any) -> PanelReferral:
     """A panel case the actor may see; 404 otherwise, and a refusal is audited."""
     pk = _uuid(referral_id)
     referral = (
@@ -109,7 +110,7 @@ def case_for(*, actor: Any, referral_id: Any) -> PanelReferral:
     return referral
 
 
-def meeting_for(*, actor: Any, meeting_id: Any, officer: bool = False) -> PanelMeeting:
+def meeting_for(*, actor: Actor, meeting_id: Any, officer: bool = False) -> PanelMeeting:
     """A meeting of a panel the actor sits on (or runs, with ``officer``)."""
     pk = _uuid(meeting_id)
     meeting = PanelMeeting.objects.select_related("panel").filter(pk=pk).first() if pk else None
@@ -143,7 +144,7 @@ def member_for(panel: Panel, member_id: Any) -> PanelMember:
     return member
 
 
-def action_for(*, actor: Any, action_id: Any) -> PanelAction:
+def action_for(*, actor: Actor, action_id: Any) -> PanelAction:
     """A panel action the actor owns, or whose panel they run."""
     pk = _uuid(action_id)
     action = PanelAction.objects.select_related("referral", "referral__panel").filter(pk=pk).first() if pk else None
@@ -161,7 +162,7 @@ def is_seconded(user: Any, team: Team) -> bool:
     return team.secondments.filter(user_id=pk, starts_on__lte=today).exclude(ends_on__lt=today).exists()
 
 
-def team_for(*, actor: Any, team_id: Any, leader: bool = False) -> Team:
+def team_for(*, actor: Actor, team_id: Any, leader: bool = False) -> Team:
     """A team the actor leads or is seconded to (only leads, with ``leader``)."""
     pk = _uuid(team_id)
     team = Team.objects.select_related("leader", "local_authority").filter(pk=pk).first() if pk else None
@@ -181,7 +182,7 @@ def secondment_for(team: Team, secondment_id: Any) -> Secondment:
     return secondment
 
 
-def practitioner_for_manager(*, actor: Any, user_id: Any) -> User:
+def practitioner_for_manager(*, actor: Actor, user_id: Any) -> User:
     """One of the staff the actor manages (``User.manager``)."""
     try:
         pk = int(user_id)

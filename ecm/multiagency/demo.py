@@ -21,6 +21,7 @@ from ecm.audit.services import audit_record
 from ecm.consent.choices import ConsentForm, GivenBy, ParentRelationship
 from ecm.consent.services import consent_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
 from ecm.index.selectors import lead_held_elsewhere
@@ -77,7 +78,7 @@ def _hold(
 
 
 @transaction.atomic
-def seed_multiagency_demo(*, actor: Any) -> str:
+def seed_multiagency_demo(*, actor: Actor) -> str:
     """Load the demo panel (two past meetings, the next one's agenda) and the demo team with secondees."""
     if Panel.objects.filter(name=PANEL_NAME).exists():
         return "already loaded"

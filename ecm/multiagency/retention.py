@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 from ecm.multiagency.models import AgendaItem, PanelAction, PanelReferral
 
 
-def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+def purge(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
     ids = same_child_ids(child)
     referrals = PanelReferral.objects.filter(child__in=ids)
     rows = scrub_rows(AgendaItem.objects.filter(referral__in=referrals), identifiers, blank=("discussion",))

@@ -21,6 +21,7 @@ from ecm.caf.choices import CafStatus, Progress
 from ecm.caf.models import Assessment, LeadProfessional, PlanAction, TeamMember
 from ecm.caf.selectors import overdue_for_practitioner
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.choices import AccessReason
 from ecm.index.selectors import ChildRecord, child_record_open
 from ecm.multiagency.access import can_see_case, is_current_member
@@ -57,7 +58,7 @@ def meetings_of(panel: Panel) -> list[PanelMeeting]:
 
 
 @transaction.atomic
-def open_cases_listed(*, actor: Any, panel: Panel) -> list[PanelReferral]:
+def open_cases_listed(*, actor: Actor, panel: Panel) -> list[PanelReferral]:
     """The panel's open referrals the actor may see, the listing audited with the children shown."""
     rows = [
         r
@@ -87,7 +88,7 @@ class CaseView:
     lead: Any = None  # the child's one lead professional, as the index shows it (an Involvement)
 
 
-def case_open(*, actor: Any, referral: PanelReferral) -> CaseView:
+def case_open(*, actor: Actor, referral: PanelReferral) -> CaseView:
     """A panel case: the child's identifying summary through the index (audited there, with the panel as the
     reason), the agenda history and the actions; the case view itself is audited here too."""
     with transaction.atomic():
@@ -132,7 +133,7 @@ class AgendaSectionRows:
     rows: list[AgendaRow]
 
 
-def agenda_open(*, actor: Any, meeting: PanelMeeting, page: str) -> list[AgendaSectionRows]:
+def agenda_open(*, actor: Actor, meeting: PanelMeeting, page: str) -> list[AgendaSectionRows]:
     """The meeting's agenda by section. A child is named only to someone who may see the case now;
     the others appear as "a child whose referral has closed" with no detail. Audited."""
     items = list(
@@ -324,7 +325,7 @@ def staff_of(manager: Any) -> list[User]:
 
 
 @transaction.atomic
-def caseloads_viewed(*, actor: Any, people: list[User], page: str) -> list[Caseload]:
+def caseloads_viewed(*, actor: Actor, people: list[User], page: str) -> list[Caseload]:
     """Caseloads for a manager or a team leader: who holds which case (references, not content). Audited."""
     loads = [caseload_of(p) for p in people]
     audit_record(

@@ -12,13 +12,14 @@ from django.db import transaction
 
 from ecm.audit.services import audit_or_count, audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.jobs.services import job_enqueue
 from ecm.notifications.models import Notification
 
 
 @transaction.atomic
 def notification_send(
-    *, actor: Any, recipient: Any, subject: str, body: str = "", link: str = "", email: bool = True
+    *, actor: Actor, recipient: Any, subject: str, body: str = "", link: str = "", email: bool = True
 ) -> Notification:
     """Create an in-service notification for ``recipient``; email a copy after commit."""
     note = Notification(
@@ -37,7 +38,7 @@ def notification_send(
 
 
 @transaction.atomic
-def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+def notification_mark_read(*, actor: Actor, notification: Notification) -> Notification:
     """Mark one of the actor's notifications as read."""
     if notification.read_at is None:
         notification.read_at = clock.now()

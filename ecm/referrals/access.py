@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 
 from ecm.accounts.access import child_data_required, role_required
 from ecm.audit.services import audit_record
+from ecm.core.actors import Actor
 from ecm.directory.models import Service
 from ecm.referrals.models import Referral
 from ecm.referrals.selectors import REFERRER_ROLES, base_queryset, service_for_referral
@@ -36,7 +37,7 @@ def is_receiver(user: Any, referral: Referral) -> bool:
     return getattr(user, "organisation_id", None) == referral.receiving_organisation_id
 
 
-def referral_for(*, actor: Any, referral_id: Any) -> Referral:
+def referral_for(*, actor: Actor, referral_id: Any) -> Referral:
     """A referral the actor sent, or one their organisation received; 404 otherwise (the refusal is audited)."""
     try:
         pk = uuid.UUID(str(referral_id))

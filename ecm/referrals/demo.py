@@ -25,6 +25,7 @@ from ecm.accounts.models import Organisation, User
 from ecm.accounts.services import organisation_create, practitioner_create
 from ecm.caf.models import Assessment
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.directory.choices import ServiceStatus
 from ecm.directory.demo import uid
 from ecm.directory.models import Organization, Service
@@ -88,7 +89,7 @@ EXTRA_MANAGERS = {
 DEMO_STAFF_PASSWORD = "demo-password-ecm-2026"
 
 
-def _person(*, org: Organisation, first: str, last: str, title: str, roles: tuple[str, ...], actor: Any) -> User:
+def _person(*, org: Organisation, first: str, last: str, title: str, roles: tuple[str, ...], actor: Actor) -> User:
     username = f"{first}.{last}".lower()
     existing = User.objects.filter(username=username).first()
     if existing is not None:
@@ -111,7 +112,7 @@ def _person(*, org: Organisation, first: str, last: str, title: str, roles: tupl
     )
 
 
-def _organisations(*, actor: Any, area: Any) -> None:
+def _organisations(*, actor: Actor, area: Any) -> None:
     for code, name, email, phone, manager, worker in NEW_ORGANISATIONS:
         org = Organisation.objects.filter(code=code).first() or organisation_create(
             actor=actor,
@@ -142,7 +143,7 @@ def _organisations(*, actor: Any, area: Any) -> None:
             )
 
 
-def _team(*, actor: Any, org: Organisation) -> Team | None:
+def _team(*, actor: Actor, org: Organisation) -> Team | None:
     """The organisation's referrals team: its first manager leads, its other practitioners are seconded."""
     name = f"{org.name} referrals team"
     team = Team.objects.filter(name=name).first()
@@ -175,7 +176,7 @@ def _team(*, actor: Any, org: Organisation) -> Team | None:
     return team
 
 
-def link_providers(*, actor: Any) -> int:
+def link_providers(*, actor: Actor) -> int:
     """Link the directory's providers to ECM organisations and give their services a team; returns services."""
     area = Organisation.objects.filter(code="RY6").values_list("local_authority", flat=True).first()
     if area is None:
@@ -209,7 +210,7 @@ DEMO_REASON = (
 
 
 @transaction.atomic
-def seed_referrals_demo(*, actor: Any) -> str:
+def seed_referrals_demo(*, actor: Actor) -> str:
     """Link the demo health trust and send one demo referral to it."""
     trust = Organisation.objects.filter(code="RY6").first()
     directory_trust = Organization.objects.filter(pk=uid("org", "lch")).first()

@@ -20,6 +20,7 @@ from ecm.caf.models import Assessment
 from ecm.consent.choices import Scope
 from ecm.consent.selectors import consent_covers
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.directory.choices import ServiceStatus
 from ecm.directory.models import Service
 from ecm.index.choices import ChildStatus
@@ -136,7 +137,7 @@ def service_for_referral(service_id: Any) -> Service | None:
         return None
 
 
-def team_cafs(*, actor: Any, child: Child) -> list[Assessment]:
+def team_cafs(*, actor: Actor, child: Child) -> list[Assessment]:
     """Open CAFs of this child whose Team Around the Child the actor is in (or wrote)."""
     return list(
         Assessment.objects.filter(child=child)
@@ -167,7 +168,7 @@ def referrals_received_by(organisation: Any, *, open_only: bool = False) -> list
     return sorted(qs[:200], key=lambda r: (r.status != ReferralStatus.SENT, -r.sent_at.timestamp()))
 
 
-def referrals_for_record(*, child: Child, actor: Any) -> list[Referral]:
+def referrals_for_record(*, child: Child, actor: Actor) -> list[Referral]:
     """Referrals of this child the viewer's organisation sent or received (others stay private to them)."""
     organisation_id = getattr(actor, "organisation_id", None)
     if organisation_id is None:
@@ -251,7 +252,7 @@ def services_of_organisation(organisation: Organisation) -> list[Service]:
     )
 
 
-def referral_open(*, actor: Any, referral: Referral, as_receiver: bool) -> Referral:
+def referral_open(*, actor: Actor, referral: Referral, as_receiver: bool) -> Referral:
     """Record that the actor saw the referral and the child's details in it (a sensitive read)."""
     with transaction.atomic():
         audit_record(

@@ -11,8 +11,10 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.directory.models import Service
 from ecm.index.models import Child
 from ecm.notifications.services import notification_send
@@ -33,12 +35,12 @@ def _require(condition: bool, message: str) -> None:
         raise ReferralError(message)
 
 
-def _notify(*, actor: Any, recipients: Any, subject: str, body: str, link: str) -> None:
+def _notify(*, actor: Actor, recipients: Any, subject: str, body: str, link: str) -> None:
     for person in recipients:
         notification_send(actor=actor, recipient=person, subject=subject, body=body, link=link)
 
 
-def _record_disclosure(*, actor: Any, referral: Referral) -> None:
+def _record_disclosure(*, actor: Actor, referral: Referral) -> None:
     """A referral shares the child's details with the provider: it goes in the disclosure log."""
     basis = share_basis(referral.child, referral.receiving_organisation) or {}
     disclosure_record(
@@ -57,8 +59,11 @@ def _record_disclosure(*, actor: Any, referral: Referral) -> None:
 
 
 @transaction.atomic
-def referral_send(*, actor: Any, child: Child, service: Service, reason: str, assessment: Any = None) -> Referral:
+def referral_send(*, actor: Actor, child: Child, service: Service, reason: str, assessment: Any = None) -> Referral:
     """Refer ``child`` to ``service``: allowed only when consent or a recorded decision covers the receiver."""
+    actor = actor_person(actor)
+    if actor.organisation is None:
+        raise ReferralError("Your account is not linked to an organisation, so a referral cannot say who sent it.")
     reason = (reason or "").strip()
     _require(bool(reason), "Enter what the child and family need from the service.")
     _require(assessment is None or assessment.child_id == child.pk, "The CAF chosen is not this child's.")
@@ -103,7 +108,7 @@ def referral_send(*, actor: Any, child: Child, service: Service, reason: str, as
 
 
 @transaction.atomic
-def service_team_set(*, actor: Any, service: Service, team: Any) -> ServiceTeam | None:
+def service_team_set(*, actor: Actor, service: Service, team: Any) -> ServiceTeam | None:
     """Choose the team told of referrals to ``service`` (``team=None``: the organisation's managers instead)."""
     organisation = service.organization.provider
     _require(organisation is not None, f"{service.organization.name} is not linked to an organisation in ECM.")
@@ -128,7 +133,8 @@ def service_team_set(*, actor: Any, service: Service, team: Any) -> ServiceTeam 
     return link
 
 
-def _decide(*, actor: Any, referral: Referral, status: str, reason: str) -> Referral:
+def _decide(*, actor: Actor, referral: Referral, status: str, reason: str) -> Referral:
+    actor = actor_person(actor)
     _require(referral.status == ReferralStatus.SENT, "This referral has already been answered or withdrawn.")
     _require(
         getattr(actor, "organisation_id", None) == referral.receiving_organisation_id,
@@ -169,7 +175,7 @@ def _decide(*, actor: Any, referral: Referral, status: str, reason: str) -> Refe
 
 
 @transaction.atomic
-def referral_accept(*, actor: Any, referral: Referral, note: str = "") -> Referral:
+def referral_accept(*, actor: Actor, referral: Referral, note: str = "") -> Referral:
     """The receiving service takes the child on. Refused if consent has since been withdrawn."""
     _require(
         still_shareable(referral),
@@ -180,7 +186,7 @@ def referral_accept(*, actor: Any, referral: Referral, note: str = "") -> Referr
 
 
 @transaction.atomic
-def referral_decline(*, actor: Any, referral: Referral, reason: str) -> Referral:
+def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referral:
     """The receiving service turns the referral down, always with a reason for the referrer."""
     reason = (reason or "").strip()
     _require(bool(reason), "Enter the reason for declining, so the referrer can find the right help.")
@@ -188,8 +194,9 @@ def referral_decline(*, actor: Any, referral: Referral, reason: str) -> Referral
 
 
 @transaction.atomic
-def referral_withdraw(*, actor: Any, referral: Referral, reason: str) -> Referral:
+def referral_withdraw(*, actor: Actor, referral: Referral, reason: str) -> Referral:
     """The referrer takes back a referral the service has not answered yet."""
+    actor = actor_person(actor)
     reason = (reason or "").strip()
     _require(referral.referrer_id == getattr(actor, "pk", None), "Only the practitioner who referred can withdraw.")
     _require(referral.status == ReferralStatus.SENT, "This referral has already been answered or withdrawn.")

@@ -14,6 +14,8 @@ from django.http import Http404, HttpResponse
 
 from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
+from ecm.accounts.models import User
+from ecm.core.actors import Actor
 from ecm.rights.models import AccessRequest, RectificationRequest
 
 View = Callable[..., HttpResponse]
@@ -41,22 +43,22 @@ def _uuid(raw: Any) -> uuid.UUID | None:
         return None
 
 
-def access_request_for(*, actor: Any, request_id: Any) -> AccessRequest:
+def access_request_for(*, actor: Actor, request_id: Any) -> AccessRequest:
     """A subject access request, for a data manager or privacy officer; 404 otherwise."""
     pk = _uuid(request_id)
     found = AccessRequest.objects.select_related("child").filter(pk=pk).first() if pk else None
-    if found is None or not actor.has_any_role(*VIEWER_ROLES):
+    if found is None or not isinstance(actor, User) or not actor.has_any_role(*VIEWER_ROLES):
         raise Http404("No such request")
     return found
 
 
-def rectification_for(*, actor: Any, rectification_id: Any) -> RectificationRequest:
+def rectification_for(*, actor: Actor, rectification_id: Any) -> RectificationRequest:
     pk = _uuid(rectification_id)
     found = (
         RectificationRequest.objects.select_related("child", "assessment", "decided_by").filter(pk=pk).first()
         if pk
         else None
     )
-    if found is None or not actor.has_any_role(*VIEWER_ROLES):
+    if found is None or not isinstance(actor, User) or not actor.has_any_role(*VIEWER_ROLES):
         raise Http404("No such request")
     return found

@@ -8,13 +8,13 @@ waiting for a decision.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
 from ecm.accounts.models import User
 from ecm.caf.models import Assessment
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.rights import services
 from ecm.rights.choices import IndexField, ReceivedBy, RectificationKind, Relationship
 from ecm.rights.models import AccessRequest
@@ -23,7 +23,7 @@ DEMO_REQUESTER = "Jo Demo-Parent"
 
 
 @transaction.atomic
-def seed_rights_demo(*, actor: Any) -> str:
+def seed_rights_demo(*, actor: Actor) -> str:
     """Two subject access requests and one rectification request for the demo CAF's child."""
     manager = User.objects.filter(username="datamanager").first()
     caf = Assessment.objects.select_related("child").order_by("created_at").first()

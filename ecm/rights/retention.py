@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 from ecm.index.visibility import SHIELD_WITHHELD, redact, register_shield_hook
@@ -40,7 +41,7 @@ def withhold_whereabouts(data: dict[str, Any], terms: list[str]) -> dict[str, An
     return redact({**data, "sections": sections}, terms)
 
 
-def shield(*, actor: Any, child: Child, terms: list[str]) -> int:
+def shield(*, actor: Actor, child: Child, terms: list[str]) -> int:
     rows = 0
     for package in AccessPackage.objects.filter(request__child=child):
         data = withhold_whereabouts(package.data, terms)
@@ -50,7 +51,7 @@ def shield(*, actor: Any, child: Child, terms: list[str]) -> int:
     return rows
 
 
-def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+def purge(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
     ids = same_child_ids(child)
     requests = AccessRequest.objects.filter(child__in=ids)
     rows = scrub_rows(AccessPackage.objects.filter(request__in=requests), identifiers, blank=("data",))

@@ -12,6 +12,7 @@ from django.db import transaction
 from ecm.audit.services import audit_record
 from ecm.caf.models import Assessment
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.rights.choices import RectificationStatus, RequestStatus
 from ecm.rights.deadlines import DUE_SOON_DAYS
@@ -114,7 +115,7 @@ def released_package(request: AccessRequest) -> dict[str, Any] | None:
 
 
 @transaction.atomic
-def access_package_download(*, actor: Any, request: AccessRequest, fmt: str) -> bytes:
+def access_package_download(*, actor: Actor, request: AccessRequest, fmt: str) -> bytes:
     """The released package as PDF or JSON (redactions applied). A sensitive read: audited."""
     released = released_package(request)
     if released is None:
@@ -130,7 +131,7 @@ def access_package_download(*, actor: Any, request: AccessRequest, fmt: str) -> 
 
 
 @transaction.atomic
-def access_package_review(*, actor: Any, request: AccessRequest) -> dict[str, Any] | None:
+def access_package_review(*, actor: Actor, request: AccessRequest) -> dict[str, Any] | None:
     """The package with every value, for the data manager deciding what to redact. Audited."""
     package = package_of(request)
     if package is None:

@@ -21,7 +21,9 @@ from django.http import Http404, HttpResponse
 
 from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
+from ecm.accounts.models import User
 from ecm.audit.services import audit_record
+from ecm.core.actors import Actor
 from ecm.index.access import child_for
 from ecm.index.models import Child
 from ecm.sharing.models import AdviceRequest, DecisionDraft, SharingAdviser, SharingDecision
@@ -54,18 +56,18 @@ def _uuid(raw: Any) -> uuid.UUID | None:
         return None
 
 
-def _refuse(actor: Any, target: Any, child_id: Any, what: str) -> None:
+def _refuse(actor: Actor, target: Any, child_id: Any, what: str) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action="sharing.access_denied", target=target, data={"child_id": str(child_id)})
     raise Http404(f"No such {what}")
 
 
-def child_for_sharing(*, actor: Any, child_id: Any) -> Child:
+def child_for_sharing(*, actor: Actor, child_id: Any) -> Child:
     """The child the actor may open on the index (404 otherwise, audited by the index)."""
     return child_for(actor=actor, child_id=child_id)
 
 
-def draft_for(*, actor: Any, draft_id: Any) -> DecisionDraft:
+def draft_for(*, actor: Actor, draft_id: Any) -> DecisionDraft:
     """One of the actor's own decisions in progress."""
     pk = _uuid(draft_id)
     draft = (
@@ -80,7 +82,7 @@ def draft_for(*, actor: Any, draft_id: Any) -> DecisionDraft:
     return draft
 
 
-def advice_for(*, actor: Any, advice_id: Any) -> AdviceRequest:
+def advice_for(*, actor: Actor, advice_id: Any) -> AdviceRequest:
     """A question sent to the actor as adviser."""
     pk = _uuid(advice_id)
     request = (
@@ -114,7 +116,7 @@ def _may_see(user: Any, decision: SharingDecision) -> bool:
     return draft is not None and draft.advice.filter(adviser=user).exists()
 
 
-def decision_for(*, actor: Any, decision_id: Any) -> SharingDecision:
+def decision_for(*, actor: Actor, decision_id: Any) -> SharingDecision:
     """A decision record the actor may see."""
     pk = _uuid(decision_id)
     decision = (
@@ -133,12 +135,14 @@ def decision_for(*, actor: Any, decision_id: Any) -> SharingDecision:
     return decision
 
 
-def adviser_for_admin(*, actor: Any, adviser_id: Any) -> SharingAdviser:
+def adviser_for_admin(*, actor: Actor, adviser_id: Any) -> SharingAdviser:
     """A named adviser the actor administers."""
     pk = _uuid(adviser_id)
     adviser = SharingAdviser.objects.filter(pk=pk, ended_at__isnull=True).first() if pk else None
     if adviser is None:
         raise Http404("No such adviser")
-    if not actor.has_role(Role.SYSTEM_ADMIN) and adviser.organisation_id != actor.organisation_id:
+    if not isinstance(actor, User) or (
+        not actor.has_role(Role.SYSTEM_ADMIN) and adviser.organisation_id != actor.organisation_id
+    ):
         raise Http404("No such adviser")
     return adviser

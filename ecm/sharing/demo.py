@@ -8,14 +8,13 @@ named information-sharing adviser for the whole area.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from faker import Faker
 
 from ecm.accounts.models import Organisation, User
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
 from ecm.sharing.choices import Ground
@@ -31,14 +30,14 @@ from ecm.sharing.services import (
 
 
 @transaction.atomic
-def seed_sharing_demo(*, actor: Any) -> str:
+def seed_sharing_demo(*, actor: Actor) -> str:
     """One decision waiting for countersignature, one waiting for advice, one named adviser."""
     practitioner = User.objects.filter(username="practitioner").first()
     manager = User.objects.filter(username="manager").first()
     adviser = User.objects.filter(username="socialworker").first()
     police = Organisation.objects.filter(code="WYP").first()
     school = Organisation.objects.filter(code="107999").first()
-    if None in (practitioner, manager, adviser, police, school):
+    if practitioner is None or manager is None or adviser is None or police is None or school is None:
         return "skipped (no demo practitioners or organisations)"
     if SharingDecision.objects.filter(created_by=practitioner).exists():
         return "already loaded"
@@ -51,13 +50,13 @@ def seed_sharing_demo(*, actor: Any) -> str:
         return "skipped (no demo children)"
     fake = Faker("en_GB")
     fake.seed_instance(2026)
-    area = practitioner.organisation.local_authority if practitioner.organisation else None  # type: ignore[union-attr]
+    area = practitioner.organisation.local_authority if practitioner.organisation else None
     if area is not None and not SharingAdviser.objects.filter(user=adviser, ended_at__isnull=True).exists():
         adviser_add(actor=manager, user=adviser, local_authority=area)
     decision = sharing_decision_record(
         actor=practitioner,
         child=children[0],
-        organisation=police,  # type: ignore[arg-type]
+        organisation=police,
         ground=Ground.REASONABLE_CAUSE,
         reason="At a home visit the mother described threats from her former partner, who has been seen nearby.",
         what_shared="The mother's account of the threats, and the child's address",
@@ -78,7 +77,7 @@ def seed_sharing_demo(*, actor: Any) -> str:
         method="phone",
         description="The mother's account of the threats, and the child's address",
     )
-    draft = draft_start(actor=practitioner, child=children[1], organisation=school, information="other")  # type: ignore[arg-type]
+    draft = draft_start(actor=practitioner, child=children[1], organisation=school, information="other")
     for number in (1, 2):
         draft_answer(actor=practitioner, draft=draft, question=number, answer="yes")
     draft_park(

@@ -5,14 +5,13 @@ only inside the purge's transaction (``ecm.sharing.triggers``, the purge permit)
 
 from __future__ import annotations
 
-from typing import Any
-
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.index.retention import register_holder, same_child_ids, scrub_rows
 from ecm.sharing.models import AdviceRequest, Countersignature, DecisionDraft, Disclosure, SharingDecision
 
 
-def purge(*, actor: Any, child: Child, identifiers: list[str]) -> int:
+def purge(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
     ids = same_child_ids(child)
     decisions = SharingDecision.objects.filter(child__in=ids)
     drafts = DecisionDraft.objects.filter(child__in=ids)

@@ -12,10 +12,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from ecm.accounts.access import actor_person
 from ecm.audit.services import audit_record
 from ecm.consent.choices import Scope
 from ecm.consent.models import ConsentRecord
 from ecm.consent.selectors import consent_covers
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.sharing.choices import ConsentStatus, DraftStatus, Outcome
 from ecm.sharing.models import AdviceRequest, DecisionDraft, Disclosure, SharingAdviser, SharingDecision
@@ -106,7 +108,7 @@ def disclosures_for(child: Child) -> list[Disclosure]:
 
 
 @transaction.atomic
-def disclosure_log_open(*, actor: Any, child: Child) -> dict[str, Any]:
+def disclosure_log_open(*, actor: Actor, child: Child) -> dict[str, Any]:
     """The child's disclosure log and decisions for a page; the showing is audited (no audit, no page)."""
     disclosures = disclosures_for(child)
     decisions = decisions_for(child)
@@ -120,7 +122,7 @@ def disclosure_log_open(*, actor: Any, child: Child) -> dict[str, Any]:
 
 
 @transaction.atomic
-def decision_open(*, actor: Any, decision: SharingDecision) -> dict[str, Any]:
+def decision_open(*, actor: Actor, decision: SharingDecision) -> dict[str, Any]:
     """One decision record, with its advice, countersignature and correction chain; the showing is audited."""
     audit_record(
         actor=actor, action="sharing.decision_viewed", target=decision, data={"child_id": str(decision.child_id)}
@@ -185,13 +187,15 @@ def reviews_overdue(user: Any) -> list[SharingDecision]:
     return [d for d in countersignatures_waiting_for(user) if d.review_overdue]
 
 
-def advisers_listed(*, actor: Any) -> list[SharingAdviser]:
+def advisers_listed(*, actor: Actor) -> list[SharingAdviser]:
     """Named advisers the actor administers: everyone for a system administrator, else their organisation's."""
+    actor = actor_person(actor)
     rows = SharingAdviser.objects.filter(ended_at__isnull=True).select_related(
         "user", "organisation", "local_authority"
     )
     if not actor.has_role("system_admin"):
-        rows = rows.filter(organisation_id=actor.organisation_id)
+        # Their own organisation's only; nobody's for someone with none (organisation_id=None would match NULL).
+        rows = rows.filter(organisation_id=actor.organisation_id) if actor.organisation_id else rows.none()
     return list(rows)
 
 
@@ -214,9 +218,10 @@ def organisation_by_id(organisation_id: Any) -> Any:
         return None
 
 
-def people_for_adviser_choice(*, actor: Any) -> list[tuple[str, str]]:
+def people_for_adviser_choice(*, actor: Actor) -> list[tuple[str, str]]:
     """Whom the actor may name as an adviser: practitioners and managers of their organisation (of any
     organisation, for a system administrator); advisers answer on practitioners' pages."""
+    actor = actor_person(actor)
     from ecm.accounts.models import User
 
     rows = (
@@ -226,7 +231,8 @@ def people_for_adviser_choice(*, actor: Any) -> list[tuple[str, str]]:
         .order_by("last_name", "first_name")
     )
     if not actor.has_role("system_admin"):
-        rows = rows.filter(organisation_id=actor.organisation_id)
+        # Their own organisation's only; nobody's for someone with none (organisation_id=None would match NULL).
+        rows = rows.filter(organisation_id=actor.organisation_id) if actor.organisation_id else rows.none()
     return [
         (str(u.pk), f"{u.get_full_name() or u.username}, {u.organisation.name if u.organisation else ''}") for u in rows
     ]

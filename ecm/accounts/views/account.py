@@ -43,7 +43,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_end_own(request: HttpRequest, session_id: int) -> HttpResponse:
-    target = own_session(actor=request.user, session_id=session_id)  # type: ignore[arg-type]
+    target = own_session(actor=request.user, session_id=session_id)
     session_end(actor=request.user, user_session=target, reason=SessionEndReason.ENDED_BY_USER)
     messages.success(request, "That session has been signed out.")
     return redirect("accounts:account")

@@ -99,7 +99,7 @@ def practitioner_create_view(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def practitioner_detail_view(request: HttpRequest, practitioner_id: int) -> HttpResponse:
-    practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)  # type: ignore[arg-type]
+    practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)
     return render(
         request,
         "accounts/admin/practitioner_detail.html",
@@ -114,7 +114,7 @@ def practitioner_detail_view(request: HttpRequest, practitioner_id: int) -> Http
 
 @admin_required
 def practitioner_edit_view(request: HttpRequest, practitioner_id: int) -> HttpResponse:
-    practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)  # type: ignore[arg-type]
+    practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)
     data, restored = _form_data(request)
     initial = {name: getattr(practitioner, name) for name in PRACTITIONER_EDITABLE}
     initial["username"] = practitioner.username
@@ -141,7 +141,7 @@ def practitioner_edit_view(request: HttpRequest, practitioner_id: int) -> HttpRe
 @admin_required
 @require_POST
 def practitioner_end_sessions_view(request: HttpRequest, practitioner_id: int) -> HttpResponse:
-    practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)  # type: ignore[arg-type]
+    practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)
     count = sessions_end_for_user(actor=request.user, user=practitioner, reason=SessionEndReason.ENDED_BY_ADMIN)
     messages.success(request, f"{count} session{'s' if count != 1 else ''} of {practitioner} signed out.")
     return redirect("accounts:practitioner_detail", practitioner_id=practitioner.pk)
@@ -149,7 +149,7 @@ def practitioner_end_sessions_view(request: HttpRequest, practitioner_id: int) -
 
 @admin_required
 def practitioner_suspend_view(request: HttpRequest, practitioner_id: int) -> HttpResponse:
-    practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)  # type: ignore[arg-type]
+    practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)
     lifting = practitioner.suspended_at is not None
     form = ReasonForm(request.POST or None, submit="Lift suspension" if lifting else "Suspend account")
     if request.method == "POST" and form.is_valid():
@@ -208,7 +208,7 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def organisation_edit_view(request: HttpRequest, organisation_id: str) -> HttpResponse:
-    org = organisation_for_admin(actor=request.user, organisation_id=organisation_id)  # type: ignore[arg-type]
+    org = organisation_for_admin(actor=request.user, organisation_id=organisation_id)
     data, restored = _form_data(request)
     initial = {k: getattr(org, k) for k in ORGANISATION_EDITABLE}
     form = OrganisationForm(data, initial=initial, editing=org)
@@ -243,7 +243,7 @@ def local_authority_create_view(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_POST
 def practitioner_password_link_view(request: HttpRequest, practitioner_id: int) -> HttpResponse:
-    practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)  # type: ignore[arg-type]
+    practitioner = practitioner_for_admin(actor=request.user, practitioner_id=practitioner_id)
     practitioner_send_set_password_link(actor=request.user, practitioner=practitioner)
     messages.success(request, f"We have emailed {practitioner} a link to set their password.")
     return redirect("accounts:practitioner_detail", practitioner_id=practitioner.pk)

@@ -19,7 +19,7 @@ def api_client_list_view(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def api_client_detail_view(request: HttpRequest, client_id: str) -> HttpResponse:
-    client = api_client_for_admin(actor=request.user, client_id=client_id)  # type: ignore[arg-type]
+    client = api_client_for_admin(actor=request.user, client_id=client_id)
     form = ApiClientExpiryForm(request.POST or None, initial={"expires_on": client.expires_on})
     if request.method == "POST" and form.is_valid():
         try:
@@ -38,7 +38,7 @@ def api_client_detail_view(request: HttpRequest, client_id: str) -> HttpResponse
 
 @admin_required
 def api_client_revoke_view(request: HttpRequest, client_id: str) -> HttpResponse:
-    client = api_client_for_admin(actor=request.user, client_id=client_id)  # type: ignore[arg-type]
+    client = api_client_for_admin(actor=request.user, client_id=client_id)
     form = ReasonForm(request.POST or None, submit="Revoke API client")
     if request.method == "POST" and form.is_valid():
         try:
@@ -53,7 +53,7 @@ def api_client_revoke_view(request: HttpRequest, client_id: str) -> HttpResponse
 
 @admin_required
 def api_client_rotate_view(request: HttpRequest, client_id: str) -> HttpResponse:
-    client = api_client_for_admin(actor=request.user, client_id=client_id)  # type: ignore[arg-type]
+    client = api_client_for_admin(actor=request.user, client_id=client_id)
     form = ReasonForm(request.POST or None, submit="Give it a new token")
     if request.method == "POST" and form.is_valid():
         try:

@@ -63,17 +63,17 @@ def enrol_totp(request: HttpRequest) -> HttpResponse:
     user = request.user
     device = pending_totp_device(user=user, device_id=request.session.get(PENDING_TOTP))  # type: ignore[arg-type]
     if device is None:
-        device = totp_enrolment_start(actor=user)  # type: ignore[arg-type]
+        device = totp_enrolment_start(actor=user)
         request.session[PENDING_TOTP] = device.pk
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp_enrolment_confirm(actor=user, device=device, token=form.cleaned_data["code"]):  # type: ignore[arg-type]
+        if totp_enrolment_confirm(actor=user, device=device, token=form.cleaned_data["code"]):
             del request.session[PENDING_TOTP]
             first_factor = not request.user.is_verified()  # type: ignore[union-attr]
             otp_login(request, device)
             if first_factor:
                 second_factor_record(user=user, kind=SecondFactorKind.TOTP, success=True)  # type: ignore[arg-type]
-            request.session[NEW_CODES] = recovery_codes_issue(actor=user)  # type: ignore[arg-type]
+            request.session[NEW_CODES] = recovery_codes_issue(actor=user)
             return redirect(f"{reverse('accounts:recovery_codes')}?next={safe_next(request, '/')}")
         form.add_error("code", "The code is not right. Check the time on your phone is correct and try the newest code")
     secret = base64.b32encode(device.bin_key).decode()
@@ -101,7 +101,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:sign_in")
     codes = request.session.pop(NEW_CODES, None)
     if request.method == "POST":
-        codes = recovery_codes_issue(actor=request.user)  # type: ignore[arg-type]
+        codes = recovery_codes_issue(actor=request.user)
         messages.success(request, "Your old recovery codes no longer work. Keep these new ones safe.")
     if not codes:
         return redirect("accounts:account")
@@ -130,10 +130,10 @@ class AuditedRegistrationComplete(webauthn_views.CompleteCredentialRegistrationV
         # The package marks the session verified with the new key when it is the first factor.
         response = super().post(*args, **kwargs)
         if response.status_code == 200:
-            security_key_record_enrolled(actor=user, credential_name="Security key")  # type: ignore[arg-type]
+            security_key_record_enrolled(actor=user, credential_name="Security key")
             if first_factor:
                 second_factor_record(user=user, kind=SecondFactorKind.SECURITY_KEY, success=True)  # type: ignore[arg-type]
-                self.request.session[NEW_CODES] = recovery_codes_issue(actor=user)  # type: ignore[arg-type]
+                self.request.session[NEW_CODES] = recovery_codes_issue(actor=user)
         return response
 
 

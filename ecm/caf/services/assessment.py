@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.audit.services import audit_record
 from ecm.caf.choices import Answer, CafStatus, ChecklistDecision, MemberKind, RequestedBy
 from ecm.caf.framework import CHECKLIST_QUESTIONS, ELEMENT_CODES, FIELD_LABELS, REQUIRED_TO_COMPLETE, element_of
@@ -18,6 +19,7 @@ from ecm.consent.models import ConsentRecord
 from ecm.consent.selectors import active_consents
 from ecm.consent.services import consent_refusal_note, consent_withdraw
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index import services as index_services
 from ecm.index.choices import CafStatus as IndexCafStatus
 from ecm.index.models import Child
@@ -29,7 +31,7 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 @transaction.atomic
 def checklist_save(
     *,
-    actor: Any,
+    actor: Actor,
     answers: dict[str, str],
     decision: str,
     notes: str = "",
@@ -38,6 +40,7 @@ def checklist_save(
     requested_by: str = RequestedBy.PRACTITIONER,
 ) -> Checklist:
     """Save a pre-assessment checklist and its decision; the child may not be identified yet."""
+    actor = actor_person(actor)
     codes = {code for _, code, _ in CHECKLIST_QUESTIONS}
     require(set(answers) == codes, "Answer every question.")
     require(all(a in Answer.values for a in answers.values()), "Answer yes, no or not sure.")
@@ -65,7 +68,7 @@ def checklist_save(
 
 @transaction.atomic
 def refusal_to_record_note(
-    *, actor: Any, scopes_refused: list[str], note: str, checklist: Checklist | None = None
+    *, actor: Actor, scopes_refused: list[str], note: str, checklist: Checklist | None = None
 ) -> Any:
     """The family refused consent to record: note it in the practitioner's own records and keep nothing else.
 
@@ -74,6 +77,7 @@ def refusal_to_record_note(
     are emptied instead. Only the practitioner's own :class:`RefusalNote` remains. The audit trail keeps
     that a checklist was removed, not whose it was about.
     """
+    actor = actor_person(actor)
     refusal = consent_refusal_note(actor=actor, scopes_refused=scopes_refused, note=note)
     if checklist is None:
         return refusal
@@ -103,8 +107,9 @@ def refusal_to_record_note(
 
 
 @transaction.atomic
-def checklist_link_child(*, actor: Any, checklist: Checklist, child: Child) -> Checklist:
+def checklist_link_child(*, actor: Actor, checklist: Checklist, child: Child) -> Checklist:
     """Identify the child of a checklist saved before they were found on the index."""
+    actor = actor_person(actor)
     require(checklist.practitioner_id == actor.pk, "You can change only your own checklist.")
     checklist.child = child
     checklist.stamp(actor)
@@ -137,7 +142,7 @@ def _identifying_details(child: Child) -> dict[str, str]:
 @transaction.atomic
 def assessment_start(
     *,
-    actor: Any,
+    actor: Actor,
     child: Child,
     consent: ConsentRecord,
     checklist: Checklist | None = None,
@@ -149,6 +154,7 @@ def assessment_start(
 
     ``stepped_down_from`` names the specialist service (a ``SpecialistKind``) that stepped the child down.
     """
+    actor = actor_person(actor)
     from ecm.caf.selectors import existing_cafs
 
     require(
@@ -209,7 +215,7 @@ def latest_data(assessment: Assessment) -> dict[str, str]:
     return dict(latest.data) if latest else {}
 
 
-def _write_version(*, actor: Any, assessment: Assessment, data: dict[str, str], note: str) -> AssessmentVersion:
+def _write_version(*, actor: Actor, assessment: Assessment, data: dict[str, str], note: str) -> AssessmentVersion:
     assessment.version += 1
     assessment.stamp(actor)
     assessment.save()
@@ -228,7 +234,7 @@ def _write_version(*, actor: Any, assessment: Assessment, data: dict[str, str], 
 @transaction.atomic
 def assessment_save_section(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     values: dict[str, str],
     note: str = "Draft saved",
@@ -280,7 +286,7 @@ def completion_problems(assessment: Assessment) -> dict[str, str]:
 
 
 @transaction.atomic
-def assessment_complete(*, actor: Any, assessment: Assessment, consent_confirmed: bool) -> Assessment:
+def assessment_complete(*, actor: Actor, assessment: Assessment, consent_confirmed: bool) -> Assessment:
     """Complete the assessment; consent to record and share is confirmed against this version."""
     require(assessment.status == CafStatus.DRAFT, "This CAF is already completed.")
     problems = completion_problems(assessment)
@@ -300,7 +306,7 @@ def assessment_complete(*, actor: Any, assessment: Assessment, consent_confirmed
 
 
 @transaction.atomic
-def family_copy_set(*, actor: Any, assessment: Assessment, withheld: bool, reason: str = "") -> Assessment:
+def family_copy_set(*, actor: Actor, assessment: Assessment, withheld: bool, reason: str = "") -> Assessment:
     """Record whether the family's copy is withheld because giving it would put the child at risk."""
     require(not withheld or bool(reason.strip()), "Say why giving the family a copy would put the child at risk.")
     assessment.family_copy_withheld = withheld
@@ -314,7 +320,7 @@ def family_copy_set(*, actor: Any, assessment: Assessment, withheld: bool, reaso
 
 
 @transaction.atomic
-def assessment_consent_withdraw(*, actor: Any, assessment: Assessment, reason: str) -> Assessment:
+def assessment_consent_withdraw(*, actor: Actor, assessment: Assessment, reason: str) -> Assessment:
     """The family withdraws consent: every standing consent for the child ends, so all sharing that
     rests on consent stops at once, and the team is told."""
     require(assessment.consent.is_active, "Consent has already been withdrawn.")
@@ -333,8 +339,9 @@ def assessment_consent_withdraw(*, actor: Any, assessment: Assessment, reason: s
 
 
 @transaction.atomic
-def safeguarding_escalate(*, actor: Any, assessment: Assessment | None = None, from_page: str = "") -> Any:
+def safeguarding_escalate(*, actor: Actor, assessment: Assessment | None = None, from_page: str = "") -> Any:
     """Record that a practitioner followed the safeguarding escape to the area's contact."""
+    actor = actor_person(actor)
     escalation = SafeguardingEscalation(practitioner=actor, assessment=assessment, from_page=from_page[:300])
     escalation.stamp(actor, creating=True)
     escalation.save()
@@ -350,7 +357,7 @@ def safeguarding_escalate(*, actor: Any, assessment: Assessment | None = None, f
 __all__ = ["CafError"]
 
 
-def identifying_details_map(*, actor: Any) -> int:
+def identifying_details_map(*, actor: Actor) -> int:
     """Rewrite free-text identifying details of open CAFs onto the census and language lists.
 
     Each CAF whose latest version has an answer that maps (``"white british"``, ``"Islam"``,

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.audit.services import audit_record
 from ecm.caf.choices import CafStatus, ClosureReason, FamilyRating, MemberKind
 from ecm.caf.models import Assessment, Transfer
 from ecm.caf.services.common import flag_writer, notify, open_involvement, require, set_lead_flag
 from ecm.caf.services.team import current_lead, lead_professional_appoint, outcome_progress_write, team_member_add
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index import services as index_services
 from ecm.index.choices import CafStatus as IndexCafStatus
 from ecm.sharing.choices import DisclosureMode, Information, Method
@@ -25,7 +27,7 @@ DUE_SOON = dt.timedelta(days=7)
 @transaction.atomic
 def assessment_close(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     reason: str,
     notes: str = "",
@@ -98,7 +100,7 @@ def assessment_close(
 
 @transaction.atomic
 def assessment_step_up(
-    *, actor: Any, assessment: Assessment, referred_on: dt.date, notes: str, accepted_on: dt.date | None = None
+    *, actor: Actor, assessment: Assessment, referred_on: dt.date, notes: str, accepted_on: dt.date | None = None
 ) -> Assessment:
     """Record a referral to children's social care and, once accepted, close the CAF as stepped up."""
     require(assessment.is_open, "This CAF is closed.")
@@ -122,7 +124,7 @@ def assessment_step_up(
 
 
 @transaction.atomic
-def transfer_request(*, actor: Any, assessment: Assessment, to_user: Any, consent_confirmed: bool) -> Transfer:
+def transfer_request(*, actor: Actor, assessment: Assessment, to_user: Any, consent_confirmed: bool) -> Transfer:
     """Offer the CAF to a named co-ordinator or lead professional in another area, with the family's consent."""
     require(assessment.is_open, "This CAF is closed.")
     require(consent_confirmed, "Confirm the family consents to the transfer.")
@@ -164,8 +166,9 @@ def transfer_request(*, actor: Any, assessment: Assessment, to_user: Any, consen
 
 
 @transaction.atomic
-def transfer_accept(*, actor: Any, transfer: Transfer) -> Transfer:
+def transfer_accept(*, actor: Actor, transfer: Transfer) -> Transfer:
     """The receiving practitioner accepts: they join the team and become lead; the old lead hands over."""
+    actor = actor_person(actor)
     require(transfer.to_user_id == actor.pk and transfer.accepted_on is None, "Only the named receiver can accept.")
     assessment = transfer.assessment
     transfer.accepted_on = clock.today()
@@ -187,7 +190,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer) -> Transfer:
 
 
 @transaction.atomic
-def review_reminders_send(*, actor: Any) -> dict[str, int]:
+def review_reminders_send(*, actor: Actor) -> dict[str, int]:
     """Tell lead professionals (or authors) of reviews due within a week and of overdue reviews, once each."""
     today = clock.today()
     counts = {"due": 0, "overdue": 0}
@@ -223,7 +226,7 @@ def review_reminders_send(*, actor: Any) -> dict[str, int]:
 @transaction.atomic
 def specialist_referral_record(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     kind: str,
     agency: str,

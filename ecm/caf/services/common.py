@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from ecm.accounts.choices import OrganisationType
-from ecm.core.actors import SystemActor
+from ecm.core.actors import Actor, SystemActor
 from ecm.index import services as index_services
 from ecm.index.choices import ServiceCategory
 from ecm.index.models import Child, Involvement
@@ -42,7 +42,7 @@ def require(condition: bool, message: str) -> None:
         raise CafError(message)
 
 
-def notify(*, actor: Any, recipients: Iterable[Any], subject: str, body: str = "", link: str = "") -> None:
+def notify(*, actor: Actor, recipients: Iterable[Any], subject: str, body: str = "", link: str = "") -> None:
     """Send in-service notifications (and email) to each recipient once the transaction commits."""
     from ecm.notifications.services import notification_send
 
@@ -61,7 +61,7 @@ def open_involvement(child: Child, user: Any) -> Involvement | None:
     return Involvement.objects.filter(child=child, practitioner=user, ended_on__isnull=True).first()
 
 
-def ensure_involvement(*, actor: Any, child: Child, user: Any) -> Involvement:
+def ensure_involvement(*, actor: Actor, child: Child, user: Any) -> Involvement:
     """The user's current involvement with the child, added through the index if they have none."""
     existing = open_involvement(child, user)
     if existing is not None:
@@ -76,11 +76,11 @@ def ensure_involvement(*, actor: Any, child: Child, user: Any) -> Involvement:
     )
 
 
-def flag_writer(actor: Any, user: Any) -> Any:
+def flag_writer(actor: Actor, user: Any) -> Any:
     return actor if getattr(actor, "pk", None) == getattr(user, "pk", object()) else SYSTEM_CAF
 
 
-def set_lead_flag(*, actor: Any, child: Child, user: Any, on: bool, family_lead: str = "") -> None:
+def set_lead_flag(*, actor: Actor, child: Child, user: Any, on: bool, family_lead: str = "") -> None:
     """Set or clear "lead professional" on the user's involvement (added first when setting).
 
     ``family_lead`` names the young person, parent or carer who leads with this practitioner's support.

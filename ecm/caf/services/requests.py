@@ -6,16 +6,19 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.audit.services import audit_record
 from ecm.caf.choices import ChecklistDecision, RequestStatus
 from ecm.caf.models import CafRequest, Checklist
 from ecm.caf.services.common import notify, require
 from ecm.core import clock
+from ecm.core.actors import Actor
 
 
 @transaction.atomic
-def caf_request_send(*, actor: Any, checklist: Checklist, recipient: Any, note: str) -> CafRequest:
+def caf_request_send(*, actor: Actor, checklist: Checklist, recipient: Any, note: str) -> CafRequest:
     """Route a request for a CAF to a colleague, another service or the CAF co-ordinator."""
+    actor = actor_person(actor)
     require(checklist.practitioner_id == actor.pk, "You can send requests only from your own checklist.")
     require(checklist.decision == ChecklistDecision.ASK_OTHER, "The checklist did not decide to ask someone else.")
     require(recipient is not None and recipient.pk != actor.pk, "Choose who you are asking.")
@@ -35,8 +38,9 @@ def caf_request_send(*, actor: Any, checklist: Checklist, recipient: Any, note: 
 
 
 @transaction.atomic
-def caf_request_answer(*, actor: Any, request: CafRequest, accept: bool, answer: str = "") -> CafRequest:
+def caf_request_answer(*, actor: Actor, request: CafRequest, accept: bool, answer: str = "") -> CafRequest:
     """The recipient accepts or declines (with a reason); the requester is told."""
+    actor = actor_person(actor)
     require(request.recipient_id == actor.pk, "Only the person asked can answer.")
     require(request.status == RequestStatus.ROUTED, "This request has already been answered.")
     require(accept or bool(answer.strip()), "Say why you are declining.")

@@ -24,6 +24,7 @@ from ecm.caf.models import (
 )
 from ecm.caf.services.common import notify, require, set_lead_flag
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.sharing.choices import DisclosureMode, Information, Method
 from ecm.sharing.selectors import share_basis, sharing_allowed
 from ecm.sharing.services import disclosure_record
@@ -36,7 +37,7 @@ def _open(assessment: Assessment) -> None:
 
 
 @transaction.atomic
-def team_member_add(*, actor: Any, assessment: Assessment, kind: str, user: Any = None, name: str = "") -> TeamMember:
+def team_member_add(*, actor: Actor, assessment: Assessment, kind: str, user: Any = None, name: str = "") -> TeamMember:
     """Add a practitioner (whose agency consent or a recorded decision covers), the child or a parent/carer."""
     _open(assessment)
     require(kind in MemberKind.values, "Choose who is joining the team.")
@@ -96,7 +97,7 @@ def team_member_add(*, actor: Any, assessment: Assessment, kind: str, user: Any 
 
 
 @transaction.atomic
-def team_member_remove(*, actor: Any, member: TeamMember, reason: str) -> TeamMember:
+def team_member_remove(*, actor: Actor, member: TeamMember, reason: str) -> TeamMember:
     """Take someone off the team (the lead professional must be replaced first); the history stays."""
     assessment = member.assessment
     _open(assessment)
@@ -127,7 +128,7 @@ def team_member_remove(*, actor: Any, member: TeamMember, reason: str) -> TeamMe
 @transaction.atomic
 def meeting_record(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     held_on: dt.date,
     invitees: Iterable[TeamMember],
@@ -167,7 +168,7 @@ def meeting_record(
 @transaction.atomic
 def meeting_schedule(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     held_on: dt.date,
     starts_at: dt.time | None,
@@ -206,7 +207,7 @@ def meeting_schedule(
 
 
 @transaction.atomic
-def meeting_minute(*, actor: Any, meeting: Meeting, attendees: Iterable[TeamMember], notes: str) -> Meeting:
+def meeting_minute(*, actor: Actor, meeting: Meeting, attendees: Iterable[TeamMember], notes: str) -> Meeting:
     """Record what happened at a planned meeting, on its day or after; the notes go to every member."""
     assessment = meeting.assessment
     _open(assessment)
@@ -277,22 +278,15 @@ def _check_lead(assessment: Assessment, member: TeamMember, supporting_member: T
     )
 
 
-@transaction.atomic
-def lead_professional_appoint(
-    *,
-    actor: Any,
+def _check_lead_change(
     assessment: Assessment,
     member: TeamMember,
+    supporting_member: TeamMember | None,
     meeting: Meeting | None,
     reason: str,
-    handover_note: str = "",
-    supporting_member: TeamMember | None = None,
-) -> LeadProfessional:
-    """Make the lead professional so (after the new lead accepted), ending the previous one with a handover note.
-
-    The index flags follow: set on the new lead's involvement (for a family lead, on the supporting
-    practitioner's, saying that the family leads), cleared on the old one's.
-    """
+    handover_note: str,
+) -> LeadProfessional | None:
+    """What an offer of the lead role and an appointment both check; the current lead (if any)."""
     _open(assessment)
     _check_lead(assessment, member, supporting_member)
     require(meeting is None or meeting.assessment_id == assessment.pk, "Choose a meeting of this team.")
@@ -305,6 +299,26 @@ def lead_professional_appoint(
         "They are already the lead professional.",
     )
     require(previous is None or bool(handover_note.strip()), "Write a handover note for the new lead professional.")
+    return previous
+
+
+@transaction.atomic
+def lead_professional_appoint(
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    member: TeamMember,
+    meeting: Meeting | None,
+    reason: str,
+    handover_note: str = "",
+    supporting_member: TeamMember | None = None,
+) -> LeadProfessional:
+    """Make the lead professional so (after the new lead accepted), ending the previous one with a handover note.
+
+    The index flags follow: set on the new lead's involvement (for a family lead, on the supporting
+    practitioner's, saying that the family leads), cleared on the old one's.
+    """
+    previous = _check_lead_change(assessment, member, supporting_member, meeting, reason, handover_note)
     today = clock.today()
     if previous is not None:
         previous.ended_on = today
@@ -360,7 +374,7 @@ def open_lead_offer(assessment: Assessment) -> LeadOffer | None:
 @transaction.atomic
 def lead_professional_offer(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     member: TeamMember,
     meeting: Meeting | None,
@@ -374,18 +388,7 @@ def lead_professional_offer(
     The current lead stays until then. When the person who accepts is the one recording it, it is
     accepted at once. An earlier offer still open is withdrawn.
     """
-    _open(assessment)
-    _check_lead(assessment, member, supporting_member)
-    require(meeting is None or meeting.assessment_id == assessment.pk, "Choose a meeting of this team.")
-    require(bool(reason.strip()), "Record why they were chosen (needs, the family's wishes, an existing relationship).")
-    previous = current_lead(assessment)
-    require(
-        previous is None
-        or previous.member_id != member.pk
-        or (previous.supporting_member_id != (supporting_member.pk if supporting_member else None)),
-        "They are already the lead professional.",
-    )
-    require(previous is None or bool(handover_note.strip()), "Write a handover note for the new lead professional.")
+    _check_lead_change(assessment, member, supporting_member, meeting, reason, handover_note)
     earlier = open_lead_offer(assessment)
     if earlier is not None:
         earlier.status = LeadOfferStatus.WITHDRAWN
@@ -428,7 +431,7 @@ def lead_professional_offer(
 
 
 @transaction.atomic
-def lead_offer_accept(*, actor: Any, offer: LeadOffer) -> LeadProfessional:
+def lead_offer_accept(*, actor: Actor, offer: LeadOffer) -> LeadProfessional:
     """The new lead (or the supporting practitioner of a family lead) accepts: the handover happens now."""
     require(offer.status == LeadOfferStatus.OFFERED, "This offer is no longer open.")
     require(
@@ -455,7 +458,7 @@ def lead_offer_accept(*, actor: Any, offer: LeadOffer) -> LeadProfessional:
 
 
 @transaction.atomic
-def lead_offer_decline(*, actor: Any, offer: LeadOffer, note: str) -> LeadOffer:
+def lead_offer_decline(*, actor: Actor, offer: LeadOffer, note: str) -> LeadOffer:
     """The person asked declines, with a reason; the current lead stays and whoever offered is told."""
     require(offer.status == LeadOfferStatus.OFFERED, "This offer is no longer open.")
     require(
@@ -488,7 +491,7 @@ def lead_offer_decline(*, actor: Any, offer: LeadOffer, note: str) -> LeadOffer:
 @transaction.atomic
 def action_add(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     what: str,
     responsible: TeamMember,
@@ -529,7 +532,7 @@ def action_add(
 
 
 @transaction.atomic
-def action_progress_set(*, actor: Any, action: PlanAction, progress: str, comments: str = "") -> PlanAction:
+def action_progress_set(*, actor: Actor, action: PlanAction, progress: str, comments: str = "") -> PlanAction:
     """Rate an action's progress and add comments."""
     _open(action.assessment)
     require(progress in Progress.values, "Choose the progress made.")
@@ -547,7 +550,7 @@ def action_progress_set(*, actor: Any, action: PlanAction, progress: str, commen
 
 
 @transaction.atomic
-def review_interval_set(*, actor: Any, assessment: Assessment, weeks: int) -> Assessment:
+def review_interval_set(*, actor: Actor, assessment: Assessment, weeks: int) -> Assessment:
     """Set how often reviews fall due (4 to 12 weeks; 6 by default)."""
     require(MIN_REVIEW_WEEKS <= weeks <= MAX_REVIEW_WEEKS, "Reviews must be every 4 to 12 weeks.")
     assessment.review_interval_weeks = weeks
@@ -564,7 +567,7 @@ def review_interval_set(*, actor: Any, assessment: Assessment, weeks: int) -> As
 @transaction.atomic
 def review_record(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     held_on: dt.date,
     present: str,
@@ -639,7 +642,7 @@ def plan_outcomes(assessment: Assessment) -> list[str]:
 
 
 def outcome_progress_write(
-    *, actor: Any, assessment: Assessment, review: Review | None, progress: dict[str, tuple[str, str]]
+    *, actor: Actor, assessment: Assessment, review: Review | None, progress: dict[str, tuple[str, str]]
 ) -> list[OutcomeProgress]:
     """Write progress on each outcome (at a review, or at closure when ``review`` is None).
 

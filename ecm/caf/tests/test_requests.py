@@ -12,12 +12,13 @@ from ecm.caf.choices import Answer, ChecklistDecision, RequestStatus
 from ecm.caf.framework import CHECKLIST_QUESTIONS
 from ecm.caf.models import CafRequest
 from ecm.caf.services import CafError
+from ecm.core.actors import Actor
 from ecm.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 
-def _checklist(actor, decision=ChecklistDecision.ASK_OTHER):
+def _checklist(actor: Actor, decision=ChecklistDecision.ASK_OTHER):
     answers = {code: Answer.NO for _, code, _ in CHECKLIST_QUESTIONS}
     return services.checklist_save(actor=actor, answers=answers, decision=decision, working_name="K, Year 9")
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from ecm.audit.services import audit_or_count
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.directory.models import SearchEvent
 from ecm.directory.postcodes import outward_code
 
@@ -17,7 +18,7 @@ from ecm.directory.postcodes import outward_code
 @transaction.atomic
 def search_event_record(
     *,
-    actor: Any,
+    actor: Actor,
     channel: str,
     result_count: int,
     postcode: str = "",

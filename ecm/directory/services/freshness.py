@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.directory.models import FreshnessReminder, Metadata, Service
 
 # Reminder number → days after the review fell due. Search shows "may be out of date"
@@ -17,7 +17,7 @@ REMINDER_DAYS = {1: 0, 2: 14}
 
 
 @transaction.atomic
-def service_review_confirm(*, actor: Any, service: Service) -> Service:
+def service_review_confirm(*, actor: Actor, service: Service) -> Service:
     """The provider or the team has checked the details are still right: review date is today."""
     previous = service.last_reviewed_on
     service.last_reviewed_on = clock.today()
@@ -41,7 +41,7 @@ def service_review_confirm(*, actor: Any, service: Service) -> Service:
     return service
 
 
-def freshness_reminders_send(*, actor: Any, today: dt.date | None = None) -> int:
+def freshness_reminders_send(*, actor: Actor, today: dt.date | None = None) -> int:
     """Send each reminder that has fallen due and not been sent; returns how many were sent.
 
     Run daily. Each reminder commits on its own, so a failure part-way loses nothing.
@@ -59,7 +59,7 @@ def freshness_reminders_send(*, actor: Any, today: dt.date | None = None) -> int
 
 
 @transaction.atomic
-def _send_one(actor: Any, service: Service, due: dt.date, number: int) -> bool:
+def _send_one(actor: Actor, service: Service, due: dt.date, number: int) -> bool:
     from ecm.directory.selectors.people import directory_team_users, provider_staff
     from ecm.notifications.services import notification_send
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.directory.choices import LinkEntity
 from ecm.directory.models import (
     Accessibility,
@@ -84,7 +85,7 @@ def _text(data: Json, key: str) -> str:
 class Batch:
     """Rows to write, collected per model, and ids already in the database."""
 
-    actor: Any
+    actor: Actor
     new: dict[type[models.Model], list[models.Model]] = field(default_factory=lambda: defaultdict(list))
     changed: dict[type[models.Model], list[models.Model]] = field(default_factory=lambda: defaultdict(list))
     seen: set[tuple[type[models.Model], str]] = field(default_factory=set)

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models, transaction
 
 from ecm.audit.services import audit_record
+from ecm.core.actors import Actor
 from ecm.directory.models import (
     Accessibility,
     Address,
@@ -126,7 +127,7 @@ def _existing_ids(model: type[models.Model], ids: list[Any]) -> set[str]:
 
 
 @transaction.atomic
-def hsds_import(*, actor: Any, records: list[Json], source: str = "") -> ImportResult:
+def hsds_import(*, actor: Actor, records: list[Json], source: str = "") -> ImportResult:
     """Upsert validated HSDS service records (see ``hsds_io.validate_records``) in one transaction."""
     batch = Batch(actor=actor)
     model: Any  # each entity's model class in turn

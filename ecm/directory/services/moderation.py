@@ -9,8 +9,10 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.directory.choices import ChangeStatus
 from ecm.directory.models import Metadata, Organization, Service, ServiceChange
 from ecm.directory.services.search_index import search_columns_refresh
@@ -42,7 +44,7 @@ def _as_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _notify(actor: Any, recipients: Any, subject: str, body: str, link: str) -> None:
+def _notify(actor: Actor, recipients: Any, subject: str, body: str, link: str) -> None:
     from ecm.notifications.services import notification_send
 
     for person in recipients:
@@ -50,8 +52,9 @@ def _notify(actor: Any, recipients: Any, subject: str, body: str, link: str) -> 
 
 
 @transaction.atomic
-def service_change_propose(*, actor: Any, service: Service, changes: dict[str, Any], note: str = "") -> ServiceChange:
+def service_change_propose(*, actor: Actor, service: Service, changes: dict[str, Any], note: str = "") -> ServiceChange:
     """Record a provider's proposed change; only fields that really change are kept."""
+    actor = actor_person(actor)
     proposed = {
         name: value
         for name, value in changes.items()
@@ -87,8 +90,9 @@ def service_change_propose(*, actor: Any, service: Service, changes: dict[str, A
 
 
 @transaction.atomic
-def service_change_approve(*, actor: Any, change: ServiceChange, note: str = "") -> Service:
+def service_change_approve(*, actor: Actor, change: ServiceChange, note: str = "") -> Service:
     """Publish a pending change: update the service, write HSDS metadata, count it as reviewed."""
+    actor = actor_person(actor)
     change = ServiceChange.objects.select_for_update().get(pk=change.pk)
     if change.status != ChangeStatus.PENDING:
         raise ModerationError("This change has already been decided.")
@@ -138,8 +142,9 @@ def service_change_approve(*, actor: Any, change: ServiceChange, note: str = "")
 
 
 @transaction.atomic
-def service_change_return(*, actor: Any, change: ServiceChange, note: str) -> ServiceChange:
+def service_change_return(*, actor: Actor, change: ServiceChange, note: str) -> ServiceChange:
     """Send a pending change back to the provider with the team's reason."""
+    actor = actor_person(actor)
     if not note.strip():
         raise ModerationError("Say why you are returning the change, so the provider can put it right.")
     change = ServiceChange.objects.select_for_update().get(pk=change.pk)
@@ -163,7 +168,7 @@ def service_change_return(*, actor: Any, change: ServiceChange, note: str) -> Se
 
 
 @transaction.atomic
-def organization_link_provider(*, actor: Any, organization: Organization, provider: Any) -> Organization:
+def organization_link_provider(*, actor: Actor, organization: Organization, provider: Any) -> Organization:
     """Let an accounts organisation's staff propose changes to this directory organisation's services."""
     previous = organization.provider_id
     organization.provider = provider

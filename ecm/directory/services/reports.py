@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from ecm.audit.services import audit_or_count, audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.directory.choices import ReportStatus
 from ecm.directory.models import ProblemReport, Service
 
 
 @transaction.atomic
-def problem_report_create(*, actor: Any, service: Service, description: str, reporter_email: str = "") -> ProblemReport:
+def problem_report_create(
+    *, actor: Actor, service: Service, description: str, reporter_email: str = ""
+) -> ProblemReport:
     """Record a problem someone found with a service's page and tell the directory team."""
     from ecm.directory.selectors.people import directory_team_users
     from ecm.notifications.services import notification_send
@@ -35,7 +36,7 @@ def problem_report_create(*, actor: Any, service: Service, description: str, rep
 
 
 @transaction.atomic
-def problem_report_resolve(*, actor: Any, report: ProblemReport, note: str) -> ProblemReport:
+def problem_report_resolve(*, actor: Actor, report: ProblemReport, note: str) -> ProblemReport:
     """Close a problem report, saying what was done."""
     report.status = ReportStatus.RESOLVED
     report.resolution_note = note

@@ -9,7 +9,7 @@ import pytest
 from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import UserFactory
 from ecm.audit.models import AuditEvent
-from ecm.core.actors import SYSTEM_COMMAND
+from ecm.core.actors import SYSTEM_COMMAND, Actor
 from ecm.index import services
 from ecm.index.choices import ChildStatus, Gender
 from ecm.index.search.criteria import SearchCriteria, SearchCriteriaError
@@ -26,7 +26,7 @@ def practitioner():
     return UserFactory(roles=[Role.PRACTITIONER])
 
 
-def search(actor, **kwargs):
+def search(actor: Actor, **kwargs):
     return child_search(actor=actor, criteria=SearchCriteria(**kwargs))
 
 

@@ -9,7 +9,7 @@ import pytest
 from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import UserFactory
 from ecm.audit.models import AuditEvent
-from ecm.core.actors import SYSTEM_COMMAND
+from ecm.core.actors import SYSTEM_COMMAND, Actor
 from ecm.index import visibility
 from ecm.index.choices import ChildStatus, SensitiveBasis, ServiceCategory
 from ecm.index.models import Child
@@ -80,7 +80,7 @@ def test_a_shield_runs_every_apps_hook_in_its_transaction_and_audits_the_counts(
     child = ChildFactory()
     calls: list[Any] = []
 
-    def hook(*, actor: Any, child: Child, terms: list[str]) -> int:
+    def hook(*, actor: Actor, child: Child, terms: list[str]) -> int:
         calls.append((child.pk, "1 Test Street" in terms))
         return 3
 

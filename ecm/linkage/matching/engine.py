@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.linkage.choices import DeliveryStatus, LinkMethod
 from ecm.linkage.index_bridge import surviving_child
@@ -85,7 +86,7 @@ def _resolve(child_id: Any, merged: dict[Any, Any]) -> Any:
     return child_id
 
 
-def _link_by_known_keys(*, actor: Any, model: MatchModel, summary: MatchSummary) -> None:
+def _link_by_known_keys(*, actor: Actor, model: MatchModel, summary: MatchSummary) -> None:
     merged = _survivor_ids()
     linked = StagedRecord.objects.filter(child__isnull=False)
     by_source_id = {
@@ -247,7 +248,13 @@ def _plan_of(decisions: Any) -> dict[str, Any]:
 
 
 def _apply_plan(
-    *, actor: Any, model: MatchModel, run: MatchRun, summary: MatchSummary, say: Callable[[str], None], chunk_size: int
+    *,
+    actor: Actor,
+    model: MatchModel,
+    run: MatchRun,
+    summary: MatchSummary,
+    say: Callable[[str], None],
+    chunk_size: int,
 ) -> None:
     """Apply a saved plan from where it got to: each step commits with its progress, so a re-run skips it."""
     plan = match_run_plan(run)
@@ -323,7 +330,7 @@ def score_pairs(table: Any, model: MatchModel, *, engine: str) -> list[Any]:
 
 def match_run(
     *,
-    actor: Any,
+    actor: Actor,
     model: MatchModel,
     progress: Callable[[str], None] | None = None,
     chunk_size: int = NEW_CHILDREN_PER_TRANSACTION,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-from typing import Any
 
+from ecm.core.actors import Actor
 from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.engine import feature_table, matchable_records
 from ecm.linkage.models import MatchModel
@@ -13,7 +13,7 @@ from ecm.linkage.services import match_model_save
 TRAINING_SAMPLE = 300_000
 
 
-def match_model_train(*, actor: Any, upper: float, lower: float, seed: int = 42) -> MatchModel:
+def match_model_train(*, actor: Actor, upper: float, lower: float, seed: int = 42) -> MatchModel:
     """Estimate the model on (a sample of) the staged records and save it as a new version."""
     ids = list(matchable_records().filter(in_review=False).values_list("pk", flat=True))
     if len(ids) > TRAINING_SAMPLE:

@@ -7,16 +7,18 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.audit.services import audit_record
 from ecm.caf import services as caf_services
 from ecm.caf.choices import MemberKind
 from ecm.caf.models import Assessment, LeadOffer
+from ecm.core.actors import Actor
 from ecm.multiagency.services.common import MultiagencyError, require
 
 
 @transaction.atomic
 def case_reallocate(
-    *, actor: Any, assessment: Assessment, practitioner: Any, new_lead: Any, reason: str, handover_note: str
+    *, actor: Actor, assessment: Assessment, practitioner: Any, new_lead: Any, reason: str, handover_note: str
 ) -> LeadOffer:
     """Offer ``new_lead`` the CAF's lead professional role in place of ``practitioner`` (one of the actor's
     staff); the handover happens when they accept, and ``practitioner`` stays the lead until then.
@@ -24,6 +26,7 @@ def case_reallocate(
     The new lead joins the Team Around the Child first when they are not in it (their agency must be
     covered by consent or a recorded decision, as the eCAF checks).
     """
+    actor = actor_person(actor)
     require(
         practitioner is not None and practitioner.manager_id == actor.pk, "You can only reallocate your staff's cases."
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from ecm.core.actors import SystemActor
+from ecm.core.actors import Actor, SystemActor
 from ecm.notifications.services import notification_send
 
 
@@ -20,14 +20,14 @@ def require(condition: bool, message: str) -> None:
         raise MultiagencyError(message)
 
 
-def is_panel_officer(actor: Any, panel: Any) -> bool:
+def is_panel_officer(actor: Actor, panel: Any) -> bool:
     """The chair and the administrator run the panel; jobs and the demo seed act as system actors."""
     if isinstance(actor, SystemActor):
         return True
     return getattr(actor, "pk", None) in (panel.chair_id, panel.administrator_id)
 
 
-def notify(*, actor: Any, recipients: Iterable[Any], subject: str, body: str = "", link: str = "") -> None:
+def notify(*, actor: Actor, recipients: Iterable[Any], subject: str, body: str = "", link: str = "") -> None:
     """In-service notifications (and email) to each recipient once, after the transaction commits.
 
     Callers keep children's names out of ``subject`` and ``body``: email leaves the service.

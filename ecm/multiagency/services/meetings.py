@@ -13,11 +13,13 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.audit.services import audit_record
 from ecm.caf import services as caf_services
 from ecm.caf.choices import CafStatus, MemberKind
 from ecm.caf.models import Assessment
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.multiagency.choices import AgendaSection, MeetingStatus, PanelOutcome, ReferralStatus
 from ecm.multiagency.models import AgendaItem, Panel, PanelAction, PanelMeeting, PanelReferral
 from ecm.multiagency.services.common import MultiagencyError, is_panel_officer, notify, require
@@ -27,7 +29,7 @@ ALLOCATING = (PanelOutcome.CAF, PanelOutcome.LEAD, PanelOutcome.KEY_WORKER)
 ROLE_NAMES: dict[str, str] = {PanelOutcome.LEAD: "lead professional", PanelOutcome.KEY_WORKER: "key worker"}
 
 
-def _officer(actor: Any, panel: Panel) -> None:
+def _officer(actor: Actor, panel: Panel) -> None:
     require(is_panel_officer(actor, panel), "Only the panel's chair or administrator can do this.")
 
 
@@ -54,7 +56,7 @@ def may_take_on(referral: PanelReferral, user: Any) -> bool:
 
 
 @transaction.atomic
-def meeting_plan(*, actor: Any, panel: Panel, held_on: dt.date) -> PanelMeeting:
+def meeting_plan(*, actor: Actor, panel: Panel, held_on: dt.date) -> PanelMeeting:
     """Plan a meeting (usually on a date from the schedule)."""
     _officer(actor, panel)
     require(not panel.meetings.filter(held_on=held_on).exists(), "The panel already has a meeting on that day.")
@@ -74,7 +76,7 @@ def _section(referral: PanelReferral, held_on: dt.date) -> str:
 
 
 @transaction.atomic
-def agenda_build(*, actor: Any, meeting: PanelMeeting) -> list[AgendaItem]:
+def agenda_build(*, actor: Actor, meeting: PanelMeeting) -> list[AgendaItem]:
     """Put every open referral on the agenda (new, due for review, or already supported); running it again
     adds only referrals made since."""
     _officer(actor, meeting.panel)
@@ -101,7 +103,7 @@ def agenda_build(*, actor: Any, meeting: PanelMeeting) -> list[AgendaItem]:
 
 
 @transaction.atomic
-def agenda_item_remove(*, actor: Any, item: AgendaItem) -> None:
+def agenda_item_remove(*, actor: Actor, item: AgendaItem) -> None:
     """Take a child off an agenda before an outcome is recorded (they go on the next one)."""
     _officer(actor, item.meeting.panel)
     _planned(item.meeting)
@@ -115,7 +117,7 @@ def agenda_item_remove(*, actor: Any, item: AgendaItem) -> None:
 
 
 @transaction.atomic
-def family_invite(*, actor: Any, item: AgendaItem, name: str) -> AgendaItem:
+def family_invite(*, actor: Actor, item: AgendaItem, name: str) -> AgendaItem:
     """Record that a parent or carer is invited to the child's part of the meeting."""
     _officer(actor, item.meeting.panel)
     _planned(item.meeting)
@@ -129,7 +131,7 @@ def family_invite(*, actor: Any, item: AgendaItem, name: str) -> AgendaItem:
 
 @transaction.atomic
 def attendance_record(
-    *, actor: Any, meeting: PanelMeeting, attendees: Iterable[Any], others_present: str = ""
+    *, actor: Actor, meeting: PanelMeeting, attendees: Iterable[Any], others_present: str = ""
 ) -> PanelMeeting:
     """Record which members attended, and which parents, carers or guests were present."""
     _officer(actor, meeting.panel)
@@ -152,7 +154,7 @@ def attendance_record(
     return meeting
 
 
-def _action(*, actor: Any, item: AgendaItem, what: str, owner: Any, due_on: dt.date) -> PanelAction:
+def _action(*, actor: Actor, item: AgendaItem, what: str, owner: Any, due_on: dt.date) -> PanelAction:
     action = PanelAction(referral=item.referral, item=item, what=what.strip(), owner=owner, due_on=due_on)
     action.stamp(actor, creating=True)
     action.save()
@@ -167,7 +169,7 @@ def _action(*, actor: Any, item: AgendaItem, what: str, owner: Any, due_on: dt.d
 
 
 @transaction.atomic
-def panel_action_add(*, actor: Any, item: AgendaItem, what: str, owner: Any, due_on: dt.date) -> PanelAction:
+def panel_action_add(*, actor: Actor, item: AgendaItem, what: str, owner: Any, due_on: dt.date) -> PanelAction:
     """An action agreed for the child: what, whose, by when. The owner is told."""
     _officer(actor, item.meeting.panel)
     _planned(item.meeting)
@@ -186,8 +188,9 @@ def panel_action_add(*, actor: Any, item: AgendaItem, what: str, owner: Any, due
 
 
 @transaction.atomic
-def panel_action_done(*, actor: Any, action: PanelAction) -> PanelAction:
+def panel_action_done(*, actor: Actor, action: PanelAction) -> PanelAction:
     """The owner (or a panel officer) marks an action done."""
+    actor = actor_person(actor)
     require(
         actor.pk == action.owner_id or is_panel_officer(actor, action.referral.panel),
         "Only the owner or the panel's chair or administrator can mark it done.",
@@ -205,7 +208,7 @@ def open_caf_of(referral: PanelReferral) -> Assessment | None:
     return Assessment.objects.filter(child=referral.child).exclude(status=CafStatus.CLOSED).first()
 
 
-def _appoint_on_caf(*, actor: Any, item: AgendaItem, user: Any, handover_note: str) -> bool:
+def _appoint_on_caf(*, actor: Actor, item: AgendaItem, user: Any, handover_note: str) -> bool:
     """The panel's choice of lead professional is offered on the child's open CAF, through the eCAF's own
     handover: the CAF's current lead stays until the new one accepts (one lead per child). False when the
     child has no open CAF."""
@@ -240,7 +243,7 @@ def _appoint_on_caf(*, actor: Any, item: AgendaItem, user: Any, handover_note: s
 @transaction.atomic
 def outcome_record(
     *,
-    actor: Any,
+    actor: Actor,
     item: AgendaItem,
     outcome: str,
     discussion: str,
@@ -330,7 +333,7 @@ def outcome_record(
 
 
 @transaction.atomic
-def meeting_finalise(*, actor: Any, meeting: PanelMeeting) -> PanelMeeting:
+def meeting_finalise(*, actor: Actor, meeting: PanelMeeting) -> PanelMeeting:
     """Close the record of the meeting and send the minutes to every member."""
     _officer(actor, meeting.panel)
     _planned(meeting)

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.multiagency.choices import ReferralStatus, Weekday
 from ecm.multiagency.models import Panel, PanelMember, PanelReferral
-from ecm.multiagency.services.common import is_panel_officer, notify, require
+from ecm.multiagency.services.common import MultiagencyError, is_panel_officer, notify, require
 from ecm.sharing.choices import DisclosureMode, Information, Method
 from ecm.sharing.selectors import share_basis, sharing_allowed
 from ecm.sharing.services import disclosure_record
@@ -26,7 +28,7 @@ def agencies_not_covered(child: Child, panel: Panel) -> list[str]:
     return sorted(o.name for o in panel.organisations.all() if not sharing_allowed(child, o))
 
 
-def _join(*, actor: Any, panel: Panel, user: Any) -> PanelMember:
+def _join(*, actor: Actor, panel: Panel, user: Any) -> PanelMember:
     require(user is not None and user.organisation_id is not None, "Choose a practitioner with an organisation.")
     require(
         panel.organisations.filter(pk=user.organisation_id).exists(),
@@ -42,7 +44,7 @@ def _join(*, actor: Any, panel: Panel, user: Any) -> PanelMember:
 @transaction.atomic
 def panel_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     local_authority: Any,
     organisations: Iterable[Any],
@@ -93,7 +95,7 @@ def panel_create(
 
 @transaction.atomic
 def panel_schedule_set(
-    *, actor: Any, panel: Panel, weekday: int, interval_weeks: int, schedule_starts_on: dt.date
+    *, actor: Actor, panel: Panel, weekday: int, interval_weeks: int, schedule_starts_on: dt.date
 ) -> Panel:
     """Change when the panel meets; meetings already planned keep their dates."""
     require(is_panel_officer(actor, panel), "Only the chair or the administrator can change the schedule.")
@@ -112,7 +114,7 @@ def panel_schedule_set(
 
 
 @transaction.atomic
-def panel_member_add(*, actor: Any, panel: Panel, user: Any) -> PanelMember:
+def panel_member_add(*, actor: Actor, panel: Panel, user: Any) -> PanelMember:
     """A practitioner of one of the panel's agencies joins it (they stay employed by their agency)."""
     require(is_panel_officer(actor, panel), "Only the chair or the administrator can change the members.")
     member = _join(actor=actor, panel=panel, user=user)
@@ -127,7 +129,7 @@ def panel_member_add(*, actor: Any, panel: Panel, user: Any) -> PanelMember:
 
 
 @transaction.atomic
-def panel_member_remove(*, actor: Any, member: PanelMember) -> PanelMember:
+def panel_member_remove(*, actor: Actor, member: PanelMember) -> PanelMember:
     """A member leaves the panel; from then on they see none of its children."""
     panel = member.panel
     require(is_panel_officer(actor, panel), "Only the chair or the administrator can change the members.")
@@ -143,10 +145,12 @@ def panel_member_remove(*, actor: Any, member: PanelMember) -> PanelMember:
 
 
 @transaction.atomic
-def panel_referral_make(*, actor: Any, panel: Panel, child: Child, reason: str) -> PanelReferral:
+def panel_referral_make(*, actor: Actor, panel: Panel, child: Child, reason: str) -> PanelReferral:
     """Refer a child to a panel. Discussing a named child at a panel is a share: every agency on the panel
     must be covered by the family's consent to share or by a recorded decision to share without consent."""
-    require(getattr(actor, "organisation_id", None) is not None, "Your account is not linked to an organisation.")
+    actor = actor_person(actor)
+    if actor.organisation_id is None:
+        raise MultiagencyError("Your account is not linked to an organisation.")
     require(bool(reason.strip()), "Say why you are referring the child and what you hope the panel will do.")
     require(
         not panel.referrals.filter(child=child).exclude(status=ReferralStatus.CLOSED).exists(),

@@ -14,12 +14,13 @@ from django.db import transaction
 
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.multiagency.models import Secondment, Team
 from ecm.multiagency.services.common import notify, require
 
 
 @transaction.atomic
-def team_create(*, actor: Any, name: str, local_authority: Any, leader: Any, description: str = "") -> Team:
+def team_create(*, actor: Actor, name: str, local_authority: Any, leader: Any, description: str = "") -> Team:
     """Set up a multi-agency team with its leader."""
     require(bool(name.strip()), "Enter the team's name.")
     require(local_authority is not None, "Choose the team's area.")
@@ -39,7 +40,7 @@ def is_current(secondment: Secondment, on: dt.date | None = None) -> bool:
 
 @transaction.atomic
 def secondment_start(
-    *, actor: Any, team: Team, user: Any, role_in_team: str, starts_on: dt.date, ends_on: dt.date | None = None
+    *, actor: Actor, team: Team, user: Any, role_in_team: str, starts_on: dt.date, ends_on: dt.date | None = None
 ) -> Secondment:
     """Second a practitioner into the team. Their organisation and manager do not change; both are told."""
     require(getattr(actor, "pk", None) == team.leader_id, "Only the team leader can add members.")
@@ -82,7 +83,7 @@ def secondment_start(
 
 
 @transaction.atomic
-def secondment_end(*, actor: Any, secondment: Secondment, ends_on: dt.date | None = None) -> Secondment:
+def secondment_end(*, actor: Actor, secondment: Secondment, ends_on: dt.date | None = None) -> Secondment:
     """End a secondment (today, unless a date is given); the practitioner's caseload leaves the team's page."""
     team = secondment.team
     require(getattr(actor, "pk", None) == team.leader_id, "Only the team leader can end a secondment.")

@@ -195,3 +195,12 @@ def test_every_service_writes_an_audit_event_in_its_transaction(world: Any) -> N
     referral_accept(actor=world.receiver, referral=referral)
     actions = list(AuditEvent.objects.order_by("sequence")[before:].values_list("action", flat=True))
     assert "referrals.referral_sent" in actions and "referrals.referral_accepted" in actions
+
+
+def test_a_referrer_without_an_organisation_is_told_why(world: Any) -> None:
+    give_consent(world.referrer, world.child, allowed_organisations=[world.provider])
+    type(world.referrer).objects.filter(pk=world.referrer.pk).update(organisation=None)
+    world.referrer.refresh_from_db()
+    with pytest.raises(ReferralError, match="not linked to an organisation"):
+        send(world)
+    assert not Referral.objects.exists()

@@ -7,10 +7,12 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.accounts.access import actor_person
 from ecm.audit.services import audit_record
 from ecm.caf.framework import FIELD_LABELS
 from ecm.caf.models import Assessment
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.choices import Gender
 from ecm.index.models import Child
 from ecm.index.services import IndexRuleError, child_update
@@ -38,7 +40,7 @@ def current_fact(child: Child, field: str) -> str:
 @transaction.atomic
 def rectification_log(
     *,
-    actor: Any,
+    actor: Actor,
     child: Child,
     kind: str,
     proposed_value: str,
@@ -122,7 +124,8 @@ def _parse_fact(field: str, value: str) -> dict[str, Any]:
     return {field: value}
 
 
-def _decide(rectification: RectificationRequest, actor: Any, status: str, reason: str) -> None:
+def _decide(rectification: RectificationRequest, actor: Actor, status: str, reason: str) -> None:
+    actor = actor_person(actor)
     rectification.status = status
     rectification.decided_by = actor
     rectification.decided_on = clock.today()
@@ -132,7 +135,9 @@ def _decide(rectification: RectificationRequest, actor: Any, status: str, reason
 
 
 @transaction.atomic
-def rectification_approve(*, actor: Any, rectification: RectificationRequest, reason: str = "") -> RectificationRequest:
+def rectification_approve(
+    *, actor: Actor, rectification: RectificationRequest, reason: str = ""
+) -> RectificationRequest:
     """Approve a request: correct a fact through the index's service, or annotate an opinion.
 
     The index keeps the old name or address as history; ``previous_value`` keeps what was there.
@@ -183,7 +188,7 @@ def rectification_approve(*, actor: Any, rectification: RectificationRequest, re
 
 
 @transaction.atomic
-def rectification_reject(*, actor: Any, rectification: RectificationRequest, reason: str) -> RectificationRequest:
+def rectification_reject(*, actor: Actor, rectification: RectificationRequest, reason: str) -> RectificationRequest:
     """Refuse a request with the reason; the requester is told they may complain to the ICO."""
     require(rectification.status == RectificationStatus.PENDING, "This request has already been decided.")
     require(bool(reason.strip()), "Record the reason for refusing.")

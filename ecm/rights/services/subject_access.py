@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.rights import deadlines
 from ecm.rights.choices import (
@@ -27,7 +27,7 @@ from ecm.rights.services.common import new_reference, require
 @transaction.atomic
 def access_request_log(
     *,
-    actor: Any,
+    actor: Actor,
     child: Child,
     requester_name: str,
     relationship: str,
@@ -85,7 +85,7 @@ def _open(request: AccessRequest) -> None:
 
 
 @transaction.atomic
-def access_request_identity_confirm(*, actor: Any, request: AccessRequest, evidence: str) -> AccessRequest:
+def access_request_identity_confirm(*, actor: Actor, request: AccessRequest, evidence: str) -> AccessRequest:
     """Record that the requester's identity (and their right to the child's data) has been checked."""
     _open(request)
     require(bool(evidence.strip()), "Say how the requester's identity was checked.")
@@ -101,7 +101,7 @@ def access_request_identity_confirm(*, actor: Any, request: AccessRequest, evide
 
 @transaction.atomic
 def access_request_extend(
-    *, actor: Any, request: AccessRequest, months: int, reason: str, notified_on: dt.date
+    *, actor: Actor, request: AccessRequest, months: int, reason: str, notified_on: dt.date
 ) -> AccessRequest:
     """Extend the deadline once, by one or two months, for a complex request, inside the first month.
 
@@ -143,7 +143,7 @@ def access_request_extend(
 
 
 @transaction.atomic
-def access_package_compile(*, actor: Any, request: AccessRequest) -> AccessPackage:
+def access_package_compile(*, actor: Actor, request: AccessRequest) -> AccessPackage:
     """Gather everything held about the child into the request's package (a sensitive read, audited).
 
     Compiling again replaces the content; redactions whose path still exists are kept.
@@ -180,7 +180,7 @@ def access_package_compile(*, actor: Any, request: AccessRequest) -> AccessPacka
 
 
 @transaction.atomic
-def redaction_add(*, actor: Any, request: AccessRequest, path: str, reason: str, note: str) -> Redaction:
+def redaction_add(*, actor: Actor, request: AccessRequest, path: str, reason: str, note: str) -> Redaction:
     """Withhold one item or field of the package from the requester, with the reason."""
     _open(request)
     package = AccessPackage.objects.filter(request=request).first()
@@ -204,7 +204,7 @@ def redaction_add(*, actor: Any, request: AccessRequest, path: str, reason: str,
 
 
 @transaction.atomic
-def redaction_remove(*, actor: Any, redaction: Redaction) -> None:
+def redaction_remove(*, actor: Actor, redaction: Redaction) -> None:
     """Put a redacted part back into the package before release."""
     request = redaction.request
     _open(request)
@@ -218,7 +218,7 @@ def redaction_remove(*, actor: Any, redaction: Redaction) -> None:
 
 
 @transaction.atomic
-def access_request_release(*, actor: Any, request: AccessRequest) -> AccessRequest:
+def access_request_release(*, actor: Actor, request: AccessRequest) -> AccessRequest:
     """Release the redacted package to the requester: identity checked, package compiled."""
     _open(request)
     require(request.identity_checked, "Check and record the requester's identity before releasing anything.")
@@ -242,7 +242,7 @@ def access_request_release(*, actor: Any, request: AccessRequest) -> AccessReque
 
 
 @transaction.atomic
-def access_request_refuse(*, actor: Any, request: AccessRequest, ground: str, reason: str) -> AccessRequest:
+def access_request_refuse(*, actor: Actor, request: AccessRequest, ground: str, reason: str) -> AccessRequest:
     """Refuse the request with a recorded ground and reason (the requester may complain to the ICO)."""
     _open(request)
     require(ground in RefusalGround.values, "Choose the ground for refusing.")

@@ -11,7 +11,7 @@ from ecm.caf import services as caf_services
 from ecm.caf.choices import MemberKind
 from ecm.caf.tests.factories import complete_caf
 from ecm.core import clock
-from ecm.core.actors import SYSTEM_COMMAND
+from ecm.core.actors import SYSTEM_COMMAND, Actor
 from ecm.index import services as index_services
 from ecm.index.choices import AccessReason, CarerRelationship
 from ecm.index.selectors import child_record_open
@@ -72,7 +72,7 @@ def full_child() -> dict[str, Any]:
     return {"author": author, "viewer": viewer, "child": child, "caf": assessment, "member": member}
 
 
-def log_request(actor: Any, child: Any, **overrides: Any) -> AccessRequest:
+def log_request(actor: Actor, child: Any, **overrides: Any) -> AccessRequest:
     values: dict[str, Any] = {
         "requester_name": "Parent Test",
         "relationship": Relationship.PARENT,

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
+from ecm.core.actors import Actor
+
 
 class SharingError(ValueError):
     """A sharing rule was broken; the message is for the practitioner."""
@@ -17,7 +19,7 @@ def require(condition: bool, message: str) -> None:
         raise SharingError(message)
 
 
-def notify(*, actor: Any, recipients: Iterable[Any], subject: str, body: str = "", link: str = "") -> None:
+def notify(*, actor: Actor, recipients: Iterable[Any], subject: str, body: str = "", link: str = "") -> None:
     """In-service notifications (and email) to each recipient once the transaction commits.
 
     The actor is not skipped: a practitioner who parks a question is told it is with the adviser.

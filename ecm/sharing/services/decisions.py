@@ -7,12 +7,14 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 
+from ecm.accounts.access import actor_person
 from ecm.accounts.models import Organisation
 from ecm.audit.services import audit_record
 from ecm.consent.choices import Scope
 from ecm.consent.models import ConsentRecord
 from ecm.consent.selectors import consent_covers
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.sharing.choices import (
     ConsentStatus,
@@ -106,7 +108,7 @@ def _validate(values: dict[str, Any], child: Child) -> None:
     require(values["family_told"] or bool(values["not_told_reason"]), "Say why the child and family were not told.")
 
 
-def _carry_out(*, actor: Any, decision: SharingDecision) -> None:
+def _carry_out(*, actor: Actor, decision: SharingDecision) -> None:
     """A decision to share through ECM that comes into force is carried out at once: from this moment the
     agency's practitioners may see the information here, so the disclosure log says so now, as shared by
     the practitioner who decided. Any other method (phone, secure email, a meeting, post) is logged by the
@@ -140,7 +142,7 @@ def _carry_out(*, actor: Any, decision: SharingDecision) -> None:
 @transaction.atomic
 def sharing_decision_record(
     *,
-    actor: Any,
+    actor: Actor,
     child: Child,
     organisation: Organisation,
     outcome: str = Outcome.SHARE,
@@ -254,7 +256,7 @@ def sharing_decision_record(
 
 @transaction.atomic
 def sharing_decision_countersign(
-    *, actor: Any, decision: SharingDecision, agreed: bool, comment: str = ""
+    *, actor: Actor, decision: SharingDecision, agreed: bool, comment: str = ""
 ) -> Countersignature:
     """A manager countersigns (or refuses) a decision to share confidential information without consent.
 
@@ -264,6 +266,7 @@ def sharing_decision_countersign(
     For an urgent decision (already in force and shared) this is the manager's review afterwards: it
     agrees, or disagrees with a reason, which stops any further sharing under the decision.
     """
+    actor = actor_person(actor)
     require(decision.needs_countersignature, "This decision does not need a countersignature.")
     require(getattr(decision, "countersignature", None) is None, "This decision has already been countersigned.")
     require(not decision.is_corrected, "This record has been corrected: countersign the latest record.")
@@ -322,7 +325,7 @@ def sharing_decision_countersign(
 
 
 def sharing_decision_correct(
-    *, actor: Any, decision: SharingDecision, correction_reason: str, **changes: Any
+    *, actor: Actor, decision: SharingDecision, correction_reason: str, **changes: Any
 ) -> SharingDecision:
     """Correct a record by writing a new one that supersedes it; the old one stays, marked "corrected by"."""
     unknown = set(changes) - set(DECISION_FIELDS)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
-from ecm.accounts.models import Organisation
+from ecm.accounts.access import actor_person
+from ecm.accounts.models import Organisation, User
 from ecm.audit.services import audit_record
 from ecm.consent.choices import Scope
 from ecm.consent.models import ConsentRecord
 from ecm.consent.selectors import consent_covers
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.sharing.choices import DisclosureMode, Information, Method, Outcome
 from ecm.sharing.models import Disclosure, SharingDecision
@@ -22,7 +23,7 @@ from ecm.sharing.services.common import require
 @transaction.atomic
 def disclosure_record(
     *,
-    actor: Any,
+    actor: Actor,
     child: Child,
     organisation: Organisation,
     information: str,
@@ -33,7 +34,7 @@ def disclosure_record(
     description: str = "",
     reference: str = "",
     recipient_person: str = "",
-    shared_by: Any = None,
+    shared_by: User | None = None,
     shared_at: dt.datetime | None = None,
 ) -> Disclosure:
     """Log one disclosure. It needs a basis: a decision to share in force, or consent that covers it.
@@ -74,7 +75,7 @@ def disclosure_record(
         decision=decision,
         consent=consent,
         disclosed_at=shared_at or clock.now(),
-        shared_by=shared_by if shared_by is not None else (actor if getattr(actor, "pk", None) else None),
+        shared_by=shared_by if shared_by is not None else (actor if isinstance(actor, User) else None),
     )
     disclosure.stamp(actor, creating=True)
     disclosure.save()
@@ -98,7 +99,7 @@ def disclosure_record(
 
 def disclosure_share_record(
     *,
-    actor: Any,
+    actor: Actor,
     decision: SharingDecision,
     shared_at: dt.datetime,
     method: str,
@@ -111,6 +112,7 @@ def disclosure_share_record(
     shared, which may be before they recorded the decision (in an emergency they phone first), never
     in the future.
     """
+    actor = actor_person(actor)
     require(
         getattr(actor, "pk", None) == decision.created_by_id,
         "Only the practitioner who decided can record sharing under it.",

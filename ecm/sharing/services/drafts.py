@@ -8,10 +8,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from ecm.accounts.access import actor_person
 from ecm.accounts.models import LocalAuthority, Organisation
 from ecm.audit.services import audit_record
 from ecm.consent.models import ConsentRecord
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.sharing import questions
 from ecm.sharing.choices import Answer, ConsentStatus, DraftStatus, Ground, Information, Outcome
@@ -51,7 +53,7 @@ def _editable(draft: DecisionDraft) -> None:
     require(draft.status == DraftStatus.IN_PROGRESS, "This decision is not open for answers at the moment.")
 
 
-def _save(actor: Any, draft: DecisionDraft, action: str, data: dict[str, Any]) -> DecisionDraft:
+def _save(actor: Actor, draft: DecisionDraft, action: str, data: dict[str, Any]) -> DecisionDraft:
     draft.stamp(actor)
     draft.save()
     audit_record(actor=actor, action=action, target=draft, data={"child_id": str(draft.child_id), **data})
@@ -61,7 +63,7 @@ def _save(actor: Any, draft: DecisionDraft, action: str, data: dict[str, Any]) -
 @transaction.atomic
 def draft_start(
     *,
-    actor: Any,
+    actor: Actor,
     child: Child,
     organisation: Organisation,
     information: str,
@@ -69,6 +71,7 @@ def draft_start(
     return_url: str = "",
 ) -> DecisionDraft:
     """Start a guided decision about sharing a child's information with an organisation."""
+    actor = actor_person(actor)
     require(information in Information.values, "Choose which information you are thinking of sharing.")
     if not url_has_allowed_host_and_scheme(return_url, allowed_hosts=None) or not return_url.startswith("/"):
         return_url = ""
@@ -92,7 +95,7 @@ def draft_start(
 
 
 @transaction.atomic
-def draft_answer(*, actor: Any, draft: DecisionDraft, question: int, answer: str) -> DecisionDraft:
+def draft_answer(*, actor: Actor, draft: DecisionDraft, question: int, answer: str) -> DecisionDraft:
     """Answer one key question yes or no ("not sure" goes through :func:`draft_park`)."""
     _editable(draft)
     require(question in questions.QUESTIONS_BY_NUMBER, "There is no such question.")
@@ -114,7 +117,7 @@ def _covering_consent(draft: DecisionDraft) -> ConsentRecord | None:
 
 
 @transaction.atomic
-def draft_park(*, actor: Any, draft: DecisionDraft, question: int, adviser: Any, query: str) -> AdviceRequest:
+def draft_park(*, actor: Actor, draft: DecisionDraft, question: int, adviser: Any, query: str) -> AdviceRequest:
     """ "Not sure": the question goes to an adviser and the decision waits. Both sides are told."""
     _editable(draft)
     require(question in questions.QUESTIONS_BY_NUMBER, "There is no such question.")
@@ -147,7 +150,7 @@ def draft_park(*, actor: Any, draft: DecisionDraft, question: int, adviser: Any,
 
 
 @transaction.atomic
-def advice_give(*, actor: Any, request: AdviceRequest, advice: str) -> AdviceRequest:
+def advice_give(*, actor: Actor, request: AdviceRequest, advice: str) -> AdviceRequest:
     """The adviser replies; the practitioner is told and goes on answering."""
     require(request.adviser_id == getattr(actor, "pk", None), "Only the adviser asked can reply.")
     require(request.answered_at is None, "You have already replied.")
@@ -171,7 +174,7 @@ def advice_give(*, actor: Any, request: AdviceRequest, advice: str) -> AdviceReq
 
 
 @transaction.atomic
-def draft_details_set(*, actor: Any, draft: DecisionDraft, details: dict[str, Any]) -> DecisionDraft:
+def draft_details_set(*, actor: Actor, draft: DecisionDraft, details: dict[str, Any]) -> DecisionDraft:
     """What is shared, with whom, why, how, consent status, ground, and whether the family was told."""
     _editable(draft)
     basis = draft_position(draft).basis
@@ -211,7 +214,7 @@ def _decision_values(draft: DecisionDraft, position: questions.Position) -> dict
 
 
 @transaction.atomic
-def draft_record(*, actor: Any, draft: DecisionDraft, reason: str) -> SharingDecision:
+def draft_record(*, actor: Actor, draft: DecisionDraft, reason: str) -> SharingDecision:
     """Question 8: record the decision, with the answers on the path, the advice taken and the reasons."""
     _editable(draft)
     position = draft_position(draft)
@@ -249,7 +252,7 @@ def draft_record(*, actor: Any, draft: DecisionDraft, reason: str) -> SharingDec
 
 
 @transaction.atomic
-def draft_abandon(*, actor: Any, draft: DecisionDraft) -> DecisionDraft:
+def draft_abandon(*, actor: Actor, draft: DecisionDraft) -> DecisionDraft:
     """Stop a decision before it is recorded (nothing was decided)."""
     require(draft.status in (DraftStatus.IN_PROGRESS, DraftStatus.WAITING_FOR_ADVICE), "This decision is closed.")
     draft.status = DraftStatus.ABANDONED
@@ -259,7 +262,7 @@ def draft_abandon(*, actor: Any, draft: DecisionDraft) -> DecisionDraft:
 @transaction.atomic
 def adviser_add(
     *,
-    actor: Any,
+    actor: Actor,
     user: Any,
     organisation: Organisation | None = None,
     local_authority: LocalAuthority | None = None,
@@ -280,7 +283,7 @@ def adviser_add(
 
 
 @transaction.atomic
-def adviser_end(*, actor: Any, adviser: SharingAdviser) -> SharingAdviser:
+def adviser_end(*, actor: Actor, adviser: SharingAdviser) -> SharingAdviser:
     """Stop someone being a named adviser (the row stays, for the history)."""
     require(adviser.ended_at is None, "They are no longer an adviser.")
     adviser.ended_at = clock.now()

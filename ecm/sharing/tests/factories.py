@@ -6,6 +6,7 @@ from typing import Any
 
 from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import UserFactory
+from ecm.core.actors import Actor
 from ecm.sharing.choices import Ground
 from ecm.sharing.services import sharing_decision_record
 
@@ -22,7 +23,7 @@ WITHOUT_CONSENT = {
 }
 
 
-def decide(actor: Any, child: Any, organisation: Any, **overrides: Any) -> Any:
+def decide(actor: Actor, child: Any, organisation: Any, **overrides: Any) -> Any:
     return sharing_decision_record(
         actor=actor, child=child, organisation=organisation, **{**WITHOUT_CONSENT, **overrides}
     )

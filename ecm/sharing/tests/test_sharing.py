@@ -11,6 +11,7 @@ from ecm.audit.models import AuditEvent
 from ecm.consent.services import consent_withdraw
 from ecm.consent.tests.factories import give_consent
 from ecm.core import clock
+from ecm.core.actors import Actor
 from ecm.index.tests.factories import ChildFactory
 from ecm.notifications.models import Notification
 from ecm.sharing.choices import Countersign, Ground, Outcome
@@ -29,7 +30,7 @@ from ecm.sharing.tests.factories import decide, practitioner_with_manager
 pytestmark = pytest.mark.django_db
 
 
-def _decide(actor, child, org, **overrides):
+def _decide(actor: Actor, child, org, **overrides):
     """A decision in force at once (non-confidential information): used by the CAF tests too."""
     values = {"ground": Ground.NON_CONFIDENTIAL, **overrides}
     return decide(actor, child, org, **values)
