@@ -352,7 +352,9 @@ def identifying_details_unmapped(*, actor: Any) -> list[UnmappedAnswer]:
     found: list[UnmappedAnswer] = []
     for assessment in Assessment.objects.exclude(status=CafStatus.CLOSED).order_by("reference"):
         latest = assessment.versions.order_by("-number").first()
-        _mapped, unmapped = map_identifying(dict(latest.data) if latest else {})
+        if latest is None:
+            continue
+        _mapped, unmapped = map_identifying(dict(latest.data))
         for key, words in unmapped.items():
             found.append(UnmappedAnswer(assessment.reference, latest.number, STRUCTURED_BY_KEY[key].label, words))
     with transaction.atomic():
