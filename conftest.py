@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -159,12 +161,113 @@ def chromium_browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(chromium_browser: Any, live_server: Any) -> Iterator[Any]:
+def page(chromium_browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A browser page on the live server; in a test marked ``axe_every_page``, axe checks every page it shows."""
     context = chromium_browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 800})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    if request.node.get_closest_marker("axe_every_page") is None:
+        yield page
+        context.close()
+        return
+    checked = AxeEveryPage(page)
+    yield checked
+    try:
+        checked.finish()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def another_page(chromium_browser: Any, live_server: Any) -> Iterator[Callable[[], Any]]:
+    """Another person's browser in the same journey: each call opens a new context (its own sign-in),
+    and axe checks every page it shows, as on ``page``."""
+    opened: list[tuple[Any, AxeEveryPage]] = []
+
+    def _open() -> Any:
+        context = chromium_browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 800})
+        raw = context.new_page()
+        raw.set_default_timeout(15_000)
+        checked = AxeEveryPage(raw)
+        opened.append((context, checked))
+        return checked
+
+    yield _open
+    try:
+        for _context, checked in opened:
+            checked.finish()
+    finally:
+        for context, _checked in opened:
+            context.close()
+
+
+# Markup that passed axe in this run, less what changes on every load (CSRF tokens, CSP nonces).
+_AXE_PASSED: set[str] = set()
+_AXE_VOLATILE = re.compile(r'(name="csrfmiddlewaretoken" value="[^"]*"|nonce="[^"]*")')
+
+
+class AxeEveryPage:
+    """A Playwright page that runs axe-core on every page it shows, and fails naming the URL.
+
+    Every HTML document the main frame receives (``goto``, a link followed, a form sent, the end
+    of a redirect, an error page) is checked once, before the test next touches the page (any
+    attribute of this wrapper: ``get_by_role``, ``url``, ``goto``...) or at the end of the test.
+    Playwright's click returns once the navigation it started has committed, so the check sees
+    the new page. A page left before it could be checked (two navigations with no look at the
+    page between them) fails the test too: no page goes unchecked. Markup that already passed axe
+    in this run at the same size (the sign-in page of every journey) is not checked again.
+    """
+
+    def __init__(self, page: Any) -> None:
+        self.__dict__.update(_page=page, _pending=[], _checking=False, checked=[])
+        page.on("response", self._on_response)
+
+    def _on_response(self, response: Any) -> None:
+        request = response.request
+        if not request.is_navigation_request() or request.frame != self._page.main_frame:
+            return
+        headers = response.headers
+        if 300 <= response.status < 400 or "text/html" not in headers.get("content-type", ""):
+            return
+        if "attachment" in headers.get("content-disposition", ""):
+            return
+        self._pending.append(response.url)
+
+    def __getattr__(self, name: str) -> Any:
+        self.check()
+        return getattr(self._page, name)
+
+    def check(self) -> None:
+        """Run axe on the page now showing if it arrived since the last check."""
+        if self._checking or not self._pending:
+            return
+        self.__dict__["_checking"] = True
+        try:
+            urls = list(self._pending)
+            self._pending.clear()
+            page = self._page
+            target = urls[-1].split("#")[0]
+            page.wait_for_url(lambda url: url.split("#")[0] == target)
+            page.wait_for_load_state("load")
+            assert len(urls) == 1, f"Pages left before axe could check them: {urls[:-1]}"
+            markup = _AXE_VOLATILE.sub("", page.content())
+            key = hashlib.sha256(f"{page.viewport_size}{markup}".encode()).hexdigest()
+            self.checked.append(page.url)
+            if key in _AXE_PASSED:  # the same markup at the same size passed already (the sign-in page...)
+                return
+            violations = axe_violations(page)
+            assert violations == [], f"axe on {page.url}: " + "; ".join(
+                f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}" for v in violations
+            )
+            _AXE_PASSED.add(key)
+        finally:
+            self.__dict__["_checking"] = False
+
+    def finish(self) -> None:
+        """At the end of the journey: the last page is checked too."""
+        if not self._page.is_closed():
+            self.check()
+        assert not self._pending, f"Pages closed before axe could check them: {self._pending}"
 
 
 def totp_now(user: Any) -> str:

@@ -23,6 +23,7 @@ from ecm.caf.choices import CafStatus, ClosureReason, MemberKind, Progress
 from ecm.caf.framework import ELEMENT_CODES, SECTIONS, section_fields
 from ecm.caf.models import Assessment
 from ecm.caf.services import current_lead, latest_data, vetting_current
+from ecm.core import clock
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 
@@ -276,8 +277,38 @@ SIZES = {
 }
 
 
+def _xmp(title: str, language: str, created: dt.datetime) -> str:
+    """XMP metadata for PDF/UA-1: the title (dc:title, as the window shows it), the language and the
+    PDF/UA identifier (pdfuaid:part 1)."""
+    from xml.sax.saxutils import escape
+
+    when = created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+        ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>'
+        f"<dc:language><rdf:Bag><rdf:li>{escape(language)}</rdf:li></rdf:Bag></dc:language>"
+        "<dc:format>application/pdf</dc:format>"
+        "<xmp:CreatorTool>Every Child Matters</xmp:CreatorTool>"
+        f"<xmp:CreateDate>{when}</xmp:CreateDate>"
+        "<pdfuaid:part>1</pdfuaid:part>"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+
+
 def _pdf_class() -> Any:
     from fpdf import FPDF
+    from fpdf.output import PDFPage
+    from fpdf.syntax import Name
+
+    class PageInStructureOrder(PDFPage):  # type: ignore[misc]
+        """A page whose tab order follows the structure tree (``/Tabs /S``, PDF/UA-1 7.18.3)."""
+
+        __slots__ = ()
+        tabs = Name("S")
 
     class TaggedPDF(FPDF):  # type: ignore[misc]
         """fpdf2 with each heading and paragraph marked as a structure element (H1, H2, P) in the tag tree."""
@@ -290,14 +321,20 @@ def _pdf_class() -> Any:
             yield
             self._out("EMC")
 
+        def output(self, *args: Any, **kwargs: Any) -> Any:
+            for page in self.pages.values():
+                page.__class__ = PageInStructureOrder
+            return super().output(*args, **kwargs)
+
     return TaggedPDF
 
 
 def family_copy_pdf(copy: dict[str, Any], *, version: str = "standard") -> bytes:
     """An accessible PDF of the family's copy: embedded Unicode fonts (DejaVu Sans), the document language
     and title (shown as the window title), and every heading and paragraph tagged (H1, H2, P) in reading
-    order. fpdf2 has no public PDF/UA mode: the tags are written through its marked-content builder, and
-    the PDF is not validated against PDF/UA (see docs/caf.md).
+    order, tab order by structure, XMP metadata with the PDF/UA-1 identifier. fpdf2 has no public PDF/UA
+    mode: the tags are written through its marked-content builder; the machine-checkable essentials of
+    PDF/UA-1 are checked by ``ecm/caf/tests/test_family_copy_pdfua.py`` (see docs/caf.md).
 
     ``version``: "standard" (12 pt), "large" (large print: 18 pt body, 28 pt headings) or "easy" (easy
     read: short sentences, 18 pt).
@@ -308,9 +345,14 @@ def family_copy_pdf(copy: dict[str, Any], *, version: str = "standard") -> bytes
     pdf = _pdf_class()(format="A4")
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(copy["easy"]["title"] if version == "easy" else copy["title"])
-    pdf.set_lang(get_language() or "en-GB")
+    title = copy["easy"]["title"] if version == "easy" else copy["title"]
+    language = get_language() or "en-GB"
+    created = clock.now()
+    pdf.set_title(title)
+    pdf.set_lang(language)
     pdf.set_creator("Every Child Matters")
+    pdf.set_creation_date(created)
+    pdf.set_xmp_metadata(_xmp(title, language, created))
     pdf.set_display_mode("fullwidth")
     pdf.viewer_preferences = _viewer_preferences()
     pdf.set_auto_page_break(auto=True, margin=18)
@@ -318,13 +360,24 @@ def family_copy_pdf(copy: dict[str, Any], *, version: str = "standard") -> bytes
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     def block(text: str, size: int, style: str, tag: str) -> None:
+        """One heading or paragraph, kept on one page when it fits. A marked-content sequence cannot
+        cross a page, so a paragraph longer than a page goes on as a new paragraph on the next."""
         pdf.set_font("DejaVu", style, size)
         height = size * factor
         lines = pdf.multi_cell(width, height, text, dry_run=True, output="LINES")
-        if pdf.will_page_break(height * len(lines) + 2):
+        page_lines = int((pdf.page_break_trigger - pdf.t_margin) / height)
+        if pdf.will_page_break(height * len(lines) + 2) and len(lines) <= page_lines:
             pdf.add_page()
-        with pdf.tagged(tag):
-            pdf.multi_cell(width, height, text, new_x="LMARGIN", new_y="NEXT")
+        while lines:
+            room = int((pdf.page_break_trigger - pdf.y) / height)
+            if room < 1:
+                pdf.add_page()
+                continue
+            chunk, lines = lines[:room], lines[room:]
+            with pdf.tagged(tag):
+                pdf.multi_cell(width, height, "\n".join(chunk), new_x="LMARGIN", new_y="NEXT")
+            if lines:
+                pdf.add_page()
         pdf.ln(size * 0.25)
 
     def heading(text: str, level: int = 2) -> None:

@@ -248,6 +248,31 @@ def mapped_value(key: str, stored: str) -> str:
     return compose(spec, choice, detail) if mapped and choice else stored
 
 
+MAPPED_NOTE = "Identifying details mapped to the census and language lists"
+
+
+def map_identifying(data: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``(mapped, unmapped)`` for the answers of one CAF version.
+
+    ``mapped``: the structured answers whose words map onto the lists and read differently once
+    mapped (``"islam"`` → ``"Muslim"``), with their new words. ``unmapped``: those that match no
+    choice and are kept exactly as written, for a person to review. The one mapping used by the
+    data migration (``caf/0008``) and ``manage.py caf_map_identifying``, so that they cannot differ.
+    """
+    mapped: dict[str, str] = {}
+    unmapped: dict[str, str] = {}
+    for spec in STRUCTURED:
+        stored = data.get(spec.key) or ""
+        if not stored.strip():
+            continue
+        choice, detail, found = parse(spec, stored)
+        if not found or not choice:
+            unmapped[spec.key] = stored
+        elif compose(spec, choice, detail) != stored:
+            mapped[spec.key] = compose(spec, choice, detail)
+    return mapped, unmapped
+
+
 def prefill(assessment: Any) -> dict[str, str]:
     """What the index and the account already hold, offered where the CAF says nothing yet.
 

@@ -333,3 +333,36 @@ def lead_offer_for(assessment: Assessment, offer_id: Any) -> Any:
         .select_related("member", "member__user", "supporting_member", "supporting_member__user", "created_by")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class UnmappedAnswer:
+    reference: str
+    version: int
+    question: str
+    words: str
+
+
+def identifying_details_unmapped(*, actor: Any) -> list[UnmappedAnswer]:
+    """Identifying details of open CAFs that match no census or language choice, for a person to review.
+
+    Audited as a read (which CAFs and questions were listed, never the words).
+    """
+    from ecm.caf.identity import STRUCTURED_BY_KEY, map_identifying
+
+    found: list[UnmappedAnswer] = []
+    for assessment in Assessment.objects.exclude(status=CafStatus.CLOSED).order_by("reference"):
+        latest = assessment.versions.order_by("-number").first()
+        if latest is None:
+            continue
+        _mapped, unmapped = map_identifying(dict(latest.data))
+        for key, words in unmapped.items():
+            found.append(UnmappedAnswer(assessment.reference, latest.number, STRUCTURED_BY_KEY[key].label, words))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="caf.identifying_unmapped_listed",
+            object_type="caf.assessment",
+            data={"listed": [[a.reference, a.question] for a in found]},
+        )
+    return found

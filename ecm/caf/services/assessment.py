@@ -362,26 +362,17 @@ def identifying_details_map(*, actor: Actor) -> int:
 
     Each CAF whose latest version has an answer that maps (``"white british"``, ``"Islam"``,
     ``"punjabi"``) gets a new version with the mapped words; earlier versions are never
-    changed, and an answer that maps to nothing is kept exactly as it was. Returns how many
-    CAFs got a new version.
+    changed, and an answer that maps to nothing is kept exactly as it was. The data migration
+    ``caf/0008`` did this once on upgrading, with the same mapping (``identity.map_identifying``);
+    this re-runs it. Returns how many CAFs got a new version.
     """
-    from ecm.caf.identity import STRUCTURED_BY_KEY, mapped_value
+    from ecm.caf.identity import MAPPED_NOTE, map_identifying
 
     changed = 0
     for assessment in Assessment.objects.exclude(status=CafStatus.CLOSED).select_related("consent"):
-        data = latest_data(assessment)
-        values = {
-            key: mapped_value(key, data[key])
-            for key in STRUCTURED_BY_KEY
-            if data.get(key) and mapped_value(key, data[key]) != data[key]
-        }
-        if values:
+        mapped, _unmapped = map_identifying(latest_data(assessment))
+        if mapped:
             with transaction.atomic():
-                assessment_save_section(
-                    actor=actor,
-                    assessment=assessment,
-                    values=values,
-                    note="Identifying details mapped to the census and language lists",
-                )
+                assessment_save_section(actor=actor, assessment=assessment, values=mapped, note=MAPPED_NOTE)
             changed += 1
     return changed

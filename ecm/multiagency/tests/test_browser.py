@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from conftest import axe_violations
 from ecm.accounts.tests.factories import TEST_PASSWORD
 from ecm.core import clock
 from ecm.index.tests.factories import ChildFactory
@@ -18,11 +17,7 @@ from ecm.multiagency.models import PanelMeeting, PanelReferral
 from ecm.multiagency.tests.factories import panel_world
 from ecm.notifications.models import Notification
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check_axe(page) -> None:
-    assert axe_violations(page) == [], page.url
+pytestmark = [pytest.mark.browser, pytest.mark.axe_every_page, pytest.mark.django_db(transaction=True)]
 
 
 def fill_date(page, legend: str, day: dt.date) -> None:
@@ -32,7 +27,7 @@ def fill_date(page, legend: str, day: dt.date) -> None:
     group.get_by_label("Year").fill(str(day.year))
 
 
-def test_a_panel_meeting_from_agenda_to_outcomes(page, browser_sign_in, chromium_browser, live_server) -> None:
+def test_a_panel_meeting_from_agenda_to_outcomes(page, browser_sign_in, another_page) -> None:
     world = panel_world()
     no_consent = ChildFactory(given_name="Noah", family_name="Jones")
     meeting = services.meeting_plan(actor=world.admin, panel=world.panel, held_on=clock.today())
@@ -41,27 +36,22 @@ def test_a_panel_meeting_from_agenda_to_outcomes(page, browser_sign_in, chromium
     browser_sign_in(page, world.referrer, TEST_PASSWORD)
     page.get_by_role("link", name="Panels and teams").first.click()
     expect(page.get_by_role("heading", name="Panels and teams", exact=True)).to_be_visible()
-    check_axe(page)
     page.get_by_role("link", name="All panels").click()
     page.get_by_role("link", name="North Inclusion Panel").click()
     expect(page.get_by_role("heading", name="North Inclusion Panel")).to_be_visible()
-    check_axe(page)
     page.get_by_role("button", name="Refer a child").click()
     page.get_by_label("The child's index number").fill(no_consent.index_number)
     page.get_by_label("Why you are referring the child").fill("Missing school, low mood")
     page.get_by_role("button", name="Refer", exact=True).click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
     expect(page.get_by_text("does not cover Hill Primary School").first).to_be_visible()
-    check_axe(page)
     page.get_by_label("The child's index number").fill(world.child.index_number)
     page.get_by_role("button", name="Refer", exact=True).click()
     expect(page.get_by_text("The child is referred")).to_be_visible()
     expect(page.get_by_role("heading", name="Lily Smith")).to_be_visible()
-    check_axe(page)
 
     # The administrator builds the agenda, records attendance, an action and the outcome, and finalises.
-    admin_context = chromium_browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 800})
-    admin = admin_context.new_page()
+    admin = another_page()
     admin.set_default_timeout(15_000)
     browser_sign_in(admin, world.admin, TEST_PASSWORD)
     admin.goto(f"/multiagency/meetings/{meeting.pk}/")
@@ -69,7 +59,6 @@ def test_a_panel_meeting_from_agenda_to_outcomes(page, browser_sign_in, chromium
     expect(admin.get_by_text("1 child added to the agenda.")).to_be_visible()
     expect(admin.get_by_role("heading", name="New referrals")).to_be_visible()
     expect(admin.get_by_role("link", name="Lily Smith", exact=True)).to_be_visible()
-    check_axe(admin)
 
     admin.get_by_role("link", name="Invite a parent or carer for Lily Smith").click()
     admin.get_by_label("Name of the parent or carer invited").fill("Jo Smith (mother)")
@@ -79,7 +68,6 @@ def test_a_panel_meeting_from_agenda_to_outcomes(page, browser_sign_in, chromium
     admin.get_by_role("link", name="Record who attended").click()
     admin.get_by_role("button", name="Save attendance").click()
     expect(admin.get_by_text("There is a problem")).to_be_visible()
-    check_axe(admin)
     admin.get_by_label("Ada Admin").check()
     admin.get_by_label("Meg Member").check()
     admin.get_by_label("Parents, carers and guests present").fill("Jo Smith, Lily's mother")
@@ -87,7 +75,6 @@ def test_a_panel_meeting_from_agenda_to_outcomes(page, browser_sign_in, chromium
     expect(admin.get_by_text("Attendance saved.")).to_be_visible()
 
     admin.get_by_role("link", name="Add an action for Lily Smith").click()
-    check_axe(admin)
     admin.get_by_label("What will be done").fill("Home visit with the school nurse")
     admin.get_by_label("Who owns the action").select_option(label="Meg Member, Riverside Health")
     fill_date(admin, "By when", clock.today() + dt.timedelta(days=14))
@@ -99,18 +86,15 @@ def test_a_panel_meeting_from_agenda_to_outcomes(page, browser_sign_in, chromium
     admin.get_by_label("Allocate a key worker").check()
     admin.get_by_role("button", name="Record the outcome").click()
     expect(admin.get_by_role("link", name="Choose the practitioner")).to_be_visible()  # the allocation is missing
-    check_axe(admin)
     admin.get_by_label("Allocate a key worker").check()
     admin.get_by_label("Practitioner (for a CAF").select_option(label="Meg Member, Riverside Health")
     admin.get_by_role("button", name="Record the outcome").click()
     expect(admin.get_by_text("The outcome is recorded.")).to_be_visible()
-    check_axe(admin)
 
     admin.get_by_role("button", name="Finalise and send the minutes").click()
     expect(admin.get_by_role("heading", name=f"Minutes of the meeting on {clock.today():%-d %B %Y}")).to_be_visible()
     expect(admin.get_by_text("Allocate a key worker: Meg Member")).to_be_visible()
-    check_axe(admin)
-    admin_context.close()
+    admin.close()
 
     assert PanelMeeting.objects.get(pk=meeting.pk).status == MeetingStatus.FINALISED
     referral = PanelReferral.objects.get(child=world.child)

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import axe_violations
 from ecm.accounts.tests.factories import TEST_PASSWORD
 from ecm.caf import services as caf_services
 from ecm.caf.tests.factories import complete_caf
@@ -18,11 +17,7 @@ from ecm.multiagency import services
 from ecm.multiagency.models import PanelMeeting
 from ecm.multiagency.tests.factories import panel_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def check_axe(page) -> None:
-    assert axe_violations(page) == [], page.url
+pytestmark = [pytest.mark.browser, pytest.mark.axe_every_page, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_urgent_panel_meeting_called_and_minuted_today(page, browser_sign_in) -> None:
@@ -36,28 +31,22 @@ def test_an_urgent_panel_meeting_called_and_minuted_today(page, browser_sign_in)
 
     browser_sign_in(page, world.admin, TEST_PASSWORD)
     page.goto(f"/multiagency/panels/{world.panel.pk}/")
-    check_axe(page)
     page.get_by_role("button", name=f"Call a meeting for today, {today:%-d %B %Y}").click()
     expect(page.get_by_text("Today's meeting is called.")).to_be_visible()
-    check_axe(page)
     page.get_by_role("button", name="Build the agenda").click()
     page.get_by_role("link", name="Record who attended").click()
     page.get_by_label("Ada Admin").check()
     page.get_by_label("Carl Chair").check()
     page.get_by_role("button", name="Save attendance").click()
-    check_axe(page)
     page.get_by_role("link", name="Record the outcome for Lily Smith").click()
     page.get_by_label("Summary of the discussion").fill("Seen today; school place kept open; review next time.")
     page.get_by_label("Continue the support agreed and review again").check()
     page.get_by_role("button", name="Record the outcome").click()
-    check_axe(page)
     page.get_by_role("button", name="Finalise and send the minutes").click()
-    check_axe(page)
     meeting = PanelMeeting.objects.get(held_on=today)
     assert meeting.is_finalised
     page.goto(f"/multiagency/cases/{meeting.items.get().referral_id}/")
     expect(page.get_by_text("lead professional across all services")).to_be_visible()
-    check_axe(page)
     shots = Path("/tmp/pa_shots")
     shots.mkdir(exist_ok=True)
     page.screenshot(path=str(shots / "panel-case-lead.png"), full_page=True)

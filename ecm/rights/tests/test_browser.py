@@ -7,14 +7,13 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from conftest import axe_violations
 from ecm.accounts.tests.factories import TEST_PASSWORD
 from ecm.core import clock
 from ecm.rights.choices import RequestStatus
 from ecm.rights.models import AccessRequest
 from ecm.rights.tests.factories import HOME_SITUATION, data_manager, full_child
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.axe_every_page, pytest.mark.django_db(transaction=True)]
 
 
 def fill_date(page, legend: str, day) -> None:
@@ -22,10 +21,6 @@ def fill_date(page, legend: str, day) -> None:
     group.get_by_label("Day").fill(str(day.day))
     group.get_by_label("Month").fill(str(day.month))
     group.get_by_label("Year").fill(str(day.year))
-
-
-def check_axe(page) -> None:
-    assert axe_violations(page) == [], page.url
 
 
 def test_subject_access_from_receipt_to_release(page, browser_sign_in) -> None:
@@ -37,13 +32,11 @@ def test_subject_access_from_receipt_to_release(page, browser_sign_in) -> None:
     browser_sign_in(page, dm, TEST_PASSWORD)
     page.get_by_role("link", name="Subject access", exact=True).first.click()
     expect(page.get_by_role("heading", name="Subject access requests", level=1)).to_be_visible()
-    check_axe(page)
 
     # Receipt: a spoken request from a parent, logged with errors first.
     page.get_by_role("button", name="Log a subject access request").click()
     page.get_by_role("button", name="Log the request").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
-    check_axe(page)
     page.get_by_label("The child's index number").fill(child.index_number)
     page.get_by_label("Name of the person asking").fill("Grace Smithson")
     page.get_by_label("A parent with parental responsibility").check()
@@ -56,7 +49,6 @@ def test_subject_access_from_receipt_to_release(page, browser_sign_in) -> None:
     sar = AccessRequest.objects.get(requester_name="Grace Smithson")
     expect(page.get_by_role("heading", name=f"Subject access request {sar.reference}")).to_be_visible()
     expect(page.get_by_text(f"is logged. It is due by {sar.due_on.day} ")).to_be_visible()
-    check_axe(page)
 
     # The package: compiled, checked, one field redacted.
     page.get_by_role("button", name="Compile the package").click()
@@ -67,7 +59,6 @@ def test_subject_access_from_receipt_to_release(page, browser_sign_in) -> None:
     expect(page.get_by_text("Information Commissioner", exact=False).first).to_be_visible()
     expect(page.get_by_text("Opened the child index record").first).to_be_visible()
     assert "index.record_view" not in page.content()
-    check_axe(page)
     from pathlib import Path
 
     Path("/tmp/pa_shots").mkdir(exist_ok=True)
@@ -75,12 +66,10 @@ def test_subject_access_from_receipt_to_release(page, browser_sign_in) -> None:
     path = f"caf/{caf.pk}/versions/{caf.version}/home_situation"
     page.locator(f'a[href$="?path={path}"]').click()
     expect(page.get_by_role("heading", name="Redact: CAF version")).to_be_visible()
-    check_axe(page)
     page.get_by_label("Information about another person").check()
     page.get_by_label("Explain the redaction for the file").fill("The mother's partner's caution is his data")
     page.get_by_role("button", name="Redact").click()
     expect(page.get_by_text("Redacted: CAF version")).to_be_visible()
-    check_axe(page)
 
     released = page.request.get(f"/rights/requests/{sar.pk}/package.json")
     assert released.ok
@@ -94,17 +83,14 @@ def test_subject_access_from_receipt_to_release(page, browser_sign_in) -> None:
     page.get_by_role("link", name="Back to the request").click()
     page.get_by_role("link", name="Release the package").click()
     expect(page.get_by_role("heading", name="Release the package")).to_be_visible()
-    check_axe(page)
     page.get_by_role("button", name="Release the package").click()
     expect(page.get_by_text(f"Request {sar.reference} is released")).to_be_visible()
     expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
-    check_axe(page)
     sar.refresh_from_db()
     assert sar.status == RequestStatus.RELEASED
 
     page.get_by_role("link", name="Back to subject access requests").click()
     expect(page.get_by_role("link", name=sar.reference)).to_be_visible()
-    check_axe(page)
 
 
 def test_consent_register_and_withdrawal(page, browser_sign_in) -> None:
@@ -115,17 +101,13 @@ def test_consent_register_and_withdrawal(page, browser_sign_in) -> None:
     page.get_by_role("link", name="The child's consent register").click()
     expect(page.get_by_role("heading", name="Consent register")).to_be_visible()
     expect(page.get_by_text("Standing")).to_be_visible()
-    check_axe(page)
     page.get_by_role("link", name="Withdraw").first.click()
-    check_axe(page)
     page.get_by_role("button", name="Withdraw consent").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
-    check_axe(page)
     page.get_by_label("How and why was consent withdrawn?").fill("Mother phoned to withdraw consent")
     page.get_by_role("button", name="Withdraw consent").click()
     expect(page.get_by_text("Consent is withdrawn.")).to_be_visible()
     expect(page.get_by_text("Mother phoned to withdraw consent")).to_be_visible()
-    check_axe(page)
     assert not child.consents.filter(withdrawn_at__isnull=True).exists()
 
 
@@ -135,7 +117,6 @@ def test_a_parent_finds_how_to_see_correct_or_remove_their_data(page) -> None:
     page.get_by_role("link", name="Your information: see, correct or remove it").click()
     expect(page.get_by_role("heading", name="Your information: see it, correct it or have it removed")).to_be_visible()
     expect(page.get_by_role("heading", name="If you are a child or young person")).to_be_visible()
-    check_axe(page)
     page.set_viewport_size({"width": 320, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     from pathlib import Path
