@@ -103,7 +103,7 @@ class AuditEntry:
     ip_address: str | None = None
 
 
-def audit_record_many(*, actor: Any, events: list[AuditEntry]) -> list[AuditEvent]:
+def audit_record_many(*, actor: Actor, events: list[AuditEntry]) -> list[AuditEvent]:
     """Append several events by one actor to one chain, in order, in the current transaction.
 
     The same events as that many ``audit_record`` calls (consecutive in their chain), written

@@ -343,7 +343,7 @@ class UnmappedAnswer:
     words: str
 
 
-def identifying_details_unmapped(*, actor: Any) -> list[UnmappedAnswer]:
+def identifying_details_unmapped(*, actor: Actor) -> list[UnmappedAnswer]:
     """Identifying details of open CAFs that match no census or language choice, for a person to review.
 
     Audited as a read (which CAFs and questions were listed, never the words).
