@@ -24,8 +24,8 @@ REVIEW_SHARE = 0.01
 # Never link automatically below this, nor send to review below this, whatever the estimates say.
 UPPER_FLOOR = 0.9
 LOWER_FLOOR = 0.05
-# Never above these: the defaults' band at its narrowest.
-UPPER_CEILING = 0.999
+# Never above these: the former defaults (a stricter upper only moved true pairs into review on FEBRL).
+UPPER_CEILING = 0.99
 LOWER_CEILING = 0.8
 
 
