@@ -83,7 +83,7 @@ def score_only(records: int, seed: int, generator: str, upper: float = 0.99, low
     settings = model.train(random.Random(42).sample(rows, min(300_000, len(rows))))
     print(f"train {time.perf_counter() - t:.0f} s, RSS {rss():,.0f} MB")
     t = time.perf_counter()
-    scored = model.predict(rows, settings, threshold=min(lower, 0.5))
+    scored = model.predict(rows, settings, threshold=0.05)
     print(f"predict {time.perf_counter() - t:.0f} s, {len(scored):,} pairs, RSS {rss():,.0f} MB")
     identifiers = {r["unique_id"]: (r["nhs"], r["upn"], r["sex"]) for r in rows}
     spellings = Counter(r["given_norm"] for r in rows)
@@ -91,7 +91,19 @@ def score_only(records: int, seed: int, generator: str, upper: float = 0.99, low
     rare = {r["unique_id"] for r in rows if r["given_norm"] and spellings[r["given_norm"]] < limit}
     del rows, spellings
     truth_map = {("s", str(r)): k for r, k in enumerate(truth)}
-    for up, low in sorted({(upper, lower), (0.99, 0.8), (0.95, 0.5), (0.9, 0.5), (0.999, 0.8)}, reverse=True):
+    from ecm.linkage.matching.decide import passes_guard
+    from ecm.linkage.matching.thresholds import thresholds_from_estimates
+
+    exact = exact_levels_of(settings)
+    estimated = thresholds_from_estimates(
+        [float(p["match_probability"]) for p in scored if passes_guard(p, exact)], records=len(truth)
+    )
+    if estimated:
+        print(f"thresholds from the model's own estimates: {estimated}")
+    choices = {(upper, lower), (0.99, 0.8), (0.95, 0.5), (0.9, 0.5), (0.999, 0.8)}
+    if estimated:
+        choices.add((estimated.upper, estimated.lower))
+    for up, low in sorted(choices, reverse=True):
         t = time.perf_counter()
         out = decide(
             new_ids=list(range(len(truth))),

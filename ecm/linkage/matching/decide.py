@@ -93,6 +93,7 @@ class _Groups:
             rid: tuple(frozenset({value} if value else ()) for value in (*values, None, None)[:3])
             for rid, values in identifiers.items()
         }
+        self.initial = dict(self.keys)
 
     def find(self, x: int) -> int:
         self.parent.setdefault(x, x)
@@ -100,6 +101,14 @@ class _Groups:
             self.parent[x] = self.parent[self.parent[x]]
             x = self.parent[x]
         return x
+
+    def own_keys(self, rid: int) -> tuple[frozenset[str], ...]:
+        return self.initial.get(rid, (frozenset(), frozenset(), frozenset()))
+
+    def compatible(self, keys: tuple[frozenset[str], ...], root: int) -> bool:
+        """Could a record with ``keys`` (NHS numbers, UPNs, sexes) belong to the group of ``root``?"""
+        theirs = self.keys.get(root, (frozenset(), frozenset(), frozenset()))
+        return all(not mine or not other or bool(mine & other) for mine, other in zip(keys, theirs, strict=True))
 
     def union(self, a: int, b: int, *, force: bool = False) -> bool:
         root_a, root_b = self.find(a), self.find(b)
@@ -113,6 +122,24 @@ class _Groups:
         self.parent[root_a] = root_b
         self.keys[root_b] = tuple(x | y for x, y in zip(keys_a, keys_b, strict=True))
         return True
+
+
+def _ambiguous(joins: Sequence[tuple[bool, float, int, int, bool]], groups: _Groups) -> set[int]:
+    """New records linked automatically to two groups that could not be joined (different NHS numbers,
+    UPNs or sexes): alike two different children, so neither link can be trusted.
+
+    A record whose own NHS number, UPN or sex rules out the other group is not ambiguous, nor is
+    one whose link to it is a shared NHS number or UPN: the identifier says which child it is.
+    """
+    reached: dict[int, set[int]] = defaultdict(set)
+    for _exact, _probability, left, right, shared_identifier in joins:
+        if shared_identifier:
+            continue
+        for me, other in ((left, right), (right, left)):
+            root = groups.find(other)
+            if groups.compatible(groups.own_keys(me), root):
+                reached[me].add(root)
+    return {rid for rid, found in reached.items() if len(found | {groups.find(rid)}) > 1}
 
 
 def _possible_twins(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int]) -> set[int]:
@@ -223,6 +250,7 @@ def decide(
     best_auto: dict[int, tuple[float, float]] = {}
     best_review: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
     best_to_child: dict[tuple[int, Any], tuple[float, int, Mapping[str, Any]]] = {}
+    pairs_by_ids: dict[tuple[int, int], Mapping[str, Any]] = {}
     for pair in pairs:
         if not passes_guard(pair, exact_levels):
             continue
@@ -261,12 +289,35 @@ def decide(
             ):
                 best_review[me] = (probability, other, pair)
         if auto and left in new and right in new:
+            pairs_by_ids[(left, right)] = pair
             # Exact given names join first: a chain through a spelling variant comes last.
             joins.append(
                 (pair.get("gamma_given_name") == given_exact, probability, left, right, is_identifier_pair(pair))
             )
-    for _exact, _probability, left, right, shared_identifier in sorted(joins, reverse=True):
+    ordered_joins = sorted(joins, reverse=True)
+    for _exact, _probability, left, right, shared_identifier in ordered_joins:
         groups.union(left, right, force=shared_identifier)
+    ambiguous = _ambiguous(ordered_joins, groups)
+    if ambiguous:
+        # Join again without them: a record alike two children that cannot be one (a boy and a
+        # girl twin named alike, and this record has no sex) goes to review, not to whichever
+        # group it met first.
+        groups = _Groups(identifiers or {})
+        for rid in new_ids:
+            groups.find(rid)
+        for _exact, _probability, left, right, shared_identifier in ordered_joins:
+            if left not in ambiguous and right not in ambiguous:
+                groups.union(left, right, force=shared_identifier)
+        for rid in ambiguous:
+            best_auto.pop(rid, None)
+        # One review pair per group the record is alike (the most likely pair into each), so
+        # that the reviewer sees every candidate.
+        for _exact, probability, left, right, _shared in ordered_joins:
+            for me, other in ((left, right), (right, left)):
+                if me in ambiguous and other not in ambiguous:
+                    key = (me, ("group", groups.find(other)))
+                    if key not in best_to_child or probability > best_to_child[key][0]:
+                        best_to_child[key] = (probability, other, pairs_by_ids[(left, right)])
 
     members: dict[int, list[int]] = defaultdict(list)
     for rid in new_ids:
@@ -275,6 +326,11 @@ def decide(
     for group in members.values():
         children = set().union(*(reaches[r] for r in group))
         in_auto = any(r in best_auto for r in group)
+        if group[0] in ambiguous and len(group) == 1:
+            candidates = [(key, found) for key, found in best_to_child.items() if key[0] == group[0]]
+            for (_me, _child), (_p, other, pair) in sorted(candidates, key=lambda c: -c[1][0]):
+                out.review.append((group[0], other, pair))
+            continue
         if len(children) == 1:
             out.link.setdefault(children.pop(), []).extend(group)
         elif len(children) > 1:

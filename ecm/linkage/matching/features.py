@@ -25,6 +25,7 @@ FEATURE_COLUMNS = (
     "is_new",
     "given_norm",
     "given_canon",
+    "given_nicks",
     "family_norm",
     "family_mp",
     "prev_family_norm",
@@ -47,6 +48,17 @@ def canonical_given(name: str) -> str:
     if not name:
         return ""
     return min({name, *nicknames(name)})
+
+
+@cache
+def given_nicks(name: str) -> tuple[str, ...] | None:
+    """The name and its forms in the nickname table (Kate: Kate, Katherine, Catherine...); None without any.
+
+    Two names are nicknames of each other when these sets overlap. Unlike the canonical form,
+    this holds where a nickname belongs to two groups (Kate to Katherine and to Catherine).
+    """
+    others = nicknames(name) if name else frozenset()
+    return tuple(sorted({name, *others})) if others else None
 
 
 def house_key(address_line_1: str) -> str:
@@ -97,6 +109,7 @@ def features(
         "is_new": is_new,
         "given_norm": given,
         "given_canon": canonical_given(given),
+        "given_nicks": list(nicks) if (nicks := given_nicks(given)) else None,
         "family_norm": family,
         "family_mp": metaphone(family) if family else "",
         "prev_family_norm": normalise_name(previous_family_name),

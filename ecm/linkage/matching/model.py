@@ -52,6 +52,27 @@ def _comparison(name: str, description: str, levels: list[dict[str, Any]]) -> di
     return {"output_column_name": name, "comparison_description": description, "comparison_levels": levels}
 
 
+def _overlap(column: str) -> str:
+    """Two list columns share a value (null when either side has none)."""
+    return f'len(list_intersect("{column}_l", "{column}_r")) > 0'
+
+
+def _contained(column: str, shortest: int = 3) -> str:
+    """One value (of at least ``shortest`` letters) inside the other: Nat and Natalie, Ella and Gabriella,
+    Gail and Abigail; Enright and Durning-Enright (normalised: durningenright)."""
+    left, right = f'"{column}_l"', f'"{column}_r"'
+    return (
+        f"((length({left}) >= {shortest} AND instr({right}, {left}) > 0) "
+        f"OR (length({right}) >= {shortest} AND instr({left}, {right}) > 0))"
+    )
+
+
+def _two_edits(column: str) -> str:
+    """Two typos in values of at least four letters: a scanned "m" read as "rn" (Gemma, Gernma)."""
+    left, right = f'"{column}_l"', f'"{column}_r"'
+    return f"damerau_levenshtein({left}, {right}) <= 2 AND length({left}) >= 4 AND length({right}) >= 4"
+
+
 def _jw(column: str, threshold: float) -> str:
     return f'jaro_winkler_similarity("{column}_l", "{column}_r") >= {threshold}'
 
@@ -80,6 +101,8 @@ def base_settings() -> dict[str, Any]:
             f"l.dob = r.dob AND l.given_canon = r.given_canon AND {new}",
             f"l.dob = r.dob AND l.postcode = r.postcode AND {new}",
             f"l.given_canon = r.given_canon AND l.family_mp = r.family_mp AND l.dob_year = r.dob_year AND {new}",
+            # A date of birth missing or a year out, and a house move: the same names anywhere.
+            f"l.given_norm = r.given_norm AND l.family_norm = r.family_norm AND {new}",
             f"l.given_canon = r.given_canon AND l.postcode = r.postcode AND {new}",
             f"l.family_norm = r.family_norm AND l.postcode = r.postcode AND {new}",
             # A date of birth and a postcode both wrong (or moved): the same names at the same house number.
@@ -94,9 +117,11 @@ def base_settings() -> dict[str, Any]:
                 [
                     _null("given_norm"),
                     _tf(_level('"given_norm_l" = "given_norm_r"', "exact", 0.85, 0.005), "given_norm"),
-                    _level('"given_canon_l" = "given_canon_r"', "nickname", 0.05, 0.0005),
+                    _level(_overlap("given_nicks"), "nickname", 0.05, 0.0005),
                     _level(_jw("given_norm", 0.9), "close spelling", 0.05, 0.003),
                     _level('damerau_levenshtein("given_norm_l", "given_norm_r") <= 1', "one typo", 0.02, 0.002),
+                    _level(_contained("given_norm"), "one name inside the other", 0.01, 0.0005),
+                    _level(_two_edits("given_norm"), "two typos", 0.01, 0.001),
                     _level(
                         f"{_jw_pair('given_norm_l', 'family_norm_r')} AND {_jw_pair('family_norm_l', 'given_norm_r')}",
                         "swapped with the family name",
@@ -113,6 +138,7 @@ def base_settings() -> dict[str, Any]:
                     _null("family_norm"),
                     _tf(_level('"family_norm_l" = "family_norm_r"', "exact", 0.8, 0.01), "family_norm"),
                     _level(surname_change, "previous family name", 0.05, 0.0005),
+                    _level(_contained("family_norm", 4), "one name inside the other (double-barrelled)", 0.02, 0.0005),
                     _level(_jw("family_norm", 0.9), "close spelling", 0.07, 0.003),
                     _level('"family_mp_l" = "family_mp_r"', "sounds alike", 0.02, 0.005),
                     _else(0.06, 0.98),
@@ -192,7 +218,8 @@ def feature_schema() -> Any:
     """The Arrow schema of the model's input (``features.FEATURE_COLUMNS``)."""
     import pyarrow as pa
 
-    types = {"unique_id": pa.int64(), "is_new": pa.bool_(), "parents": pa.list_(pa.string())}
+    lists = ("parents", "given_nicks")
+    types = {"unique_id": pa.int64(), "is_new": pa.bool_()} | {name: pa.list_(pa.string()) for name in lists}
     return pa.schema([(name, types.get(name, pa.string())) for name in FEATURE_COLUMNS])
 
 

@@ -3,22 +3,47 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from ecm.core.actors import Actor
 from ecm.linkage.matching import model as splink_model
+from ecm.linkage.matching.decide import exact_levels_of, passes_guard
 from ecm.linkage.matching.engine import feature_table, matchable_records
+from ecm.linkage.matching.thresholds import LOWER_FLOOR, EstimatedThresholds, thresholds_from_estimates
 from ecm.linkage.models import MatchModel
 from ecm.linkage.services import match_model_save
 
 TRAINING_SAMPLE = 300_000
 
 
-def match_model_train(*, actor: Actor, upper: float, lower: float, seed: int = 42) -> MatchModel:
-    """Estimate the model on (a sample of) the staged records and save it as a new version."""
+def estimate_thresholds(table: Any, settings: dict[str, Any]) -> EstimatedThresholds | None:
+    """Thresholds from the model's own estimates on ``table`` (every pair scored, as if all were new)."""
+    import pyarrow as pa
+
+    everyone_new = table.set_column(
+        table.schema.get_field_index("is_new"), "is_new", pa.array([True] * table.num_rows, pa.bool_())
+    )
+    exact_levels = exact_levels_of(settings)
+    pairs = splink_model.predict(everyone_new, settings, threshold=LOWER_FLOOR)
+    probabilities = [float(p["match_probability"]) for p in pairs if passes_guard(p, exact_levels)]
+    return thresholds_from_estimates(probabilities, records=table.num_rows)
+
+
+def match_model_train(*, actor: Actor, upper: float | None, lower: float | None, seed: int = 42) -> MatchModel:
+    """Estimate the model on (a sample of) the staged records and save it as a new version.
+
+    A threshold given as ``None`` is chosen from the new model's own estimates on the same sample
+    (``thresholds.thresholds_from_estimates``); the defaults hold when there is too little data.
+    """
     ids = list(matchable_records().filter(in_review=False).values_list("pk", flat=True))
     if len(ids) > TRAINING_SAMPLE:
         # Sample the keys, then read only the sample: a national table is never loaded whole.
         ids = random.Random(seed).sample(ids, TRAINING_SAMPLE)
     table = feature_table(ids=ids if len(ids) == TRAINING_SAMPLE else None).table
     settings = splink_model.train(table, seed=seed) if table.num_rows >= 50 else splink_model.base_settings()
+    if upper is None or lower is None:
+        estimated = estimate_thresholds(table, settings) if table.num_rows >= 50 else None
+        upper = upper if upper is not None else (estimated.upper if estimated else splink_model.DEFAULT_UPPER)
+        lower = lower if lower is not None else (estimated.lower if estimated else splink_model.DEFAULT_LOWER)
+        lower = min(lower, upper)
     return match_model_save(actor=actor, settings=settings, upper=upper, lower=lower, trained_on=table.num_rows)

@@ -53,7 +53,9 @@ def test_a_chain_of_links_never_joins_two_different_nhs_numbers():
     pairs = [pair(1, 2, 0.999), pair(2, 3, 0.995), pair(1, 3, 0.3, nhs=0)]
     identifiers = {1: ("9434765919", None), 2: (None, None), 3: ("4010232137", None)}
     out = decide(new_ids=[1, 2, 3], child_of={}, pairs=pairs, upper=0.99, lower=0.8, identifiers=identifiers)
-    assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3]]
+    # Record 2 is alike both and cannot be both: it waits for review with each as a candidate.
+    assert sorted(sorted(g) for g in out.new_children) == [[1], [3]]
+    assert sorted((r, c) for r, c, _p in out.review) == [(2, 1), (2, 3)]
 
 
 def test_a_possible_twin_with_a_nickname_goes_to_review_not_to_a_link():
@@ -77,7 +79,8 @@ def test_exact_levels_come_from_the_settings():
     from ecm.linkage.matching.model import base_settings
 
     levels = exact_levels_of(base_settings())
-    assert levels["given_name"] == 5 and levels["date_of_birth"] == 4 and levels["sex"] == 1
+    assert levels["given_name"] == 7 and levels["family_name"] == 5 and levels["date_of_birth"] == 4
+    assert levels["sex"] == 1
 
 
 def test_close_names_at_the_same_home_and_birthday_go_to_review_not_to_a_link():
@@ -211,10 +214,48 @@ def test_a_chain_through_a_record_without_a_sex_never_joins_a_boy_and_a_girl():
         identifiers=identifiers,
         exact_levels=exact,
     )
-    assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3]]
+    # Record 2 is alike both twins: it goes to review with both, never into either automatically.
+    assert sorted(sorted(g) for g in out.new_children) == [[1], [3]]
+    assert sorted((r, c) for r, c, _p in out.review) == [(2, 1), (2, 3)]
     # A shared NHS number joins them all the same (a sex keyed wrongly).
     keyed = [{**p, "gamma_nhs_number": 1} for p in via]
     out = decide(
         new_ids=[1, 2, 3], child_of={}, pairs=keyed, upper=0.99, lower=0.8, identifiers=identifiers, exact_levels=exact
     )
     assert [sorted(g) for g in out.new_children] == [[1, 2, 3]]
+
+
+def test_a_record_alike_two_children_that_cannot_be_one_goes_to_review_with_both():
+    exact = {"given_name": 5, "date_of_birth": 4, "address": 4}
+    # Twins Brian (a boy, 1 and 2, NHS number A) and Brian (a girl, 3, NHS number B); record 4,
+    # Brian with no sex and no NHS number, is alike both. Before, it joined whichever came first.
+    pairs = [
+        {**pair(1, 2, 0.99999, given=5, dob=4), "gamma_sex": 1},
+        {**pair(3, 4, 0.99998, given=5, dob=4), "gamma_sex": -1},
+        {**pair(1, 4, 0.99997, given=5, dob=4), "gamma_sex": -1},
+    ]
+    identifiers = {1: ("A", None, "male"), 2: (None, None, "male"), 3: ("B", None, "female"), 4: (None, None, None)}
+    out = decide(
+        new_ids=[1, 2, 3, 4],
+        child_of={},
+        pairs=pairs,
+        upper=0.99,
+        lower=0.8,
+        identifiers=identifiers,
+        exact_levels=exact,
+    )
+    assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3]]
+    assert sorted((r, c) for r, c, _p in out.review) == [(4, 1), (4, 3)]
+    assert 4 not in out.scores
+    # A record whose own NHS number rules one of them out is not in doubt: it joins the other.
+    identifiers[4] = ("B", None, None)
+    out = decide(
+        new_ids=[1, 2, 3, 4],
+        child_of={},
+        pairs=pairs,
+        upper=0.99,
+        lower=0.8,
+        identifiers=identifiers,
+        exact_levels=exact,
+    )
+    assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3, 4]] and not out.review

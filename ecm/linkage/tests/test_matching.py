@@ -180,3 +180,79 @@ def test_training_reads_a_sample_larger_than_sqlite_takes_parameters(tmp_path, m
     assert sorted(found.table.column("unique_id").to_pylist()) == sorted(ids)
     model = match_model_train(actor=SYSTEM_MATCHER, upper=0.99, lower=0.8)
     assert model.trained_on_records == 60
+
+
+def test_new_comparison_levels_link_nicknames_in_two_groups_names_inside_names_and_scanned_typos(tmp_path):
+    """Kate and Katherine (Kate is also Catherine's), Nat and Natalie, Enright and Durning-Enright,
+    Gemma scanned as "Gernma": each agrees at a level of its own, never at "else" (the twin guard)."""
+    from ecm.linkage.matching import model as splink_model
+    from ecm.linkage.matching.features import features
+
+    pairs_of_names = [
+        (("Kate", "McGirr"), ("Katherine", "McGirr")),
+        (("Nat", "McGaw"), ("Natalie", "McGaw")),
+        (("Madison", "Enright"), ("Madison", "Durning-Enright")),
+        (("Gemma", "Brannelly"), ("Gernma", "Brannelly")),
+    ]
+    rows = []
+    for n, ((given_a, family_a), (given_b, family_b)) in enumerate(pairs_of_names):
+        common = {"date_of_birth": f"2015-0{n + 1}-24", "postcode": f"SR{n} 8UX", "address_line_1": "156 Dwyer Lane"}
+        rows.append(features(unique_id=2 * n, is_new=True, given_name=given_a, family_name=family_a, **common))
+        rows.append(features(unique_id=2 * n + 1, is_new=True, given_name=given_b, family_name=family_b, **common))
+    settings = splink_model.base_settings()
+    found = {
+        (p["unique_id_l"], p["unique_id_r"]): (p["gamma_given_name"], p["gamma_family_name"])
+        for p in splink_model.predict(rows, settings, threshold=0.0)
+    }
+    levels = {c["output_column_name"]: c["comparison_levels"] for c in settings["comparisons"]}
+
+    def label(comparison: str, gamma: int) -> str:
+        non_null = [level for level in levels[comparison] if not level.get("is_null_level")]
+        return non_null[len(non_null) - 1 - gamma]["label_for_charts"]
+
+    assert [
+        (label("given_name", g), label("family_name", f)) for g, f in (found[(2 * n, 2 * n + 1)] for n in range(4))
+    ] == [
+        ("nickname", "exact"),
+        ("one name inside the other", "exact"),
+        ("exact", "one name inside the other (double-barrelled)"),
+        ("two typos", "exact"),
+    ]
+
+
+def test_the_same_names_are_compared_whatever_the_date_of_birth_and_address(tmp_path):
+    """A missing date of birth and a house move: the pair is still scored (blocked on both names)."""
+    from ecm.linkage.matching import model as splink_model
+    from ecm.linkage.matching.features import features
+
+    rows = [
+        features(
+            unique_id=1,
+            is_new=True,
+            given_name="Fionntan",
+            family_name="Muldowney",
+            date_of_birth="2015-03-03",
+            postcode="NE5 2DL",
+            address_line_1="176 Roche Drive",
+        ),
+        features(
+            unique_id=2,
+            is_new=True,
+            given_name="Fionntan",
+            family_name="Muldowney",
+            postcode="HG4 2RS",
+            address_line_1="127 McDunphy Grove",
+        ),
+    ]
+    scored = splink_model.predict(rows, splink_model.base_settings(), threshold=0.0)
+    assert [(p["unique_id_l"], p["unique_id_r"]) for p in scored] == [(1, 2)]
+
+
+def test_a_first_model_chooses_its_thresholds_from_its_own_estimates(tmp_path, capsys):
+    stage(tmp_path, synthetic_rows(150, seed=9))
+    call_command("match")
+    model = MatchModel.objects.get()
+    out = capsys.readouterr().out
+    assert "(from the model's own estimates)" in out
+    assert 0.05 <= model.lower_threshold <= 0.8 and 0.9 <= model.upper_threshold <= 0.999
+    assert (model.upper_threshold, model.lower_threshold) != (0.99, 0.8)

@@ -21,8 +21,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--train", action="store_true", help="Train a new model version first")
-        parser.add_argument("--upper", type=float, default=None, help=f"Link at or above (default {DEFAULT_UPPER})")
-        parser.add_argument("--lower", type=float, default=None, help=f"Review at or above (default {DEFAULT_LOWER})")
+        parser.add_argument(
+            "--upper",
+            type=float,
+            default=None,
+            help=f"Link at or above (default: from the model's estimates; {DEFAULT_UPPER} without data)",
+        )
+        parser.add_argument(
+            "--lower",
+            type=float,
+            default=None,
+            help=f"Review at or above (default: from the model's estimates; {DEFAULT_LOWER} without data)",
+        )
         parser.add_argument(
             "--thresholds-from-review",
             action="store_true",
@@ -46,22 +56,29 @@ class Command(BaseCommand):
                 f"Delivery {stopped.pk} ({stopped.file_name}) stopped part-way: its rows are not matched."
             )
         model = MatchModel.objects.first()
-        upper = (
-            options["upper"] if options["upper"] is not None else (model.upper_threshold if model else DEFAULT_UPPER)
-        )
-        lower = (
-            options["lower"] if options["lower"] is not None else (model.lower_threshold if model else DEFAULT_LOWER)
-        )
+        # Thresholds given on the command line; otherwise the model's (a new model estimates its own).
+        upper, lower = options["upper"], options["lower"]
         if options["thresholds_from_review"] and model is not None:
-            suggested = thresholds_from_decisions(upper=upper, lower=lower)
+            suggested = thresholds_from_decisions(
+                upper=upper if upper is not None else model.upper_threshold,
+                lower=lower if lower is not None else model.lower_threshold,
+            )
             if suggested is None:
                 self.stderr.write("Too few clerical decisions to suggest thresholds: keeping the current ones.")
             else:
                 upper, lower = suggested["upper"], suggested["lower"]
                 self.stdout.write(f"Thresholds from {suggested['decisions']} decisions: upper {upper}, lower {lower}.")
-        if model is None or options["train"] or (upper, lower) != (model.upper_threshold, model.lower_threshold):
+        changed = model is not None and (
+            (upper is not None and upper != model.upper_threshold)
+            or (lower is not None and lower != model.lower_threshold)
+        )
+        if model is None or options["train"] or changed:
             model = match_model_train(actor=SYSTEM_MATCHER, upper=upper, lower=lower)
-            self.stdout.write(f"Model {model.version} trained on {model.trained_on_records} records.")
+            self.stdout.write(
+                f"Model {model.version} trained on {model.trained_on_records} records; thresholds upper "
+                f"{model.upper_threshold}, lower {model.lower_threshold}"
+                + (" (from the model's own estimates)." if upper is None or lower is None else ".")
+            )
             self.progress(f"trained {model.version}")
         summary = match_run(actor=SYSTEM_MATCHER, model=model, progress=self.progress, engine=options["engine"])
         self.stdout.write(
