@@ -23,6 +23,7 @@ from ecm.audit.services import audit_record
 from ecm.caf.choices import CafStatus
 from ecm.caf.models import Assessment
 from ecm.core import clock
+from ecm.index.visibility import child_readable
 from ecm.multiagency.models import (
     AgendaItem,
     Panel,
@@ -62,7 +63,7 @@ def is_current_member(user: Any, panel: Panel) -> bool:
 
 
 def can_see_case(user: Any, referral: PanelReferral) -> bool:
-    if getattr(user, "pk", None) is None:
+    if getattr(user, "pk", None) is None or not child_readable(user, referral.child):
         return False
     if user.pk == referral.referrer_id:
         return True

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 
 from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
+from ecm.index.visibility import child_readable
 from ecm.rights.models import AccessRequest, RectificationRequest
 
 View = Callable[..., HttpResponse]
@@ -45,7 +46,7 @@ def access_request_for(*, actor: Any, request_id: Any) -> AccessRequest:
     """A subject access request, for a data manager or privacy officer; 404 otherwise."""
     pk = _uuid(request_id)
     found = AccessRequest.objects.select_related("child").filter(pk=pk).first() if pk else None
-    if found is None or not actor.has_any_role(*VIEWER_ROLES):
+    if found is None or not actor.has_any_role(*VIEWER_ROLES) or not child_readable(actor, found.child):
         raise Http404("No such request")
     return found
 
@@ -57,6 +58,6 @@ def rectification_for(*, actor: Any, rectification_id: Any) -> RectificationRequ
         if pk
         else None
     )
-    if found is None or not actor.has_any_role(*VIEWER_ROLES):
+    if found is None or not actor.has_any_role(*VIEWER_ROLES) or not child_readable(actor, found.child):
         raise Http404("No such request")
     return found
