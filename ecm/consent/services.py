@@ -19,6 +19,7 @@ from ecm.consent.choices import ConsentForm, GivenBy, ParentRelationship, Scope
 from ecm.consent.models import ConsentRecord, RefusalNote
 from ecm.core import clock
 from ecm.index.models import Child
+from ecm.index.visibility import ARCHIVED_READ_ONLY, child_writable
 
 DEFAULT_REVIEW = dt.timedelta(weeks=26)
 
@@ -54,6 +55,7 @@ def consent_record(
     review_on: dt.date | None = None,
 ) -> ConsentRecord:
     """Record consent given by a competent child or by one person with parental responsibility."""
+    _require(child_writable(child), ARCHIVED_READ_ONLY)
     _require(given_by in GivenBy.values, "Choose who gave consent.")
     _require(form in ConsentForm.values, "Choose whether consent was written or verbal.")
     if given_by == GivenBy.CHILD:

@@ -67,10 +67,19 @@ def child_readable(actor: Any, child: Child | None) -> bool:
     return child is None or child.status in visible_statuses(actor)
 
 
+WRITABLE_STATUSES = (ChildStatus.ACTIVE, ChildStatus.DECEASED)
+ARCHIVED_READ_ONLY = "This child's record is archived: what is held about the child can no longer be changed."
+
+
+def children_writable(prefix: str = "") -> Q:
+    """The rows about a child that jobs and services may still change (``prefix`` as above)."""
+    return Q(**{f"{prefix}status__in": WRITABLE_STATUSES})
+
+
 def child_writable(child: Child | None) -> bool:
     """Whether any app may still change what it holds about ``child``: an archived (or purged) record's
     copies are read-only until the purge; only the retention steps change them."""
-    return child is None or (child.status in (ChildStatus.ACTIVE, ChildStatus.DECEASED))
+    return child is None or child.status in WRITABLE_STATUSES
 
 
 def is_index_admin(actor: Any) -> bool:

@@ -15,6 +15,7 @@ from ecm.caf.services.team import current_lead, lead_professional_appoint, outco
 from ecm.core import clock
 from ecm.index import services as index_services
 from ecm.index.choices import CafStatus as IndexCafStatus
+from ecm.index.visibility import children_writable
 from ecm.sharing.choices import DisclosureMode, Information, Method
 from ecm.sharing.selectors import share_basis, sharing_allowed
 from ecm.sharing.services import disclosure_record
@@ -191,9 +192,9 @@ def review_reminders_send(*, actor: Any) -> dict[str, int]:
     """Tell lead professionals (or authors) of reviews due within a week and of overdue reviews, once each."""
     today = clock.today()
     counts = {"due": 0, "overdue": 0}
-    open_cafs = Assessment.objects.filter(status=CafStatus.COMPLETED, next_review_on__isnull=False).select_related(
-        "author"
-    )
+    open_cafs = Assessment.objects.filter(
+        children_writable("child__"), status=CafStatus.COMPLETED, next_review_on__isnull=False
+    ).select_related("author")
     for assessment in open_cafs:
         due = assessment.next_review_on
         assert due is not None

@@ -11,6 +11,7 @@ from django.db import transaction
 from ecm.audit.services import audit_record
 from ecm.core import clock
 from ecm.index.models import Child
+from ecm.index.visibility import ARCHIVED_READ_ONLY, child_writable
 from ecm.multiagency.choices import ReferralStatus, Weekday
 from ecm.multiagency.models import Panel, PanelMember, PanelReferral
 from ecm.multiagency.services.common import is_panel_officer, notify, require
@@ -148,6 +149,7 @@ def panel_referral_make(*, actor: Any, panel: Panel, child: Child, reason: str) 
     must be covered by the family's consent to share or by a recorded decision to share without consent."""
     require(getattr(actor, "organisation_id", None) is not None, "Your account is not linked to an organisation.")
     require(bool(reason.strip()), "Say why you are referring the child and what you hope the panel will do.")
+    require(child_writable(child), ARCHIVED_READ_ONLY)
     require(
         not panel.referrals.filter(child=child).exclude(status=ReferralStatus.CLOSED).exists(),
         "This child is already referred to this panel.",

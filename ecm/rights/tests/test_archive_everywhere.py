@@ -32,6 +32,7 @@ from ecm.core.actors import SYSTEM_COMMAND
 from ecm.index import retention
 from ecm.index import services as index_services
 from ecm.index.choices import ChildStatus
+from ecm.index.models import Child
 from ecm.index.retention import child_unarchive, retention_consent_record, retention_run
 from ecm.index.services import IndexRuleError
 from ecm.index.tests.factories import ChildFactory
@@ -245,3 +246,34 @@ def test_a_record_archived_after_death_or_purged_does_not_come_back(user_client:
     rows = child_unarchive(actor=SYSTEM_COMMAND, child=died, reason="error")
     died.refresh_from_db()
     assert died.status == ChildStatus.DECEASED and died.archived_on is None and "caf" in rows
+
+
+def test_an_archived_childs_copies_are_read_only_and_jobs_pass_them_by() -> None:
+    from ecm.caf import services as caf_services
+    from ecm.caf.services.common import CafError
+    from ecm.consent.tests.factories import give_consent
+    from ecm.index.visibility import child_readable, child_writable, children_visible
+
+    at(MADE_ON)
+    author = UserFactory(roles=[Role.PRACTITIONER])
+    child = ChildFactory(date_of_birth=BORN)
+    assessment = complete_caf(author, child)
+    complete_caf(author, ChildFactory(date_of_birth=dt.date(2012, 1, 1)))  # a younger child's CAF: still reminded
+    at(ARCHIVED_ON)
+    retention_run()
+    child.refresh_from_db()
+    assessment.refresh_from_db()
+    manager = data_manager()
+    assert not child_writable(child) and not child_readable(author, child) and child_readable(manager, child)
+    assert not Child.objects.filter(children_visible(author), pk=child.pk).exists()
+    assert Child.objects.filter(children_visible(manager), pk=child.pk).exists()
+    version = assessment.version
+    with pytest.raises(CafError, match="archived"):
+        caf_services.assessment_save_section(actor=author, assessment=assessment, values={"home_situation": "New"})
+    with pytest.raises(ValueError, match="archived"):
+        give_consent(author, child)
+    assessment.refresh_from_db()
+    assert assessment.version == version  # nothing half-applied
+    # The review reminders pass an archived child's CAF by, even when its review is long overdue.
+    at(dt.date(2024, 6, 1))
+    assert caf_services.review_reminders_send(actor=SYSTEM_COMMAND) == {"due": 0, "overdue": 1}
