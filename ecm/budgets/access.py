@@ -20,6 +20,7 @@ from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
 from ecm.audit.services import audit_record
 from ecm.budgets.models import Allocation, Budget, Purchase
+from ecm.index.visibility import child_readable
 
 View = Callable[..., HttpResponse]
 LEAD_ROLES = (Role.PRACTITIONER, Role.MANAGER)
@@ -82,7 +83,7 @@ def allocation_for(*, actor: Any, allocation_id: Any, holder: bool = False, mana
         allowed = allocation.holder_id == pk_actor
     if manager:
         allowed = allocation.budget.manager_id == pk_actor
-    if not allowed:
+    if not allowed or not child_readable(actor, allocation.assessment.child):
         _refuse(actor, allocation, "allocation")
     return allocation
 
@@ -99,6 +100,8 @@ def purchase_for_manager(*, actor: Any, purchase_id: Any) -> Purchase:
     )
     if purchase is None:
         raise Http404("No such purchase")
-    if purchase.allocation.budget.manager_id != getattr(actor, "pk", None):
+    if purchase.allocation.budget.manager_id != getattr(actor, "pk", None) or not child_readable(
+        actor, purchase.allocation.assessment.child
+    ):
         _refuse(actor, purchase, "purchase")
     return purchase
