@@ -36,7 +36,9 @@ def task_list(*, today: dt.date | None = None, completed_limit: int = 50, actor:
     ``actor``, only those about children the actor may see (an archived child's: data managers only)."""
     today = today or clock.today()
     tasks = TaskList()
-    requests = AccessRequest.objects.filter(children_visible(actor, "child__")) if actor else AccessRequest.objects
+    requests = AccessRequest.objects.all()
+    if actor is not None:
+        requests = requests.filter(children_visible(actor, "child__"))
     rows = requests.filter(status=RequestStatus.OPEN).select_related("child")
     for request in sorted(rows, key=lambda r: (r.effective_due_on, r.received_on)):
         due = request.effective_due_on
