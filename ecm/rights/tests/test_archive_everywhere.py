@@ -277,3 +277,28 @@ def test_an_archived_childs_copies_are_read_only_and_jobs_pass_them_by() -> None
     # The review reminders pass an archived child's CAF by, even when its review is long overdue.
     at(dt.date(2024, 6, 1))
     assert caf_services.review_reminders_send(actor=SYSTEM_COMMAND) == {"due": 0, "overdue": 1}
+
+
+def test_the_consent_command_brings_an_archived_record_back() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    at(MADE_ON)
+    child = ChildFactory(date_of_birth=BORN)
+    at(ARCHIVED_ON + dt.timedelta(days=10))
+    retention_run()
+    out = StringIO()
+    call_command(
+        "record_retention_consent",
+        "--index-number",
+        child.index_number,
+        "--until",
+        "2027-01-31",
+        "--note",
+        "Learning disability: agreed with the young person",
+        stdout=out,
+    )
+    child.refresh_from_db()
+    assert child.status == ChildStatus.ACTIVE and child.retention_consent_until == dt.date(2027, 1, 31)
+    assert AuditEvent.objects.filter(action="index.record_unarchived", object_id=str(child.pk)).exists()
