@@ -21,6 +21,7 @@ from ecm.accounts.choices import Role
 from ecm.audit.services import audit_record
 from ecm.budgets.models import Allocation, Budget, Purchase
 from ecm.core.actors import Actor
+from ecm.index.visibility import child_readable
 
 View = Callable[..., HttpResponse]
 LEAD_ROLES = (Role.PRACTITIONER, Role.MANAGER)
@@ -83,7 +84,7 @@ def allocation_for(*, actor: Actor, allocation_id: Any, holder: bool = False, ma
         allowed = allocation.holder_id == pk_actor
     if manager:
         allowed = allocation.budget.manager_id == pk_actor
-    if not allowed:
+    if not allowed or not child_readable(actor, allocation.assessment.child):
         _refuse(actor, allocation, "allocation")
     return allocation
 
@@ -100,6 +101,8 @@ def purchase_for_manager(*, actor: Actor, purchase_id: Any) -> Purchase:
     )
     if purchase is None:
         raise Http404("No such purchase")
-    if purchase.allocation.budget.manager_id != getattr(actor, "pk", None):
+    if purchase.allocation.budget.manager_id != getattr(actor, "pk", None) or not child_readable(
+        actor, purchase.allocation.assessment.child
+    ):
         _refuse(actor, purchase, "purchase")
     return purchase

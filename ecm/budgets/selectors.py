@@ -19,6 +19,7 @@ from ecm.core import clock
 from ecm.core.actors import Actor
 from ecm.directory.choices import ServiceStatus
 from ecm.directory.models import Service
+from ecm.index.visibility import children_visible
 
 
 def record_read(*, actor: Actor, action: str, target: Any = None, data: dict[str, Any] | None = None) -> None:
@@ -125,7 +126,9 @@ def manager_by_id(user_id: Any) -> User | None:
 
 
 def allocations_held_by(user: User) -> list[tuple[Allocation, Totals]]:
-    rows = Allocation.objects.filter(holder=user).select_related("budget", "assessment__child")
+    rows = Allocation.objects.filter(children_visible(user, "assessment__child__"), holder=user).select_related(
+        "budget", "assessment__child"
+    )
     return [(a, allocation_totals(a)) for a in rows]
 
 
@@ -133,6 +136,7 @@ def cafs_led_by(user: User) -> list[Assessment]:
     """Open CAFs whose current lead professional is the user."""
     return list(
         Assessment.objects.filter(leads__ended_on__isnull=True, leads__member__user=user)
+        .filter(children_visible(user, "child__"))
         .exclude(status=CafStatus.CLOSED)
         .select_related("child")
         .distinct()

@@ -21,6 +21,7 @@ from ecm.audit.services import audit_record
 from ecm.caf.models import Assessment, CafRequest, Checklist, PlanAction, TeamMember, Transfer
 from ecm.consent.models import ConsentRecord
 from ecm.core.actors import Actor
+from ecm.index.visibility import child_readable
 from ecm.sharing.selectors import sharing_allowed
 
 View = Callable[..., HttpResponse]
@@ -40,8 +41,8 @@ def _uuid(raw: Any) -> uuid.UUID | None:
 
 
 def can_view(user: Any, assessment: Assessment) -> bool:
-    if getattr(user, "pk", None) is None:
-        return False
+    if getattr(user, "pk", None) is None or not child_readable(user, assessment.child):
+        return False  # an archived child's CAF is for data managers only, and they have no CAF role
     if user.pk == assessment.author_id:
         return True
     return sharing_allowed(assessment.child, user.organisation)
@@ -81,8 +82,12 @@ def assessment_for(*, actor: Actor, assessment_id: Any, edit: bool = False) -> A
 def checklist_for(*, actor: Actor, checklist_id: Any) -> Checklist:
     """One of the actor's own checklists."""
     pk = _uuid(checklist_id)
-    checklist = Checklist.objects.filter(pk=pk, practitioner_id=getattr(actor, "pk", None)).first() if pk else None
-    if checklist is None:
+    checklist = (
+        Checklist.objects.select_related("child").filter(pk=pk, practitioner_id=getattr(actor, "pk", None)).first()
+        if pk
+        else None
+    )
+    if checklist is None or not child_readable(actor, checklist.child):
         raise Http404("No such checklist")
     return checklist
 
@@ -95,7 +100,7 @@ def consent_for(*, actor: Actor, consent_id: Any) -> ConsentRecord:
         if pk
         else None
     )
-    if consent is None:
+    if consent is None or not child_readable(actor, consent.child):
         raise Http404("No such consent")
     return consent
 
@@ -123,7 +128,15 @@ def transfer_for(*, actor: Actor, assessment: Assessment) -> Transfer:
 def request_for(*, actor: Actor, request_id: Any) -> CafRequest:
     """A request for a CAF the actor sent or received."""
     pk = _uuid(request_id)
-    request = CafRequest.objects.select_related("requester", "recipient").filter(pk=pk).first() if pk else None
-    if request is None or getattr(actor, "pk", None) not in (request.requester_id, request.recipient_id):
+    request = (
+        CafRequest.objects.select_related("requester", "recipient", "checklist__child").filter(pk=pk).first()
+        if pk
+        else None
+    )
+    if (
+        request is None
+        or getattr(actor, "pk", None) not in (request.requester_id, request.recipient_id)
+        or not child_readable(actor, request.checklist.child)
+    ):
         raise Http404("No such request")
     return request

@@ -23,7 +23,7 @@ from ecm.caf.models import (
 )
 from ecm.core.actors import Actor
 from ecm.index.models import Child
-from ecm.index.retention import register_holder, same_child_ids, scrub_rows
+from ecm.index.retention import locked, register_holder, same_child_ids, scrub_rows
 from ecm.index.visibility import redact_rows, register_shield_hook
 
 RELATED = (
@@ -66,5 +66,29 @@ def shield(*, actor: Actor, child: Child, terms: list[str]) -> int:
     return rows
 
 
-register_holder(app="caf", holds="checklists, assessments and their versions, the TAC's work", purge=purge, order=40)
+def archive(*, actor: Actor, child: Child, ids: list[Any]) -> int:
+    """The rows stay as they are: the visibility rule (``ecm.index.visibility``) hides and locks them."""
+    return locked(
+        actor=actor,
+        child=child,
+        ids=ids,
+        querysets=[
+            Assessment.objects.filter(child__in=ids),
+            Checklist.objects.filter(child__in=ids),
+        ],
+    )
+
+
+register_holder(
+    app="caf",
+    holds="checklists, assessments and their versions, the TAC's work",
+    purge=purge,
+    archive=archive,
+    unarchive=archive,
+    archived=(
+        "checklists, CAFs and the TAC's work are read-only and leave every list, register, "
+        "dashboard, reminder and page but the data managers'"
+    ),
+    order=40,
+)
 register_shield_hook("caf", shield)

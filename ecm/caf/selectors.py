@@ -20,6 +20,7 @@ from ecm.core.actors import Actor
 from ecm.index.choices import CafStatus as IndexCafStatus
 from ecm.index.models import Child, Involvement
 from ecm.index.selectors import sees_sensitive_details
+from ecm.index.visibility import children_visible
 
 
 @dataclass
@@ -128,6 +129,7 @@ def cafs_of(user: User) -> list[Assessment]:
     """Open CAFs the user wrote, is in the team of, or leads."""
     return list(
         Assessment.objects.filter(Q(author=user) | Q(members__user=user, members__removed_on__isnull=True))
+        .filter(children_visible(user, "child__"))
         .exclude(status=CafStatus.CLOSED)
         .select_related("child")
         .distinct()
@@ -143,6 +145,7 @@ def overdue_for_practitioner(user: User) -> list[Assessment]:
     rows = (
         _overdue()
         .filter(Q(author=user) | Q(leads__member__user=user, leads__ended_on__isnull=True))
+        .filter(children_visible(user, "child__"))
         .select_related("child")
     )
     return list(rows.distinct().order_by("next_review_on"))
@@ -154,13 +157,15 @@ def overdue_for_manager(manager: User) -> list[Assessment]:
     rows = (
         _overdue()
         .filter(Q(author__in=staff) | Q(leads__member__user__in=staff, leads__ended_on__isnull=True))
+        .filter(children_visible(manager, "child__"))
         .select_related("author")
     )
     return list(rows.distinct().order_by("next_review_on"))
 
 
 def own_checklists(user: User) -> list[Checklist]:
-    return list(Checklist.objects.filter(practitioner=user).select_related("child")[:20])
+    visible = Q(child__isnull=True) | children_visible(user, "child__")
+    return list(Checklist.objects.filter(visible, practitioner=user).select_related("child")[:20])
 
 
 def versions_of(assessment: Assessment) -> list[AssessmentVersion]:
@@ -246,7 +251,11 @@ def user_by_id(user_id: Any) -> User | None:
 def pending_transfers_for(user: User) -> list[Any]:
     from ecm.caf.models import Transfer
 
-    return list(Transfer.objects.filter(to_user=user, accepted_on__isnull=True).select_related("assessment"))
+    return list(
+        Transfer.objects.filter(
+            children_visible(user, "assessment__child__"), to_user=user, accepted_on__isnull=True
+        ).select_related("assessment")
+    )
 
 
 def meeting_by_id(assessment: Assessment, meeting_id: Any) -> Any:
@@ -308,7 +317,10 @@ def requests_to(user: User) -> list[Any]:
     from ecm.caf.choices import RequestStatus
     from ecm.caf.models import CafRequest
 
-    return list(CafRequest.objects.filter(recipient=user, status=RequestStatus.ROUTED).select_related("requester"))
+    visible = Q(checklist__child__isnull=True) | children_visible(user, "checklist__child__")
+    return list(
+        CafRequest.objects.filter(visible, recipient=user, status=RequestStatus.ROUTED).select_related("requester")
+    )
 
 
 def requests_from(checklist: Checklist) -> list[Any]:

@@ -12,6 +12,7 @@ from ecm.consent.models import ConsentRecord, RefusalNote
 from ecm.core import clock
 from ecm.core.actors import Actor
 from ecm.index.models import Child
+from ecm.index.visibility import children_visible
 
 
 def active_consents(child: Child) -> list[ConsentRecord]:
@@ -51,7 +52,12 @@ def consent_covers(child: Child, organisation: Any, scope: str) -> bool:
 def consents_due_review(*, practitioner: Any) -> list[ConsentRecord]:
     """Standing consents this practitioner recorded whose review date has come."""
     return list(
-        ConsentRecord.objects.filter(practitioner=practitioner, withdrawn_at__isnull=True, review_on__lte=clock.today())
+        ConsentRecord.objects.filter(
+            children_visible(practitioner, "child__"),
+            practitioner=practitioner,
+            withdrawn_at__isnull=True,
+            review_on__lte=clock.today(),
+        )
     )
 
 

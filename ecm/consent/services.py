@@ -20,6 +20,7 @@ from ecm.consent.models import ConsentRecord, RefusalNote
 from ecm.core import clock
 from ecm.core.actors import Actor
 from ecm.index.models import Child
+from ecm.index.visibility import ARCHIVED_READ_ONLY, child_writable
 
 DEFAULT_REVIEW = dt.timedelta(weeks=26)
 
@@ -56,6 +57,7 @@ def consent_record(
 ) -> ConsentRecord:
     """Record consent given by a competent child or by one person with parental responsibility."""
     actor = actor_person(actor)
+    _require(child_writable(child), ARCHIVED_READ_ONLY)
     _require(given_by in GivenBy.values, "Choose who gave consent.")
     _require(form in ConsentForm.values, "Choose whether consent was written or verbal.")
     if given_by == GivenBy.CHILD:

@@ -13,6 +13,15 @@ removes the child's identifiers (names, date of birth, NHS number, UPN, addresse
 names) from its tables and returns how many rows it changed. The index's own holder runs last
 and leaves the tombstone: the id, the index number and the archive and purge dates.
 
+Each holder also declares its **archive step** (``archive(actor=, child=, ids=)``) and the step that
+undoes it (``unarchive``), both returning how many rows they changed. An archived child's copies are
+kept to the purge date, read-only and out of every everyday page, list, search, export and API
+answer: every app asks :mod:`ecm.index.visibility` (archived records are for data managers only);
+the archive step does what the app must do beyond that (its in-flight work, a message naming the
+child) and reports the rows it locked. :func:`missing_archive_steps` is the registry check: an app
+that holds child data without an archive step fails the test suite. The steps run child by child in
+the archive's own transaction, audited with ids and counts only.
+
 ``retention_run`` is the daily job (``manage.py run_retention``). It works child by child, each
 child in its own transaction, so an interrupted run loses at most the child it was on and the
 next run carries on from there (every step is idempotent). Every change is audited with the
@@ -35,7 +44,7 @@ from ecm.audit.services import audit_record
 from ecm.core import clock
 from ecm.core.actors import SYSTEM_RETENTION, Actor
 from ecm.index.choices import ChildStatus
-from ecm.index.models import BrokerRequest, Child, ChildMerge, PurgePermit
+from ecm.index.models import BrokerRequest, Child, ChildMerge, Involvement, PurgePermit
 from ecm.index.search.keys import format_postcode
 from ecm.index.services import IndexRuleError, _require, _stamp
 from ecm.index.visibility import redact, redact_rows
@@ -52,23 +61,48 @@ PURGED = "[purged]"
 
 @dataclass(frozen=True)
 class ChildDataHolder:
-    """One app's declaration of what it holds about a child and how it purges it."""
+    """One app's declaration of what it holds about a child, how it archives it and how it purges it."""
 
     app: str
     holds: str
     purge: Callable[..., int]
+    archive: Callable[..., int] | None = None
+    unarchive: Callable[..., int] | None = None
+    archived: str = ""  # what archiving does to this app's copies, in a sentence (docs and the registry page)
     order: int = 50  # lower runs first; the index (the tombstone) runs last
 
 
 _HOLDERS: dict[str, ChildDataHolder] = {}
 
 
-def register_holder(*, app: str, holds: str, purge: Callable[..., int], order: int = 50) -> None:
-    _HOLDERS[app] = ChildDataHolder(app=app, holds=holds, purge=purge, order=order)
+def register_holder(
+    *,
+    app: str,
+    holds: str,
+    purge: Callable[..., int],
+    archive: Callable[..., int] | None = None,
+    unarchive: Callable[..., int] | None = None,
+    archived: str = "",
+    order: int = 50,
+) -> None:
+    _HOLDERS[app] = ChildDataHolder(
+        app=app, holds=holds, purge=purge, archive=archive, unarchive=unarchive, archived=archived, order=order
+    )
 
 
 def holders() -> list[ChildDataHolder]:
     return sorted(_HOLDERS.values(), key=lambda h: (h.order, h.app))
+
+
+def missing_archive_steps() -> list[str]:
+    """The apps that hold child data but do not say what archiving does to it (must be none)."""
+    return [h.app for h in holders() if h.archive is None or h.unarchive is None or not h.archived.strip()]
+
+
+def locked(*, actor: Actor, child: Child, ids: list[Any], querysets: Iterable[models.QuerySet[Any]]) -> int:
+    """The archive step of an app whose copies need nothing but the visibility rule: they stay as
+    they are, read-only and hidden from everyone but the data managers; returns how many rows."""
+    return sum(q.count() for q in querysets)
 
 
 def autodiscover() -> None:
@@ -189,18 +223,27 @@ def _require_retention_role(actor: Actor) -> None:
 
 @transaction.atomic
 def retention_consent_record(*, actor: Actor, child: Child, until: dt.date, note: str) -> Child:
-    """Keep a young person's record active past 18 with their consent, to their 25th birthday at most."""
+    """Keep a young person's record active past 18 with their consent, to their 25th birthday at most.
+
+    Consent given after the record was archived at 18 brings it back (a data manager's act, since
+    only data managers read the archive), with every app's copies, in the same transaction."""
     _require_retention_role(actor)
     if child.date_of_birth is None:
         raise IndexRuleError("An unborn baby's record needs no retention consent.")
-    if child.status not in (ChildStatus.ACTIVE, ChildStatus.DECEASED):
-        raise IndexRuleError("Consent to stay on the index can be recorded only on a live record.")
+    comes_back = child.status == ChildStatus.ARCHIVED and child.merged_into_id is None and not child.date_of_death
+    if child.status not in (ChildStatus.ACTIVE, ChildStatus.DECEASED) and not comes_back:
+        raise IndexRuleError(
+            "Consent to stay on the index can be recorded only on a live record or one archived at 18."
+        )
     if until > add_years(child.date_of_birth, CONSENT_MAX_AGE):
         raise IndexRuleError("A record can be kept active with consent only until the 25th birthday.")
     if until < clock.today():
         raise IndexRuleError("The date the consent ends cannot be in the past.")
     if not note.strip():
         raise IndexRuleError("Record how the young person gave consent.")
+    if comes_back:
+        child_unarchive(actor=actor, child=child, reason="consent")
+        child.refresh_from_db()
     child.retention_consent_until = until
     child.retention_consent_note = note.strip()
     _stamp(child, actor)
@@ -214,17 +257,65 @@ def retention_consent_record(*, actor: Actor, child: Child, until: dt.date, note
     return child
 
 
-def _archive(child: Child, on: dt.date, why: str, actor: Actor) -> None:
+def _archive(child: Child, on: dt.date, why: str, actor: Actor) -> dict[str, int]:
+    """Archive the record and every app's copies, in the caller's transaction."""
     child.status = ChildStatus.ARCHIVED
     child.archived_on = on
     _stamp(child, actor)
     child.save()
+    ids = same_child_ids(child)
+    rows = {h.app: h.archive(actor=actor, child=child, ids=ids) for h in holders() if h.archive is not None}
     audit_record(
         actor=actor,
         action="index.record_archived",
         target=child,
-        data={"child_id": str(child.pk), "why": why, "archived_on": on.isoformat()},
+        data={"child_id": str(child.pk), "why": why, "archived_on": on.isoformat(), "rows": rows},
     )
+    return rows
+
+
+UNARCHIVE_REASONS = {
+    "consent": "The young person consented to stay on the index after the archive",
+    "error": "The record was archived in error",
+}
+
+
+def child_unarchive(*, actor: Actor, child: Child, reason: str) -> dict[str, int]:
+    """Bring an archived record and every app's copies back (consent to stay recorded after the
+    archive, or an archive in error); ``{app: rows changed}``. Only a data manager (or the system)."""
+    from ecm.accounts.choices import Role
+    from ecm.accounts.models import User
+    from ecm.core.actors import SystemActor
+
+    _require(
+        isinstance(actor, SystemActor) or (isinstance(actor, User) and actor.has_role(Role.DATA_MANAGER)),
+        "Only a data manager can bring an archived record back.",
+    )
+    if reason not in UNARCHIVE_REASONS:
+        raise IndexRuleError(f"Say why the record comes back: one of {', '.join(sorted(UNARCHIVE_REASONS))}.")
+    with transaction.atomic():
+        child = Child.objects.select_for_update().get(pk=child.pk)
+        if child.status != ChildStatus.ARCHIVED or child.merged_into_id is not None:
+            raise IndexRuleError("Only an archived record can be brought back.")
+        child.status = ChildStatus.DECEASED if child.date_of_death else ChildStatus.ACTIVE
+        archived_on = child.archived_on
+        child.archived_on = None
+        _stamp(child, actor)
+        child.save()
+        ids = same_child_ids(child)
+        rows = {h.app: h.unarchive(actor=actor, child=child, ids=ids) for h in holders() if h.unarchive is not None}
+        audit_record(
+            actor=actor,
+            action="index.record_unarchived",
+            target=child,
+            data={
+                "child_id": str(child.pk),
+                "reason": reason,
+                "archived_on": archived_on.isoformat() if archived_on else "",
+                "rows": rows,
+            },
+        )
+    return rows
 
 
 def _purge_index(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
@@ -255,11 +346,29 @@ def _purge_index(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
     return rows
 
 
+def _archive_index(*, actor: Actor, child: Child, ids: list[Any]) -> int:
+    """The record itself is archived by the job; its involvements and broker requests stay with it,
+    out of every search, list and API answer but the data managers' (the visibility rule)."""
+    return locked(
+        actor=actor,
+        child=child,
+        ids=ids,
+        querysets=[
+            Involvement.objects.filter(child__in=ids, ended_on__isnull=True),
+            BrokerRequest.objects.filter(child__in=ids),
+        ],
+    )
+
+
 register_holder(
     app="index",
     holds="the record: names and addresses with their history, carers, involvements, broker requests, "
     "merge snapshots, and the records merged into it",
     purge=_purge_index,
+    archive=_archive_index,
+    unarchive=_archive_index,
+    archived="the record, its involvements and broker requests: readable by data managers only, out of every "
+    "search (person and API), list and lookup; no change can be made but the retention steps",
     order=1000,
 )
 
@@ -351,4 +460,37 @@ def _purge_notifications(*, actor: Actor, child: Child, identifiers: list[str]) 
     return scrub_rows(Notification.objects.filter(naming), identifiers)
 
 
-register_holder(app="notifications", holds="messages whose subject or body names the child", purge=_purge_notifications)
+def _naming(child: Child) -> Q | None:
+    from functools import reduce
+    from operator import or_
+
+    strong = [t for t in child_identifiers(child) if len(t) >= 4]
+    if not strong:
+        return None
+    return reduce(or_, (Q(subject__icontains=t) | Q(body__icontains=t) for t in strong))
+
+
+def _archive_notifications(*, actor: Actor, child: Child, ids: list[Any]) -> int:
+    """Messages naming the child leave their recipients' lists (kept, hidden, to the purge)."""
+    from ecm.notifications.models import Notification
+
+    naming = _naming(child)
+    if naming is None:
+        return 0
+    return Notification.objects.filter(naming, archived_child_id__isnull=True).update(archived_child_id=child.pk)
+
+
+def _unarchive_notifications(*, actor: Actor, child: Child, ids: list[Any]) -> int:
+    from ecm.notifications.models import Notification
+
+    return Notification.objects.filter(archived_child_id=child.pk).update(archived_child_id=None)
+
+
+register_holder(
+    app="notifications",
+    holds="messages whose subject or body names the child",
+    purge=_purge_notifications,
+    archive=_archive_notifications,
+    unarchive=_unarchive_notifications,
+    archived="messages naming the child are hidden from their recipients' lists and pages until the purge",
+)

@@ -8,8 +8,10 @@ Every app asks this module, never ``child.is_shielded`` or ``child.status`` itse
   always alerts). A shielded child never matches a search by postcode, school or GP.
 - **Sensitive services** (sexual health, mental health, substance misuse): the service's own
   staff and the index administrators see the details; everyone else "an unspecified service".
-- **Archived** records: data managers only. **Purged** records: nobody (a tombstone).
-  **Merged away** records answer with the surviving record.
+- **Archived** records: data managers only, in every app (:func:`children_visible` for lists,
+  :func:`child_readable` for one copy, :func:`child_writable` before a change: an archived child's
+  copies are read-only to the purge). **Purged** records: nobody (a tombstone). **Merged away**
+  records answer with the surviving record.
 
 Nothing may copy a shielded child's whereabouts out of the index: apps that copy details into
 their own records (a CAF's identifying details, a subject access package) take them from
@@ -51,6 +53,34 @@ def visible_statuses(actor: Actor | None) -> list[str]:
     if isinstance(actor, User) and actor.has_role(Role.DATA_MANAGER):
         statuses.append(ChildStatus.ARCHIVED)
     return statuses
+
+
+def children_visible(actor: Actor, prefix: str = "") -> Q:
+    """The rows about a child ``actor`` may see in any app's lists, searches, exports and APIs
+    (``prefix`` reaches the child from another model, e.g. ``"child__"`` or ``"assessment__child__"``):
+    an archived child's copies only for data managers, a purged child's for nobody."""
+    return Q(**{f"{prefix}status__in": visible_statuses(actor)})
+
+
+def child_readable(actor: Actor, child: Child | None) -> bool:
+    """Whether ``actor`` may see anything of ``child`` held by any app (a page about one copy asks this
+    before showing it; forbidden answers 404). ``None`` (a copy not about a child) is readable."""
+    return child is None or child.status in visible_statuses(actor)
+
+
+WRITABLE_STATUSES = (ChildStatus.ACTIVE, ChildStatus.DECEASED)
+ARCHIVED_READ_ONLY = "This child's record is archived: what is held about the child can no longer be changed."
+
+
+def children_writable(prefix: str = "") -> Q:
+    """The rows about a child that jobs and services may still change (``prefix`` as above)."""
+    return Q(**{f"{prefix}status__in": WRITABLE_STATUSES})
+
+
+def child_writable(child: Child | None) -> bool:
+    """Whether any app may still change what it holds about ``child``: an archived (or purged) record's
+    copies are read-only until the purge; only the retention steps change them."""
+    return child is None or child.status in WRITABLE_STATUSES
 
 
 def is_index_admin(actor: Actor) -> bool:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from ecm.core.actors import Actor
 from ecm.index.models import Child
-from ecm.index.retention import register_holder, same_child_ids, scrub_rows
+from ecm.index.retention import locked, register_holder, same_child_ids, scrub_rows
 from ecm.linkage.models import MergeRecord, QuarantinedRow, ReviewItem, StagedRecord
 
 STAGED_IDENTIFIERS = (
@@ -53,6 +54,26 @@ def purge(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
     return rows
 
 
+def archive(*, actor: Actor, child: Child, ids: list[Any]) -> int:
+    """The rows stay as they are: the visibility rule (``ecm.index.visibility``) hides and locks them."""
+    return locked(
+        actor=actor,
+        child=child,
+        ids=ids,
+        querysets=[
+            StagedRecord.objects.filter(child__in=ids),
+        ],
+    )
+
+
 register_holder(
-    app="linkage", holds="staged records from feeds, review items, merge snapshots, quarantined rows", purge=purge
+    app="linkage",
+    holds="staged records from feeds, review items, merge snapshots, quarantined rows",
+    purge=purge,
+    archive=archive,
+    unarchive=archive,
+    archived=(
+        "staged records linked to the child stay linked, read-only, and leave the review queue and "
+        "pages but the data managers'"
+    ),
 )

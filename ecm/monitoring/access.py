@@ -16,6 +16,7 @@ from django.http import Http404
 from ecm.accounts.choices import Role
 from ecm.accounts.models import LocalAuthority
 from ecm.caf.models import Assessment
+from ecm.index.visibility import children_visible
 
 DASHBOARD_ROLES: tuple[str, ...] = (Role.MANAGER, Role.CAF_COORDINATOR, Role.PRIVACY_OFFICER, Role.DATA_MANAGER)
 COORDINATOR_ROLES: tuple[str, ...] = (Role.CAF_COORDINATOR, Role.MANAGER)
@@ -32,8 +33,11 @@ def area_of(user: Any) -> LocalAuthority:
 
 
 def area_cafs(user: Any) -> Any:
-    """The CAFs of the user's area (by the assessing organisation's area)."""
-    return Assessment.objects.filter(author_organisation__local_authority=area_of(user))
+    """The CAFs of the user's area (by the assessing organisation's area) whose child the user may see:
+    an archived child's CAFs leave the register and the quality lists (the counts keep them)."""
+    return Assessment.objects.filter(
+        children_visible(user, "child__"), author_organisation__local_authority=area_of(user)
+    )
 
 
 def caf_in_area_or_404(user: Any, assessment_id: Any) -> Assessment:

@@ -24,6 +24,7 @@ from ecm.caf.choices import CafStatus
 from ecm.caf.models import Assessment
 from ecm.core import clock
 from ecm.core.actors import Actor
+from ecm.index.visibility import child_readable
 from ecm.multiagency.models import (
     AgendaItem,
     Panel,
@@ -63,7 +64,7 @@ def is_current_member(user: Any, panel: Panel) -> bool:
 
 
 def can_see_case(user: Any, referral: PanelReferral) -> bool:
-    if getattr(user, "pk", None) is None:
+    if getattr(user, "pk", None) is None or not child_readable(user, referral.child):
         return False
     if user.pk == referral.referrer_id:
         return True

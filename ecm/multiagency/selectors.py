@@ -24,6 +24,7 @@ from ecm.core import clock
 from ecm.core.actors import Actor
 from ecm.index.choices import AccessReason
 from ecm.index.selectors import ChildRecord, child_record_open
+from ecm.index.visibility import children_visible
 from ecm.multiagency.access import can_see_case, is_current_member
 from ecm.multiagency.choices import AgendaSection, ReferralStatus
 from ecm.multiagency.models import AgendaItem, Panel, PanelAction, PanelMeeting, PanelReferral, Secondment, Team
@@ -76,7 +77,11 @@ def open_cases_listed(*, actor: Actor, panel: Panel) -> list[PanelReferral]:
 
 
 def own_referrals(user: Any) -> list[PanelReferral]:
-    return list(PanelReferral.objects.filter(referrer=user).select_related("panel", "child").order_by("-referred_on"))
+    return list(
+        PanelReferral.objects.filter(children_visible(user, "child__"), referrer=user)
+        .select_related("panel", "child")
+        .order_by("-referred_on")
+    )
 
 
 @dataclass
@@ -174,7 +179,7 @@ def allocation_choices(referral: PanelReferral) -> list[tuple[str, str]]:
 
 def my_open_actions(user: Any) -> list[PanelAction]:
     return list(
-        PanelAction.objects.filter(owner=user, done_on__isnull=True)
+        PanelAction.objects.filter(children_visible(user, "referral__child__"), owner=user, done_on__isnull=True)
         .exclude(referral__status=ReferralStatus.CLOSED)
         .select_related("referral__panel")
     )
@@ -281,7 +286,7 @@ class Caseload:
 
 def caseload_of(user: User) -> Caseload:
     today = clock.today()
-    open_cafs = Assessment.objects.exclude(status=CafStatus.CLOSED)
+    open_cafs = Assessment.objects.filter(children_visible(user, "child__")).exclude(status=CafStatus.CLOSED)
     authored = list(open_cafs.filter(author=user).select_related("child"))
     leads = [
         lp.assessment
@@ -297,6 +302,7 @@ def caseload_of(user: User) -> Caseload:
     ]
     panel_cases = list(
         PanelReferral.objects.exclude(status=ReferralStatus.CLOSED)
+        .filter(children_visible(user, "child__"))
         .filter(Q(lead_professional=user) | Q(key_worker=user) | Q(referrer=user))
         .select_related("panel")
         .distinct()
@@ -304,6 +310,7 @@ def caseload_of(user: User) -> Caseload:
     overdue_reviews: list[Any] = [
         *overdue_for_practitioner(user),
         *PanelReferral.objects.filter(status=ReferralStatus.SUPPORTED, review_on__lt=today)
+        .filter(children_visible(user, "child__"))
         .filter(Q(lead_professional=user) | Q(key_worker=user))
         .select_related("panel"),
     ]
@@ -312,6 +319,7 @@ def caseload_of(user: User) -> Caseload:
         .exclude(progress=Progress.ACHIEVED)
         .select_related("assessment"),
         *PanelAction.objects.filter(owner=user, done_on__isnull=True, due_on__lt=today)
+        .filter(children_visible(user, "referral__child__"))
         .exclude(referral__status=ReferralStatus.CLOSED)
         .select_related("referral__panel"),
     ]

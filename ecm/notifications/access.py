@@ -10,7 +10,7 @@ from ecm.notifications.models import Notification
 def own_notification(*, user: Any, notification_id: str) -> Notification:
     """One of the user's own notifications; anyone else's is 404."""
     try:
-        note = Notification.objects.filter(pk=notification_id, recipient=user).first()
+        note = Notification.objects.filter(pk=notification_id, recipient=user, archived_child_id__isnull=True).first()
     except Exception:  # malformed id
         note = None
     if note is None:

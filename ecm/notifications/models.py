@@ -17,6 +17,9 @@ class Notification(BaseModel):
     link = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed = models.BooleanField(default=False)
+    # Set while the message names a child whose index record is archived: kept to the purge, shown to
+    # nobody (notifications sit below the index, so this is an id, not a key; see ecm.index.retention).
+    archived_child_id = models.UUIDField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

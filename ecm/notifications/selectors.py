@@ -8,8 +8,8 @@ from ecm.notifications.models import Notification
 
 
 def notification_list_for(*, user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at")
+    return Notification.objects.filter(recipient=user, archived_child_id__isnull=True).order_by("-created_at")
 
 
 def unread_count_for(*, user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notification.objects.filter(recipient=user, read_at__isnull=True, archived_child_id__isnull=True).count()

@@ -18,6 +18,7 @@ from ecm.accounts.access import child_data_required, role_required
 from ecm.audit.services import audit_record
 from ecm.core.actors import Actor
 from ecm.directory.models import Service
+from ecm.index.visibility import child_readable
 from ecm.referrals.models import Referral
 from ecm.referrals.selectors import REFERRER_ROLES, base_queryset, service_for_referral
 
@@ -46,7 +47,7 @@ def referral_for(*, actor: Actor, referral_id: Any) -> Referral:
     referral = base_queryset().filter(pk=pk).first()
     if referral is None:
         raise Http404("Page not found")
-    if not (is_referrer(actor, referral) or is_receiver(actor, referral)):
+    if not (is_referrer(actor, referral) or is_receiver(actor, referral)) or not child_readable(actor, referral.child):
         with transaction.atomic():
             audit_record(
                 actor=actor,

@@ -14,7 +14,7 @@ def referrals_panel(request: HttpRequest) -> dict[str, Any] | None:
     user: Any = request.user
     if not can_see_child_data(user) or not user.has_any_role(*REFERRER_ROLES):
         return None
-    waiting = referrals_received_by(user.organisation, open_only=True)
+    waiting = referrals_received_by(user.organisation, open_only=True, actor=user)
     if not waiting:
         return None
     return {"template": "referrals/panels/home.html", "title": "Referrals to your services", "waiting": len(waiting)}

@@ -25,7 +25,7 @@ from ecm.directory.choices import ServiceStatus
 from ecm.directory.models import Service
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
-from ecm.index.visibility import child_visibility
+from ecm.index.visibility import child_visibility, children_visible
 from ecm.multiagency.models import Team
 from ecm.referrals.choices import ReferralBasis, ReferralStatus
 from ecm.referrals.models import Referral, ServiceTeam
@@ -155,14 +155,14 @@ def base_queryset() -> QuerySet[Referral]:
 
 
 def referrals_sent_by(user: Any) -> list[Referral]:
-    return list(base_queryset().filter(referrer=user)[:200])
+    return list(base_queryset().filter(children_visible(user, "child__"), referrer=user)[:200])
 
 
-def referrals_received_by(organisation: Any, *, open_only: bool = False) -> list[Referral]:
-    """The organisation's incoming referrals (open ones first)."""
+def referrals_received_by(organisation: Any, *, open_only: bool = False, actor: Actor | None = None) -> list[Referral]:
+    """The organisation's incoming referrals (open ones first), of the children ``actor`` may see."""
     if organisation is None:
         return []
-    qs = base_queryset().filter(receiving_organisation=organisation)
+    qs = base_queryset().filter(children_visible(actor, "child__"), receiving_organisation=organisation)
     if open_only:
         qs = qs.filter(status=ReferralStatus.SENT)
     return sorted(qs[:200], key=lambda r: (r.status != ReferralStatus.SENT, -r.sent_at.timestamp()))

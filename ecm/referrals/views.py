@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "referrals/home.html",
         {
             "sent": selectors.referrals_sent_by(user),
-            "received": selectors.referrals_received_by(user.organisation),
+            "received": selectors.referrals_received_by(user.organisation, actor=user),
             "perms_manager": user.has_any_role("manager"),
         },
     )

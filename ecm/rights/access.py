@@ -16,6 +16,7 @@ from ecm.accounts.access import child_data_required, role_required
 from ecm.accounts.choices import Role
 from ecm.accounts.models import User
 from ecm.core.actors import Actor
+from ecm.index.visibility import child_readable
 from ecm.rights.models import AccessRequest, RectificationRequest
 
 View = Callable[..., HttpResponse]
@@ -47,7 +48,12 @@ def access_request_for(*, actor: Actor, request_id: Any) -> AccessRequest:
     """A subject access request, for a data manager or privacy officer; 404 otherwise."""
     pk = _uuid(request_id)
     found = AccessRequest.objects.select_related("child").filter(pk=pk).first() if pk else None
-    if found is None or not isinstance(actor, User) or not actor.has_any_role(*VIEWER_ROLES):
+    if (
+        found is None
+        or not isinstance(actor, User)
+        or not actor.has_any_role(*VIEWER_ROLES)
+        or not child_readable(actor, found.child)
+    ):
         raise Http404("No such request")
     return found
 
@@ -59,6 +65,11 @@ def rectification_for(*, actor: Actor, rectification_id: Any) -> RectificationRe
         if pk
         else None
     )
-    if found is None or not isinstance(actor, User) or not actor.has_any_role(*VIEWER_ROLES):
+    if (
+        found is None
+        or not isinstance(actor, User)
+        or not actor.has_any_role(*VIEWER_ROLES)
+        or not child_readable(actor, found.child)
+    ):
         raise Http404("No such request")
     return found

@@ -18,7 +18,7 @@ def rights_panel(request: HttpRequest) -> dict[str, Any] | None:
     return {
         "template": "rights/panels/home.html",
         "title": "Subject access and rectification",
-        **task_counts(),
+        **task_counts(actor=user),
         "rectifications": len(rectifications_pending()),
     }
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from ecm.core.actors import Actor
 from ecm.index.models import Child
-from ecm.index.retention import register_holder, same_child_ids, scrub_rows
+from ecm.index.retention import locked, register_holder, same_child_ids, scrub_rows
 from ecm.index.visibility import SHIELD_WITHHELD, redact, register_shield_hook
 from ecm.rights.models import AccessPackage, AccessRequest, Annotation, RectificationRequest, Redaction
 
@@ -68,7 +68,29 @@ def purge(*, actor: Actor, child: Child, identifiers: list[str]) -> int:
     return rows
 
 
+def archive(*, actor: Actor, child: Child, ids: list[Any]) -> int:
+    """The rows stay as they are: the visibility rule (``ecm.index.visibility``) hides and locks them."""
+    return locked(
+        actor=actor,
+        child=child,
+        ids=ids,
+        querysets=[
+            AccessRequest.objects.filter(child__in=ids),
+            RectificationRequest.objects.filter(child__in=ids),
+            Annotation.objects.filter(child__in=ids),
+        ],
+    )
+
+
 register_holder(
-    app="rights", holds="subject access requests and packages, rectification requests, annotations", purge=purge
+    app="rights",
+    holds="subject access requests and packages, rectification requests, annotations",
+    purge=purge,
+    archive=archive,
+    unarchive=archive,
+    archived=(
+        "subject access and rectification requests stay with the data managers, who may still "
+        "answer them from the archive"
+    ),
 )
 register_shield_hook("rights", shield)

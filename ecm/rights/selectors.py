@@ -14,6 +14,7 @@ from ecm.caf.models import Assessment
 from ecm.core import clock
 from ecm.core.actors import Actor
 from ecm.index.models import Child
+from ecm.index.visibility import children_visible
 from ecm.rights.choices import RectificationStatus, RequestStatus
 from ecm.rights.deadlines import DUE_SOON_DAYS
 from ecm.rights.models import AccessPackage, AccessRequest, RectificationRequest, Redaction
@@ -31,11 +32,15 @@ class TaskList:
     completed: list[AccessRequest] = field(default_factory=list)
 
 
-def task_list(*, today: dt.date | None = None, completed_limit: int = 50) -> TaskList:
-    """Every open request sorted into overdue, due within a week, extended and other open ones."""
+def task_list(*, today: dt.date | None = None, completed_limit: int = 50, actor: Actor | None = None) -> TaskList:
+    """Every open request sorted into overdue, due within a week, extended and other open ones; with
+    ``actor``, only those about children the actor may see (an archived child's: data managers only)."""
     today = today or clock.today()
     tasks = TaskList()
-    rows = AccessRequest.objects.filter(status=RequestStatus.OPEN).select_related("child")
+    requests = AccessRequest.objects.all()
+    if actor is not None:
+        requests = requests.filter(children_visible(actor, "child__"))
+    rows = requests.filter(status=RequestStatus.OPEN).select_related("child")
     for request in sorted(rows, key=lambda r: (r.effective_due_on, r.received_on)):
         due = request.effective_due_on
         if due < today:
@@ -47,15 +52,15 @@ def task_list(*, today: dt.date | None = None, completed_limit: int = 50) -> Tas
         else:
             tasks.open.append(request)
     tasks.completed = list(
-        AccessRequest.objects.exclude(status=RequestStatus.OPEN)
+        requests.exclude(status=RequestStatus.OPEN)
         .select_related("child")
         .order_by("-closed_on", "-received_on")[:completed_limit]
     )
     return tasks
 
 
-def task_counts(*, today: dt.date | None = None) -> dict[str, int]:
-    tasks = task_list(today=today, completed_limit=0)
+def task_counts(*, today: dt.date | None = None, actor: Actor | None = None) -> dict[str, int]:
+    tasks = task_list(today=today, completed_limit=0, actor=actor)
     return {
         "overdue": len(tasks.overdue),
         "due_soon": len(tasks.due_soon),

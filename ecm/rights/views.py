@@ -42,7 +42,7 @@ def _posted(request: HttpRequest) -> Any:
 def home(request: HttpRequest) -> HttpResponse:
     """The data manager's task list: overdue, due within a week, extended, other open, completed."""
     context = {
-        "tasks": selectors.task_list(),
+        "tasks": selectors.task_list(actor=request.user),
         "today": clock.today(),
         "can_act": is_data_manager(request.user),
         "rectifications": selectors.rectifications_pending(),

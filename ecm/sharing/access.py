@@ -26,6 +26,7 @@ from ecm.audit.services import audit_record
 from ecm.core.actors import Actor
 from ecm.index.access import child_for
 from ecm.index.models import Child
+from ecm.index.visibility import child_readable
 from ecm.sharing.models import AdviceRequest, DecisionDraft, SharingAdviser, SharingDecision
 from ecm.sharing.services.decisions import countersigners_for
 
@@ -77,7 +78,7 @@ def draft_for(*, actor: Actor, draft_id: Any) -> DecisionDraft:
     )
     if draft is None:
         raise Http404("No such decision")
-    if draft.practitioner_id != getattr(actor, "pk", None):
+    if draft.practitioner_id != getattr(actor, "pk", None) or not child_readable(actor, draft.child):
         _refuse(actor, draft, draft.child_id, "decision")
     return draft
 
@@ -94,7 +95,7 @@ def advice_for(*, actor: Actor, advice_id: Any) -> AdviceRequest:
     )
     if request is None:
         raise Http404("No such question")
-    if request.adviser_id != getattr(actor, "pk", None):
+    if request.adviser_id != getattr(actor, "pk", None) or not child_readable(actor, request.draft.child):
         _refuse(actor, request, request.draft.child_id, "question")
     return request
 
@@ -108,6 +109,8 @@ def may_correct(user: Any, decision: SharingDecision) -> bool:
 
 
 def _may_see(user: Any, decision: SharingDecision) -> bool:
+    if not child_readable(user, decision.child):
+        return False  # an archived child's decisions are for data managers only
     if user.pk == decision.created_by_id or user.has_any_role(*OVERSIGHT_ROLES):
         return True
     if may_countersign(user, decision):

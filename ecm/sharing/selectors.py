@@ -19,6 +19,7 @@ from ecm.consent.models import ConsentRecord
 from ecm.consent.selectors import consent_covers
 from ecm.core.actors import Actor
 from ecm.index.models import Child
+from ecm.index.visibility import children_visible
 from ecm.sharing.choices import ConsentStatus, DraftStatus, Outcome
 from ecm.sharing.models import AdviceRequest, DecisionDraft, Disclosure, SharingAdviser, SharingDecision
 
@@ -140,7 +141,9 @@ def drafts_of(user: Any) -> list[DecisionDraft]:
     """The practitioner's decisions still in progress or waiting for advice."""
     return list(
         DecisionDraft.objects.filter(
-            practitioner=user, status__in=(DraftStatus.IN_PROGRESS, DraftStatus.WAITING_FOR_ADVICE)
+            children_visible(user, "child__"),
+            practitioner=user,
+            status__in=(DraftStatus.IN_PROGRESS, DraftStatus.WAITING_FOR_ADVICE),
         ).select_related("child", "organisation")
     )
 
@@ -148,7 +151,7 @@ def drafts_of(user: Any) -> list[DecisionDraft]:
 def decisions_by(user: Any, *, limit: int = 50) -> list[SharingDecision]:
     """Decisions the user recorded, newest first (the page shows which wait for a countersignature)."""
     return list(
-        SharingDecision.objects.filter(created_by=user)
+        SharingDecision.objects.filter(children_visible(user, "child__"), created_by=user)
         .select_related("child", *_DECISION_RELATED)
         .order_by("-created_at")[:limit]
     )
@@ -157,9 +160,9 @@ def decisions_by(user: Any, *, limit: int = 50) -> list[SharingDecision]:
 def advice_waiting_for(user: Any) -> list[AdviceRequest]:
     """Questions sent to this adviser that have no reply yet."""
     return list(
-        AdviceRequest.objects.filter(adviser=user, answered_at__isnull=True).select_related(
-            "draft__child", "draft__practitioner", "draft__organisation"
-        )
+        AdviceRequest.objects.filter(
+            children_visible(user, "draft__child__"), adviser=user, answered_at__isnull=True
+        ).select_related("draft__child", "draft__practitioner", "draft__organisation")
     )
 
 
@@ -171,7 +174,10 @@ def countersignatures_waiting_for(user: Any) -> list[SharingDecision]:
         return []
     rows = (
         SharingDecision.objects.filter(
-            needs_countersignature=True, countersignature__isnull=True, corrected_by__isnull=True
+            children_visible(user, "child__"),
+            needs_countersignature=True,
+            countersignature__isnull=True,
+            corrected_by__isnull=True,
         )
         .filter(Q(created_by__manager=user) | Q(created_by__organisation_id=user.organisation_id))
         .exclude(created_by=user)

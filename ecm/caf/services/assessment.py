@@ -23,7 +23,7 @@ from ecm.core.actors import Actor
 from ecm.index import services as index_services
 from ecm.index.choices import CafStatus as IndexCafStatus
 from ecm.index.models import Child
-from ecm.index.visibility import copyable_details
+from ecm.index.visibility import ARCHIVED_READ_ONLY, child_writable, children_writable, copyable_details
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -157,6 +157,7 @@ def assessment_start(
     actor = actor_person(actor)
     from ecm.caf.selectors import existing_cafs
 
+    require(child_writable(child), ARCHIVED_READ_ONLY)
     require(
         consent.child_id == child.pk and consent.is_active and consent.undertake and consent.record,
         "A CAF needs standing consent to undertake and record the assessment.",
@@ -216,6 +217,7 @@ def latest_data(assessment: Assessment) -> dict[str, str]:
 
 
 def _write_version(*, actor: Actor, assessment: Assessment, data: dict[str, str], note: str) -> AssessmentVersion:
+    require(child_writable(assessment.child), ARCHIVED_READ_ONLY)
     assessment.version += 1
     assessment.stamp(actor)
     assessment.save()
@@ -369,7 +371,8 @@ def identifying_details_map(*, actor: Actor) -> int:
     from ecm.caf.identity import MAPPED_NOTE, map_identifying
 
     changed = 0
-    for assessment in Assessment.objects.exclude(status=CafStatus.CLOSED).select_related("consent"):
+    open_cafs = Assessment.objects.filter(children_writable("child__")).exclude(status=CafStatus.CLOSED)
+    for assessment in open_cafs.select_related("consent"):
         mapped, _unmapped = map_identifying(latest_data(assessment))
         if mapped:
             with transaction.atomic():

@@ -17,6 +17,7 @@ from ecm.core import clock
 from ecm.core.actors import Actor
 from ecm.index import services as index_services
 from ecm.index.choices import CafStatus as IndexCafStatus
+from ecm.index.visibility import children_writable
 from ecm.sharing.choices import DisclosureMode, Information, Method
 from ecm.sharing.selectors import share_basis, sharing_allowed
 from ecm.sharing.services import disclosure_record
@@ -194,9 +195,9 @@ def review_reminders_send(*, actor: Actor) -> dict[str, int]:
     """Tell lead professionals (or authors) of reviews due within a week and of overdue reviews, once each."""
     today = clock.today()
     counts = {"due": 0, "overdue": 0}
-    open_cafs = Assessment.objects.filter(status=CafStatus.COMPLETED, next_review_on__isnull=False).select_related(
-        "author"
-    )
+    open_cafs = Assessment.objects.filter(
+        children_writable("child__"), status=CafStatus.COMPLETED, next_review_on__isnull=False
+    ).select_related("author")
     for assessment in open_cafs:
         due = assessment.next_review_on
         assert due is not None

@@ -13,6 +13,7 @@ from ecm.audit.services import audit_record
 from ecm.core import clock
 from ecm.core.actors import Actor
 from ecm.index.models import Child
+from ecm.index.visibility import ARCHIVED_READ_ONLY, child_writable
 from ecm.multiagency.choices import ReferralStatus, Weekday
 from ecm.multiagency.models import Panel, PanelMember, PanelReferral
 from ecm.multiagency.services.common import MultiagencyError, is_panel_officer, notify, require
@@ -152,6 +153,7 @@ def panel_referral_make(*, actor: Actor, panel: Panel, child: Child, reason: str
     if actor.organisation_id is None:
         raise MultiagencyError("Your account is not linked to an organisation.")
     require(bool(reason.strip()), "Say why you are referring the child and what you hope the panel will do.")
+    require(child_writable(child), ARCHIVED_READ_ONLY)
     require(
         not panel.referrals.filter(child=child).exclude(status=ReferralStatus.CLOSED).exists(),
         "This child is already referred to this panel.",

@@ -175,7 +175,7 @@ def a_child_everywhere(tmp_path: Path) -> dict[str, Any]:
         family_told=True,
     )
     provider = OrganisationFactory(name="Harehills Family Support")
-    UserFactory(organisation=provider, roles=[Role.MANAGER])  # someone there can receive the referral
+    receiver = UserFactory(organisation=provider, roles=[Role.MANAGER])  # someone there can receive the referral
     organization = df.OrganizationFactory(name="Harehills Family Support (directory)")
     organization_link_provider(actor=SystemActor("test"), organization=organization, provider=provider)
     service = df.ServiceFactory(organization=organization, name="Parenting course")
@@ -190,7 +190,17 @@ def a_child_everywhere(tmp_path: Path) -> dict[str, Any]:
     dm = data_manager()
     request = log_request(dm, child, requester_name=f"{CARER_GIVEN} {CARER_FAMILY}")
     rights_services.access_package_compile(actor=dm, request=request)
-    return {"child": child, "duplicate": duplicate}
+    return {
+        "child": child,
+        "duplicate": duplicate,
+        "world": world,
+        "author": author,
+        "viewer": viewer,
+        "receiver": receiver,
+        "assessment": assessment,
+        "request": request,
+        "data manager": dm,
+    }
 
 
 def test_after_a_purge_no_table_holds_the_childs_identifiers(tmp_path, django_capture_on_commit_callbacks) -> None:

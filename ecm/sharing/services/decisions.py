@@ -16,6 +16,7 @@ from ecm.consent.selectors import consent_covers
 from ecm.core import clock
 from ecm.core.actors import Actor
 from ecm.index.models import Child
+from ecm.index.visibility import ARCHIVED_READ_ONLY, child_writable
 from ecm.sharing.choices import (
     ConsentStatus,
     DisclosureMode,
@@ -190,6 +191,7 @@ def sharing_decision_record(
         "not_told_reason": "" if family_told else not_told_reason.strip(),
         "confidential": ground not in NOT_CONFIDENTIAL_GROUNDS if confidential is None else confidential,
     }
+    require(child_writable(child), ARCHIVED_READ_ONLY)
     _validate(values, child)
     if supersedes is not None:
         require(supersedes.child_id == child.pk, "A correction must be about the same child.")
