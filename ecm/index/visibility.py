@@ -55,7 +55,7 @@ def visible_statuses(actor: Actor | None) -> list[str]:
     return statuses
 
 
-def children_visible(actor: Actor, prefix: str = "") -> Q:
+def children_visible(actor: Actor | None, prefix: str = "") -> Q:
     """The rows about a child ``actor`` may see in any app's lists, searches, exports and APIs
     (``prefix`` reaches the child from another model, e.g. ``"child__"`` or ``"assessment__child__"``):
     an archived child's copies only for data managers, a purged child's for nobody."""
