@@ -205,10 +205,8 @@ def axe_violations(page: Any, tags: tuple[str, ...] = ()) -> list[dict[str, Any]
     """Serious and critical axe-core violations on the current page (only rules with ``tags`` if given)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    if tags:
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": list(tags)}})
-    else:
-        results = Axe().run(page)
+    options = {"runOnly": {"type": "tag", "values": list(tags)}} if tags else None
+    results = Axe().run(page, options=options) if options else Axe().run(page)
     return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
 
 

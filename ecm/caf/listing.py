@@ -20,6 +20,7 @@ from ecm.caf.choices import CafStatus
 from ecm.caf.models import Assessment, LeadProfessional
 
 PAGE_SIZE = 20
+DEFAULTS = (("status", "open"), ("part", "any"))
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def caf_list_page(*, actor: Any, filters: dict[str, Any], page: Any) -> tuple[Pa
         data={
             "page": current.number,
             "references": [c.reference for c in cafs],
-            "filters": sorted(k for k, v in filters.items() if v and (k, v) not in (("status", "open"), ("part", "any"))),
+            "filters": sorted(k for k, v in filters.items() if v and (k, v) not in DEFAULTS),
         },
     )
     return current, rows

@@ -17,7 +17,7 @@ STATUS_CHOICES = [
     ("any", "Any status"),
 ]
 PART_CHOICES = [
-    ("any", "Any: I wrote it, lead it or am in its team"),
+    ("any", "Any"),
     ("lead", "I am the lead professional"),
     ("author", "I wrote it"),
     ("team", "I am in its team"),
@@ -38,9 +38,7 @@ class CafFilterForm(forms.Form):
             Field.text("name", field_width=20),
             Field.select("status"),
             Field.select("part"),
-            Fieldset(
-                Field("started_from"), Field("started_to"), legend="Date started", legend_size=Size.SMALL
-            ),
+            Fieldset(Field("started_from"), Field("started_to"), legend="Date started", legend_size=Size.SMALL),
             submit="Apply filters",
         )
 

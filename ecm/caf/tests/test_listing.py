@@ -90,13 +90,12 @@ def test_no_results_and_a_wrong_date_range_are_said_plainly(cafs, user_client) -
     text = page_text(response)
     assert "There is a problem" in text
     assert "Started on or before must be the same as or after Started on or after" in text
-    text = page_text(client.get(reverse("caf:home"), {"started_from_0": "31", "started_from_1": "2", "started_from_2": "2026"}))
+    feb_31 = {"started_from_0": "31", "started_from_1": "2", "started_from_2": "2026"}
+    text = page_text(client.get(reverse("caf:home"), feb_31))
     assert "Started on or after must be a real date" in text
 
 
-def test_pages_keep_the_filters_and_the_read_is_audited_without_the_name_typed(
-    cafs, user_client, monkeypatch
-) -> None:
+def test_pages_keep_the_filters_and_the_read_is_audited_without_the_name_typed(cafs, user_client, monkeypatch) -> None:
     monkeypatch.setattr(listing, "PAGE_SIZE", 1)
     client = user_client(cafs["author"])
     response = client.get(reverse("caf:home"), {"status": "any", "part": "author"})

@@ -9,7 +9,8 @@ downloads (the APIs, CSV, PDF) are not pages and are left out by their content t
 One browser context per column, signed in once. Each page must be no wider than the screen
 (``document.documentElement.scrollWidth <= 320``; a failure names the page and its widest
 element) and have no serious or critical axe violation of the WCAG 2.x A and AA rules.
-``ECM_SCREENSHOTS=<folder>`` keeps a full-page screenshot of every page that fails.
+``ECM_SCREENSHOTS=<folder>`` keeps a full-page screenshot of every page (``FAILED-`` before the
+name of a page that fails); without it, none is taken.
 """
 
 from __future__ import annotations
@@ -88,15 +89,15 @@ def sweep_plan() -> dict[str, list[tuple[str, str]]]:
 def test_every_page_fits_320px_and_is_axe_clean(chromium_browser: Any, live_server: Any, browser_sign_in: Any) -> None:
     call_command("seed_demo", stdout=StringIO())
     # The matrix's world: the demo area and one API client (its administration pages).
-    api_client_create(
-        actor=SystemActor("sweep"), name="sweep-client", organisation=User.objects.get(username="practitioner").organisation
-    )
+    organisation = User.objects.get(username="practitioner").organisation
+    api_client_create(actor=SystemActor("sweep"), name="sweep-client", organisation=organisation)
     plan = sweep_plan()
     assert sum(len(pages) for pages in plan.values()) > 150, plan  # the map, not a handful
     too_wide: list[str] = []
     inaccessible: list[str] = []
     not_opened: list[str] = []
     swept: list[str] = []
+    axe_seconds: list[float] = []
     started = time.monotonic()
 
     def check(page: Any, column: str, name: str, path: str) -> None:
@@ -106,15 +107,18 @@ def test_every_page_fits_320px_and_is_axe_clean(chromium_browser: Any, live_serv
         if width > WIDTH:
             too_wide.append(f"{column} {path} ({name}): {width} px, widest {page.evaluate(WIDEST, WIDTH)}")
             failed = True
+        axe_started = time.monotonic()
         violations = axe_violations(page, tags=WCAG_AA_TAGS)
+        axe_seconds.append(time.monotonic() - axe_started)
         if violations:
             inaccessible.append(
                 f"{column} {path} ({name}): "
                 + "; ".join(f"{v['id']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations)
             )
             failed = True
-        if failed and SHOTS:
-            page.screenshot(path=os.path.join(SHOTS, f"320-{column}-{name.replace(':', '_')}.png"), full_page=True)
+        if SHOTS:  # every page, to look at; a failing one is marked
+            shot = f"{'FAILED-' if failed else ''}320-{column}-{name.replace(':', '_')}.png"
+            page.screenshot(path=os.path.join(SHOTS, shot), full_page=True)
 
     for column, pages in plan.items():
         if not pages:
@@ -143,7 +147,7 @@ def test_every_page_fits_320px_and_is_axe_clean(chromium_browser: Any, live_serv
                 check(page, column, then, page.url.removeprefix(live_server.url))
         context.close()
     elapsed = time.monotonic() - started
-    print(f"\nswept {len(swept)} pages at {WIDTH} px in {elapsed:.0f} s")
+    print(f"\nswept {len(swept)} pages at {WIDTH} px in {elapsed:.0f} s, of which axe {sum(axe_seconds):.0f} s")
     problems = [
         *(["Pages wider than 320 px:", *too_wide] if too_wide else []),
         *(["axe violations (WCAG A and AA) at 320 px:", *inaccessible] if inaccessible else []),
