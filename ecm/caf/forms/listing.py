@@ -43,7 +43,7 @@ class CafFilterForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("started_from"), data.get("started_to")
         if start and end and start > end:
             self.add_error("started_to", "Started on or before must be the same as or after Started on or after")
