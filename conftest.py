@@ -300,11 +300,16 @@ def browser_sign_in() -> Callable[..., None]:
     return _sign_in
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations on the current page."""
+# axe-core's tags for the WCAG 2.0, 2.1 and 2.2 level A and AA success criteria.
+WCAG_AA_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+
+
+def axe_violations(page: Any, tags: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Serious and critical axe-core violations on the current page (only rules with ``tags`` if given)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    options = {"runOnly": {"type": "tag", "values": list(tags)}} if tags else None
+    results = Axe().run(page, options=options) if options else Axe().run(page)
     return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
 
 

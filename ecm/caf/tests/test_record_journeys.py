@@ -102,7 +102,7 @@ def test_caf_home_lists_open_cafs_with_child_names_in_tabs(user_client):
     other = start_caf(UserFactory(), ChildFactory(given_name="Zed", family_name="Elsewhere"))
     page = user_client(author).get(reverse("caf:home"))
     text = page_text(page)
-    assert "Open CAFs (1)" in text and "Overdue reviews (0)" in text and "Checklists (0)" in text
+    assert "Your CAFs (1)" in text and "Overdue reviews (0)" in text and "Checklists (0)" in text
     assert "Amira Osei" in text and assessment.reference in text
     assert "Zed Elsewhere" not in text and other.reference not in text
     assert reverse("caf:detail", args=[assessment.pk]) in page.content.decode()

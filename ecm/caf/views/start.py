@@ -13,8 +13,10 @@ from ecm.accounts.choices import Role
 from ecm.caf import selectors, services
 from ecm.caf.access import assessment_for, caf_user_required, checklist_for, consent_for
 from ecm.caf.choices import ChecklistDecision
+from ecm.caf.forms.listing import CafFilterForm
 from ecm.caf.forms.start import ChecklistForm, ConsentRecordForm, IdentifyChildForm, RefusalForm, StartForm
 from ecm.caf.framework import CHECKLIST_QUESTIONS
+from ecm.caf.listing import caf_list_page
 from ecm.consent import services as consent_services
 from ecm.consent.selectors import consents_due_review, refusal_notes_of
 from ecm.index.access import child_for
@@ -26,9 +28,21 @@ def posted(request: HttpRequest) -> Any:
 
 @caf_user_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The practitioner's CAF work: their CAFs, filtered (a GET form) and paged, then reviews and checklists."""
     user: Any = request.user
+    filtering = bool(set(request.GET) - {"page"})
+    form = CafFilterForm(request.GET if filtering else None)
+    filters = form.filters()
+    page, rows = caf_list_page(actor=user, filters=filters, page=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "cafs": selectors.cafs_of(user),
+        "form": form,
+        "page_obj": page,
+        "cafs": rows,
+        "query": query.urlencode(),
+        "filtered": filtering,
+        "filter_labels": filter_labels(form) if filtering and form.is_valid() else [],
         "checklists": selectors.own_checklists(user),
         "overdue": selectors.overdue_for_practitioner(user),
         "team_overdue": selectors.overdue_for_manager(user) if user.has_role(Role.MANAGER) else None,
@@ -37,6 +51,22 @@ def home(request: HttpRequest) -> HttpResponse:
         "requests": selectors.requests_to(user),
     }
     return render(request, "caf/home.html", context)
+
+
+def filter_labels(form: CafFilterForm) -> list[str]:
+    """The filters in use, in words, for the line above the results."""
+    data, labels = form.cleaned_data, []
+    if data.get("name"):
+        labels.append(f"name or reference “{data['name'].strip()}”")
+    for key in ("status", "part"):
+        value = data.get(key)
+        if value and value not in ("open", "any"):
+            labels.append(dict(form.fields[key].choices)[value].lower())  # type: ignore[attr-defined]
+    if data.get("started_from"):
+        labels.append(f"started on or after {data['started_from']:%-d %B %Y}")
+    if data.get("started_to"):
+        labels.append(f"started on or before {data['started_to']:%-d %B %Y}")
+    return labels
 
 
 @caf_user_required
