@@ -345,6 +345,9 @@ def family_copy_pdf(copy: dict[str, Any], *, version: str = "standard") -> bytes
     pdf = _pdf_class()(format="A4")
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    # Shaping (HarfBuzz) joins Arabic-script letters and lays right-to-left text out in order, so a
+    # family's name in Arabic or Urdu prints as written; Latin text is unchanged.
+    pdf.set_text_shaping(True)
     title = copy["easy"]["title"] if version == "easy" else copy["title"]
     language = get_language() or "en-GB"
     created = clock.now()

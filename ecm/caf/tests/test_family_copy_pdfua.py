@@ -45,6 +45,7 @@ def test_every_family_pdf_meets_the_machine_checkable_pdf_ua_essentials(user_cli
     author = UserFactory(first_name="Ada", last_name="Author", job_title="Health visitor")
     latin = _caf(author, "Lily", "Smith")
     non_latin = _caf(author, "Ελένη", "Дмитриева-Łukasiewicz")
+    arabic_script = _caf(author, "ليلى", "حداد")
     client = user_client(author)
     found = {}
     for name, assessment, version in (
@@ -52,6 +53,7 @@ def test_every_family_pdf_meets_the_machine_checkable_pdf_ua_essentials(user_cli
         ("large print", latin, "large"),
         ("easy read", latin, "easy"),
         ("non-Latin name", non_latin, ""),
+        ("Arabic-script name", arabic_script, ""),
     ):
         url = reverse("caf:copy_pdf", args=[assessment.pk]) + (f"?version={version}" if version else "")
         data = client.get(url).content
