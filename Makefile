@@ -68,10 +68,10 @@ lint: install
 	$(VENV)/bin/lint-imports
 	ECM_ENV=test $(VENV)/bin/mypy
 
-# The two databases' runs go side by side (one per core); their output interleaves line by line,
-# and make fails if either fails.
+# The two databases' runs go side by side (one per core), so their progress dots interleave; each
+# run prints its own summary when it ends, and make fails if either fails.
 test: install chromium lint
-	@$(MAKE) --no-print-directory -j2 --output-sync=line test-sqlite test-postgres
+	@$(MAKE) --no-print-directory -j2 test-sqlite test-postgres
 
 test-sqlite: install
 	$(PY) -m pytest -q
