@@ -15,9 +15,12 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from ecm.accounts.access import actor_person
 from ecm.audit.services import audit_record
 from ecm.caf.choices import CafStatus
 from ecm.caf.models import Assessment, LeadProfessional
+from ecm.core.actors import Actor
+from ecm.index.visibility import children_visible
 
 PAGE_SIZE = 20
 DEFAULTS = (("status", "open"), ("part", "any"))
@@ -40,7 +43,8 @@ def _mine(user: Any) -> Q:
 
 
 def caf_list_queryset(*, user: Any, filters: dict[str, Any]) -> QuerySet[Assessment]:
-    qs = Assessment.objects.filter(_mine(user))
+    # An archived child's CAFs leave everyday lists (the visibility rule); a purged one shows no name.
+    qs = Assessment.objects.filter(_mine(user)).filter(children_visible(user, "child__"))
     status = filters.get("status", "open")
     if status == "open":
         qs = qs.exclude(status=CafStatus.CLOSED)
@@ -74,8 +78,9 @@ def caf_list_queryset(*, user: Any, filters: dict[str, Any]) -> QuerySet[Assessm
 
 
 @transaction.atomic
-def caf_list_page(*, actor: Any, filters: dict[str, Any], page: Any) -> tuple[Page[Any], list[CafRow]]:
+def caf_list_page(*, actor: Actor, filters: dict[str, Any], page: Any) -> tuple[Page[Any], list[CafRow]]:
     """One page of the actor's CAFs with the filters applied, audited."""
+    actor = actor_person(actor)
     qs = caf_list_queryset(user=actor, filters=filters).select_related("child")
     current = Paginator(qs, PAGE_SIZE).get_page(page)
     cafs = list(current.object_list)
