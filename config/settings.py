@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "ecm.accounts.middleware.SecondFactorDeviceMiddleware",  # django-otp's OTPMiddleware, a fixed device read
     "ecm.accounts.middleware.SessionPolicyMiddleware",
     "ecm.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,7 +214,7 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:sign_in"
 
 # Sessions: database-backed so that a user's sessions can be listed and ended.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "ecm.core.sessions"  # Django's database store, its read as one fixed statement
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -5,18 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db import models
-
-
-class _Joined(models.Aggregate):
-    """The texts of a group joined by commas (role codes have none)."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(%(expressions)s, ',')"
-    output_field = models.TextField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+from django.core.exceptions import ValidationError
 
 
 class PractitionerBackend(ModelBackend):
@@ -27,28 +16,40 @@ class PractitionerBackend(ModelBackend):
     """
 
     def get_user(self, user_id: Any) -> Any:
-        """The session's user with their organisation and roles in one query (every signed-in request)."""
+        """The session's user with their organisation and roles in one statement (every signed-in
+        request), its select list written once per process (``ecm.core.rows``)."""
         from django.contrib.auth import get_user_model
-        from django.db.models import OuterRef, Subquery
+        from django.db import DEFAULT_DB_ALIAS, connections
 
-        from ecm.accounts.models import RoleAssignment
+        from ecm.accounts.models import Organisation, RoleAssignment
+        from ecm.core import rows
 
-        roles = (
-            RoleAssignment.objects.filter(user=OuterRef("pk"))
-            .order_by()
-            .values("user")
-            .annotate(codes=_Joined("role"))
-            .values("codes")
+        user_model = get_user_model()
+        try:
+            pk = user_model._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        connection = connections[DEFAULT_DB_ALIAS]
+        joined = "group_concat" if connection.vendor == "sqlite" else "string_agg"
+        users, organisations, roles = rows.table(user_model), rows.table(Organisation), rows.table(RoleAssignment)
+        sql = (
+            f"SELECT {rows.columns(user_model)}, {rows.columns(Organisation)}, "  # noqa: S608
+            f"(SELECT {joined}(r.role, ',') FROM {roles} r WHERE r.user_id = {users}.id) "
+            f"FROM {users} LEFT JOIN {organisations} ON {organisations}.id = {users}.organisation_id "
+            f"WHERE {users}.id = %s"
         )
-        user = (
-            get_user_model()
-            ._default_manager.select_related("organisation")
-            .annotate(role_list=Subquery(roles))
-            .filter(pk=user_id)
-            .first()
-        )
-        if user is not None:
-            user._role_codes = frozenset(code for code in (user.role_list or "").split(",") if code)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk])
+            found = cursor.fetchall()
+        if not found:
+            return None
+        user = rows.instances(user_model, found, using=DEFAULT_DB_ALIAS)[0]
+        organisation = None
+        if user.organisation_id is not None:
+            organisation = rows.instances(Organisation, found, using=DEFAULT_DB_ALIAS, start=rows.width(user_model))[0]
+        user_model._meta.get_field("organisation").set_cached_value(user, organisation)  # as select_related does
+        codes = found[0][rows.width(user_model) + rows.width(Organisation)]
+        user._role_codes = frozenset(code for code in (codes or "").split(",") if code)
         return user
 
     def user_can_authenticate(self, user: Any) -> bool:

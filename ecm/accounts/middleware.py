@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import router
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django_otp.middleware import OTPMiddleware
 
 from ecm.accounts import saved_forms
 from ecm.accounts.choices import SessionEndReason
@@ -36,15 +40,14 @@ def _parse(value: str | None) -> dt.datetime | None:
 
 def session_end_reason(request: HttpRequest) -> str | None:
     """Why this signed-in session must end now, or None."""
-    from ecm.accounts.models import UserSession
+    from ecm.accounts.selectors import session_is_open
 
     user = request.user
     if getattr(user, "suspended_at", None) is not None:
         return SessionEndReason.SUSPENDED
     if getattr(user, "is_leaver", False) or not user.is_active:
         return SessionEndReason.LEAVER
-    tracked = UserSession.objects.filter(session_key=request.session.session_key).values("ended_at").first()
-    if tracked is None or tracked["ended_at"] is not None:
+    if not session_is_open(request.session.session_key or ""):
         return SessionEndReason.ENDED_BY_ADMIN
     now = clock.now()
     signed_in_at = _parse(request.session.get("ecm_signed_in_at"))
@@ -54,6 +57,32 @@ def session_end_reason(request: HttpRequest) -> str | None:
     if last_activity is None or now - last_activity > settings.ECM_IDLE_TIMEOUT:
         return SessionEndReason.IDLE_TIMEOUT
     return None
+
+
+class SecondFactorDeviceMiddleware(OTPMiddleware):
+    """django-otp's ``OTPMiddleware`` (``request.user.is_verified()`` and ``otp_device``), reading
+    the session's device with one fixed statement instead of building the ORM query on every
+    request. The device's model still comes from its persistent id; the binding to the user and the
+    confirmation are still checked by django-otp's own ``_finalize_device``."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Any:
+        from django.apps import apps
+        from django_otp.models import Device
+
+        from ecm.core import rows
+
+        try:
+            model_label, device_id = self._normalize_persistent_id(persistent_id).rsplit("/", 1)
+            model: type[Model] = apps.get_model(*model_label.split("."))
+            pk = int(device_id)
+        except (ValueError, LookupError):
+            return None
+        if not issubclass(model, Device):
+            return None
+        alias = router.db_for_read(model)
+        sql = f"SELECT {rows.columns(model)} FROM {rows.table(model)} WHERE {rows.table(model)}.id = %s"  # noqa: S608
+        found = rows.fetch(model, sql, [pk], using=alias)
+        return found[0] if found else None
 
 
 class SessionPolicyMiddleware:

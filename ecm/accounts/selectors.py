@@ -121,3 +121,16 @@ def safeguarding_route_for(user: Any) -> str:
     area = getattr(organisation, "local_authority", None) if organisation is not None else None
     route = getattr(area, "safeguarding_referral_route", "") if area is not None else ""
     return route or settings.ECM_SAFEGUARDING_CONTACT
+
+
+def session_is_open(session_key: str) -> bool:
+    """Whether this session is tracked and not ended (every signed-in request asks: one fixed statement)."""
+    from django.db import connections, router
+
+    from ecm.core import rows
+
+    alias = router.db_for_read(UserSession)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT ended_at FROM {rows.table(UserSession)} WHERE session_key = %s", [session_key])  # noqa: S608
+        found = cursor.fetchone()
+    return found is not None and found[0] is None

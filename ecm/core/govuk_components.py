@@ -16,12 +16,15 @@ failed with ``ValueError: list.remove(x)``. :func:`install` therefore also repla
 ``GovUKComponentNode.render``: a plain ``{% gds_component %}`` (no body; nearly every use) is
 rendered from local variables only, with no lock; the few block tags with a body (phase banner,
 footer, pagination) render under one re-entrant lock. The Jinja2 environment and the
-``lru_cache``s are safe to share (Jinja2's template cache and ``lru_cache`` lock internally).
+``lru_cache``s are safe to share (Jinja2's template cache and ``lru_cache`` lock internally), and
+so is the memo of rendered chrome (a dict read and written whole under the interpreter's lock; a
+lost entry only means one more render).
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import is_dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -62,7 +65,65 @@ def render(
     if component_data:
         data.update(component_data)
     _drop_none(data)
-    return mark_safe(_template(self.build_jinja_template()).render(data=data))  # noqa: S308 - Jinja autoescapes
+    source = self.build_jinja_template()
+    key = _memo_key(self, source, data)
+    if key is not None and (html := _rendered.get(key)) is not None:
+        return html
+    html = mark_safe(_template(source).render(data=data))  # noqa: S308 - Jinja autoescapes
+    if key is not None:
+        if len(_rendered) >= MEMO_SIZE:
+            _rendered.clear()
+        _rendered[key] = html
+    return html
+
+
+# The page chrome (header, service navigation, phase banner, skip link, footer), buttons and tags
+# are rendered with the same values on nearly every request: their output is kept, keyed by the
+# component, its template and every value it was given (each value's type too, so that text marked
+# safe and plain text never share an entry). Only these components are kept: they carry the
+# service's own words and the signed-in user's navigation, never a child's details.
+MEMO_COMPONENTS = frozenset(
+    {
+        "GovUKHeader",
+        "GovUKServiceNavigation",
+        "GovUKPhaseBanner",
+        "GovUKSkipLink",
+        "GovUKFooter",
+        "GovUKButton",
+        "GovUKTag",
+    }
+)
+MEMO_SIZE = 2048
+_rendered: dict[tuple[Any, ...], SafeString] = {}
+_PLAIN = (str, SafeString, int, float, bool, type(None))
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _frozen(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return (kind.__name__, value)
+    if kind is dict:
+        return ("dict", tuple((key, _frozen(item)) for key, item in value.items()))
+    if kind is list or kind is tuple:
+        return (kind.__name__, tuple(_frozen(item) for item in value))
+    if is_dataclass(value) and not isinstance(value, type):
+        return (kind.__qualname__, _frozen(dict(vars(value))))
+    raise _NotPlain
+
+
+def _memo_key(component: Any, source: str, data: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The memo key for this render, or None when the component is not kept or holds a value that
+    is not plain data (a form field, a lazy object): those are always rendered."""
+    if type(component).__name__ not in MEMO_COMPONENTS:
+        return None
+    try:
+        return (type(component).__qualname__, source, _frozen(data))
+    except _NotPlain:
+        return None
 
 
 # Serialises the package's stateful block-tag nodes (re-entrant: a footer renders its meta items).

@@ -10,17 +10,19 @@ school and GP are hidden, so even "no school recorded" would say something about
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 
 from ecm.accounts.choices import OrganisationType
 from ecm.accounts.models import Organisation
 from ecm.audit.services import audit_record
 from ecm.core import clock
+from ecm.core import rows as core_rows
 from ecm.core.actors import Actor
 from ecm.index.choices import ChildStatus
 from ecm.index.models import Child
@@ -68,13 +70,18 @@ def school_and_gp_practice_choices() -> tuple[list[tuple[str, str]], list[tuple[
     """Schools and GP practices for the search form's selects, by name, in one query."""
     schools: list[tuple[str, str]] = []
     practices: list[tuple[str, str]] = []
-    rows = (
-        Organisation.objects.filter(organisation_type__in=[OrganisationType.SCHOOL, OrganisationType.GP_PRACTICE])
-        .order_by("name")
-        .values_list("pk", "name", "organisation_type")
-    )
-    for pk, name, kind in rows:
-        (schools if kind == OrganisationType.SCHOOL else practices).append((str(pk), name))
+    # On every search page: one fixed statement rather than a query built each time.
+    alias = router.db_for_read(Organisation)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, name, organisation_type FROM {core_rows.table(Organisation)} "  # noqa: S608
+            "WHERE organisation_type IN (%s, %s) ORDER BY name",
+            [OrganisationType.SCHOOL.value, OrganisationType.GP_PRACTICE.value],
+        )
+        found = cursor.fetchall()
+    for pk, name, kind in found:
+        # SQLite keeps a UUID as 32 hex digits: the choice values are the dashed form either way.
+        (schools if kind == OrganisationType.SCHOOL else practices).append((str(uuid.UUID(str(pk))), name))
     return schools, practices
 
 

@@ -86,3 +86,29 @@ def test_one_compiled_template_renders_correctly_from_many_threads_at_once() -> 
         sys.setswitchinterval(old_interval)
     problems = [p for result in results for p in result]
     assert problems == [], f"{len(problems)} bad renders, e.g. {problems[:3]}"
+
+
+def test_kept_chrome_is_keyed_by_every_value_and_its_type() -> None:
+    """A button or tag rendered twice with the same words comes from the memo; different words,
+    or the same characters once marked safe and once typed, render afresh and differently."""
+    from django.utils.safestring import mark_safe
+
+    govuk_components._rendered.clear()
+    page = Template('{% load govuk_frontend_django %}{% gds_component "button" text=words %}')
+    first = page.render(Context({"words": "Search"}))
+    assert len(govuk_components._rendered) == 1
+    assert page.render(Context({"words": "Search"})) == first
+    assert len(govuk_components._rendered) == 1
+    typed = page.render(Context({"words": "<b>Search</b>"}))
+    marked = page.render(Context({"words": mark_safe("<b>Search</b>")}))  # noqa: S308 - the test's own text
+    assert "&lt;b&gt;Search&lt;/b&gt;" in typed
+    assert "<b>Search</b>" in marked
+    assert len(govuk_components._rendered) == 3
+
+
+def test_components_outside_the_chrome_are_never_kept() -> None:
+    govuk_components._rendered.clear()
+    Template('{% load govuk_frontend_django %}{% gds_component "inset-text" text=typed %}').render(
+        Context({"typed": "A child's details"})
+    )
+    assert govuk_components._rendered == {}

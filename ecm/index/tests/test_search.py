@@ -260,3 +260,30 @@ def test_gender_must_match_in_exact_search(practitioner):
 def test_names_longer_than_35_characters_refused(practitioner):
     with pytest.raises(SearchCriteriaError, match="35"):
         search(practitioner, family_name="x" * 36, birth_date=DOB)
+
+
+def test_a_found_childs_names_and_addresses_come_with_the_search_and_stay_its_own(
+    practitioner, django_assert_num_queries
+) -> None:
+    """The search reads each child's names and addresses with it (nothing more per child), and
+    querying them further can only ever reach that child's own rows."""
+    from ecm.index.search import matcher
+    from ecm.index.visibility import visible_statuses
+
+    born = dt.date(2016, 5, 4)
+    first = ChildFactory(given_name="Ada", family_name="Lovell", date_of_birth=born)
+    second = ChildFactory(given_name="Ida", family_name="Lovell", date_of_birth=born)
+    services.child_update(actor=SYSTEM_COMMAND, child=second, given_name="Edith")  # a previous name too
+    criteria = SearchCriteria(family_name="Lovell", birth_date=born)
+    matches = matcher.find(criteria, statuses=visible_statuses(practitioner))
+    assert {m.child.pk for m in matches} == {first.pk, second.pk}
+    names = {m.child.pk: len(m.child.names.all()) for m in matches}
+    assert names == {first.pk: 1, second.pk: 2}
+    with django_assert_num_queries(0):
+        for match in matches:
+            assert [n.child_id for n in match.child.names.all()] == [match.child.pk] * len(match.child.names.all())
+            assert match.child.current_address is not None
+            assert match.child.names.exists() and match.child.addresses.count() == 1
+    for match in matches:
+        assert {n.child_id for n in match.child.names.filter(is_current=True)} == {match.child.pk}
+        assert list(match.child.addresses.order_by("lived_from").values_list("child_id", flat=True)) == [match.child.pk]

@@ -1,0 +1,68 @@
+"""The reads every signed-in request makes, written as fixed statements, answer as Django's did:
+the session store, the user with organisation and roles, the second-factor device, open sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ecm.accounts.backends import PractitionerBackend
+from ecm.accounts.choices import Role
+from ecm.accounts.middleware import SecondFactorDeviceMiddleware
+from ecm.accounts.models import UserSession
+from ecm.accounts.selectors import session_is_open
+from ecm.accounts.tests.factories import UserFactory
+from ecm.core.sessions import SessionStore
+
+pytestmark = pytest.mark.django_db
+
+
+def test_session_store_loads_a_live_session_and_refuses_an_expired_one() -> None:
+    store = SessionStore()
+    store["colour"] = "green"
+    store.create()
+    assert SessionStore(store.session_key)["colour"] == "green"
+    Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    expired = SessionStore(store.session_key)
+    assert expired.get("colour") is None and expired.session_key is None
+    assert SessionStore("no-such-key").get("colour") is None
+
+
+def test_get_user_brings_organisation_and_roles_in_one_statement(django_assert_num_queries) -> None:
+    user = UserFactory(roles=[Role.PRACTITIONER, Role.DATA_MANAGER])
+    with django_assert_num_queries(1):
+        loaded = PractitionerBackend().get_user(str(user.pk))
+        assert loaded.organisation == user.organisation
+        assert loaded._role_codes == frozenset({Role.PRACTITIONER, Role.DATA_MANAGER})
+    assert PractitionerBackend().get_user("not a number") is None
+    assert PractitionerBackend().get_user(str(user.pk + 1000)) is None
+
+
+def test_get_user_without_an_organisation() -> None:
+    user = UserFactory(organisation=None)
+    loaded = PractitionerBackend().get_user(str(user.pk))
+    assert loaded.organisation is None and loaded.pk == user.pk
+
+
+def test_second_factor_device_is_read_by_its_persistent_id_only() -> None:
+    user = UserFactory()
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    middleware = SecondFactorDeviceMiddleware(lambda request: None)
+    assert middleware._device_from_persistent_id(device.persistent_id) == device
+    assert middleware._device_from_persistent_id("otp_totp.totpdevice/999999") is None
+    assert middleware._device_from_persistent_id("otp_totp.totpdevice/abc") is None
+    assert middleware._device_from_persistent_id("accounts.user/1") is None  # not a device model
+    assert middleware._device_from_persistent_id("nonsense") is None
+
+
+def test_session_is_open_until_ended() -> None:
+    user = UserFactory()
+    tracked = UserSession.objects.create(user=user, session_key="k" * 32)
+    assert session_is_open("k" * 32)
+    UserSession.objects.filter(pk=tracked.pk).update(ended_at=timezone.now())
+    assert not session_is_open("k" * 32)
+    assert not session_is_open("unknown")
