@@ -400,6 +400,43 @@ def _run(cmd: list[str], env: dict[str, str], what: str, *, show_stderr: bool = 
     return out.stdout
 
 
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used; 0 when it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy (all cores, idle and I/O wait excluded)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    busy = sum(fields) - fields[3] - fields[4]
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_part(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the web server (gunicorn and its workers) and by PostgreSQL
+    (every process named postgres), read from /proc; the load clients are counted by the caller."""
+    web = db = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        pid = int(entry.name)
+        if pid == server_pid or ppid == server_pid:
+            web += _proc_cpu(pid)
+        elif comm.startswith("postgres"):
+            db += _proc_cpu(pid)
+    return {"web": web, "database": db}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -549,11 +586,13 @@ def main() -> None:
                     .splitlines()[-1]
                 )
                 load_before = os.getloadavg()
+                cpu_before, clients_before, machine_before = cpu_by_part(server.pid), os.times(), _machine_cpu()
                 t0 = time.time()
                 results = drive(
                     {**cfg, "stop_at": t0 + args.seconds}, prep["sessions"], args.clients, args.client_processes
                 )
                 seconds = time.time() - t0
+                cpu_after, clients_after, machine_after = cpu_by_part(server.pid), os.times(), _machine_cpu()
                 load_after = os.getloadavg()
                 time.sleep(1)
                 after = json.loads(
@@ -573,6 +612,15 @@ def main() -> None:
                 )
                 summary = summarise(results, seconds)
                 answered = summary["fhir"]["ok"] + summary["html"]["ok"]
+                # Where the two cores went, per answered search (ms of CPU): web, database, the load
+                # clients themselves, and everything else on the machine in the same seconds.
+                clients_cpu = (clients_after.children_user + clients_after.children_system) - (
+                    clients_before.children_user + clients_before.children_system
+                )
+                parts = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
+                parts["load clients"] = clients_cpu
+                parts["rest of machine"] = max(0.0, (machine_after - machine_before) - sum(parts.values()))
+                summary["cpu_ms_per_search"] = {k: round(v * 1000 / max(answered, 1), 2) for k, v in parts.items()}
                 summary.update(
                     run=n + 1,
                     seconds=round(seconds, 1),
@@ -589,7 +637,8 @@ def main() -> None:
                     f"run {n + 1}: FHIR {f['per_second']:.1f}/s p50/p95/p99 {f['p50']:.1f}/{f['p95']:.1f}/{f['p99']:.1f} ms "
                     f"errors {f['errors']} | HTML {h['per_second']:.1f}/s p50/p95/p99 {h['p50']:.1f}/{h['p95']:.1f}/{h['p99']:.1f} ms "
                     f"errors {h['errors']} | audit index.search {after['index_search']} of {answered} expected, "
-                    f"{after['total']} events, sequence gap {summary['audit_sequence_gap']} | load {load_before[0]:.1f}->{load_after[0]:.1f}",
+                    f"{after['total']} events, sequence gap {summary['audit_sequence_gap']} | load {load_before[0]:.1f}->{load_after[0]:.1f}"
+                    f" | CPU ms per search {summary['cpu_ms_per_search']}",
                     flush=True,
                 )
         finally:
@@ -609,6 +658,9 @@ def main() -> None:
         "html_share": args.html_share,
         "runs": runs,
         "median": {api: {k: med(k, api) for k in ("per_second", "p50", "p95", "p99")} for api in ("fhir", "html")},
+        "cpu_ms_per_search": {
+            part: statistics.median(r["cpu_ms_per_search"][part] for r in runs) for part in runs[0]["cpu_ms_per_search"]
+        },
         "bare_sql_ms": bare,
         "statements_per_search": prep["statements"],
         "statements_per_request": prep["statements_per_request"],
@@ -617,6 +669,7 @@ def main() -> None:
     report["median"]["fhir"]["http_to_bare_sql"] = report["median"]["fhir"]["p50"] / bare_all
     report["median"]["html"]["http_to_bare_sql"] = report["median"]["html"]["p50"] / bare_all
     print(json.dumps(report["median"], indent=1))
+    print(f"CPU per answered search (ms, median of runs): {json.dumps(report['cpu_ms_per_search'])}")
     print(
         f"bare SQL per search (ms, median): {json.dumps({k: round(v, 2) if v else v for k, v in bare.items()})}; "
         f"statements per search: {prep['statements']}; per whole request (BEGIN and COMMIT included): "

@@ -37,6 +37,7 @@ def width(model: type[Model]) -> int:
     return len(model._meta.concrete_fields)
 
 
+@functools.cache
 def table(model: type[Model]) -> str:
     from django.db import connection
 

@@ -178,6 +178,12 @@ def location_hidden(prefix: str = "") -> Q:
     return Q(**{f"{prefix}is_shielded": True})
 
 
+def location_hidden_sql(table: str) -> str:
+    """:func:`location_hidden` as a SQL condition on the child table ``table`` (already quoted), for
+    the index search's hand-written statement; ``test_visibility`` proves the two agree."""
+    return f"{table}.is_shielded"
+
+
 def location_searchable(children: QuerySet[Child]) -> QuerySet[Child]:
     """Only the children a search by postcode, school or GP may match: never a shielded one."""
     return children.exclude(location_hidden())

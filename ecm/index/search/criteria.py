@@ -9,7 +9,7 @@ birth + gender + postcode; or given + date of birth + gender + postcode; no wild
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.conf import settings
@@ -93,7 +93,12 @@ class SearchCriteria:
         (DOMAIN, "Retention"). The records a search matched are audited one by one, by id
         (``index.search_match``); organisation ids, gender and the search options are kept.
         """
-        data = {k: v for k, v in asdict(self).items() if v not in ("", None, False, {}) and k != "extra"}
+        # Shallow: every field but ``extra`` is a plain value (``asdict`` deep-copies, on every search).
+        data = {
+            f.name: value
+            for f in fields(self)
+            if f.name != "extra" and (value := getattr(self, f.name)) not in ("", None, False, {})
+        }
         return {
             k: GIVEN if k in IDENTIFYING_FIELDS else (v.isoformat() if isinstance(v, dt.date) else v)
             for k, v in data.items()

@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db import connections, router
+from django.db.models import Model, QuerySet
 
 from ecm.core import rows
 from ecm.core.replica import reads_from_replica
@@ -28,7 +29,7 @@ from ecm.index.choices import ChildStatus, Gender, MatchStrength
 from ecm.index.models import Child, ChildAddress, ChildName
 from ecm.index.search.criteria import WILDCARD, SearchCriteria
 from ecm.index.search.keys import metaphone, nicknames, swapped_day_month
-from ecm.index.visibility import location_searchable
+from ecm.index.visibility import location_hidden_sql
 
 FUZZY_THRESHOLD = 0.6
 PREVIOUS = 0.95
@@ -65,44 +66,75 @@ def _dates(criteria: SearchCriteria) -> list[dt.date]:
     return dates
 
 
-def _pattern_q(prefix: str, pattern: str) -> Q:
-    if WILDCARD in pattern:
-        head = pattern.split(WILDCARD, 1)[0]
-        return Q(**{f"{prefix}__startswith": head})
-    return Q(**{prefix: pattern})
+class _Sql:
+    """A ``WHERE`` clause and its parameters, built in order."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.params: list[Any] = []
+
+    def value(self, value: Any) -> str:
+        if isinstance(value, dt.date):
+            value = self.connection.ops.adapt_datefield_value(value)
+        self.params.append(value)
+        return "%s"
+
+    def among(self, column: str, values: Iterable[Any]) -> str | None:
+        """``column IN (...)``; None for no values (nothing can match)."""
+        listed = [self.value(v) for v in values]
+        return f"{column} IN ({', '.join(listed)})" if listed else None
+
+    def pattern(self, column: str, pattern: str) -> str:
+        """Equal, or (with ``*``) starting with what comes before it."""
+        if WILDCARD in pattern:
+            head = self.connection.ops.prep_for_like_query(pattern.split(WILDCARD, 1)[0])
+            return f"{column} LIKE {self.value(head + '%')} ESCAPE '\\'"
+        return f"{column} = {self.value(pattern)}"
 
 
-def candidate_ids(criteria: SearchCriteria) -> Any:
-    """Primary keys of children worth scoring, from index lookups only (a query, run as a subquery)."""
+def candidate_sql(criteria: SearchCriteria, connection: Any) -> tuple[str, list[Any]] | None:
+    """The ids of children worth scoring, from index lookups only, as a subquery; None when the
+    criteria cannot match anything. Written as SQL (not built through the ORM on each search):
+    it runs on every search, and building it was a large part of a search's CPU time."""
     given, family = criteria.given_pattern, criteria.family_pattern
+    sql = _Sql(connection)
     if criteria.birth_date is not None:
-        names = ChildName.objects.filter(birth_date__in=_dates(criteria))
+        where = [f"birth_date IN ({', '.join(sql.value(d) for d in _dates(criteria))})"]
         if not criteria.fuzzy and not criteria.history:
-            names = names.filter(is_current=True)
+            where.append(f"is_current = {sql.value(True)}")
         if criteria.fuzzy:
-            keys = {metaphone(n) for n in (given, family) if n} - {""}
-            forms = {n for n in (given, family) if n} | set().union(*(nicknames(n) for n in (given, family) if n))
-            names = names.filter(
-                Q(family_phonetic__in=keys)
-                | Q(given_phonetic__in=keys)
-                | Q(family_norm__in=forms)
-                | Q(given_norm__in=forms)
+            keys = sorted({metaphone(n) for n in (given, family) if n} - {""})
+            forms = sorted(
+                {n for n in (given, family) if n} | set().union(*(nicknames(n) for n in (given, family) if n))
             )
+            either = [
+                term
+                for term in (
+                    sql.among("family_phonetic", keys),
+                    sql.among("given_phonetic", keys),
+                    sql.among("family_norm", forms),
+                    sql.among("given_norm", forms),
+                )
+                if term
+            ]
+            if not either:
+                return None
+            where.append(f"({' OR '.join(either)})")
         elif family:
-            names = names.filter(_pattern_q("family_norm", family))
+            where.append(sql.pattern("family_norm", family))
             if given:
-                names = names.filter(_pattern_q("given_norm", given))
+                where.append(sql.pattern("given_norm", given))
         elif given:
-            names = names.filter(_pattern_q("given_norm", given))
-        return names.values_list("child_id", flat=True)
-    addresses = ChildAddress.objects.filter(postcode_norm=criteria.postcode_norm)
+            where.append(sql.pattern("given_norm", given))
+        return f"SELECT child_id FROM {rows.table(ChildName)} WHERE {' AND '.join(where)}", sql.params  # noqa: S608
+    where = [f"postcode_norm = {sql.value(criteria.postcode_norm)}"]
     if criteria.birth_date_from:
-        addresses = addresses.filter(birth_date__gte=criteria.birth_date_from)
+        where.append(f"birth_date >= {sql.value(criteria.birth_date_from)}")
     if criteria.birth_date_to:
-        addresses = addresses.filter(birth_date__lte=criteria.birth_date_to)
+        where.append(f"birth_date <= {sql.value(criteria.birth_date_to)}")
     if not criteria.fuzzy and not criteria.history:
-        addresses = addresses.filter(is_current=True)
-    return addresses.values_list("child_id", flat=True)
+        where.append(f"is_current = {sql.value(True)}")
+    return f"SELECT child_id FROM {rows.table(ChildAddress)} WHERE {' AND '.join(where)}", sql.params  # noqa: S608
 
 
 def _name_part(wanted: str, norm: str, phonetic: str, *, fuzzy: bool, given: bool) -> float:
@@ -214,25 +246,23 @@ class _PrefetchedRows(QuerySet[Model]):
         return manager._apply_rel_filters(manager.model._base_manager.using(self.db).all())._chain()
 
 
-def _with_names_and_addresses(children: QuerySet[Child]) -> list[Child]:
-    """The children of ``children`` with their names and addresses attached, as
-    ``prefetch_related("names", "addresses")`` would, in the same three statements.
-
-    Only the narrow id query is built by the ORM on each search, so every filter (the shielding
-    rule's included) stays the ORM's; the three wide selects around it are written once per process
-    (``ecm.core.rows``), because building them was most of a search's CPU time under load.
-    """
-    ids_sql, ids_params = children.values("pk").query.sql_with_params()
-    db = children.db
-    sql = f"SELECT {rows.columns(Child)} FROM {rows.table(Child)} WHERE id IN ({ids_sql})"  # noqa: S608
-    found = rows.fetch(Child, sql, ids_params, using=db)
+def _with_names_and_addresses(sql: str, params: list[Any], *, using: str) -> list[Child]:
+    """The children ``sql`` selects with their names and addresses attached, as
+    ``prefetch_related("names", "addresses")`` would, in the same three statements, each written
+    once per process (``ecm.core.rows``) rather than built through the ORM on every search."""
+    db = using
+    found = rows.fetch(Child, sql, params, using=db)
     if not found:
         return found
     by_child: dict[str, dict[Any, list[Model]]] = {}
+    # By the children's ids, not the candidate subquery again: the database finds candidates once.
+    connection = connections[db]
+    ids = [Child._meta.pk.get_db_prep_value(child.pk, connection) for child in found]  # type: ignore[union-attr]
+    placeholders = ", ".join(["%s"] * len(ids))
     for attr, model in (("names", ChildName), ("addresses", ChildAddress)):
         grouped: dict[Any, list[Model]] = {child.pk: [] for child in found}
-        sql = f"SELECT {rows.columns(model)} FROM {rows.table(model)} WHERE child_id IN ({ids_sql})"  # noqa: S608
-        for row in rows.fetch(model, sql, ids_params, using=db):
+        sql = f"SELECT {rows.columns(model)} FROM {rows.table(model)} WHERE child_id IN ({placeholders})"  # noqa: S608
+        for row in rows.fetch(model, sql, ids, using=db):
             grouped[row.child_id].append(row)  # type: ignore[attr-defined]
         by_child[attr] = grouped
     for child in found:
@@ -250,15 +280,23 @@ def find(criteria: SearchCriteria, *, statuses: Iterable[str]) -> list[Match]:
     that uses a location term (postcode, school, GP).
     """
     statuses = [s for s in statuses if s != ChildStatus.PURGED]
-    # The candidates as a subquery: one round trip finds and reads them (a miss reads nothing more).
-    children = Child.objects.filter(
-        pk__in=candidate_ids(criteria),
-        status__in=statuses,
-        merged_into__isnull=True,
-    )  # type: ignore[misc]
+    db = router.db_for_read(Child)
+    connection = connections[db]
+    candidates = candidate_sql(criteria, connection)
+    if candidates is None or not statuses:
+        return []
+    subquery, params = candidates
+    sql = _Sql(connection)
+    sql.params = list(params)
+    where = [f"id IN ({subquery})", sql.among("status", statuses), "merged_into_id IS NULL"]
     if criteria.uses_location:
-        children = location_searchable(children)
-    found = _with_names_and_addresses(children)
+        where.append(f"NOT ({location_hidden_sql(rows.table(Child))})")
+    # The candidates as a subquery: one round trip finds and reads them (a miss reads nothing more).
+    found = _with_names_and_addresses(
+        f"SELECT {rows.columns(Child)} FROM {rows.table(Child)} WHERE {' AND '.join(str(w) for w in where)}",  # noqa: S608
+        sql.params,
+        using=db,
+    )
     # Exact: 1.0 only, or (with history) previous name and address at worst.
     exact_threshold = PREVIOUS * PREVIOUS if criteria.history else 1.0
     threshold = FUZZY_THRESHOLD if criteria.fuzzy else exact_threshold

@@ -102,3 +102,21 @@ def test_redact_reaches_text_and_json() -> None:
         "b": [visibility.SHIELD_WITHHELD, 3],
         "c": None,
     }
+
+
+def test_the_location_rule_in_sql_agrees_with_the_orms() -> None:
+    """The index search writes the location rule as SQL (``location_hidden_sql``): on the same
+    children it keeps exactly those ``location_searchable`` keeps."""
+    from django.db import connection
+
+    from ecm.core import rows
+
+    shielded = ChildFactory(shielded=True)
+    open_child = ChildFactory()
+    table = rows.table(Child)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} WHERE NOT ({visibility.location_hidden_sql(table)})")  # noqa: S608
+        by_sql = {Child._meta.pk.to_python(row[0]) for row in cursor.fetchall()}
+    by_orm = set(visibility.location_searchable(Child.objects.all()).values_list("pk", flat=True))
+    assert by_sql == by_orm
+    assert open_child.pk in by_sql and shielded.pk not in by_sql
