@@ -6,12 +6,14 @@ Core knows nothing of roles' meaning: an item lists the role codes that see it
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,16 @@ def register(item: NavItem) -> None:
         _items.sort(key=lambda i: (i.order, i.label))
 
 
+@functools.lru_cache(maxsize=512)
+def _href(url_name: str, script_prefix: str, urlconf: str) -> str | None:  # noqa: ARG001 - keys of the cache
+    """A section's address (the same on every request for a given script prefix and URL
+    configuration), or None when the URL is not installed."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
@@ -41,9 +53,8 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     for item in _items:
         if item.roles and not user.has_any_role(*item.roles):
             continue
-        try:
-            href = reverse(item.url_name)
-        except NoReverseMatch:
+        href = _href(item.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        if href is None:
             continue
         text = item.label
         if item.count is not None and (number := item.count(user)):
