@@ -64,8 +64,16 @@ def _check_name(given_name: str, family_name: str, is_unborn: bool) -> None:
     _require(bool(family_name.strip()) or is_unborn, "Enter the child's family name.")
 
 
-def name_row(child: Child, *, given_name: str, middle_names: str, family_name: str, current: bool = True) -> ChildName:
-    """A name with its search keys (not saved)."""
+def name_row(
+    child: Child,
+    *,
+    given_name: str,
+    middle_names: str,
+    family_name: str,
+    current: bool = True,
+    today: dt.date | None = None,
+) -> ChildName:
+    """A name with its search keys (not saved); ``today``: the date a bulk writer read once for its batch."""
     return ChildName(
         child=child,
         given_name=given_name,
@@ -77,7 +85,7 @@ def name_row(child: Child, *, given_name: str, middle_names: str, family_name: s
         family_phonetic=metaphone(family_name),
         birth_date=child.search_date,
         is_current=current,
-        used_from=clock.today() if current else None,
+        used_from=(today or clock.today()) if current else None,
     )
 
 
@@ -89,8 +97,9 @@ def address_row(
     address_line_2: str = "",
     town: str = "",
     lived_from: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> ChildAddress:
-    """An address with its normalised postcode (not saved)."""
+    """An address with its normalised postcode (not saved); ``today`` as for ``name_row``."""
     return ChildAddress(
         child=child,
         address_line_1=address_line_1,
@@ -100,5 +109,5 @@ def address_row(
         postcode_norm=normalise_postcode(postcode),
         birth_date=child.search_date,
         is_current=True,
-        lived_from=lived_from or clock.today(),
+        lived_from=lived_from or today or clock.today(),
     )

@@ -67,3 +67,24 @@ def test_a_row_breaking_a_rule_stops_the_whole_batch():
 def test_an_empty_batch_writes_nothing():
     assert services.child_create_many(actor=SYSTEM_MATCHER, rows=[]) == []
     assert not AuditEvent.objects.filter(action="index.children_created").exists()
+
+
+def test_every_row_of_a_batch_carries_the_actor_and_the_batchs_time_and_date():
+    """Who wrote the batch is worked out once and stamped on every child and carer; names and addresses
+    start on the batch's date."""
+    created = services.child_create_many(actor=SYSTEM_MATCHER, rows=rows(3))
+    ids = [c.pk for c in created]
+    for model in (Child, Carer):
+        rows_written = model.objects.filter(**({"pk__in": ids} if model is Child else {"child_id__in": ids}))
+        stamps = set(
+            rows_written.values_list(
+                "created_by_id", "created_by_label", "modified_by_id", "modified_by_label", "created_at", "modified_at"
+            )
+        )
+        assert len(stamps) == 1
+        created_by, created_label, modified_by, modified_label, created_at, modified_at = stamps.pop()
+        assert (created_by, modified_by) == (None, None)
+        assert created_label == modified_label == str(SYSTEM_MATCHER)
+        assert created_at == modified_at
+    assert set(ChildName.objects.filter(child_id__in=ids).values_list("used_from", flat=True)) == {clock.today()}
+    assert set(ChildAddress.objects.filter(child_id__in=ids).values_list("lived_from", flat=True)) == {clock.today()}

@@ -235,6 +235,26 @@ class ScoredSample:
         self.table, self.pairs = None, []
 
 
+def sample_features(sample: ScoredSample) -> FeatureTable | None:
+    """The sample's own feature table when the records to match are exactly its records, all new (as
+    on a first run, when training read every record): no second reading of the records.
+
+    Features come only from columns an import writes once; the ids, in the order ``feature_table``
+    reads them (the model's ordering), and the absence of any link are checked. ``None`` otherwise.
+    """
+    if sample.table is None:
+        return None
+    rows = list(matchable_records().filter(in_review=False).values_list("id", "child_id"))
+    if any(child_id is not None for _rid, child_id in rows):
+        return None
+    ids = [rid for rid, _child_id in rows]
+    if ids != sample.table.column("unique_id").to_pylist():
+        return None
+    columns = [sample.table.column(name).to_pylist() for name in ("nhs", "upn", "sex")]
+    identifiers = {rid: (nhs, upn, sex) for rid, nhs, upn, sex in zip(ids, *columns, strict=True)}
+    return FeatureTable(sample.table, ids, {}, identifiers)
+
+
 def feature_rows() -> tuple[list[dict[str, Any]], list[int], dict[int, Any]]:
     """The model's input as feature dicts (small runs and tests); see ``feature_table``."""
     found = feature_table()
@@ -399,7 +419,7 @@ def match_run(
         _apply_plan(actor=actor, model=model, run=unfinished, summary=summary, say=say, chunk_size=chunk_size)
     _link_by_known_keys(actor=actor, model=model, summary=summary)
     say(f"linked by source record id {summary.same_source_record}, by identifier {summary.identifier}")
-    found = feature_table()
+    found = (sample_features(sample) if sample is not None else None) or feature_table()
     if not found.new_ids:
         return summary
     pairs = score_pairs(found.table, model, engine=engine, sample=sample)

@@ -94,7 +94,7 @@ def test_a_match_reusing_the_sample_decides_exactly_as_one_scoring_again(tmp_pat
 
 
 def test_a_bulk_commands_sqlite_connection_gets_a_large_page_cache():
-    from ecm.index.bulk import BULK_SQLITE_CACHE_KIB, bulk_connection_prepare
+    from ecm.index.bulk import BULK_SQLITE_CACHE_KIB, BULK_SQLITE_CHECKPOINT_PAGES, bulk_connection_prepare
 
     bulk_connection_prepare()
     if connection.vendor != "sqlite":
@@ -102,3 +102,21 @@ def test_a_bulk_commands_sqlite_connection_gets_a_large_page_cache():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == -BULK_SQLITE_CACHE_KIB
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == BULK_SQLITE_CHECKPOINT_PAGES
+
+
+def test_the_samples_table_stands_for_the_records_only_while_they_are_the_same_and_all_new(tmp_path):
+    from ecm.linkage.matching.engine import sample_features
+
+    stage(tmp_path, synthetic_rows(60, seed=17))
+    _model, sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=None, lower=None)
+    assert sample is not None
+    read = feature_table()
+    found = sample_features(sample)
+    assert found is not None
+    assert found.table.equals(read.table) and found.new_ids == read.new_ids and found.child_of == read.child_of
+    assert found.identifiers == read.identifiers
+    # A record sent to review since: no longer the same records.
+    StagedRecord.objects.filter(pk=read.new_ids[0]).update(in_review=True)
+    assert sample_features(sample) is None
