@@ -251,7 +251,9 @@ def sample_features(sample: ScoredSample) -> FeatureTable | None:
     if ids != sample.table.column("unique_id").to_pylist():
         return None
     columns = [sample.table.column(name).to_pylist() for name in ("nhs", "upn", "sex")]
-    identifiers = {rid: (nhs, upn, sex) for rid, nhs, upn, sex in zip(ids, *columns, strict=True)}
+    identifiers: dict[int, tuple[str | None, ...]] = {
+        rid: (nhs, upn, sex) for rid, nhs, upn, sex in zip(ids, *columns, strict=True)
+    }
     return FeatureTable(sample.table, ids, {}, identifiers)
 
 
