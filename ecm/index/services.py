@@ -430,8 +430,15 @@ def _flags(involvement: Involvement) -> dict[str, Any]:
 
 
 # Shielding, merging and bulk creation live in their own modules; callers may use them from here too.
-from ecm.index.bulk import child_create_many  # noqa: E402
+from ecm.index.bulk import bulk_connection_prepare, child_create_many  # noqa: E402
 from ecm.index.merging import child_merge, child_unmerge  # noqa: E402
 from ecm.index.shielding import child_shield_lift, child_shield_set  # noqa: E402
 
-__all__ = ["child_create_many", "child_merge", "child_shield_lift", "child_shield_set", "child_unmerge"]
+__all__ = [
+    "bulk_connection_prepare",
+    "child_create_many",
+    "child_merge",
+    "child_shield_lift",
+    "child_shield_set",
+    "child_unmerge",
+]

@@ -22,13 +22,21 @@ from ecm.accounts.models import Organisation, User
 from ecm.core.actors import Actor
 from ecm.index.choices import SENSITIVE_CATEGORIES, CarerRelationship, Gender, ServiceCategory
 from ecm.index.models import Child
-from ecm.index.services import IndexRuleError, carer_add, child_create_many, child_update, involvement_add
+from ecm.index.services import (
+    IndexRuleError,
+    bulk_connection_prepare,
+    carer_add,
+    child_create_many,
+    child_update,
+    involvement_add,
+)
 from ecm.linkage.matching.features import normalise_name
 from ecm.linkage.models import StagedRecord
 
 SCHOOL, GP = OrganisationType.SCHOOL.value, OrganisationType.GP_PRACTICE.value
 KNOWN_SEXES = frozenset(Gender.values) - {Gender.UNKNOWN.value}
 Organisations = dict[tuple[str, str], Organisation]  # (organisation type, code) -> organisation
+__all__ = ["bulk_connection_prepare"]  # readies a bulk command's connection (``ecm.index.bulk``)
 
 
 def surviving_child(child: Child) -> Child:

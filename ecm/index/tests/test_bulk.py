@@ -67,3 +67,51 @@ def test_a_row_breaking_a_rule_stops_the_whole_batch():
 def test_an_empty_batch_writes_nothing():
     assert services.child_create_many(actor=SYSTEM_MATCHER, rows=[]) == []
     assert not AuditEvent.objects.filter(action="index.children_created").exists()
+
+
+def test_every_row_of_a_batch_carries_the_actor_and_the_batchs_time_and_date():
+    """Who wrote the batch is worked out once and stamped on every child and carer; names and addresses
+    start on the batch's date."""
+    created = services.child_create_many(actor=SYSTEM_MATCHER, rows=rows(3))
+    ids = [c.pk for c in created]
+    for model in (Child, Carer):
+        rows_written = model.objects.filter(**({"pk__in": ids} if model is Child else {"child_id__in": ids}))
+        stamps = set(
+            rows_written.values_list(
+                "created_by_id", "created_by_label", "modified_by_id", "modified_by_label", "created_at", "modified_at"
+            )
+        )
+        assert len(stamps) == 1
+        created_by, created_label, modified_by, modified_label, created_at, modified_at = stamps.pop()
+        assert (created_by, modified_by) == (None, None)
+        assert created_label == modified_label == str(SYSTEM_MATCHER)
+        assert created_at == modified_at
+    assert set(ChildName.objects.filter(child_id__in=ids).values_list("used_from", flat=True)) == {clock.today()}
+    assert set(ChildAddress.objects.filter(child_id__in=ids).values_list("lived_from", flat=True)) == {clock.today()}
+
+
+def test_rows_built_positionally_hold_what_keyword_construction_gives():
+    from ecm.index.bulk import _make
+    from ecm.index.rules import address_row, address_values, name_row, name_values
+
+    child = services.child_create_many(actor=SYSTEM_MATCHER, rows=rows(1))[0]
+    carer = {"given_name": "Sara", "family_name": "Khan", "relationship": CarerRelationship.PARENT}
+    pairs = [
+        (_make(Carer, {**carer, "child_id": child.pk}), Carer(child=child, **carer)),
+        (
+            _make(ChildName, name_values(child, given_name="Amy", middle_names="", family_name="Khan")),
+            name_row(child, given_name="Amy", middle_names="", family_name="Khan"),
+        ),
+        (
+            _make(ChildAddress, address_values(child, address_line_1="1 Mill Lane", postcode="ls1 4ap")),
+            address_row(child, address_line_1="1 Mill Lane", postcode="ls1 4ap"),
+        ),
+    ]
+    per_row = {"id", "created_at", "modified_at"}  # callable defaults: a new value for every row
+    for fast, slow in pairs:
+        fields = [f.attname for f in type(slow)._meta.concrete_fields if f.attname not in per_row]
+        assert [getattr(fast, name) for name in fields] == [getattr(slow, name) for name in fields]
+        assert fast._state.adding
+    assert pairs[0][0].pk is not None and pairs[0][0].pk != pairs[0][1].pk  # a UUID of its own
+    with pytest.raises(TypeError, match="no column nickname"):
+        _make(Carer, {**carer, "child_id": child.pk, "nickname": "Sal"})

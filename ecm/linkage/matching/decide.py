@@ -79,6 +79,9 @@ def passes_guard(pair: Mapping[str, Any], exact_levels: dict[str, int] | None = 
     return True
 
 
+_NO_KEYS: tuple[frozenset[str], ...] = (frozenset(), frozenset(), frozenset())
+
+
 class _Groups:
     """Union-find over new records that refuses to join groups holding different NHS numbers, UPNs or sexes.
 
@@ -89,11 +92,10 @@ class _Groups:
 
     def __init__(self, identifiers: dict[int, tuple[str | None, ...]]) -> None:
         self.parent: dict[int, int] = {}
-        self.keys: dict[int, tuple[frozenset[str], ...]] = {
-            rid: tuple(frozenset({value} if value else ()) for value in (*values, None, None)[:3])
-            for rid, values in identifiers.items()
-        }
-        self.initial = dict(self.keys)
+        self.identifiers = identifiers
+        # A group's keys once it has grown; a record alone has its own (``own_keys``), built when asked:
+        # most records never join another, and building every record's keys up front costs seconds.
+        self.keys: dict[int, tuple[frozenset[str], ...]] = {}
 
     def find(self, x: int) -> int:
         self.parent.setdefault(x, x)
@@ -103,19 +105,26 @@ class _Groups:
         return x
 
     def own_keys(self, rid: int) -> tuple[frozenset[str], ...]:
-        return self.initial.get(rid, (frozenset(), frozenset(), frozenset()))
+        values = self.identifiers.get(rid)
+        if values is None:
+            return _NO_KEYS
+        return tuple(frozenset({value} if value else ()) for value in (*values, None, None)[:3])
+
+    def group_keys(self, root: int) -> tuple[frozenset[str], ...]:
+        """The NHS numbers, UPNs and sexes of the group whose root is ``root``."""
+        found = self.keys.get(root)
+        return found if found is not None else self.own_keys(root)
 
     def compatible(self, keys: tuple[frozenset[str], ...], root: int) -> bool:
         """Could a record with ``keys`` (NHS numbers, UPNs, sexes) belong to the group of ``root``?"""
-        theirs = self.keys.get(root, (frozenset(), frozenset(), frozenset()))
+        theirs = self.group_keys(root)
         return all(not mine or not other or bool(mine & other) for mine, other in zip(keys, theirs, strict=True))
 
     def union(self, a: int, b: int, *, force: bool = False) -> bool:
         root_a, root_b = self.find(a), self.find(b)
         if root_a == root_b:
             return True
-        empty: tuple[frozenset[str], ...] = (frozenset(), frozenset(), frozenset())
-        keys_a, keys_b = self.keys.get(root_a, empty), self.keys.get(root_b, empty)
+        keys_a, keys_b = self.group_keys(root_a), self.group_keys(root_b)
         for kind, (mine, theirs) in enumerate(zip(keys_a, keys_b, strict=True)):
             if mine and theirs and not mine & theirs and not (force and kind == 2):
                 return False  # two different NHS numbers, UPNs or sexes: two different children

@@ -200,6 +200,63 @@ def feature_table(ids: list[int] | None = None) -> FeatureTable:
     return FeatureTable(table, new_ids, child_of, identifiers)
 
 
+@dataclass
+class ScoredSample:
+    """The training sample as the threshold estimation scored it (every record new), kept for ``match_run``.
+
+    When the sample is every matchable record (at most ``TRAINING_SAMPLE``, on a first run), the
+    match would score the very same table with the very same model again: ``match_run`` takes
+    these pairs instead, cut at its lower threshold exactly as Splink cuts (on the match weight).
+    """
+
+    table: Any  # the Arrow feature table scored, ``is_new`` true on every row
+    settings: dict[str, Any]
+    threshold: float  # the match probability the pairs were scored down to
+    pairs: list[Any]
+
+    def pairs_for(self, table: Any, settings: dict[str, Any], threshold: float) -> list[Any] | None:
+        """The pairs ``predict(table, settings, threshold=threshold)`` gives, or ``None`` if they cannot be reused."""
+        from splink.internals.misc import prob_to_match_weight
+
+        if (
+            self.table is None
+            or threshold < self.threshold
+            or threshold <= 0
+            or settings != self.settings
+            or not table.equals(self.table)
+        ):
+            return None
+        # Splink keeps a pair whose match weight is at least the threshold's (``threshold_args_to_match_weight``).
+        weight = prob_to_match_weight(threshold)
+        return [pair for pair in self.pairs if pair["match_weight"] >= weight]
+
+    def release(self) -> None:
+        """Drop the table and pairs (the caller may still hold the sample): their memory is freed."""
+        self.table, self.pairs = None, []
+
+
+def sample_features(sample: ScoredSample) -> FeatureTable | None:
+    """The sample's own feature table when the records to match are exactly its records, all new (as
+    on a first run, when training read every record): no second reading of the records.
+
+    Features come only from columns an import writes once; the ids, in the order ``feature_table``
+    reads them (the model's ordering), and the absence of any link are checked. ``None`` otherwise.
+    """
+    if sample.table is None:
+        return None
+    rows = list(matchable_records().filter(in_review=False).values_list("id", "child_id"))
+    if any(child_id is not None for _rid, child_id in rows):
+        return None
+    ids = [rid for rid, _child_id in rows]
+    if ids != sample.table.column("unique_id").to_pylist():
+        return None
+    columns = [sample.table.column(name).to_pylist() for name in ("nhs", "upn", "sex")]
+    identifiers: dict[int, tuple[str | None, ...]] = {
+        rid: (nhs, upn, sex) for rid, nhs, upn, sex in zip(ids, *columns, strict=True)
+    }
+    return FeatureTable(sample.table, ids, {}, identifiers)
+
+
 def feature_rows() -> tuple[list[dict[str, Any]], list[int], dict[int, Any]]:
     """The model's input as feature dicts (small runs and tests); see ``feature_table``."""
     found = feature_table()
@@ -313,8 +370,15 @@ def _apply_plan(
 ENGINES = ("duckdb", "spark")
 
 
-def score_pairs(table: Any, model: MatchModel, *, engine: str) -> list[Any]:
-    """The model's pairs at or above its lower threshold, scored on DuckDB or on Spark (same decisions)."""
+def score_pairs(table: Any, model: MatchModel, *, engine: str, sample: ScoredSample | None = None) -> list[Any]:
+    """The model's pairs at or above its lower threshold, scored on DuckDB or on Spark (same decisions).
+
+    ``sample``: the training sample's pairs, reused when the sample is this very table (``ScoredSample``).
+    """
+    if sample is not None:
+        reused = sample.pairs_for(table, model.settings, model.lower_threshold)
+        if reused is not None:
+            return reused
     if engine == "duckdb":
         return splink_model.predict(table, model.settings, threshold=model.lower_threshold)
     if engine != "spark":
@@ -335,6 +399,7 @@ def match_run(
     progress: Callable[[str], None] | None = None,
     chunk_size: int = NEW_CHILDREN_PER_TRANSACTION,
     engine: str | None = None,
+    sample: ScoredSample | None = None,
 ) -> MatchSummary:
     """Link every unlinked record (see the module's docstring); returns the counts.
 
@@ -343,7 +408,8 @@ def match_run(
     commit with their progress: a crash and a re-run give exactly what one clean run gives,
     and a record decided (linked, or sent to review) is never decided again.
     ``engine``: where the model scores pairs, ``duckdb`` or ``spark`` (default the
-    ``ECM_LINKAGE_ENGINE`` setting).
+    ``ECM_LINKAGE_ENGINE`` setting). ``sample``: what training scored (``match_model_train_scoring``),
+    reused instead of scoring the same records again when they are exactly the records to match.
     """
     engine = engine or settings.ECM_LINKAGE_ENGINE
     if engine not in ENGINES:
@@ -355,10 +421,12 @@ def match_run(
         _apply_plan(actor=actor, model=model, run=unfinished, summary=summary, say=say, chunk_size=chunk_size)
     _link_by_known_keys(actor=actor, model=model, summary=summary)
     say(f"linked by source record id {summary.same_source_record}, by identifier {summary.identifier}")
-    found = feature_table()
+    found = (sample_features(sample) if sample is not None else None) or feature_table()
     if not found.new_ids:
         return summary
-    pairs = score_pairs(found.table, model, engine=engine)
+    pairs = score_pairs(found.table, model, engine=engine, sample=sample)
+    if sample is not None:
+        sample.release()
     rare = rare_spellings(found.table)
     del found.table
     summary.pairs_scored = len(pairs)

@@ -288,6 +288,11 @@ class ScoredPair(Mapping[str, Any]):
     def __getitem__(self, key: str) -> Any:
         return self._values[self._index[key]]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """``Mapping.get`` without its exception on a missing key (the decisions call it millions of times)."""
+        position = self._index.get(key)
+        return default if position is None else self._values[position]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._index)
 

@@ -8,7 +8,7 @@ from typing import Any
 from ecm.core.actors import Actor
 from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.decide import exact_levels_of, passes_guard
-from ecm.linkage.matching.engine import feature_table, matchable_records
+from ecm.linkage.matching.engine import ScoredSample, feature_table, matchable_records
 from ecm.linkage.matching.thresholds import LOWER_FLOOR, EstimatedThresholds, thresholds_from_estimates
 from ecm.linkage.models import MatchModel
 from ecm.linkage.services import match_model_save
@@ -16,17 +16,27 @@ from ecm.linkage.services import match_model_save
 TRAINING_SAMPLE = 300_000
 
 
-def estimate_thresholds(table: Any, settings: dict[str, Any]) -> EstimatedThresholds | None:
-    """Thresholds from the model's own estimates on ``table`` (every pair scored, as if all were new)."""
+def score_sample(table: Any, settings: dict[str, Any]) -> ScoredSample:
+    """Every pair of ``table`` down to ``LOWER_FLOOR``, every record counted as new (for the thresholds)."""
     import pyarrow as pa
 
     everyone_new = table.set_column(
         table.schema.get_field_index("is_new"), "is_new", pa.array([True] * table.num_rows, pa.bool_())
     )
-    exact_levels = exact_levels_of(settings)
     pairs = splink_model.predict(everyone_new, settings, threshold=LOWER_FLOOR)
-    probabilities = [float(p["match_probability"]) for p in pairs if passes_guard(p, exact_levels)]
-    return thresholds_from_estimates(probabilities, records=table.num_rows)
+    return ScoredSample(table=everyone_new, settings=settings, threshold=LOWER_FLOOR, pairs=pairs)
+
+
+def thresholds_of_sample(sample: ScoredSample) -> EstimatedThresholds | None:
+    """Thresholds from the model's own estimates on the scored sample's pairs that could be one child."""
+    exact_levels = exact_levels_of(sample.settings)
+    probabilities = [float(p["match_probability"]) for p in sample.pairs if passes_guard(p, exact_levels)]
+    return thresholds_from_estimates(probabilities, records=sample.table.num_rows)
+
+
+def estimate_thresholds(table: Any, settings: dict[str, Any]) -> EstimatedThresholds | None:
+    """Thresholds from the model's own estimates on ``table`` (every pair scored, as if all were new)."""
+    return thresholds_of_sample(score_sample(table, settings))
 
 
 def match_model_train(*, actor: Actor, upper: float | None, lower: float | None, seed: int = 42) -> MatchModel:
@@ -35,15 +45,33 @@ def match_model_train(*, actor: Actor, upper: float | None, lower: float | None,
     A threshold given as ``None`` is chosen from the new model's own estimates on the same sample
     (``thresholds.thresholds_from_estimates``); the defaults hold when there is too little data.
     """
+    return match_model_train_scoring(actor=actor, upper=upper, lower=lower, seed=seed)[0]
+
+
+def match_model_train_scoring(
+    *, actor: Actor, upper: float | None, lower: float | None, seed: int = 42
+) -> tuple[MatchModel, ScoredSample | None]:
+    """``match_model_train``, also returning the sample it scored to choose thresholds when that sample
+    is every matchable record (``None`` otherwise): ``match_run(sample=...)`` then scores nothing twice.
+    """
     ids = list(matchable_records().filter(in_review=False).values_list("pk", flat=True))
     if len(ids) > TRAINING_SAMPLE:
         # Sample the keys, then read only the sample: a national table is never loaded whole.
         ids = random.Random(seed).sample(ids, TRAINING_SAMPLE)
-    table = feature_table(ids=ids if len(ids) == TRAINING_SAMPLE else None).table
+    whole = len(ids) != TRAINING_SAMPLE  # read as ``match_run`` reads them: every matchable record
+    table = feature_table(ids=None if whole else ids).table
     settings = splink_model.train(table, seed=seed) if table.num_rows >= 50 else splink_model.base_settings()
+    sample = None
     if upper is None or lower is None:
-        estimated = estimate_thresholds(table, settings) if table.num_rows >= 50 else None
+        estimated = None
+        if table.num_rows >= 50:
+            sample = score_sample(table, settings)
+            estimated = thresholds_of_sample(sample)
         upper = upper if upper is not None else (estimated.upper if estimated else splink_model.DEFAULT_UPPER)
         lower = lower if lower is not None else (estimated.lower if estimated else splink_model.DEFAULT_LOWER)
         lower = min(lower, upper)
-    return match_model_save(actor=actor, settings=settings, upper=upper, lower=lower, trained_on=table.num_rows)
+    model = match_model_save(actor=actor, settings=settings, upper=upper, lower=lower, trained_on=table.num_rows)
+    if sample is not None and not whole:
+        sample.release()
+        sample = None
+    return model, sample

@@ -1,0 +1,122 @@
+"""The match's plumbing for speed changes no decision: the training sample's pairs reused, the
+bulk connection's cache, the decisions' lazily built group keys."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from ecm.core.actors import SYSTEM_MATCHER
+from ecm.linkage.models import ReviewItem, StagedRecord
+from ecm.linkage.tests.helpers import stage, synthetic_rows
+
+pytest.importorskip("splink")
+from ecm.linkage.matching import model as splink_model  # noqa: E402
+from ecm.linkage.matching.engine import feature_table, match_run  # noqa: E402
+from ecm.linkage.matching.training import (  # noqa: E402
+    estimate_thresholds,
+    match_model_train_scoring,
+    thresholds_of_sample,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _as_tuples(pairs: list) -> list[tuple]:
+    return [tuple(pair.items()) for pair in pairs]
+
+
+def test_the_training_samples_pairs_are_the_pairs_the_match_would_score(tmp_path):
+    stage(tmp_path, synthetic_rows(80, seed=11))
+    model, sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=None, lower=None)
+    assert sample is not None  # every record is in the sample: it is kept for the match
+    table = feature_table().table
+    assert sample.threshold < model.lower_threshold
+    reused = sample.pairs_for(table, model.settings, model.lower_threshold)
+    scored = splink_model.predict(table, model.settings, threshold=model.lower_threshold)
+    assert reused is not None and len(reused) == len(scored) > 0
+    assert _as_tuples(reused) == _as_tuples(scored)
+    # Below the lower threshold nothing is kept that scoring would drop.
+    assert len(sample.pairs) > len(reused)
+    # The thresholds from the kept sample are the ones a second scoring gives.
+    assert thresholds_of_sample(sample) == estimate_thresholds(table, model.settings)
+    assert (model.upper_threshold, model.lower_threshold) == (
+        thresholds_of_sample(sample).upper,  # type: ignore[union-attr]
+        thresholds_of_sample(sample).lower,  # type: ignore[union-attr]
+    )
+
+
+def test_the_sample_is_not_reused_for_other_records_a_lower_threshold_or_another_model(tmp_path):
+    stage(tmp_path, synthetic_rows(80, seed=11))
+    model, sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=None, lower=None)
+    assert sample is not None
+    table = feature_table().table
+    assert sample.pairs_for(table, model.settings, sample.threshold / 2) is None
+    other = {**model.settings, "probability_two_random_records_match": 0.5}
+    assert sample.pairs_for(table, other, model.lower_threshold) is None
+    fewer = table.slice(1)
+    assert sample.pairs_for(fewer, model.settings, model.lower_threshold) is None
+    sample.release()
+    assert sample.pairs_for(table, model.settings, model.lower_threshold) is None
+
+
+def test_thresholds_given_keep_no_sample(tmp_path):
+    stage(tmp_path, synthetic_rows(40, seed=11))
+    _model, sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=0.99, lower=0.8)
+    assert sample is None
+
+
+def _outcome() -> tuple[set[frozenset[str]], set[tuple[str, str]], int]:
+    """The records' partition into children, the review pairs and the records left alone (by source id)."""
+    children: dict[object, set[str]] = {}
+    for child_id, source_record_id in StagedRecord.objects.exclude(child=None).values_list(
+        "child_id", "source_record_id"
+    ):
+        children.setdefault(child_id, set()).add(source_record_id)
+    review = set(ReviewItem.objects.values_list("record__source_record_id", "candidate__source_record_id"))
+    alone = StagedRecord.objects.filter(child=None, in_review=False).count()
+    return {frozenset(ids) for ids in children.values()}, review, alone
+
+
+def test_a_match_reusing_the_sample_decides_exactly_as_one_scoring_again(tmp_path):
+    stage(tmp_path, synthetic_rows(120, seed=13))
+    model, sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=None, lower=None)
+    assert sample is not None
+    savepoint = transaction.savepoint()
+    reusing = match_run(actor=SYSTEM_MATCHER, model=model, sample=sample)
+    with_sample = _outcome()
+    assert sample.pairs == [] and sample.table is None  # released once used
+    transaction.savepoint_rollback(savepoint)
+    assert StagedRecord.objects.exclude(child=None).count() == 0
+    scoring = match_run(actor=SYSTEM_MATCHER, model=model)
+    assert with_sample == _outcome()
+    assert reusing == scoring and reusing.new_children > 0
+
+
+def test_a_bulk_commands_sqlite_connection_gets_a_large_page_cache():
+    from ecm.index.bulk import BULK_SQLITE_CACHE_KIB, BULK_SQLITE_CHECKPOINT_PAGES, bulk_connection_prepare
+
+    bulk_connection_prepare()
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's buffers are the server's: nothing to set
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -BULK_SQLITE_CACHE_KIB
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == BULK_SQLITE_CHECKPOINT_PAGES
+
+
+def test_the_samples_table_stands_for_the_records_only_while_they_are_the_same_and_all_new(tmp_path):
+    from ecm.linkage.matching.engine import sample_features
+
+    stage(tmp_path, synthetic_rows(60, seed=17))
+    _model, sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=None, lower=None)
+    assert sample is not None
+    read = feature_table()
+    found = sample_features(sample)
+    assert found is not None
+    assert found.table.equals(read.table) and found.new_ids == read.new_ids and found.child_of == read.child_of
+    assert found.identifiers == read.identifiers
+    # A record sent to review since: no longer the same records.
+    StagedRecord.objects.filter(pk=read.new_ids[0]).update(in_review=True)
+    assert sample_features(sample) is None
