@@ -62,7 +62,8 @@ def passes_guard(pair: Mapping[str, Any], exact_levels: dict[str, int] | None = 
     everything else. The date of birth must agree at some level too (siblings share family
     name, address and parents), except where the given name agrees exactly and the family
     name at some level (with ``exact_levels``): siblings never share a given name, so such a
-    date of birth is a keying error (FEBRL's "1998" for "1989") that the model may weigh.
+    date of birth is a keying error (FEBRL's "1998" for "1989") that the model may weigh. Names
+    swapped exactly (given for family and the reverse) count as both agreeing exactly.
     """
     if is_identifier_pair(pair):
         return True
@@ -71,11 +72,11 @@ def passes_guard(pair: Mapping[str, Any], exact_levels: dict[str, int] | None = 
     if pair.get("gamma_given_name") == 0:
         return False
     if pair.get("gamma_date_of_birth") == 0:
-        return bool(
-            exact_levels
-            and pair.get("gamma_given_name") == exact_levels["given_name"]
-            and (pair.get("gamma_family_name") or 0) > 0
-        )
+        if not exact_levels:
+            return False
+        if pair.get("gamma_given_name") == exact_levels.get("given_name_swapped", -2):
+            return True  # both names agree exactly, crossed: the family name agrees too
+        return pair.get("gamma_given_name") == exact_levels["given_name"] and (pair.get("gamma_family_name") or 0) > 0
     return True
 
 
@@ -142,10 +143,11 @@ def _ambiguous(joins: Sequence[tuple[bool, float, int, int, bool]], groups: _Gro
     return {rid for rid, found in reached.items() if len(found | {groups.find(rid)}) > 1}
 
 
-def _possible_twins(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int]) -> set[int]:
-    """Records paired with another at the same address, of the same date of birth, with a different given name."""
+def _possible_twins(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int]) -> dict[int, set[int]]:
+    """Records paired with another at the same address, of the same date of birth, with a different given
+    name: each such record and its possible twins."""
     dob_exact, address_exact = exact_levels["date_of_birth"], exact_levels.get("address")
-    out: set[int] = set()
+    out: dict[int, set[int]] = defaultdict(set)
     for pair in pairs:
         if (
             pair.get("gamma_given_name") == 0
@@ -153,15 +155,43 @@ def _possible_twins(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, 
             and pair.get("gamma_address") == address_exact
             and not is_identifier_pair(pair)
         ):
-            out.update((int(pair["unique_id_l"]), int(pair["unique_id_r"])))
+            left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
+            out[left].add(right)
+            out[right].add(left)
     return out
 
 
+def _unlike_every_twin(
+    record: int, other: int, twins: dict[int, set[int]], given_of: dict[tuple[int, int], Any]
+) -> bool:
+    """``record``'s given name is shown to differ from the name of each possible twin of ``other``.
+
+    So a link from ``record`` to ``other`` by a nickname or a typo cannot be meant for the twin,
+    and no chain through ``record`` can join the two. Shown means scored with a given name that
+    agrees at no level; a pair never scored is no evidence.
+    """
+    return all(
+        given_of.get((record, twin), given_of.get((twin, record))) == 0
+        for twin in twins.get(other, ())
+        if twin != record
+    )
+
+
+# Address levels below the exact one that may still be one home: same postcode (the house keyed
+# differently), same sector (a postcode typo in its last letters).
+SAME_HOME_LEVELS_BELOW_EXACT = 2
+
+
 def _same_household(pair: Mapping[str, Any], exact_levels: dict[str, int]) -> bool:
-    """Same date of birth and same address (postcode and house), both exactly."""
-    return pair.get("gamma_date_of_birth") == exact_levels["date_of_birth"] and pair.get(
-        "gamma_address"
-    ) == exact_levels.get("address")
+    """Same date of birth exactly, and a home that may be the same: the same address, the same postcode
+    or sector (a typo in the house or the postcode's last letters), or an address missing on one side
+    (no evidence of two homes)."""
+    if pair.get("gamma_date_of_birth") != exact_levels["date_of_birth"]:
+        return False
+    address, exact = pair.get("gamma_address"), exact_levels.get("address")
+    if exact is None or address is None:
+        return address == exact
+    return address == -1 or address >= exact - SAME_HOME_LEVELS_BELOW_EXACT
 
 
 def _established_names(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int]) -> set[int]:
@@ -206,11 +236,31 @@ def _twin_like(
 
 
 def exact_levels_of(settings: dict[str, Any]) -> dict[str, int]:
-    """Each comparison's gamma for its best (exact) level: the number of non-null levels less one."""
-    return {
-        c["output_column_name"]: sum(1 for level in c["comparison_levels"] if not level.get("is_null_level")) - 1
-        for c in settings["comparisons"]
-    }
+    """Each comparison's gamma for its best (exact) level: the number of non-null levels less one.
+
+    Also ``given_name_swapped``: the gamma of the given-name level "swapped with the family name,
+    exactly" (both names agree, crossed), which counts as the same given name.
+    """
+    from ecm.linkage.matching.model import SWAPPED_EXACTLY
+
+    out: dict[str, int] = {}
+    for comparison in settings["comparisons"]:
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        out[comparison["output_column_name"]] = len(levels) - 1
+        for n, level in enumerate(levels):
+            if comparison["output_column_name"] == "given_name" and level.get("label_for_charts") == SWAPPED_EXACTLY:
+                out["given_name_swapped"] = len(levels) - 1 - n
+    return out
+
+
+def same_given_name(pair: Mapping[str, Any], exact_levels: dict[str, int] | None) -> bool:
+    """The given names agree exactly, straight or swapped with the family names (both then agree)."""
+    if not exact_levels:
+        return False
+    given = pair.get("gamma_given_name")
+    return given == exact_levels["given_name"] or (
+        "given_name_swapped" in exact_levels and given == exact_levels["given_name_swapped"]
+    )
 
 
 def decide(
@@ -238,9 +288,14 @@ def decide(
     the NHS number or UPN agrees, or one spelling is in ``rare_spellings`` (records whose
     given name is rare across the whole feed: a typo) and not both are established.
     """
-    twins = _possible_twins(pairs, exact_levels) if exact_levels else set()
+    twins = _possible_twins(pairs, exact_levels) if exact_levels else {}
     established = _established_names(pairs, exact_levels) if exact_levels else set()
-    given_exact = exact_levels["given_name"] if exact_levels else None
+    # The given-name level of every pair that touches a possible twin (a small share of the pairs).
+    given_of: dict[tuple[int, int], Any] = {}
+    for pair in pairs if twins else ():
+        ids = (int(pair["unique_id_l"]), int(pair["unique_id_r"]))
+        if ids[0] in twins or ids[1] in twins:
+            given_of[ids] = pair.get("gamma_given_name")
     new = set(new_ids)
     groups = _Groups(identifiers or {})
     joins: list[tuple[bool, float, int, int, bool]] = []
@@ -265,8 +320,13 @@ def decide(
             auto
             and exact_levels
             and not is_identifier_pair(pair)
-            and pair.get("gamma_given_name") not in (given_exact, -1)
-            and (left in twins or right in twins or _twin_like(pair, exact_levels, established, rare_spellings))
+            and pair.get("gamma_given_name") != -1
+            and not same_given_name(pair, exact_levels)
+            and (
+                not _unlike_every_twin(left, right, twins, given_of)
+                or not _unlike_every_twin(right, left, twins, given_of)
+                or _twin_like(pair, exact_levels, established, rare_spellings)
+            )
         ):
             auto = False
         for me, other in ((left, right), (right, left)):
@@ -291,9 +351,7 @@ def decide(
         if auto and left in new and right in new:
             pairs_by_ids[(left, right)] = pair
             # Exact given names join first: a chain through a spelling variant comes last.
-            joins.append(
-                (pair.get("gamma_given_name") == given_exact, probability, left, right, is_identifier_pair(pair))
-            )
+            joins.append((same_given_name(pair, exact_levels), probability, left, right, is_identifier_pair(pair)))
     ordered_joins = sorted(joins, reverse=True)
     for _exact, _probability, left, right, shared_identifier in ordered_joins:
         groups.union(left, right, force=shared_identifier)
