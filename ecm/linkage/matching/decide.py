@@ -211,7 +211,11 @@ def _established_names(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[st
 
 
 def _twin_like(
-    pair: Mapping[str, Any], exact_levels: dict[str, int], established: set[int], rare: set[int] | None
+    pair: Mapping[str, Any],
+    exact_levels: dict[str, int],
+    established: set[int],
+    rare: set[int] | None,
+    in_doubt: set[int] | None = None,
 ) -> bool:
     """Two records at the same home and birthday whose given names differ, though close (Dennis and
     Denis, Jane and Janet), or whose sexes differ (Francis and Frances): possibly twins.
@@ -222,6 +226,10 @@ def _twin_like(
     a real name sent once ("Denis") may be a twin only one source has seen, and nothing
     tells the two apart without an agreeing NHS number or UPN (the caller checks), so a
     person decides. ``rare`` None: no spelling counts as a typo.
+
+    A rare spelling is a typo of the other record's name only where that name is not itself in
+    doubt at this home (``in_doubt``: records of a pair already found twin-like, Iain beside a
+    lone Iian and an established Iaine): a typo "Iaing" between them could be either's.
     """
     if not _same_household(pair, exact_levels):
         return False
@@ -232,7 +240,27 @@ def _twin_like(
     left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
     if left in established and right in established:
         return True
-    return not (rare and (left in rare or right in rare))
+    if not rare or (left not in rare and right not in rare):
+        return True
+    doubtful = in_doubt or set()
+    return (left not in rare and left in doubtful) or (right not in rare and right in doubtful)
+
+
+def _in_doubt(
+    pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int], established: set[int], rare: set[int] | None
+) -> set[int]:
+    """Records of a pair that could be twins with close names (``_twin_like``; not a shared identifier)."""
+    out: set[int] = set()
+    given_exact = exact_levels["given_name"]
+    for pair in pairs:
+        if (
+            pair.get("gamma_given_name") not in (given_exact, 0, -1)
+            and not is_identifier_pair(pair)
+            and passes_guard(pair, exact_levels)
+            and _twin_like(pair, exact_levels, established, rare)
+        ):
+            out.update((int(pair["unique_id_l"]), int(pair["unique_id_r"])))
+    return out
 
 
 def exact_levels_of(settings: dict[str, Any]) -> dict[str, int]:
@@ -290,6 +318,7 @@ def decide(
     """
     twins = _possible_twins(pairs, exact_levels) if exact_levels else {}
     established = _established_names(pairs, exact_levels) if exact_levels else set()
+    in_doubt = _in_doubt(pairs, exact_levels, established, rare_spellings) if exact_levels else set()
     # The given-name level of every pair that touches a possible twin (a small share of the pairs).
     given_of: dict[tuple[int, int], Any] = {}
     for pair in pairs if twins else ():
@@ -325,7 +354,7 @@ def decide(
             and (
                 not _unlike_every_twin(left, right, twins, given_of)
                 or not _unlike_every_twin(right, left, twins, given_of)
-                or _twin_like(pair, exact_levels, established, rare_spellings)
+                or _twin_like(pair, exact_levels, established, rare_spellings, in_doubt)
             )
         ):
             auto = False

@@ -324,3 +324,35 @@ def test_close_names_count_as_possible_twins_where_the_home_may_be_the_same():
         out = decide(new_ids=[1, 2, 3, 5], child_of={}, pairs=pairs, upper=0.99, lower=0.8, exact_levels=exact)
         groups = sorted(sorted(g) for g in out.new_children)
         assert groups == ([[1, 2], [3, 5]] if apart else [[1, 2, 3, 5]]), address
+
+
+def test_a_rare_spelling_between_two_close_names_at_one_home_is_not_a_typo_of_either():
+    """Twins Iain (1, 2; and a lone "Iian", 3, sent once) and Iaine (5, 6), one home and birthday.
+    "Iaing" (4) is rare, a typo, but of which twin's name? Iian's name is itself in doubt beside
+    Iain, so Iaing does not carry Iian into Iaine's child; Iaing joins Iaine by its NHS number."""
+    exact = {"given_name": 4, "date_of_birth": 4, "address": 4}
+
+    def home(left, right, given, **extra):
+        return {**pair(left, right, 0.99999, given=given, dob=4), "gamma_address": 4, "gamma_sex": 1, **extra}
+
+    pairs = [
+        home(1, 2, 4),
+        home(5, 6, 4),
+        home(1, 3, 2),  # Iain and Iian
+        home(1, 5, 2),  # Iain and Iaine: both established, twins
+        home(3, 4, 1),  # Iian and Iaing
+        home(4, 5, 2),  # Iaing and Iaine
+        home(4, 6, 2, gamma_nhs_number=1),
+    ]
+    out = decide(
+        new_ids=[1, 2, 3, 4, 5, 6],
+        child_of={},
+        pairs=pairs,
+        upper=0.99,
+        lower=0.8,
+        exact_levels=exact,
+        rare_spellings={4},
+    )
+    groups = sorted(sorted(g) for g in out.new_children)
+    assert [4, 5, 6] in groups and not any(3 in g and 5 in g for g in groups)
+    assert not any(1 in g and 5 in g for g in groups)
