@@ -228,8 +228,9 @@ def _twin_like(
     person decides. ``rare`` None: no spelling counts as a typo.
 
     A rare spelling is a typo of the other record's name only where that name is not itself in
-    doubt at this home (``in_doubt``: records of a pair already found twin-like, Iain beside a
-    lone Iian and an established Iaine): a typo "Iaing" between them could be either's.
+    doubt at this home (``in_doubt``: a spelling neither rare nor established, of a pair already
+    found twin-like, such as a lone Iian beside twins Iain and Iaine): a typo "Iaing" of Iian's
+    could be Iain's or Iaine's.
     """
     if not _same_household(pair, exact_levels):
         return False
@@ -249,7 +250,8 @@ def _twin_like(
 def _in_doubt(
     pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int], established: set[int], rare: set[int] | None
 ) -> set[int]:
-    """Records of a pair that could be twins with close names (``_twin_like``; not a shared identifier)."""
+    """Records of a pair that could be twins with close names (``_twin_like``; not a shared identifier)
+    whose own spelling is not established: Iian beside Iain. An established name is a child's."""
     out: set[int] = set()
     given_exact = exact_levels["given_name"]
     for pair in pairs:
@@ -259,7 +261,7 @@ def _in_doubt(
             and passes_guard(pair, exact_levels)
             and _twin_like(pair, exact_levels, established, rare)
         ):
-            out.update((int(pair["unique_id_l"]), int(pair["unique_id_r"])))
+            out.update(rid for rid in (int(pair["unique_id_l"]), int(pair["unique_id_r"])) if rid not in established)
     return out
 
 
