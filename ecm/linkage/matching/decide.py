@@ -6,12 +6,14 @@ Rules, in order:
   it has no two different NHS numbers or UPNs; a shared NHS number or UPN overrides this;
 - a pair whose sexes differ (both known) never links automatically, whatever its names,
   unless the NHS number or UPN agrees; it goes to review;
-- a pair at the same address with the same date of birth whose given names are close but
-  not the same and not nicknames of each other (Dennis and Denis) never links
-  automatically unless the NHS number (or UPN) agrees or one spelling is a typo (sent
-  once, and rare across the whole feed): a real name sent once may be a twin only one
+- a pair with the same date of birth at a home that may be the same (same address, postcode
+  or sector, or an address missing) whose given names are close but not the same and not
+  nicknames of each other (Dennis and Denis) never links automatically unless the NHS
+  number (or UPN) agrees or one spelling is a typo (rare across the whole feed, and not
+  beside a spelling itself in doubt there): a real name sent once may be a twin only one
   source has seen (possible twins); nor does a record that has a possible twin unless
-  the given name agrees exactly; such pairs go to review;
+  the given name agrees exactly (or swapped exactly with the family name) or the other
+  record is shown unlike each possible twin; such pairs go to review;
 - pairs at or above the upper threshold join records into groups (union-find);
 - a group that reaches exactly one index child is linked to it; one that reaches none
   becomes a new child; one that reaches two or more children goes to clerical review;
