@@ -337,6 +337,8 @@ def decide(
     reaches: dict[int, set[Any]] = defaultdict(set)  # new record -> children it links to directly
     best_auto: dict[int, tuple[float, float]] = {}
     best_review: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
+    # Band pairs to a later new record: the earlier waits for it only if the later links automatically.
+    best_review_later: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
     best_to_child: dict[tuple[int, Any], tuple[float, int, Mapping[str, Any]]] = {}
     pairs_by_ids: dict[tuple[int, int], Mapping[str, Any]] = {}
     for pair in pairs:
@@ -374,13 +376,11 @@ def decide(
                     best_auto[me] = (weight, probability)
                 if other in child_of:
                     reaches[me].add(child_of[other])
-            elif (
+            elif probability >= lower:
                 # Of two new records in doubt, the later one waits for review; the earlier goes ahead.
-                probability >= lower
-                and (other not in new or other < me)
-                and (me not in best_review or probability > best_review[me][0])
-            ):
-                best_review[me] = (probability, other, pair)
+                found = best_review if other not in new or other < me else best_review_later
+                if me not in found or probability > found[me][0]:
+                    found[me] = (probability, other, pair)
         if auto and left in new and right in new:
             pairs_by_ids[(left, right)] = pair
             # Exact given names join first: a chain through a spelling variant comes last.
@@ -410,6 +410,11 @@ def decide(
                     if key not in best_to_child or probability > best_to_child[key][0]:
                         best_to_child[key] = (probability, other, pairs_by_ids[(left, right)])
 
+    for rid, (probability, other, pair) in best_review_later.items():
+        # The later record goes ahead with its own automatic links (a group of its sources), so it
+        # will not wait for this one: this one waits for it instead of becoming a child unseen.
+        if other in best_auto and (rid not in best_review or probability > best_review[rid][0]):
+            best_review[rid] = (probability, other, pair)
     members: dict[int, list[int]] = defaultdict(list)
     for rid in new_ids:
         members[groups.find(rid)].append(rid)

@@ -356,3 +356,16 @@ def test_a_rare_spelling_between_two_close_names_at_one_home_is_not_a_typo_of_ei
     groups = sorted(sorted(g) for g in out.new_children)
     assert [4, 5, 6] in groups and not any(3 in g and 5 in g for g in groups)
     assert not any(1 in g and 5 in g for g in groups)
+
+
+def test_a_record_in_doubt_waits_for_a_later_record_that_links_automatically():
+    """Record 1 is in doubt with record 2 (a surname change and a house move); 2 and 3 link
+    automatically (two sources of one child). 2 goes ahead with 3, so 1 waits for review with 2
+    as its candidate instead of becoming a child no one looks at; where 2 is in doubt too, the
+    later (2) waits for the earlier as before."""
+    pairs = [pair(1, 2, 0.9), pair(2, 3, 0.999)]
+    out = decide(new_ids=[1, 2, 3], child_of={}, pairs=pairs, upper=0.99, lower=0.8)
+    assert [sorted(g) for g in out.new_children] == [[2, 3]]
+    assert [(r, c) for r, c, _ in out.review] == [(1, 2)]
+    out = decide(new_ids=[1, 2], child_of={}, pairs=[pair(1, 2, 0.9)], upper=0.99, lower=0.8)
+    assert out.new_children == [[1]] and [(r, c) for r, c, _ in out.review] == [(2, 1)]
