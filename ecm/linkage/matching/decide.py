@@ -19,7 +19,8 @@ Rules, in order:
   becomes a new child; one that reaches two or more children goes to clerical review;
 - a record with no pair above the upper threshold but one between the thresholds goes to
   clerical review (of two new records in doubt, the later waits and the earlier goes
-  ahead); the rest become new children.
+  ahead, unless the later links automatically to others: then the earlier waits for it);
+  the rest become new children.
 """
 
 from __future__ import annotations
