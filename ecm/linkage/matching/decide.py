@@ -6,18 +6,21 @@ Rules, in order:
   it has no two different NHS numbers or UPNs; a shared NHS number or UPN overrides this;
 - a pair whose sexes differ (both known) never links automatically, whatever its names,
   unless the NHS number or UPN agrees; it goes to review;
-- a pair at the same address with the same date of birth whose given names are close but
-  not the same and not nicknames of each other (Dennis and Denis) never links
-  automatically unless the NHS number (or UPN) agrees or one spelling is a typo (sent
-  once, and rare across the whole feed): a real name sent once may be a twin only one
+- a pair with the same date of birth at a home that may be the same (same address, postcode
+  or sector, or an address missing) whose given names are close but not the same and not
+  nicknames of each other (Dennis and Denis) never links automatically unless the NHS
+  number (or UPN) agrees or one spelling is a typo (rare across the whole feed, and not
+  beside a spelling itself in doubt there): a real name sent once may be a twin only one
   source has seen (possible twins); nor does a record that has a possible twin unless
-  the given name agrees exactly; such pairs go to review;
+  the given name agrees exactly (or swapped exactly with the family name) or the other
+  record is shown unlike each possible twin; such pairs go to review;
 - pairs at or above the upper threshold join records into groups (union-find);
 - a group that reaches exactly one index child is linked to it; one that reaches none
   becomes a new child; one that reaches two or more children goes to clerical review;
 - a record with no pair above the upper threshold but one between the thresholds goes to
   clerical review (of two new records in doubt, the later waits and the earlier goes
-  ahead); the rest become new children.
+  ahead, unless the later links automatically to others: then the earlier waits for it);
+  the rest become new children.
 """
 
 from __future__ import annotations
@@ -62,7 +65,8 @@ def passes_guard(pair: Mapping[str, Any], exact_levels: dict[str, int] | None = 
     everything else. The date of birth must agree at some level too (siblings share family
     name, address and parents), except where the given name agrees exactly and the family
     name at some level (with ``exact_levels``): siblings never share a given name, so such a
-    date of birth is a keying error (FEBRL's "1998" for "1989") that the model may weigh.
+    date of birth is a keying error (FEBRL's "1998" for "1989") that the model may weigh. Names
+    swapped exactly (given for family and the reverse) count as both agreeing exactly.
     """
     if is_identifier_pair(pair):
         return True
@@ -71,11 +75,11 @@ def passes_guard(pair: Mapping[str, Any], exact_levels: dict[str, int] | None = 
     if pair.get("gamma_given_name") == 0:
         return False
     if pair.get("gamma_date_of_birth") == 0:
-        return bool(
-            exact_levels
-            and pair.get("gamma_given_name") == exact_levels["given_name"]
-            and (pair.get("gamma_family_name") or 0) > 0
-        )
+        if not exact_levels:
+            return False
+        if pair.get("gamma_given_name") == exact_levels.get("given_name_swapped", -2):
+            return True  # both names agree exactly, crossed: the family name agrees too
+        return pair.get("gamma_given_name") == exact_levels["given_name"] and (pair.get("gamma_family_name") or 0) > 0
     return True
 
 
@@ -151,10 +155,11 @@ def _ambiguous(joins: Sequence[tuple[bool, float, int, int, bool]], groups: _Gro
     return {rid for rid, found in reached.items() if len(found | {groups.find(rid)}) > 1}
 
 
-def _possible_twins(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int]) -> set[int]:
-    """Records paired with another at the same address, of the same date of birth, with a different given name."""
+def _possible_twins(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int]) -> dict[int, set[int]]:
+    """Records paired with another at the same address, of the same date of birth, with a different given
+    name: each such record and its possible twins."""
     dob_exact, address_exact = exact_levels["date_of_birth"], exact_levels.get("address")
-    out: set[int] = set()
+    out: dict[int, set[int]] = defaultdict(set)
     for pair in pairs:
         if (
             pair.get("gamma_given_name") == 0
@@ -162,15 +167,43 @@ def _possible_twins(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, 
             and pair.get("gamma_address") == address_exact
             and not is_identifier_pair(pair)
         ):
-            out.update((int(pair["unique_id_l"]), int(pair["unique_id_r"])))
+            left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
+            out[left].add(right)
+            out[right].add(left)
     return out
 
 
+def _unlike_every_twin(
+    record: int, other: int, twins: dict[int, set[int]], given_of: dict[tuple[int, int], Any]
+) -> bool:
+    """``record``'s given name is shown to differ from the name of each possible twin of ``other``.
+
+    So a link from ``record`` to ``other`` by a nickname or a typo cannot be meant for the twin,
+    and no chain through ``record`` can join the two. Shown means scored with a given name that
+    agrees at no level; a pair never scored is no evidence.
+    """
+    return all(
+        given_of.get((record, twin), given_of.get((twin, record))) == 0
+        for twin in twins.get(other, ())
+        if twin != record
+    )
+
+
+# Address levels below the exact one that may still be one home: same postcode (the house keyed
+# differently), same sector (a postcode typo in its last letters).
+SAME_HOME_LEVELS_BELOW_EXACT = 2
+
+
 def _same_household(pair: Mapping[str, Any], exact_levels: dict[str, int]) -> bool:
-    """Same date of birth and same address (postcode and house), both exactly."""
-    return pair.get("gamma_date_of_birth") == exact_levels["date_of_birth"] and pair.get(
-        "gamma_address"
-    ) == exact_levels.get("address")
+    """Same date of birth exactly, and a home that may be the same: the same address, the same postcode
+    or sector (a typo in the house or the postcode's last letters), or an address missing on one side
+    (no evidence of two homes)."""
+    if pair.get("gamma_date_of_birth") != exact_levels["date_of_birth"]:
+        return False
+    address, exact = pair.get("gamma_address"), exact_levels.get("address")
+    if exact is None or address is None:
+        return address == exact
+    return address == -1 or address >= exact - SAME_HOME_LEVELS_BELOW_EXACT
 
 
 def _established_names(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int]) -> set[int]:
@@ -190,7 +223,11 @@ def _established_names(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[st
 
 
 def _twin_like(
-    pair: Mapping[str, Any], exact_levels: dict[str, int], established: set[int], rare: set[int] | None
+    pair: Mapping[str, Any],
+    exact_levels: dict[str, int],
+    established: set[int],
+    rare: set[int] | None,
+    in_doubt: set[int] | None = None,
 ) -> bool:
     """Two records at the same home and birthday whose given names differ, though close (Dennis and
     Denis, Jane and Janet), or whose sexes differ (Francis and Frances): possibly twins.
@@ -201,6 +238,11 @@ def _twin_like(
     a real name sent once ("Denis") may be a twin only one source has seen, and nothing
     tells the two apart without an agreeing NHS number or UPN (the caller checks), so a
     person decides. ``rare`` None: no spelling counts as a typo.
+
+    A rare spelling is a typo of the other record's name only where that name is not itself in
+    doubt at this home (``in_doubt``: a spelling neither rare nor established, of a pair already
+    found twin-like, such as a lone Iian beside twins Iain and Iaine): a typo "Iaing" of Iian's
+    could be Iain's or Iaine's.
     """
     if not _same_household(pair, exact_levels):
         return False
@@ -211,15 +253,56 @@ def _twin_like(
     left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
     if left in established and right in established:
         return True
-    return not (rare and (left in rare or right in rare))
+    if not rare or (left not in rare and right not in rare):
+        return True
+    doubtful = in_doubt or set()
+    return (left not in rare and left in doubtful) or (right not in rare and right in doubtful)
+
+
+def _in_doubt(
+    pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int], established: set[int], rare: set[int] | None
+) -> set[int]:
+    """Records of a pair that could be twins with close names (``_twin_like``; not a shared identifier)
+    whose own spelling is not established: Iian beside Iain. An established name is a child's."""
+    out: set[int] = set()
+    given_exact = exact_levels["given_name"]
+    for pair in pairs:
+        if (
+            pair.get("gamma_given_name") not in (given_exact, 0, -1)
+            and not is_identifier_pair(pair)
+            and passes_guard(pair, exact_levels)
+            and _twin_like(pair, exact_levels, established, rare)
+        ):
+            out.update(rid for rid in (int(pair["unique_id_l"]), int(pair["unique_id_r"])) if rid not in established)
+    return out
 
 
 def exact_levels_of(settings: dict[str, Any]) -> dict[str, int]:
-    """Each comparison's gamma for its best (exact) level: the number of non-null levels less one."""
-    return {
-        c["output_column_name"]: sum(1 for level in c["comparison_levels"] if not level.get("is_null_level")) - 1
-        for c in settings["comparisons"]
-    }
+    """Each comparison's gamma for its best (exact) level: the number of non-null levels less one.
+
+    Also ``given_name_swapped``: the gamma of the given-name level "swapped with the family name,
+    exactly" (both names agree, crossed), which counts as the same given name.
+    """
+    from ecm.linkage.matching.model import SWAPPED_EXACTLY
+
+    out: dict[str, int] = {}
+    for comparison in settings["comparisons"]:
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        out[comparison["output_column_name"]] = len(levels) - 1
+        for n, level in enumerate(levels):
+            if comparison["output_column_name"] == "given_name" and level.get("label_for_charts") == SWAPPED_EXACTLY:
+                out["given_name_swapped"] = len(levels) - 1 - n
+    return out
+
+
+def same_given_name(pair: Mapping[str, Any], exact_levels: dict[str, int] | None) -> bool:
+    """The given names agree exactly, straight or swapped with the family names (both then agree)."""
+    if not exact_levels:
+        return False
+    given = pair.get("gamma_given_name")
+    return given == exact_levels["given_name"] or (
+        "given_name_swapped" in exact_levels and given == exact_levels["given_name_swapped"]
+    )
 
 
 def decide(
@@ -247,9 +330,15 @@ def decide(
     the NHS number or UPN agrees, or one spelling is in ``rare_spellings`` (records whose
     given name is rare across the whole feed: a typo) and not both are established.
     """
-    twins = _possible_twins(pairs, exact_levels) if exact_levels else set()
+    twins = _possible_twins(pairs, exact_levels) if exact_levels else {}
     established = _established_names(pairs, exact_levels) if exact_levels else set()
-    given_exact = exact_levels["given_name"] if exact_levels else None
+    in_doubt = _in_doubt(pairs, exact_levels, established, rare_spellings) if exact_levels else set()
+    # The given-name level of every pair that touches a possible twin (a small share of the pairs).
+    given_of: dict[tuple[int, int], Any] = {}
+    for pair in pairs if twins else ():
+        ids = (int(pair["unique_id_l"]), int(pair["unique_id_r"]))
+        if ids[0] in twins or ids[1] in twins:
+            given_of[ids] = pair.get("gamma_given_name")
     new = set(new_ids)
     groups = _Groups(identifiers or {})
     joins: list[tuple[bool, float, int, int, bool]] = []
@@ -258,6 +347,8 @@ def decide(
     reaches: dict[int, set[Any]] = defaultdict(set)  # new record -> children it links to directly
     best_auto: dict[int, tuple[float, float]] = {}
     best_review: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
+    # Band pairs to a later new record: the earlier waits for it only if the later links automatically.
+    best_review_later: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
     best_to_child: dict[tuple[int, Any], tuple[float, int, Mapping[str, Any]]] = {}
     pairs_by_ids: dict[tuple[int, int], Mapping[str, Any]] = {}
     for pair in pairs:
@@ -274,8 +365,13 @@ def decide(
             auto
             and exact_levels
             and not is_identifier_pair(pair)
-            and pair.get("gamma_given_name") not in (given_exact, -1)
-            and (left in twins or right in twins or _twin_like(pair, exact_levels, established, rare_spellings))
+            and pair.get("gamma_given_name") != -1
+            and not same_given_name(pair, exact_levels)
+            and (
+                not _unlike_every_twin(left, right, twins, given_of)
+                or not _unlike_every_twin(right, left, twins, given_of)
+                or _twin_like(pair, exact_levels, established, rare_spellings, in_doubt)
+            )
         ):
             auto = False
         for me, other in ((left, right), (right, left)):
@@ -290,19 +386,15 @@ def decide(
                     best_auto[me] = (weight, probability)
                 if other in child_of:
                     reaches[me].add(child_of[other])
-            elif (
+            elif probability >= lower:
                 # Of two new records in doubt, the later one waits for review; the earlier goes ahead.
-                probability >= lower
-                and (other not in new or other < me)
-                and (me not in best_review or probability > best_review[me][0])
-            ):
-                best_review[me] = (probability, other, pair)
+                found = best_review if other not in new or other < me else best_review_later
+                if me not in found or probability > found[me][0]:
+                    found[me] = (probability, other, pair)
         if auto and left in new and right in new:
             pairs_by_ids[(left, right)] = pair
             # Exact given names join first: a chain through a spelling variant comes last.
-            joins.append(
-                (pair.get("gamma_given_name") == given_exact, probability, left, right, is_identifier_pair(pair))
-            )
+            joins.append((same_given_name(pair, exact_levels), probability, left, right, is_identifier_pair(pair)))
     ordered_joins = sorted(joins, reverse=True)
     for _exact, _probability, left, right, shared_identifier in ordered_joins:
         groups.union(left, right, force=shared_identifier)
@@ -328,6 +420,11 @@ def decide(
                     if key not in best_to_child or probability > best_to_child[key][0]:
                         best_to_child[key] = (probability, other, pairs_by_ids[(left, right)])
 
+    for rid, (probability, other, pair) in best_review_later.items():
+        # The later record goes ahead with its own automatic links (a group of its sources), so it
+        # will not wait for this one: this one waits for it instead of becoming a child unseen.
+        if other in best_auto and (rid not in best_review or probability > best_review[rid][0]):
+            best_review[rid] = (probability, other, pair)
     members: dict[int, list[int]] = defaultdict(list)
     for rid in new_ids:
         members[groups.find(rid)].append(rid)

@@ -20,6 +20,9 @@ DEFAULT_UPPER = 0.99
 DEFAULT_LOWER = 0.80
 # Comparisons whose "else" level means "not the same child" whatever else agrees (twins).
 GUARDED = ("given_name", "date_of_birth")
+# The given-name level where the given and family names are swapped and each agrees exactly with the
+# other record's (Hannagan Mikhayla and Mikhayla Hannagan): as specific as the same given name.
+SWAPPED_EXACTLY = "swapped with the family name, exactly"
 
 
 def _null(column: str) -> dict[str, Any]:
@@ -107,13 +110,18 @@ def base_settings() -> dict[str, Any]:
             f"l.family_norm = r.family_norm AND l.postcode = r.postcode AND {new}",
             # A date of birth and a postcode both wrong (or moved): the same names at the same house number.
             f"l.given_norm = r.given_norm AND l.family_norm = r.family_norm AND l.house_key = r.house_key AND {new}",
+            # Both names mistyped or changed, and the postcode too (FEBRL's postcode typos), or the date
+            # of birth and the names keyed differently at one address: the house number still agrees.
+            f"l.dob = r.dob AND l.house_key = r.house_key AND {new}",
+            f"l.postcode = r.postcode AND l.house_key = r.house_key AND {new}",
             # Given and family names swapped.
             f"l.given_norm = r.family_norm AND l.family_norm = r.given_norm AND {new}",
         ],
         "comparisons": [
             _comparison(
                 "given_name",
-                "First given name: exact, nickname group, close spelling, one typo, given and family names swapped",
+                "First given name: exact, nickname group, close spelling, one typo, one inside the other, two typos, "
+                "given and family names swapped (exactly; with a typo)",
                 [
                     _null("given_norm"),
                     _tf(_level('"given_norm_l" = "given_norm_r"', "exact", 0.85, 0.005), "given_norm"),
@@ -123,9 +131,15 @@ def base_settings() -> dict[str, Any]:
                     _level(_contained("given_norm"), "one name inside the other", 0.01, 0.0005),
                     _level(_two_edits("given_norm"), "two typos", 0.01, 0.001),
                     _level(
+                        '"given_norm_l" = "family_norm_r" AND "family_norm_l" = "given_norm_r"',
+                        SWAPPED_EXACTLY,
+                        0.008,
+                        0.000001,
+                    ),
+                    _level(
                         f"{_jw_pair('given_norm_l', 'family_norm_r')} AND {_jw_pair('family_norm_l', 'given_norm_r')}",
-                        "swapped with the family name",
-                        0.01,
+                        "swapped with the family name, a typo",
+                        0.002,
                         0.00001,
                     ),
                     _else(0.03, 0.99),

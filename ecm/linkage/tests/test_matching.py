@@ -256,3 +256,29 @@ def test_a_first_model_chooses_its_thresholds_from_its_own_estimates(tmp_path, c
     assert "(from the model's own estimates)" in out
     assert 0.05 <= model.lower_threshold <= 0.8 and 0.9 <= model.upper_threshold <= 0.999
     assert (model.upper_threshold, model.lower_threshold) != (0.99, 0.8)
+
+
+def test_names_swapped_exactly_agree_at_a_level_of_their_own_and_a_house_number_blocks_typos(tmp_path):
+    """Hannagan Mikhayla and Mikhayla Hannagan (names swapped, each exactly) agree at "swapped exactly",
+    not at the level that allows a typo; Mikhvyla Hannagam beside Mikhayla Hannagan, both names mistyped
+    and the postcode too, is still scored: the date of birth and the house number agree."""
+    from ecm.linkage.matching import model as splink_model
+    from ecm.linkage.matching.decide import exact_levels_of
+    from ecm.linkage.matching.features import features
+
+    common = {"date_of_birth": "2016-05-01", "address_line_1": "20 Rupp Place"}
+    rows = [
+        features(unique_id=1, is_new=True, given_name="Mikhayla", family_name="Hannagan", postcode="LS2 7AB", **common),
+        features(unique_id=2, is_new=True, given_name="Hannagan", family_name="Mikhayla", postcode="LS2 7AB", **common),
+        features(unique_id=3, is_new=True, given_name="Hannagan", family_name="Mikhala", postcode="LS2 7AB", **common),
+        features(unique_id=4, is_new=True, given_name="Mikhvyla", family_name="Hannagam", postcode="BD9 3XY", **common),
+    ]
+    settings = splink_model.base_settings()
+    given = {
+        (p["unique_id_l"], p["unique_id_r"]): p["gamma_given_name"]
+        for p in splink_model.predict(rows, settings, threshold=0.0)
+    }
+    swapped_exactly = exact_levels_of(settings)["given_name_swapped"]
+    assert given[(1, 2)] == swapped_exactly
+    assert given[(1, 3)] == swapped_exactly - 1  # swapped, with a typo
+    assert (1, 4) in given  # blocked on the date of birth and the house number
