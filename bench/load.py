@@ -401,12 +401,14 @@ def _run(cmd: list[str], env: dict[str, str], what: str, *, show_stderr: bool = 
 
 
 def _proc_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a running process has used; 0 when it has gone."""
+    """CPU seconds (user + system) a running process has used, with those of the children it has
+    reaped (a gunicorn worker recycled after ``max_requests``, a database backend that ended);
+    0 when it has gone."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def _machine_cpu() -> float:
