@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -170,9 +170,7 @@ def _api_client_with_organisation(token_hash: str) -> ApiClient | None:
         f"JOIN {rows.table(Organisation)} ON {rows.table(Organisation)}.id = {rows.table(ApiClient)}.organisation_id "
         f"WHERE {rows.table(ApiClient)}.token_hash = %s"
     )
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(sql, [token_hash])
-        found = cursor.fetchall()
+    found = rows.select(sql, [token_hash], using=DEFAULT_DB_ALIAS)
     if not found:
         return None
     client = rows.instances(ApiClient, found, using=DEFAULT_DB_ALIAS)[0]

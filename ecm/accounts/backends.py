@@ -38,9 +38,7 @@ class PractitionerBackend(ModelBackend):
             f"FROM {users} LEFT JOIN {organisations} ON {organisations}.id = {users}.organisation_id "
             f"WHERE {users}.id = %s"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [pk])
-            found = cursor.fetchall()
+        found = rows.select(sql, [pk], using=DEFAULT_DB_ALIAS)
         if not found:
             return None
         user = rows.instances(user_model, found, using=DEFAULT_DB_ALIAS)[0]

@@ -125,12 +125,10 @@ def safeguarding_route_for(user: Any) -> str:
 
 def session_is_open(session_key: str) -> bool:
     """Whether this session is tracked and not ended (every signed-in request asks: one fixed statement)."""
-    from django.db import connections, router
+    from django.db import router
 
     from ecm.core import rows
 
-    alias = router.db_for_read(UserSession)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT ended_at FROM {rows.table(UserSession)} WHERE session_key = %s", [session_key])  # noqa: S608
-        found = cursor.fetchone()
-    return found is not None and found[0] is None
+    sql = f"SELECT ended_at FROM {rows.table(UserSession)} WHERE session_key = %s"  # noqa: S608
+    found = rows.select(sql, [session_key], using=router.db_for_read(UserSession))
+    return bool(found) and found[0][0] is None

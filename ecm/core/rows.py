@@ -77,8 +77,13 @@ def instances(model: type[M], rows: Iterable[Sequence[Any]], *, using: str, star
     return made
 
 
-def fetch(model: type[M], sql: str, params: Sequence[Any], *, using: str) -> list[M]:
-    """Run ``sql`` (selecting :func:`columns` (model)) on ``using`` and return the instances."""
+def select(sql: str, params: Sequence[Any], *, using: str) -> list[tuple[Any, ...]]:
+    """Run a fixed statement on ``using`` and return its rows."""
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
-        return instances(model, cursor.fetchall(), using=using)
+        return cursor.fetchall()
+
+
+def fetch(model: type[M], sql: str, params: Sequence[Any], *, using: str) -> list[M]:
+    """Run ``sql`` (selecting :func:`columns` (model)) on ``using`` and return the instances."""
+    return instances(model, select(sql, params, using=using), using=using)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.db import connections, router
+from django.db import router
 from django.utils import timezone
+
+from ecm.core import rows
 
 
 class SessionStore(DatabaseSessionStore):
@@ -22,17 +24,9 @@ class SessionStore(DatabaseSessionStore):
             self._session_key = None
             return None
         model = self.model
-        alias = router.db_for_read(model)
-        connection = connections[alias]
-        quote = connection.ops.quote_name
-        sql = (
-            f"SELECT {quote('session_data')} FROM {quote(model._meta.db_table)} "  # noqa: S608
-            f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [key, timezone.now()])
-            row = cursor.fetchone()
-        if row is None:
+        sql = f"SELECT session_data FROM {rows.table(model)} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
+        found = rows.select(sql, [key, timezone.now()], using=router.db_for_read(model))
+        if not found:
             self._session_key = None
             return None
-        return model(session_key=key, session_data=row[0])
+        return model(session_key=key, session_data=found[0][0])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.db.models import Q
 
 from ecm.accounts.choices import OrganisationType
@@ -71,14 +71,12 @@ def school_and_gp_practice_choices() -> tuple[list[tuple[str, str]], list[tuple[
     schools: list[tuple[str, str]] = []
     practices: list[tuple[str, str]] = []
     # On every search page: one fixed statement rather than a query built each time.
-    alias = router.db_for_read(Organisation)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, name, organisation_type FROM {core_rows.table(Organisation)} "  # noqa: S608
-            "WHERE organisation_type IN (%s, %s) ORDER BY name",
-            [OrganisationType.SCHOOL.value, OrganisationType.GP_PRACTICE.value],
-        )
-        found = cursor.fetchall()
+    found = core_rows.select(
+        f"SELECT id, name, organisation_type FROM {core_rows.table(Organisation)} "  # noqa: S608
+        "WHERE organisation_type IN (%s, %s) ORDER BY name",
+        [OrganisationType.SCHOOL.value, OrganisationType.GP_PRACTICE.value],
+        using=router.db_for_read(Organisation),
+    )
     for pk, name, kind in found:
         # SQLite keeps a UUID as 32 hex digits: the choice values are the dashed form either way.
         (schools if kind == OrganisationType.SCHOOL else practices).append((str(uuid.UUID(str(pk))), name))

@@ -13,15 +13,12 @@ def notification_list_for(*, user: Any) -> QuerySet[Notification]:
 
 def unread_count_for(*, user: Any) -> int:
     """Unread notifications (in the navigation of every signed-in page: one fixed statement)."""
-    from django.db import connections, router
+    from django.db import router
 
     from ecm.core import rows
 
-    alias = router.db_for_read(Notification)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM {rows.table(Notification)} "  # noqa: S608
-            "WHERE recipient_id = %s AND read_at IS NULL AND archived_child_id IS NULL",
-            [user.pk],
-        )
-        return int(cursor.fetchone()[0])
+    sql = (
+        f"SELECT count(*) FROM {rows.table(Notification)} "  # noqa: S608
+        "WHERE recipient_id = %s AND read_at IS NULL AND archived_child_id IS NULL"
+    )
+    return int(rows.select(sql, [user.pk], using=router.db_for_read(Notification))[0][0])
