@@ -73,13 +73,11 @@ def prepare(args: argparse.Namespace) -> None:
     _django(args.database)
     import datetime as dt
 
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from ecm.accounts.models import ApiClient, Organisation, User, UserSession
+    from ecm.accounts.models import ApiClient, Organisation, User
     from ecm.accounts.services import api_client_create
     from ecm.core import clock
     from ecm.core.actors import SYSTEM_COMMAND
@@ -97,23 +95,7 @@ def prepare(args: argparse.Namespace) -> None:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
         user=user, name="bench", confirmed=True
     )
-    sessions = []
-    for _ in range(args.clients):
-        store = SessionStore()
-        now = clock.now().isoformat()
-        store.update(
-            {
-                SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: "ecm.accounts.backends.PractitionerBackend",
-                HASH_SESSION_KEY: user.get_session_auth_hash(),
-                "otp_device_id": device.persistent_id,
-                "ecm_signed_in_at": now,
-                "ecm_last_activity": now,
-            }
-        )
-        store.create()
-        UserSession.objects.create(user=user, session_key=store.session_key)
-        sessions.append(store.session_key)
+    sessions = [_signed_in_session(user, device) for _ in range(args.clients)]
 
     with connection.cursor() as cursor:
         # Unique hits: a family name and date of birth that only one child has.
@@ -203,14 +185,10 @@ def prepare(args: argparse.Namespace) -> None:
     )
 
 
-def _statements_per_request(token: str, query: dict[str, Any], user: Any, device: Any) -> dict[str, int]:
-    """Database round trips of one whole request (middleware, sign-in checks, rate limit, search,
-    audit, page), FHIR and HTML, through Django's test client in this process (the second of two)."""
+def _signed_in_session(user: Any, device: Any) -> str:
+    """A new session of ``user`` signed in with a verified second factor, as a browser's would be."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from ecm.accounts.models import UserSession
     from ecm.core import clock
@@ -229,9 +207,21 @@ def _statements_per_request(token: str, query: dict[str, Any], user: Any, device
     )
     store.create()
     UserSession.objects.create(user=user, session_key=store.session_key)
+    assert store.session_key is not None
+    return store.session_key
+
+
+def _statements_per_request(token: str, query: dict[str, Any], user: Any, device: Any) -> dict[str, int]:
+    """Database round trips of one whole request (middleware, sign-in checks, rate limit, search,
+    audit, page), FHIR and HTML, through Django's test client in this process (the second of two)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    session_key = _signed_in_session(user, device)
     fhir = Client(HTTP_HOST="127.0.0.1")
     page = Client(HTTP_HOST="127.0.0.1")
-    page.cookies["sessionid"] = store.session_key
+    page.cookies["sessionid"] = session_key
     requests = {
         "fhir": lambda: fhir.get(_fhir_path(query), HTTP_AUTHORIZATION=f"Bearer {token}"),
         "html": lambda: page.post("/index/", _html_form(query)),
