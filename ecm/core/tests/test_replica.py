@@ -118,6 +118,10 @@ def aliases(pair: Pair, monkeypatch: pytest.MonkeyPatch, django_db_blocker) -> I
 
     with psycopg.connect(host="127.0.0.1", port=pair.primary_port, user="postgres", autocommit=True) as c:
         c.execute("CREATE TABLE IF NOT EXISTS probe (id serial PRIMARY KEY, note text)")
+    # The standby replays the new table a moment later; a read before that would fail with
+    # "relation does not exist" rather than find nothing, so every test starts once it is there.
+    with psycopg.connect(host="127.0.0.1", port=pair.standby_port, user="postgres", autocommit=True) as c:
+        _wait_until(lambda: c.execute("SELECT to_regclass('probe')").fetchone()[0] is not None)
     base = dict(connections.settings["default"])
     names = ("pair_primary", "pair_standby")
     for alias, port in zip(names, (pair.primary_port, pair.standby_port), strict=True):
