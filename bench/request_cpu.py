@@ -19,6 +19,7 @@ To compare two versions of the code, run it from each checkout against the same 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import re
@@ -72,13 +73,23 @@ def measure(args: argparse.Namespace) -> None:
         for i in range(20):
             send(i)
         batches = []
+        profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waiting
         for _ in range(args.batches):
             started = time.process_time()
+            if profiler:
+                profiler.enable()
             for i in range(args.requests):
                 send(i)
+            if profiler:
+                profiler.disable()
             batches.append((time.process_time() - started) * 1000 / args.requests)
+        if profiler:
+            profiler.dump_stats(f"{args.profile}.{name}")
         with CaptureQueriesContext(connection) as captured:
             send(0)
+        if args.show_statements:
+            for query in captured.captured_queries:
+                print(f"{name}: {query['sql'][:300]}", file=sys.stderr)
         report[name] = {
             "cpu_ms_min": round(min(batches), 3),
             "cpu_ms_median": round(sorted(batches)[len(batches) // 2], 3),
@@ -93,6 +104,8 @@ def main() -> None:
     parser.add_argument("--database", default=os.environ.get("BENCH_REQUEST_POSTGRES_URL", PG_URL + "_cpu"))
     parser.add_argument("--batches", type=int, default=7)
     parser.add_argument("--requests", type=int, default=100, help="requests per batch")
+    parser.add_argument("--show-statements", action="store_true", help="print each search's statements")
+    parser.add_argument("--profile", help="write cProfile statistics to PATH.fhir and PATH.html")
     parser.add_argument("--prepared", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepared:
@@ -124,7 +137,10 @@ def main() -> None:
         subprocess.run(collect, cwd=ROOT, env=prod, check=True)
         measured = [sys.executable, __file__, f"--prepared={prepared}", f"--database={args.database}"]
         measured += [f"--batches={args.batches}", f"--requests={args.requests}"]
+        measured += ["--show-statements"] if args.show_statements else []
+        measured += [f"--profile={Path(args.profile).resolve()}"] if args.profile else []
         result = subprocess.run(measured, cwd=ROOT, env=prod, check=True, capture_output=True, text=True)
+        sys.stderr.write(result.stderr)
         report = json.loads(result.stdout.strip().splitlines()[-1])
     finally:
         prepared.unlink(missing_ok=True)
