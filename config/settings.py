@@ -214,7 +214,7 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:sign_in"
 
 # Sessions: database-backed so that a user's sessions can be listed and ended.
-SESSION_ENGINE = "ecm.core.sessions"  # Django's database store, its read as one fixed statement
+SESSION_ENGINE = "ecm.accounts.sessions"  # one fixed statement reads the row and whether it is open
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -41,13 +41,17 @@ def _parse(value: str | None) -> dt.datetime | None:
 def session_end_reason(request: HttpRequest) -> str | None:
     """Why this signed-in session must end now, or None."""
     from ecm.accounts.selectors import session_is_open
+    from ecm.accounts.sessions import open_as_loaded
 
     user = request.user
     if getattr(user, "suspended_at", None) is not None:
         return SessionEndReason.SUSPENDED
     if getattr(user, "is_leaver", False) or not user.is_active:
         return SessionEndReason.LEAVER
-    if not session_is_open(request.session.session_key or ""):
+    is_open = open_as_loaded(request.session)  # read with the session row, when it was
+    if is_open is None:
+        is_open = session_is_open(request.session.session_key or "")
+    if not is_open:
         return SessionEndReason.ENDED_BY_ADMIN
     now = clock.now()
     signed_in_at = _parse(request.session.get("ecm_signed_in_at"))

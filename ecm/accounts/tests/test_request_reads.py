@@ -66,3 +66,28 @@ def test_session_is_open_until_ended() -> None:
     UserSession.objects.filter(pk=tracked.pk).update(ended_at=timezone.now())
     assert not session_is_open("k" * 32)
     assert not session_is_open("unknown")
+
+
+def test_the_session_store_reads_whether_the_session_is_open_with_the_row(django_assert_num_queries) -> None:
+    from ecm.accounts.sessions import SessionStore as AccountsSessionStore
+    from ecm.accounts.sessions import open_as_loaded
+
+    user = UserFactory()
+    store = AccountsSessionStore()
+    store["colour"] = "green"
+    store.create()
+    untracked = AccountsSessionStore(store.session_key)
+    with django_assert_num_queries(1):
+        assert untracked["colour"] == "green"
+        assert open_as_loaded(untracked) is False  # not tracked: not open
+    tracked = UserSession.objects.create(user=user, session_key=store.session_key)
+    loaded = AccountsSessionStore(store.session_key)
+    with django_assert_num_queries(1):
+        assert loaded["colour"] == "green"
+        assert open_as_loaded(loaded) is True
+    UserSession.objects.filter(pk=tracked.pk).update(ended_at=timezone.now())
+    ended = AccountsSessionStore(store.session_key)
+    assert ended["colour"] == "green" and open_as_loaded(ended) is False
+    assert open_as_loaded(AccountsSessionStore(store.session_key)) is None  # not read yet
+    ended.cycle_key()  # a new key: what was read belongs to the old one
+    assert open_as_loaded(ended) is None
