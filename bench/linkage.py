@@ -89,6 +89,7 @@ def score_only(records: int, seed: int, generator: str, upper: float = 0.99, low
     spellings = Counter(r["given_norm"] for r in rows)
     limit = rare_spelling_limit(len(rows))
     rare = {r["unique_id"] for r in rows if r["given_norm"] and spellings[r["given_norm"]] < limit}
+    names = {r["unique_id"]: r["given_norm"] for r in rows if r["given_norm"]}
     del rows, spellings
     truth_map = {("s", str(r)): k for r, k in enumerate(truth)}
     from ecm.linkage.matching.decide import passes_guard
@@ -114,6 +115,7 @@ def score_only(records: int, seed: int, generator: str, upper: float = 0.99, low
             identifiers=identifiers,
             exact_levels=exact_levels_of(settings),
             rare_spellings=rare,
+            spellings=names,
         )
         cluster: dict[int, object] = {}
         for n, group in enumerate(out.new_children):

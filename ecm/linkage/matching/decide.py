@@ -9,12 +9,19 @@ Rules, in order:
 - a pair with the same date of birth at a home that may be the same (same address, postcode
   or sector, or an address missing) whose given names are close but not the same and not
   nicknames of each other (Dennis and Denis) never links automatically unless the NHS
-  number (or UPN) agrees or one spelling is a typo (rare across the whole feed, and not
-  beside a spelling itself in doubt there): a real name sent once may be a twin only one
-  source has seen (possible twins); nor does a record that has a possible twin unless
-  the given name agrees exactly (or swapped exactly with the family name) or the other
-  record is shown unlike each possible twin; such pairs go to review;
-- pairs at or above the upper threshold join records into groups (union-find);
+  number (or UPN) agrees or one spelling is a typo (rare across the whole feed, not the
+  other name with a letter added at the end, and not beside a spelling itself in doubt
+  there): a real name sent once may
+  be a twin only one source has seen (possible twins); nor does a record that has a
+  possible twin unless the given name agrees exactly (or swapped exactly with the family
+  name) or the other record is shown unlike each possible twin; such pairs go to review.
+  A date of birth a day apart, one character out or swapped counts as the same birthday
+  here when the address is exactly the same;
+- pairs at or above the upper threshold join records into groups (union-find), never so as
+  to put in one group two records the twin rules keep apart (a chain may not do what a link
+  may not); a record alone whose link was refused so waits for review;
+- a record linked directly to two records that cannot be one child (a boy and a girl, or
+  possible twins), by its exact name to both or by a variant to both, goes to review;
 - a group that reaches exactly one index child is linked to it; one that reaches none
   becomes a new child; one that reaches two or more children goes to clerical review;
 - a record with no pair above the upper threshold but one between the thresholds goes to
@@ -94,9 +101,15 @@ class _Groups:
     UPN still joins (``force``): a sex keyed wrongly on one record.
     """
 
-    def __init__(self, identifiers: dict[int, tuple[str | None, ...]]) -> None:
+    def __init__(
+        self, identifiers: dict[int, tuple[str | None, ...]], apart: dict[int, set[int]] | None = None
+    ) -> None:
         self.parent: dict[int, int] = {}
         self.identifiers = identifiers
+        # Records the twin rules refuse to pair (``_apart``): no chain may put them in one group.
+        # Per group root, the records its members are apart from (only groups that have any).
+        self.record_apart = apart or {}
+        self.apart: dict[int, set[int]] = {rid: set(others) for rid, others in self.record_apart.items()}
         # A group's keys once it has grown; a record alone has its own (``own_keys``), built when asked:
         # most records never join another, and building every record's keys up front costs seconds.
         self.keys: dict[int, tuple[frozenset[str], ...]] = {}
@@ -119,10 +132,21 @@ class _Groups:
         found = self.keys.get(root)
         return found if found is not None else self.own_keys(root)
 
-    def compatible(self, keys: tuple[frozenset[str], ...], root: int) -> bool:
-        """Could a record with ``keys`` (NHS numbers, UPNs, sexes) belong to the group of ``root``?"""
+    def compatible(self, keys: tuple[frozenset[str], ...], root: int, rid: int | None = None) -> bool:
+        """Could a record with ``keys`` (NHS numbers, UPNs, sexes) belong to the group of ``root``?
+
+        With ``rid``: and is that record apart from no member of the group (a possible twin)?
+        """
         theirs = self.group_keys(root)
-        return all(not mine or not other or bool(mine & other) for mine, other in zip(keys, theirs, strict=True))
+        if not all(not mine or not other or bool(mine & other) for mine, other in zip(keys, theirs, strict=True)):
+            return False
+        return rid is None or not any(self.find(other) == root for other in self.record_apart.get(rid, ()))
+
+    def apart_groups(self, root_a: int, root_b: int) -> bool:
+        """Does one group hold a record the twin rules keep apart from a record of the other?"""
+        return any(self.find(other) == root_b for other in self.apart.get(root_a, ())) or any(
+            self.find(other) == root_a for other in self.apart.get(root_b, ())
+        )
 
     def union(self, a: int, b: int, *, force: bool = False) -> bool:
         root_a, root_b = self.find(a), self.find(b)
@@ -132,27 +156,64 @@ class _Groups:
         for kind, (mine, theirs) in enumerate(zip(keys_a, keys_b, strict=True)):
             if mine and theirs and not mine & theirs and not (force and kind == 2):
                 return False  # two different NHS numbers, UPNs or sexes: two different children
+        if not force and self.apart_groups(root_a, root_b):
+            return False  # possible twins would end up in one group: a chain may not do what a link may not
         self.parent[root_a] = root_b
         self.keys[root_b] = tuple(x | y for x, y in zip(keys_a, keys_b, strict=True))
+        if root_a in self.apart:
+            self.apart.setdefault(root_b, set()).update(self.apart.pop(root_a))
         return True
 
 
 def _ambiguous(joins: Sequence[tuple[bool, float, int, int, bool]], groups: _Groups) -> set[int]:
     """New records linked automatically to two groups that could not be joined (different NHS numbers,
-    UPNs or sexes): alike two different children, so neither link can be trusted.
+    UPNs or sexes, or possible twins): alike two different children, so neither link can be trusted.
 
     A record whose own NHS number, UPN or sex rules out the other group is not ambiguous, nor is
     one whose link to it is a shared NHS number or UPN: the identifier says which child it is.
+    Checked record by record too: a record linked directly to two records that cannot be one child
+    (a boy and a girl both named Ivan; two possible twins) is in doubt even where the groups came
+    out otherwise, since a group formed around one wrong link no longer shows the conflict.
     """
-    reached: dict[int, set[int]] = defaultdict(set)
-    for _exact, _probability, left, right, shared_identifier in joins:
+    # Direct links by the same given name (or swapped exactly), and the others: a record alike one
+    # child by its exact name and another by a nickname or a spelling is the first's (Sophia, beside
+    # twins Sophia and Sophie; Lynda beside Lynda and a typo "Lynd"), as joins try exact names first.
+    partners: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for exact, _probability, left, right, shared_identifier in joins:
         if shared_identifier:
             continue
         for me, other in ((left, right), (right, left)):
-            root = groups.find(other)
-            if groups.compatible(groups.own_keys(me), root):
-                reached[me].add(root)
-    return {rid for rid, found in reached.items() if len(found | {groups.find(rid)}) > 1}
+            partners[me][0 if exact else 1].append(other)
+    out: set[int] = set()
+    for rid, (by_name, by_variant) in partners.items():
+        others = by_name or by_variant
+        mine = groups.own_keys(rid)
+        reached = {root for root in map(groups.find, others) if groups.compatible(mine, root, rid)}
+        if len(reached | {groups.find(rid)}) > 1 or (len(others) > 1 and _alike_two(rid, others, groups)):
+            out.add(rid)
+    return out
+
+
+def _cannot_be_one(a: int, b: int, groups: _Groups) -> bool:
+    """Two records of two children at one home: different sexes (both known), or possible twins.
+
+    (Different NHS numbers or UPNs are checked on the groups: a record alike two such records may
+    lack the sex only, and then it is the sexes that tell the twins apart.)
+    """
+    sex_a, sex_b = groups.own_keys(a)[2], groups.own_keys(b)[2]
+    return bool(sex_a and sex_b and not sex_a & sex_b) or b in groups.record_apart.get(a, ())
+
+
+def _alike_two(rid: int, others: list[int], groups: _Groups) -> bool:
+    """``rid`` fits two of ``others`` (its direct automatic links) that cannot be one child."""
+    mine = groups.own_keys(rid)
+
+    def fits(other: int) -> bool:
+        theirs = groups.own_keys(other)
+        return all(not x or not y or bool(x & y) for x, y in zip(mine, theirs, strict=True))
+
+    fitting = [o for o in dict.fromkeys(others) if fits(o) and not _cannot_be_one(rid, o, groups)]
+    return any(_cannot_be_one(a, b, groups) for n, a in enumerate(fitting) for b in fitting[n + 1 :])
 
 
 def _possible_twins(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int]) -> dict[int, set[int]]:
@@ -197,10 +258,13 @@ SAME_HOME_LEVELS_BELOW_EXACT = 2
 def _same_household(pair: Mapping[str, Any], exact_levels: dict[str, int]) -> bool:
     """Same date of birth exactly, and a home that may be the same: the same address, the same postcode
     or sector (a typo in the house or the postcode's last letters), or an address missing on one side
-    (no evidence of two homes)."""
-    if pair.get("gamma_date_of_birth") != exact_levels["date_of_birth"]:
-        return False
+    (no evidence of two homes). Or a date of birth that agrees at a lower level (a day apart, one
+    character, day and month swapped) at exactly the same address: a twin's record is keyed with the
+    same slips as any other (Rian on the 16th beside Ryan on the 17th, one house)."""
     address, exact = pair.get("gamma_address"), exact_levels.get("address")
+    dob = pair.get("gamma_date_of_birth")
+    if dob != exact_levels["date_of_birth"]:
+        return bool(dob and dob > 0 and exact is not None and address == exact)
     if exact is None or address is None:
         return address == exact
     return address == -1 or address >= exact - SAME_HOME_LEVELS_BELOW_EXACT
@@ -222,12 +286,21 @@ def _established_names(pairs: Sequence[Mapping[str, Any]], exact_levels: dict[st
     return out
 
 
+def _final_letter_apart(one: str | None, other: str | None) -> bool:
+    """One spelling is the other with a letter added at the end (Kane and Kanee, Lori and Lorie)."""
+    if not one or not other or abs(len(one) - len(other)) != 1:
+        return False
+    short, long = sorted((one, other), key=len)
+    return long.startswith(short)
+
+
 def _twin_like(
     pair: Mapping[str, Any],
     exact_levels: dict[str, int],
     established: set[int],
     rare: set[int] | None,
     in_doubt: set[int] | None = None,
+    spellings: Mapping[int, str] | None = None,
 ) -> bool:
     """Two records at the same home and birthday whose given names differ, though close (Dennis and
     Denis, Jane and Janet), or whose sexes differ (Francis and Frances): possibly twins.
@@ -253,14 +326,23 @@ def _twin_like(
     left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
     if left in established and right in established:
         return True
-    if not rare or (left not in rare and right not in rare):
+    typo_left, typo_right = left in (rare or ()), right in (rare or ())
+    if not typo_left and not typo_right:
+        return True
+    if spellings is not None and _final_letter_apart(spellings.get(left), spellings.get(right)):
+        # A letter added at the end makes another name as often as a typo (Ann and Anne, Jo and
+        # Joe, Louis and Louise, Kane and Kanee): at one home and birthday, possibly the twin.
         return True
     doubtful = in_doubt or set()
-    return (left not in rare and left in doubtful) or (right not in rare and right in doubtful)
+    return (not typo_left and left in doubtful) or (not typo_right and right in doubtful)
 
 
 def _in_doubt(
-    pairs: Sequence[Mapping[str, Any]], exact_levels: dict[str, int], established: set[int], rare: set[int] | None
+    pairs: Sequence[Mapping[str, Any]],
+    exact_levels: dict[str, int],
+    established: set[int],
+    rare: set[int] | None,
+    spellings: Mapping[int, str] | None = None,
 ) -> set[int]:
     """Records of a pair that could be twins with close names (``_twin_like``; not a shared identifier)
     whose own spelling is not established: Iian beside Iain. An established name is a child's."""
@@ -271,7 +353,7 @@ def _in_doubt(
             pair.get("gamma_given_name") not in (given_exact, 0, -1)
             and not is_identifier_pair(pair)
             and passes_guard(pair, exact_levels)
-            and _twin_like(pair, exact_levels, established, rare)
+            and _twin_like(pair, exact_levels, established, rare, spellings=spellings)
         ):
             out.update(rid for rid in (int(pair["unique_id_l"]), int(pair["unique_id_r"])) if rid not in established)
     return out
@@ -315,6 +397,7 @@ def decide(
     identifiers: dict[int, tuple[str | None, ...]] | None = None,
     exact_levels: dict[str, int] | None = None,
     rare_spellings: set[int] | None = None,
+    spellings: Mapping[int, str] | None = None,
 ) -> Decisions:
     """Decisions for ``new_ids`` given scored ``pairs``; ``child_of`` maps existing record ids to children.
 
@@ -332,7 +415,7 @@ def decide(
     """
     twins = _possible_twins(pairs, exact_levels) if exact_levels else {}
     established = _established_names(pairs, exact_levels) if exact_levels else set()
-    in_doubt = _in_doubt(pairs, exact_levels, established, rare_spellings) if exact_levels else set()
+    in_doubt = _in_doubt(pairs, exact_levels, established, rare_spellings, spellings) if exact_levels else set()
     # The given-name level of every pair that touches a possible twin (a small share of the pairs).
     given_of: dict[tuple[int, int], Any] = {}
     for pair in pairs if twins else ():
@@ -340,10 +423,12 @@ def decide(
         if ids[0] in twins or ids[1] in twins:
             given_of[ids] = pair.get("gamma_given_name")
     new = set(new_ids)
-    groups = _Groups(identifiers or {})
     joins: list[tuple[bool, float, int, int, bool]] = []
-    for rid in new_ids:
-        groups.find(rid)
+    # Records the twin rules refuse to pair automatically, whatever the score (possible twins with
+    # different names, close names at one home): no chain of links may join them either.
+    apart: dict[int, set[int]] = defaultdict(set)
+    for left, others in twins.items():
+        apart[left].update(others)
     reaches: dict[int, set[Any]] = defaultdict(set)  # new record -> children it links to directly
     best_auto: dict[int, tuple[float, float]] = {}
     best_review: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
@@ -362,18 +447,19 @@ def decide(
             # sexes may even share a given name: Francis and Frances, Jo and Jo).
             auto = False
         if (
-            auto
-            and exact_levels
+            exact_levels
             and not is_identifier_pair(pair)
             and pair.get("gamma_given_name") != -1
             and not same_given_name(pair, exact_levels)
-            and (
-                not _unlike_every_twin(left, right, twins, given_of)
-                or not _unlike_every_twin(right, left, twins, given_of)
-                or _twin_like(pair, exact_levels, established, rare_spellings, in_doubt)
-            )
         ):
-            auto = False
+            if _twin_like(pair, exact_levels, established, rare_spellings, in_doubt, spellings):
+                auto = False
+                apart[left].add(right)
+                apart[right].add(left)
+            elif not _unlike_every_twin(left, right, twins, given_of) or not _unlike_every_twin(
+                right, left, twins, given_of
+            ):
+                auto = False
         for me, other in ((left, right), (right, left)):
             if me not in new:
                 continue
@@ -395,15 +481,19 @@ def decide(
             pairs_by_ids[(left, right)] = pair
             # Exact given names join first: a chain through a spelling variant comes last.
             joins.append((same_given_name(pair, exact_levels), probability, left, right, is_identifier_pair(pair)))
+    groups = _Groups(identifiers or {}, apart)
+    for rid in new_ids:
+        groups.find(rid)
     ordered_joins = sorted(joins, reverse=True)
     for _exact, _probability, left, right, shared_identifier in ordered_joins:
         groups.union(left, right, force=shared_identifier)
     ambiguous = _ambiguous(ordered_joins, groups)
+    in_doubt_with: dict[int, tuple[float, int, Mapping[str, Any]]] = {}  # an ambiguous record's most likely pair
     if ambiguous:
         # Join again without them: a record alike two children that cannot be one (a boy and a
         # girl twin named alike, and this record has no sex) goes to review, not to whichever
         # group it met first.
-        groups = _Groups(identifiers or {})
+        groups = _Groups(identifiers or {}, apart)
         for rid in new_ids:
             groups.find(rid)
         for _exact, _probability, left, right, shared_identifier in ordered_joins:
@@ -411,6 +501,10 @@ def decide(
                 groups.union(left, right, force=shared_identifier)
         for rid in ambiguous:
             best_auto.pop(rid, None)
+        for _exact, probability, left, right, _shared in ordered_joins:
+            for me, other in ((left, right), (right, left)):
+                if me in ambiguous and (me not in in_doubt_with or probability > in_doubt_with[me][0]):
+                    in_doubt_with[me] = (probability, other, pairs_by_ids[(left, right)])
         # One review pair per group the record is alike (the most likely pair into each), so
         # that the reviewer sees every candidate.
         for _exact, probability, left, right, _shared in ordered_joins:
@@ -428,22 +522,52 @@ def decide(
     members: dict[int, list[int]] = defaultdict(list)
     for rid in new_ids:
         members[groups.find(rid)].append(rid)
+    # A record alone whose automatic link could not be made because the other group holds its
+    # possible twin is in doubt: it waits for review with that record rather than becoming a child
+    # no one looks at. (An NHS number, UPN or sex of another child is no doubt: two children.)
+    refused: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
+    for _exact, probability, left, right, _shared in ordered_joins:
+        root_l, root_r = groups.find(left), groups.find(right)
+        if (
+            left in ambiguous
+            or right in ambiguous
+            or root_l == root_r
+            or not groups.compatible(groups.group_keys(root_l), root_r)
+        ):
+            continue
+        for me, other in ((left, right), (right, left)):
+            if len(members[groups.find(me)]) == 1 and (me not in refused or probability > refused[me][0]):
+                refused[me] = (probability, other, pairs_by_ids[(left, right)])
     out = Decisions(scores=best_auto)
     for group in members.values():
         children = set().union(*(reaches[r] for r in group))
         in_auto = any(r in best_auto for r in group)
         if group[0] in ambiguous and len(group) == 1:
             candidates = [(key, found) for key, found in best_to_child.items() if key[0] == group[0]]
+            if not candidates:
+                # Every record it is alike is in doubt too: it waits beside the most likely of them.
+                candidates = [((group[0], None), best) for best in [in_doubt_with[group[0]]]]
             for (_me, _child), (_p, other, pair) in sorted(candidates, key=lambda c: -c[1][0]):
                 out.review.append((group[0], other, pair))
             continue
-        if len(children) == 1:
+        if len(children) == 1 and any(child_of.get(other) in children for rid in group for other in apart.get(rid, ())):
+            # The child holds a record the twin rules keep apart from one of the group's: the
+            # group may be the other twin, reached through one member's link. A person decides.
+            for rid in group:
+                for (me, _child), (_p, other, pair) in best_to_child.items():
+                    if me == rid:
+                        out.review.append((rid, other, pair))
+        elif len(children) == 1:
             out.link.setdefault(children.pop(), []).extend(group)
         elif len(children) > 1:
             for rid in group:
                 for (me, _child), (_p, other, pair) in best_to_child.items():
                     if me == rid:
                         out.review.append((rid, other, pair))
+        elif len(group) == 1 and group[0] in refused:
+            _p, other, pair = refused[group[0]]
+            out.review.append((group[0], other, pair))
+            best_auto.pop(group[0], None)
         elif in_auto:
             out.new_children.append(group)
         else:

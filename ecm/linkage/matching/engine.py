@@ -157,6 +157,25 @@ def rare_spellings(table: Any) -> set[int]:
     return set(found["unique_id"].to_pylist())
 
 
+def spellings_of(table: Any, rare: set[int], pairs: list[Any]) -> dict[int, str]:
+    """The given names of the rare spellings' records and of the records paired with them: the
+    decisions compare the two spellings (a letter added at the end), and only there."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    wanted = set(rare)
+    for pair in pairs:
+        left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
+        if left in rare or right in rare:
+            wanted.update((left, right))
+    found = table.filter(pc.is_in(table["unique_id"], value_set=pa.array(sorted(wanted), type=pa.int64())))
+    return {
+        rid: name
+        for rid, name in zip(found["unique_id"].to_pylist(), found["given_norm"].to_pylist(), strict=True)
+        if name
+    }
+
+
 def feature_table(ids: list[int] | None = None) -> FeatureTable:
     """Every staged record not waiting for review (or those in ``ids``), read in chunks into Arrow.
 
@@ -428,6 +447,7 @@ def match_run(
     if sample is not None:
         sample.release()
     rare = rare_spellings(found.table)
+    spellings = spellings_of(found.table, rare, pairs)
     del found.table
     summary.pairs_scored = len(pairs)
     say(f"scored {len(pairs)} pairs on {engine} for {len(found.new_ids)} new records")
@@ -440,8 +460,9 @@ def match_run(
         identifiers=found.identifiers,
         exact_levels=exact_levels_of(model.settings),
         rare_spellings=rare,
+        spellings=spellings,
     )
-    del pairs, rare
+    del pairs, rare, spellings
     say(
         f"decided: {sum(len(v) for v in decisions.link.values())} records to existing children, "
         f"{len(decisions.new_children)} new children, {len(decisions.review)} pairs for review"
