@@ -1,9 +1,9 @@
 """Putting many children on the index at once: the national load from source feeds.
 
 ``child_create_many`` applies exactly the rules of ``child_create`` to every row, then
-writes children, names, addresses and carers with one ``executemany`` per table and chunk
-(``insert_rows``) and records **one**
-audit event for the batch that names every child created (id and index number). One
+writes children, names, addresses and carers as plain rows (``_Table``): one ``COPY`` per table
+on PostgreSQL, one ``executemany`` per table and ``BULK_BATCH_SIZE`` rows on SQLite; and records
+**one** audit event for the batch that names every child created (id and index number). One
 event per batch keeps every creation traceable to its actor, time and batch while the
 audit chain's head is locked once per batch rather than once per child; it is used by
 system actors (record linkage), never by a person's page.
@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import signals
+from django.db.models.base import ModelState
 
 from ecm.audit.services import audit_record
 from ecm.core import clock
@@ -69,52 +72,127 @@ _PLAIN_TYPES = {
 }
 
 
-def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """Insert unsaved rows: ``COPY`` on PostgreSQL, else one ``executemany`` per ``BULK_BATCH_SIZE``; values
-    adapted as Django would.
+def _is_uuid(field: models.Field) -> bool:
+    """A UUID column: a UUID key, or a foreign key to one."""
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    return bool(target.get_internal_type() == "UUIDField")
 
-    ``bulk_create`` compiles SQL value by value; at a national load that costs more than the
-    database. Rows must carry their primary key (UUID) or have an auto key left to the database.
+
+class _Table:
+    """A model's rows as plain lists in column order, written in bulk (``write``).
+
+    ``row`` gives what ``Model(**values)`` would hold (a missing column takes its field's
+    default, a callable default called per row) without building a model instance: at a
+    national load the instances, and reading them back attribute by attribute, cost more than
+    the database's own work. Foreign keys are given as ``<name>_id``. An auto-incremented key is
+    left to the database (not a column here); any other key must be given or defaulted.
     """
-    if not objects:
-        return
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
-    plain = [f.get_internal_type() in _PLAIN_TYPES for f in fields]
-    # Table and column names come from the model, never from input.
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {connection.ops.quote_name(str(meta.db_table))} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    # Dates, times and foreign keys repeat across rows (one batch time, a child's several rows):
-    # each distinct value is adapted once.
-    memo: list[dict[Any, Any]] = [{} for _ in fields]
 
-    def adapt(n: int, field: models.Field, value: Any) -> Any:
-        if plain[n]:
-            return value
-        if field.primary_key:
-            return field.get_db_prep_save(value, connection)
-        seen = memo[n]
-        if value not in seen:
-            seen[value] = field.get_db_prep_save(value, connection)
-        return seen[value]
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.fields = [
+            f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))
+        ]
+        self.names = [str(f.attname) for f in self.fields]
+        self.slots = {name: n for n, name in enumerate(self.names)}
+        # A callable default (a new UUID, the time) is called for each row; any other default, and a field's
+        # empty value when it has none (``NOT_PROVIDED``, itself a callable class), is worked out once.
+        per_row = [f.has_default() and callable(f.default) for f in self.fields]
+        self.template = [None if every else f.get_default() for f, every in zip(self.fields, per_row, strict=True)]
+        self.per_row = [(n, f.get_default) for n, f in enumerate(self.fields) if per_row[n]]
+        self.is_whole_model = len(self.fields) == len(model._meta.concrete_fields)
 
-    if connection.vendor == "postgresql":
-        # PostgreSQL: one COPY per call streams every row (several times faster than INSERTs).
-        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    def row(self, values: dict[str, Any]) -> list[Any]:
+        """The row ``values`` (by attribute name) describe, with every other column defaulted."""
+        row = self.template.copy()
+        slots = self.slots
+        try:
+            for name, value in values.items():
+                row[slots[name]] = value
+        except KeyError as error:
+            raise TypeError(f"{self.model.__name__} has no column {error.args[0]}.") from None
+        for n, default in self.per_row:
+            if self.names[n] not in values:
+                row[n] = default()
+        return row
+
+    def instance(self, row: list[Any]) -> Any:
+        """The unsaved model instance of a row.
+
+        Its attributes are set straight from the row, as ``Model(*row)`` would set them, when nothing
+        listens for the model's ``pre_init`` / ``post_init`` signals (Django's ``__init__`` costs more
+        than the rest of building the row); otherwise through ``Model(*row)``.
+        """
+        if not self.is_whole_model:
+            raise TypeError(f"{self.model.__name__}'s key is the database's: build instances by keyword.")
+        if signals.pre_init.has_listeners(self.model) or signals.post_init.has_listeners(self.model):
+            return self.model(*row)
+        instance = self.model.__new__(self.model)
+        instance.__dict__.update(zip(self.names, row, strict=True))
+        instance._state = ModelState()
+        return instance
+
+    def _adapted_columns(self, rows: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+        """Each column's values as the database driver takes them, adapted as Django would, column by column."""
+        native_uuid = connection.features.has_native_uuid_field
+        columns: list[Sequence[Any]] = []
+        for n, field in enumerate(self.fields):
+            values = [row[n] for row in rows]
+            if field.get_internal_type() in _PLAIN_TYPES or (native_uuid and _is_uuid(field)):
+                columns.append(values)
+            elif _is_uuid(field):
+                # What ``UUIDField.get_db_prep_value`` gives without a native type: 32 hex digits.
+                columns.append(
+                    [v.hex if isinstance(v, uuid.UUID) else field.get_db_prep_save(v, connection) for v in values]
+                )
+            else:
+                # Dates, times and other foreign keys repeat across rows (one batch time, a child's several
+                # rows): each distinct value is adapted once.
+                adapted = {value: field.get_db_prep_save(value, connection) for value in set(values)}
+                columns.append([adapted[value] for value in values])
+        return columns
+
+    def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert the rows: ``COPY`` on PostgreSQL, else one ``executemany`` per ``BULK_BATCH_SIZE`` rows."""
+        if not rows:
+            return
+        quote = connection.ops.quote_name
+        # Table and column names come from the model, never from input.
+        table = quote(str(self.model._meta.db_table))
+        columns = ", ".join(quote(str(f.column)) for f in self.fields)
+        params = list(zip(*self._adapted_columns(rows), strict=True))
+        if connection.vendor == "postgresql":
+            # One COPY streams every row (several times faster than INSERTs).
+            with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in params:
+                    copy.write_row(values)
+            return
+        placeholders = ", ".join(["%s"] * len(self.fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
         with connection.cursor() as cursor:
-            copy_sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in objects:
-                    copy.write_row([adapt(n, f, getattr(row, f.attname)) for n, f in enumerate(fields)])
-        return
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), BULK_BATCH_SIZE):
-            params = [
-                [adapt(n, f, getattr(row, f.attname)) for n, f in enumerate(fields)]
-                for row in objects[start : start + BULK_BATCH_SIZE]
-            ]
-            cursor.executemany(sql, params)
+            for start in range(0, len(params), BULK_BATCH_SIZE):
+                cursor.executemany(sql, params[start : start + BULK_BATCH_SIZE])
+
+
+_TABLES: dict[type[models.Model], _Table] = {}
+
+
+def table_of(model: type[models.Model]) -> _Table:
+    """The model's ``_Table`` (built once per process)."""
+    found = _TABLES.get(model)
+    if found is None:
+        found = _TABLES[model] = _Table(model)
+    return found
+
+
+def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """Insert unsaved model instances in bulk (``_Table.write``): rows must carry their primary key (UUID)
+    or have an auto key left to the database.
+
+    ``bulk_create`` compiles SQL value by value; at a national load that costs more than the database.
+    """
+    table = table_of(model)
+    table.write([[getattr(row, name) for name in table.names] for row in objects])
 
 
 # SQLite's page cache for a bulk command's connection, in KiB (SQLite's default is 2 MB). The index
@@ -155,44 +233,8 @@ def _index_numbers(count: int) -> list[str]:
     return sorted(numbers)[:count]
 
 
-class _RowMaker:
-    """Unsaved instances of ``model`` from column values by attribute name, built positionally.
-
-    What ``Model(**kwargs)`` gives (a missing column takes its field's default, a callable default
-    called per row) at a quarter of the cost: Django's keyword path looks every field up by name
-    and goes through the related-object descriptors. Foreign keys are given as ``<name>_id``.
-    """
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self.model = model
-        self.fields = [(f.attname, f.get_default if callable(f.default) else None) for f in model._meta.concrete_fields]
-        self.constants = {f.attname: f.get_default() for f in model._meta.concrete_fields if not callable(f.default)}
-        self.known = {name for name, _default in self.fields}
-
-    def __call__(self, values: dict[str, Any]) -> Any:
-        extra = values.keys() - self.known
-        if extra:
-            raise TypeError(f"{self.model.__name__} has no column {', '.join(sorted(extra))}.")
-        constants = self.constants
-        args = [
-            values[name] if name in values else (default() if default is not None else constants[name])
-            for name, default in self.fields
-        ]
-        return self.model(*args)
-
-
-_MAKERS: dict[type[models.Model], _RowMaker] = {}
-
-
-def _make(model: type[models.Model], values: dict[str, Any]) -> Any:
-    maker = _MAKERS.get(model)
-    if maker is None:
-        maker = _MAKERS[model] = _RowMaker(model)
-    return maker(values)
-
-
-def _child(row: dict[str, Any], index_number: str, today: dt.date) -> Child:
-    """One row checked as ``child_create`` checks it (not saved)."""
+def _child(row: dict[str, Any], index_number: str, today: dt.date) -> dict[str, Any]:
+    """One row checked as ``child_create`` checks it: the child's columns by attribute name."""
     unknown = set(row) - ROW_KEYS
     _require(not unknown, f"Unknown details: {', '.join(sorted(unknown))}.")
     date_of_birth = row.get("date_of_birth")
@@ -208,29 +250,28 @@ def _child(row: dict[str, Any], index_number: str, today: dt.date) -> Child:
     _check_identifiers(row.get("nhs_number", ""), row.get("unique_pupil_number", ""))
     _require(gender in GENDERS, "Choose a gender.")
     school, gp_practice, local_authority = row.get("school"), row.get("gp_practice"), row.get("local_authority")
-    return _make(
-        Child,
-        {
-            "index_number": index_number,
-            "given_name": given_name.strip(),
-            "middle_names": row.get("middle_names", "").strip(),
-            "family_name": family_name.strip(),
-            "date_of_birth": date_of_birth,
-            "expected_delivery_date": expected if date_of_birth is None else None,
-            "gender": gender,
-            "nhs_number": row.get("nhs_number", "").replace(" ", ""),
-            "unique_pupil_number": row.get("unique_pupil_number", "").replace(" ", "").upper(),
-            "school_id": school.pk if school is not None else None,
-            "gp_practice_id": gp_practice.pk if gp_practice is not None else None,
-            "local_authority_id": local_authority.pk if local_authority is not None else None,
-        },
-    )
+    return {
+        "index_number": index_number,
+        "given_name": given_name.strip(),
+        "middle_names": row.get("middle_names", "").strip(),
+        "family_name": family_name.strip(),
+        "date_of_birth": date_of_birth,
+        "expected_delivery_date": expected if date_of_birth is None else None,
+        "gender": gender,
+        "nhs_number": row.get("nhs_number", "").replace(" ", ""),
+        "unique_pupil_number": row.get("unique_pupil_number", "").replace(" ", "").upper(),
+        "school_id": school.pk if school is not None else None,
+        "gp_practice_id": gp_practice.pk if gp_practice is not None else None,
+        "local_authority_id": local_authority.pk if local_authority is not None else None,
+    }
 
 
-def _apply_stamp(row: Any, stamp: tuple[Any, ...], now: dt.datetime) -> None:
-    """``_stamp`` (creating) with the actor's user and label already worked out, at the batch's time."""
-    row.created_by_id, row.created_by_label, row.modified_by_id, row.modified_by_label = stamp
-    row.created_at = row.modified_at = now
+def _batch_stamp(actor: Actor, now: dt.datetime) -> dict[str, Any]:
+    """``_stamp`` (creating) worked out once for a batch: who wrote it, at the batch's one time."""
+    probe = Child()
+    _stamp(probe, actor, creating=True)
+    names = ("created_by_id", "created_by_label", "modified_by_id", "modified_by_label")
+    return {**{name: getattr(probe, name) for name in names}, "created_at": now, "modified_at": now}
 
 
 @transaction.atomic
@@ -240,51 +281,48 @@ def child_create_many(*, actor: Actor, rows: Sequence[dict[str, Any]]) -> list[C
     Each row takes the keyword arguments of ``child_create`` (``family_name``, ``given_name``,
     ``date_of_birth``, ``address``, ``carers``...) and obeys the same rules: a row that
     breaks one raises ``IndexRuleError`` naming the row, and nothing of the batch is written.
+    Names, addresses and carers are built as plain rows (``_Table``), never as model instances.
     """
     if not rows:
         return []
     today = clock.today()
+    stamp = _batch_stamp(actor, clock.now())  # one time for the batch, as its audit event
+    tables = {model: table_of(model) for model in (Child, ChildName, ChildAddress, Carer)}
+    written: dict[type[models.Model], list[list[Any]]] = {model: [] for model in tables}
     children: list[Child] = []
-    names: list[ChildName] = []
-    addresses: list[ChildAddress] = []
-    carers: list[Carer] = []
-    now = clock.now()
-    stamp: tuple[Any, ...] | None = None  # who wrote the batch, worked out once (``_stamp``)
     for n, (row, number) in enumerate(zip(rows, _index_numbers(len(rows)), strict=True), start=1):
         try:
-            child = _child(row, number, today)
-            if stamp is None:
-                _stamp(child, actor, creating=True)
-                stamp = (child.created_by_id, child.created_by_label, child.modified_by_id, child.modified_by_label)
-            _apply_stamp(child, stamp, now)  # one time for the batch, as its audit event
-            names.append(
-                _make(
-                    ChildName,
+            child_row = tables[Child].row({**_child(row, number, today), **stamp})
+            child = tables[Child].instance(child_row)
+            written[Child].append(child_row)
+            written[ChildName].append(
+                tables[ChildName].row(
                     name_values(
                         child,
                         given_name=child.given_name,
                         middle_names=child.middle_names,
                         family_name=child.family_name,
                         today=today,
-                    ),
+                    )
                 )
             )
             if row.get("address"):
-                addresses.append(_make(ChildAddress, address_values(child, **row["address"], today=today)))
+                written[ChildAddress].append(
+                    tables[ChildAddress].row(address_values(child, **row["address"], today=today))
+                )
             for values in row.get("carers", ()):
-                carer = _make(Carer, {**values, "child_id": child.pk})
-                _require(bool(carer.given_name and carer.family_name), "Enter the carer's given and family names.")
-                _apply_stamp(carer, stamp, now)
-                carers.append(carer)
+                _require(
+                    bool(values.get("given_name") and values.get("family_name")),
+                    "Enter the carer's given and family names.",
+                )
+                written[Carer].append(tables[Carer].row({**values, "child_id": child.pk, **stamp}))
         except IndexRuleError as error:
             raise IndexRuleError(f"Child {n} of {len(rows)}: {error}") from error
         children.append(child)
-    insert_rows(Child, children)
-    insert_rows(ChildName, names)
-    insert_rows(ChildAddress, addresses)
-    insert_rows(Carer, carers)
-    for saved in (*children, *carers):
-        saved._state.adding = False
+    for model, table in tables.items():
+        table.write(written[model])
+    for child in children:
+        child._state.adding = False
     audit_record(
         actor=actor,
         action="index.children_created",

@@ -462,27 +462,54 @@ def _save_links(records: list[StagedRecord], child: Child, method: str, scores: 
     _save_many_links([(records, child)], method, scores, model_version)
 
 
+@transaction.atomic  # the temporary table of the PostgreSQL path lives until the transaction ends
 def _save_many_links(
     groups: list[tuple[list[StagedRecord], Child]], method: str, scores: Scores, model_version: str
 ) -> None:
-    """Point each group's records at its child, all in one ``executemany``."""
+    """Point each group's records at its child, with each record's weight and probability.
+
+    PostgreSQL: the outcomes are copied (``COPY``) into a temporary table and set by one ``UPDATE ... FROM``.
+    SQLite: one prepared ``UPDATE`` stepped per record (``executemany``); measured on 179,700 records, it is
+    faster there than ``UPDATE ... FROM (VALUES ...)`` in statements of 500 (2.4 s against 2.8 s of CPU).
+    """
     child_field = StagedRecord._meta.get_field("child").target_field  # type: ignore[union-attr]
     when_field = StagedRecord._meta.get_field("linked_at")
     when = when_field.get_db_prep_value(clock.now(), connection)
-    params = []
+    outcomes = []
     for records, child in groups:
         child_value = child_field.get_db_prep_value(child.pk, connection)
         for record in records:
             weight, probability = scores.get(record.pk, (None, None))
-            params.append((child_value, method, model_version, when, False, weight, probability, record.pk))
+            outcomes.append((record.pk, child_value, weight, probability))
             record.child = child
             record.link_method = method
+    if not outcomes:
+        return
     table = StagedRecord._meta.db_table
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Dropped at the end of the transaction; emptied after use, as a transaction may link twice.
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS linkage_link_outcome (id bigint PRIMARY KEY, child_id uuid, "
+                "match_weight double precision, match_probability double precision) ON COMMIT DROP"
+            )
+            with cursor.cursor.copy(
+                "COPY linkage_link_outcome (id, child_id, match_weight, match_probability) FROM STDIN"
+            ) as copy:
+                for outcome in outcomes:
+                    copy.write_row(outcome)
+            cursor.execute(
+                f"UPDATE {table} AS s SET child_id = o.child_id, link_method = %s, model_version = %s, "  # noqa: S608
+                "linked_at = %s, in_review = false, match_weight = o.match_weight, "
+                "match_probability = o.match_probability FROM linkage_link_outcome AS o WHERE s.id = o.id",
+                [method, model_version, when],
+            )
+            cursor.execute("TRUNCATE linkage_link_outcome")
+            return
         cursor.executemany(
             f"UPDATE {table} SET child_id = %s, link_method = %s, model_version = %s, linked_at = %s, "  # noqa: S608
             "in_review = %s, match_weight = %s, match_probability = %s WHERE id = %s",
-            params,
+            [(child_value, method, model_version, when, False, w, p, rid) for rid, child_value, w, p in outcomes],
         )
 
 

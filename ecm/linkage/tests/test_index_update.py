@@ -112,3 +112,38 @@ def test_an_involvement_the_index_cannot_take_is_set_aside_with_a_warning(tmp_pa
     unknown.refresh_from_db()
     assert any("consent" in w for w in no_basis.warnings)
     assert any("no organisation with code 'NOPE'" in w for w in unknown.warnings)
+
+
+def test_links_set_in_bulk_carry_each_records_child_weight_and_probability(tmp_path):
+    """``records_to_new_children`` then ``records_link`` in one transaction: each staged record gets its own
+    child, method, weight and probability (on PostgreSQL through the copied outcomes, twice in a transaction)."""
+    from django.db import transaction
+
+    first = deliver(tmp_path, "child_benefit", "CB1")
+    second = deliver(tmp_path, "school_census", "SC1", given_name="Omar", date_of_birth="2014-02-01")
+    later = deliver(tmp_path, "gp_registrations", "GP1")
+    with transaction.atomic():
+        amelia, omar = records_to_new_children(
+            actor=SYSTEM_MATCHER,
+            groups=[[first], [second]],
+            scores={first.pk: (12.5, 0.99), second.pk: (None, None)},
+            model_version="v9",
+        )
+        records_link(
+            actor=SYSTEM_MATCHER,
+            child=amelia,
+            records=[later],
+            method="model",
+            scores={later.pk: (7.0, 0.9)},
+            model_version="v9",
+        )
+    outcome = {
+        r.pk: (r.child_id, r.link_method, r.match_weight, r.match_probability, r.model_version, r.in_review)
+        for r in StagedRecord.objects.all()
+    }
+    assert outcome == {
+        first.pk: (amelia.pk, "new_child", 12.5, 0.99, "v9", False),
+        second.pk: (omar.pk, "new_child", None, None, "v9", False),
+        later.pk: (amelia.pk, "model", 7.0, 0.9, "v9", False),
+    }
+    assert StagedRecord.objects.filter(linked_at__isnull=True).count() == 0

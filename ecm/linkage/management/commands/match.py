@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -50,9 +51,10 @@ class Command(BaseCommand):
         )
 
     def progress(self, message: str) -> None:
-        """A progress line with the process's peak memory so far (national runs must stay within 4 GB)."""
+        """A progress line with the process's peak memory so far (national runs must stay within 4 GB) and its
+        CPU seconds so far (on a shared machine the wall time between lines overstates each phase)."""
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        self.stderr.write(f"{message} (max RSS {peak_mb:,.0f} MB)")
+        self.stderr.write(f"{message} (max RSS {peak_mb:,.0f} MB, CPU {time.process_time():,.1f} s)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         bulk_connection_prepare()
