@@ -246,51 +246,30 @@ class _PrefetchedRows(QuerySet[Model]):
         return manager._apply_rel_filters(manager.model._base_manager.using(self.db).all())._chain()
 
 
-def _with_names_and_addresses(where: list[str], params: list[Any], *, using: str) -> list[Child]:
-    """The children matching ``where`` with their names and addresses attached, as
-    ``prefetch_related("names", "addresses")`` would, in one statement written once per process
-    (``ecm.core.rows``): the children joined to their names and addresses, each row read once."""
+def _with_names_and_addresses(sql: str, params: list[Any], *, using: str) -> list[Child]:
+    """The children ``sql`` selects with their names and addresses attached, as
+    ``prefetch_related("names", "addresses")`` would, in the same three statements, each written
+    once per process (``ecm.core.rows``) rather than built through the ORM on every search."""
     db = using
-    child = rows.table(Child)
-    statement = (
-        f"SELECT {rows.columns(Child)}, {rows.columns(ChildName)}, {rows.columns(ChildAddress)} "  # noqa: S608
-        f"FROM (SELECT * FROM {child} WHERE {' AND '.join(where)}) AS {child} "
-        f"LEFT JOIN {rows.table(ChildName)} ON {rows.table(ChildName)}.child_id = {child}.id "
-        f"LEFT JOIN {rows.table(ChildAddress)} ON {rows.table(ChildAddress)}.child_id = {child}.id"
-    )
-    # A child with two names and two addresses comes as four rows: keep each child, name and
-    # address once, by its own id, in the order first seen.
-    name_start = rows.width(Child)
-    address_start = name_start + rows.width(ChildName)
-    child_rows: dict[Any, Any] = {}
-    name_rows: dict[Any, Any] = {}
-    address_rows: dict[Any, Any] = {}
-    for row in rows.select(statement, params, using=db):
-        child_rows.setdefault(row[_CHILD_PK], row)
-        if row[name_start + _NAME_PK] is not None:
-            name_rows.setdefault(row[name_start + _NAME_PK], row)
-        if row[address_start + _ADDRESS_PK] is not None:
-            address_rows.setdefault(row[address_start + _ADDRESS_PK], row)
-    found = rows.instances(Child, child_rows.values(), using=db)
-    related = (
-        ("names", rows.instances(ChildName, name_rows.values(), using=db, start=name_start)),
-        ("addresses", rows.instances(ChildAddress, address_rows.values(), using=db, start=address_start)),
-    )
-    for attr, instances in related:
-        grouped: dict[Any, list[Model]] = {each.pk: [] for each in found}
-        for instance in instances:
-            grouped[instance.child_id].append(instance)  # type: ignore[attr-defined]
-        for each in found:
-            cache = each.__dict__.setdefault("_prefetched_objects_cache", {})
-            cache[attr] = _PrefetchedRows.holding(grouped[each.pk], child=each, relation=attr, using=db)
+    found = rows.fetch(Child, sql, params, using=db)
+    if not found:
+        return found
+    by_child: dict[str, dict[Any, list[Model]]] = {}
+    # By the children's ids, not the candidate subquery again: the database finds candidates once.
+    connection = connections[db]
+    ids = [Child._meta.pk.get_db_prep_value(child.pk, connection) for child in found]  # type: ignore[union-attr]
+    placeholders = ", ".join(["%s"] * len(ids))
+    for attr, model in (("names", ChildName), ("addresses", ChildAddress)):
+        grouped: dict[Any, list[Model]] = {child.pk: [] for child in found}
+        sql = f"SELECT {rows.columns(model)} FROM {rows.table(model)} WHERE child_id IN ({placeholders})"  # noqa: S608
+        for row in rows.fetch(model, sql, ids, using=db):
+            grouped[row.child_id].append(row)  # type: ignore[attr-defined]
+        by_child[attr] = grouped
+    for child in found:
+        cache = child.__dict__.setdefault("_prefetched_objects_cache", {})
+        for attr, grouped in by_child.items():
+            cache[attr] = _PrefetchedRows.holding(grouped[child.pk], child=child, relation=attr, using=db)
     return found
-
-
-def _pk_position(model: type[Model]) -> int:
-    return model._meta.concrete_fields.index(model._meta.pk)
-
-
-_CHILD_PK, _NAME_PK, _ADDRESS_PK = (_pk_position(m) for m in (Child, ChildName, ChildAddress))
 
 
 @reads_from_replica
@@ -312,9 +291,12 @@ def find(criteria: SearchCriteria, *, statuses: Iterable[str]) -> list[Match]:
     where = [f"id IN ({subquery})", sql.among("status", statuses), "merged_into_id IS NULL"]
     if criteria.uses_location:
         where.append(f"NOT ({location_hidden_sql(rows.table(Child))})")
-    # The candidates as a subquery: one round trip finds them and reads them with their names
-    # and addresses.
-    found = _with_names_and_addresses([str(w) for w in where], sql.params, using=db)
+    # The candidates as a subquery: one round trip finds and reads them (a miss reads nothing more).
+    found = _with_names_and_addresses(
+        f"SELECT {rows.columns(Child)} FROM {rows.table(Child)} WHERE {' AND '.join(str(w) for w in where)}",  # noqa: S608
+        sql.params,
+        using=db,
+    )
     # Exact: 1.0 only, or (with history) previous name and address at worst.
     exact_threshold = PREVIOUS * PREVIOUS if criteria.history else 1.0
     threshold = FUZZY_THRESHOLD if criteria.fuzzy else exact_threshold

@@ -274,12 +274,12 @@ def test_a_found_childs_names_and_addresses_come_with_the_search_and_stay_its_ow
     first = ChildFactory(given_name="Ada", family_name="Lovell", date_of_birth=born)
     second = ChildFactory(given_name="Ida", family_name="Lovell", date_of_birth=born)
     services.child_update(actor=SYSTEM_COMMAND, child=second, given_name="Edith")  # a previous name too
-    # and a previous address: two names and two addresses, each read once however they are joined
+    # and a previous address: two names and two addresses, each attached once
     moved = {"address_line_1": "2 Mill Lane", "postcode": "LS6 2AB"}
     services.child_update(actor=SYSTEM_COMMAND, child=second, address=moved)
     criteria = SearchCriteria(family_name="Lovell", birth_date=born)
     statuses = visible_statuses(practitioner)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):  # the children, then all their names, then all their addresses
         matches = matcher.find(criteria, statuses=statuses)
     assert sorted(m.child.pk for m in matches) == sorted([first.pk, second.pk])
     expected = {
