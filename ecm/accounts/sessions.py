@@ -23,11 +23,7 @@ from ecm.core.sessions import SessionStore as CoreSessionStore
 class SessionStore(CoreSessionStore):
     open_as_loaded: tuple[str, bool] | None = None
 
-    def _get_session_from_db(self) -> Any:
-        key = self.session_key
-        if not key:
-            self._session_key = None
-            return None
+    def _read_row(self, key: str) -> tuple[Any, ...] | None:
         model = self.model
         session, tracked = rows.table(model), rows.table(UserSession)
         sql = (
@@ -38,10 +34,9 @@ class SessionStore(CoreSessionStore):
         )
         found = rows.select(sql, [key, timezone.now()], using=router.db_for_read(model))
         if not found:
-            self._session_key = None
             return None
         self.open_as_loaded = (key, bool(found[0][1]))
-        return model(session_key=key, session_data=found[0][0])
+        return found[0]
 
 
 def open_as_loaded(session: SessionBase) -> bool | None:

@@ -20,13 +20,15 @@ from ecm.core import rows
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Any:
         key = self.session_key
-        if not key:
+        found = self._read_row(key) if key else None
+        if not key or found is None:
             self._session_key = None
             return None
+        return self.model(session_key=key, session_data=found[0])
+
+    def _read_row(self, key: str) -> tuple[Any, ...] | None:
+        """The live session row for ``key`` (its data first), or None: one fixed statement."""
         model = self.model
         sql = f"SELECT session_data FROM {rows.table(model)} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
         found = rows.select(sql, [key, timezone.now()], using=router.db_for_read(model))
-        if not found:
-            self._session_key = None
-            return None
-        return model(session_key=key, session_data=found[0][0])
+        return found[0] if found else None

@@ -26,7 +26,7 @@ from ecm.linkage.index_bridge import surviving_child
 from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.decide import decide, exact_levels_of, rare_spelling_limit
 from ecm.linkage.matching.features import features
-from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, MatchRun, StagedRecord
+from ecm.linkage.models import FEED_COLUMNS, FeedDelivery, FeedSource, MatchModel, MatchRun, StagedRecord
 from ecm.linkage.services import (
     match_run_advance,
     match_run_finish,
@@ -291,21 +291,8 @@ LIGHT_FIELDS = (
     "delivery_id",
     "line_number",
     "child_id",
-    "given_name",
-    "middle_names",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "nhs_number",
-    "upn",
-    "parent_1_name",
-    "parent_2_name",
-    "school_urn",
-    "gp_practice_code",
+    # The feed's own columns, but the source's record id and a previous family name.
+    *(column for column in FEED_COLUMNS if column not in ("source_record_id", "previous_family_name")),
     "involvement",
     "warnings",
 )
