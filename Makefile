@@ -39,7 +39,7 @@ run: install
 	@echo "  ECM_ENV=development $(PY) manage.py demo_totp <username>"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The production process list (Procfile: web under gunicorn, worker, scheduler) under honcho, on
+# The production process list (Procfile: web under granian, worker, scheduler) under honcho, on
 # the embedded SQLite default unless DATABASE_URL says otherwise. ECM_ENV defaults to development
 # here (no secrets needed, debug off); `ECM_ENV=production make serve` with the production
 # variables set runs exactly what a server runs. Processes whose command is not installed yet

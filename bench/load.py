@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
-"""Load test of the production process list: gunicorn (gthread) on PostgreSQL, driven over HTTP.
+"""Load test of the production process list: the web process (granian) on PostgreSQL, driven over HTTP.
 
 1. Loads N synthetic children into PostgreSQL with the index benchmark's own loader
    (``bench/index_search.py``; a second run with the same database and N loads nothing).
 2. Prepares an API client (no rate limit in the way), signed-in sessions with a verified
    second factor, and the searches: unique hits, multiple matches, misses and fuzzy searches,
    drawn from the loaded data.
-3. Starts the web process exactly as the Procfile does (``gunicorn -c config/gunicorn.py
-   config.wsgi``) with production settings, and drives it from ``--clients`` client threads
-   spread over several processes, each with its own keep-alive connection: audited FHIR
-   ``GET /fhir/Patient`` searches and signed-in HTML searches (``POST /index/``) in the
-   ``--html-share`` proportion.
+3. Starts the web process exactly as the Procfile does (``python -m config.web``;
+   ``--web-command`` to compare another) with production settings, and drives it from
+   ``--clients`` client threads spread over several processes, each with its own keep-alive
+   connection: audited FHIR ``GET /fhir/Patient`` searches with the API client's token (no
+   cookie: an API client is a system, not a browser) and signed-in HTML searches
+   (``POST /index/``, with the session cookie) in the ``--html-share`` proportion.
 4. Reports sustained searches/s, p50/p95/p99, errors, the audit events written against those
    expected (one ``index.search`` per answered search, no gap in the chain), and the bare SQL
    time of the same statements (captured from one search each, run again directly through
@@ -289,11 +290,13 @@ def client_thread(cfg: dict[str, Any], session_key: str, seed: int, results: lis
     form_token = ""
 
     def request(
-        method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+        method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None, *, browser: bool = True
     ) -> tuple[int, str]:
         nonlocal conn
         all_headers = {**base, **(headers or {})}
-        if cookies:
+        # Only the browser's requests carry the session cookie: an API client is a system
+        # holding a token, not a signed-in person's browser.
+        if cookies and browser:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         for attempt in range(2):
             try:
@@ -333,7 +336,9 @@ def client_thread(cfg: dict[str, Any], session_key: str, seed: int, results: lis
                 )
                 ok = status == 200 and 'data-outcome="' in text
             else:
-                status, text = request("GET", _fhir_path(query), headers={"Authorization": f"Bearer {cfg['token']}"})
+                status, text = request(
+                    "GET", _fhir_path(query), headers={"Authorization": f"Bearer {cfg['token']}"}, browser=False
+                )
                 ok = status == 200 and '"resourceType"' in text
         except Exception:  # noqa: BLE001 - counted as an error
             status, ok = 0, False
@@ -392,7 +397,7 @@ def _run(cmd: list[str], env: dict[str, str], what: str, *, show_stderr: bool = 
 
 def _proc_cpu(pid: int) -> float:
     """CPU seconds (user + system) a running process has used, with those of the children it has
-    reaped (a gunicorn worker recycled after ``max_requests``, a database backend that ended);
+    reaped (a web worker replaced, a database backend that ended);
     0 when it has gone."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -409,7 +414,7 @@ def _machine_cpu() -> float:
 
 
 def cpu_by_part(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the web server (gunicorn and its workers) and by PostgreSQL
+    """CPU seconds used so far by the web server (its main process and workers) and by PostgreSQL
     (every process named postgres), read from /proc; the load clients are counted by the caller."""
     web = db = 0.0
     for entry in Path("/proc").iterdir():
@@ -427,6 +432,15 @@ def cpu_by_part(server_pid: int) -> dict[str, float]:
         elif comm.startswith("postgres"):
             db += _proc_cpu(pid)
     return {"web": web, "database": db}
+
+
+def procfile_command(process: str) -> str:
+    """The command the Procfile gives ``process``: the benchmark serves exactly what production runs."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == process:
+            return command.strip()
+    raise SystemExit(f"the Procfile has no {process} process")
 
 
 def _free_port() -> int:
@@ -467,8 +481,13 @@ def main() -> None:
     parser.add_argument("--html-share", type=float, default=0.25, help="share of the searches done on the HTML page")
     parser.add_argument("--queries", type=int, default=2000, help="searches drawn per kind")
     parser.add_argument("--bare-samples", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: config/gunicorn.py's)")
-    parser.add_argument("--threads", type=int, default=0, help="gunicorn threads per worker")
+    parser.add_argument("--workers", type=int, default=0, help="web worker processes (default: config/web.py's)")
+    parser.add_argument("--threads", type=int, default=0, help="threads per web worker")
+    parser.add_argument(
+        "--web-command",
+        default="",
+        help="the web process's command (default: the Procfile's web line, run as the Procfile runs it)",
+    )
     parser.add_argument("--database", default=PG_URL)
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database first")
     parser.add_argument("--json", help="write the full results here")
@@ -537,16 +556,18 @@ def main() -> None:
             "PORT": str(port),
         }
         if args.workers:
-            prod_env["GUNICORN_WORKERS"] = str(args.workers)
+            prod_env["WEB_WORKERS"] = str(args.workers)
         if args.threads:
-            prod_env["GUNICORN_THREADS"] = str(args.threads)
+            prod_env["WEB_THREADS"] = str(args.threads)
+        web_command = args.web_command or procfile_command("web")
+        print(f"Web process: {web_command}", flush=True)
         _run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], prod_env, "collectstatic")
         log_path = Path(tmp) / "web.log"
         with log_path.open("w") as log:
             server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
+                ["/bin/sh", "-c", f"exec {web_command}"],
                 cwd=ROOT,
-                env=prod_env,
+                env={**prod_env, "PATH": f"{Path(sys.executable).parent}:{prod_env['PATH']}"},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -562,7 +583,7 @@ def main() -> None:
                 except OSError:
                     pass
                 if server.poll() is not None or time.time() > deadline:
-                    raise SystemExit("gunicorn did not become ready:\n" + log_path.read_text()[-3000:])
+                    raise SystemExit("the web process did not become ready:\n" + log_path.read_text()[-3000:])
                 time.sleep(0.5)
             cfg = {"port": port, "html_share": args.html_share, "token": prep["token"], "searches": prep["searches"]}
             drive({**cfg, "stop_at": time.time() + args.warmup}, prep["sessions"], args.clients, args.client_processes)

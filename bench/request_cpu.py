@@ -38,7 +38,7 @@ from load import KINDS, PG_URL, _fhir_path, _html_form  # noqa: E402
 
 def measure(args: argparse.Namespace) -> None:
     prep = json.loads(Path(args.prepared).read_text())
-    os.environ.pop("ECM_ENV", None)  # production settings, as gunicorn runs them
+    os.environ.pop("ECM_ENV", None)  # production settings, as the web process runs them
     os.environ.update({"DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": args.database, "ECM_LOG_LEVEL": "WARNING"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))

@@ -1,4 +1,4 @@
-"""ASGI entry point (for an ASGI server; production serves WSGI under gunicorn, see docs/operations.md)."""
+"""ASGI entry point (for an ASGI server; production serves WSGI under granian, see docs/operations.md)."""
 
 import os
 

@@ -390,8 +390,6 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
         # Django's own server lines carry the full path with its query string: ours replace them.
         "django.server": {"level": "ERROR"},
-        # gunicorn's own messages (start, worker timeouts) in the same JSON lines.
-        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
 

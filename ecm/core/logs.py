@@ -1,7 +1,7 @@
 """Structured logs: one JSON object a line, with the request's id, user, method, path and timing.
 
 Every record, ours (``structlog.get_logger``/``logging.getLogger("ecm...")``) and third-party
-ones (Django, gunicorn), goes through the same processors, so each line carries the request id
+ones (Django, granian), goes through the same processors, so each line carries the request id
 of the request it belongs to. What is never logged: query strings (a search's name and date of
 birth travel there), request bodies, cookies, and any child's details; log identifiers and
 counts, never names.

@@ -1,5 +1,5 @@
 """Production settings with only the documented variables: refuse without secrets, collectstatic,
-check --deploy, and the web process under gunicorn serving pages (each in a clean environment)."""
+check --deploy, and the web process (granian) serving pages (each in a clean environment)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def procfile() -> dict[str, list[str]]:
 
 def test_procfile_lists_web_worker_and_scheduler():
     processes = procfile()
-    assert processes["web"] == ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]
+    assert processes["web"] == ["python", "-m", "config.web"]
     assert processes["worker"] == ["python", "manage.py", "db_worker"]
     assert processes["scheduler"] == ["python", "manage.py", "run_scheduler"]
 
@@ -52,7 +52,7 @@ def test_production_requirements_hold_no_test_tools():
     tools = {"pytest", "pytest-django", "playwright", "ruff", "mypy", "factory-boy", "faker", "django-stubs"}
     assert not tools & runtime
     assert tools <= dev and not runtime & dev
-    assert {"django", "gunicorn", "honcho", "structlog", "sentry-sdk", "psycopg"} <= runtime
+    assert {"django", "granian", "honcho", "structlog", "sentry-sdk", "psycopg"} <= runtime
     assert "-r requirements.lock" in (ROOT / "requirements-dev.lock").read_text()
 
 
@@ -128,22 +128,25 @@ def _free_port() -> int:
 
 
 def _get(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], str]:
+    """Status, headers (names in lower case: HTTP/1.1 names are case-insensitive, and granian
+    sends them in lower case) and body."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read().decode()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
     finally:
         conn.close()
 
 
-def test_gunicorn_serves_pages_with_production_settings(production):
+def test_web_process_serves_pages_with_production_settings(production):
     collected = manage(["collectstatic", "--noinput"], production)
     assert collected.returncode == 0, collected.stderr[-3000:]
     port = _free_port()
-    env = {**production, "PORT": str(port), "HOST": "127.0.0.1", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "2"}
+    env = {**production, "PORT": str(port), "HOST": "127.0.0.1", "WEB_WORKERS": "1", "WEB_THREADS": "2"}
+    # The Procfile's "python" is the virtual environment's: this interpreter.
     server = subprocess.Popen(
-        [sys.executable, "-m", *procfile()["web"]],
+        [sys.executable, *procfile()["web"][1:]],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -158,7 +161,7 @@ def test_gunicorn_serves_pages_with_production_settings(production):
                 status, _, _ = _get(port, "/healthz", {})
                 break
             except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                assert server.poll() is None and time.monotonic() < deadline, "the web process did not start"
                 time.sleep(0.5)
         assert status == 200  # plain HTTP, any Host: the load balancer's probe
         status, _, body = _get(port, "/readyz", {})
@@ -167,14 +170,32 @@ def test_gunicorn_serves_pages_with_production_settings(production):
         status, headers, body = _get(port, "/sign-in/", proxied)
         assert status == 200, body[:2000]
         assert "Sign in" in body and "govuk-header" in body
-        assert "Strict-Transport-Security" in headers and "sessionid" not in headers.get("Set-Cookie", "")
+        assert "strict-transport-security" in headers and "sessionid" not in headers.get("set-cookie", "")
         stylesheet = re.search(r'href="(/assets/[^"]+\.css)"', body)
         assert stylesheet is not None
         assert _get(port, stylesheet.group(1), proxied)[0] == 200
         # Plain HTTP to a page (not a probe) is sent to https.
         status, headers, _ = _get(port, "/sign-in/", {"Host": HOST})
-        assert status == 301 and headers["Location"].startswith("https://")
+        assert status == 301 and headers["location"].startswith("https://")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         output = server.communicate(timeout=30)[0]
     assert "Traceback" not in output, output[-3000:]
+
+
+def test_web_process_options_come_from_the_environment(monkeypatch):
+    from config import web
+
+    monkeypatch.setenv("WEB_WORKERS", "3")
+    monkeypatch.setenv("WEB_THREADS", "6")
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.setenv("WEB_WORKER_LIFETIME", "0")
+    monkeypatch.delenv("ECM_LOG_FORMAT", raising=False)
+    monkeypatch.setenv("ECM_ENV", "production")
+    options = web.options()
+    assert (options["workers"], options["blocking_threads"], options["port"]) == (3, 6, 8123)
+    assert options["workers_lifetime"] is None  # 0: never replaced
+    assert options["log_access"] is False  # an access log would carry query strings
+    assert options["log_dictconfig"]["formatters"]["ecm"]["()"] == "ecm.core.logs.json_formatter"
+    monkeypatch.setenv("ECM_LOG_FORMAT", "console")
+    assert web.options()["log_dictconfig"]["formatters"]["ecm"]["()"] == "ecm.core.logs.console_formatter"
