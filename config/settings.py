@@ -140,7 +140,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DATABASE_POOL_MAX_SIZE"):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same PostgreSQL backend, checking a reused connection only after it sat idle
+    # (ecm/core/db/postgresql/base.py): one round trip fewer per request under load.
+    DATABASES["default"]["ENGINE"] = "ecm.core.db.postgresql"
+if DATABASES["default"]["ENGINE"] == "ecm.core.db.postgresql" and os.environ.get("DATABASE_POOL_MAX_SIZE"):
     # Django's psycopg pool instead of persistent connections: one pool per worker process,
     # shared by its threads (then connections are returned to the pool, not kept per thread).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
