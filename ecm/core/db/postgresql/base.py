@@ -23,6 +23,7 @@ class DatabaseWrapper(PostgreSQLDatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.last_request_boundary: float | None = None
+        self.health_check_done: bool = self.health_check_done  # set by Django's base class (typed here)
 
     def close_if_unusable_or_obsolete(self) -> None:
         # Django calls this at the start and at the end of every request: at the start, the time
