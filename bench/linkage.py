@@ -96,9 +96,13 @@ def score_only(records: int, seed: int, generator: str, upper: float = 0.99, low
     from ecm.linkage.matching.thresholds import thresholds_from_estimates
 
     exact = exact_levels_of(settings)
+    kept = [p for p in scored if passes_guard(p, exact)]
     estimated = thresholds_from_estimates(
-        [float(p["match_probability"]) for p in scored if passes_guard(p, exact)], records=len(truth)
+        [float(p["match_probability"]) for p in kept],
+        records=len(truth),
+        ids=[(int(p["unique_id_l"]), int(p["unique_id_r"])) for p in kept],
     )
+    del kept
     if estimated:
         print(f"thresholds from the model's own estimates: {estimated}")
     choices = {(upper, lower), (0.99, 0.8), (0.95, 0.5), (0.9, 0.5), (0.999, 0.8)}

@@ -25,9 +25,9 @@ Rules, in order:
 - a group that reaches exactly one index child is linked to it; one that reaches none
   becomes a new child; one that reaches two or more children goes to clerical review;
 - a record with no pair above the upper threshold but one between the thresholds goes to
-  clerical review (of two new records in doubt, the later waits and the earlier goes
-  ahead, unless the later links automatically to others: then the earlier waits for it);
-  the rest become new children.
+  clerical review, beside the most likely record of each child or group it is in doubt with
+  (of two new records in doubt, the later waits and the earlier goes ahead, unless the later
+  links automatically to others: then the earlier waits for it); the rest become new children.
 """
 
 from __future__ import annotations
@@ -434,6 +434,8 @@ def decide(
     best_review: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
     # Band pairs to a later new record: the earlier waits for it only if the later links automatically.
     best_review_later: dict[int, tuple[float, int, Mapping[str, Any]]] = {}
+    # Every band pair of a record in doubt with an earlier or linked record: the reviewer sees each candidate.
+    band_pairs: dict[int, list[tuple[float, int, Mapping[str, Any]]]] = defaultdict(list)
     best_to_child: dict[tuple[int, Any], tuple[float, int, Mapping[str, Any]]] = {}
     pairs_by_ids: dict[tuple[int, int], Mapping[str, Any]] = {}
     for pair in pairs:
@@ -475,6 +477,8 @@ def decide(
             elif probability >= lower:
                 # Of two new records in doubt, the later one waits for review; the earlier goes ahead.
                 found = best_review if other not in new or other < me else best_review_later
+                if found is best_review:
+                    band_pairs[me].append((probability, other, pair))
                 if me not in found or probability > found[me][0]:
                     found[me] = (probability, other, pair)
         if auto and left in new and right in new:
@@ -538,6 +542,10 @@ def decide(
         for me, other in ((left, right), (right, left)):
             if len(members[groups.find(me)]) == 1 and (me not in refused or probability > refused[me][0]):
                 refused[me] = (probability, other, pairs_by_ids[(left, right)])
+
+    def child_or_group(record: int) -> Any:
+        return child_of[record] if record in child_of else ("group", groups.find(record))
+
     out = Decisions(scores=best_auto)
     for group in members.values():
         children = set().union(*(reaches[r] for r in group))
@@ -575,6 +583,13 @@ def decide(
             if rid in best_review:
                 _p, other, pair = best_review[rid]
                 out.review.append((rid, other, pair))
+                # And beside the most likely record of each other child (or group) it is in doubt with:
+                # a reviewer who rejects the first candidate can still link it to the second.
+                seen = {child_or_group(other)}
+                for _p, candidate, candidate_pair in sorted(band_pairs.get(rid, ()), key=lambda c: -c[0]):
+                    if child_or_group(candidate) not in seen:
+                        seen.add(child_or_group(candidate))
+                        out.review.append((rid, candidate, candidate_pair))
             else:
                 out.new_children.append(group)
     return out

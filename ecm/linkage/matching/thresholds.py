@@ -5,28 +5,29 @@ pairs that could be the same child (``decide.passes_guard``):
 - the expected number of false links above a threshold U is the sum of (1 - p) over the pairs at
   or above U; the **upper** threshold is the lowest U that keeps it under ``false_link_share`` of
   the expected matches (the sum of p over every pair);
-- the expected number of true matches left below a threshold L is the sum of p over the pairs
-  under L; the **lower** threshold is the highest L that keeps it under ``missed_share`` of the
-  expected matches;
-- pairs between the two go to clerical review: the ones the model is unsure of. If they would be
-  more than ``review_share`` of the records, the lower threshold is raised until they are not.
+- pairs between the upper and the **lower** threshold go to clerical review: the ones the model
+  is unsure of. The lower is as low as the review budget allows: the floor (a one-in-twenty chance
+  is still worth a person's look), raised until the review queue is at most ``review_share`` of the
+  records. The queue is counted in band pairs with a record that would wait, when the pairs'
+  records are given (``ids``). (Until 6 December 2026 it was the highest L keeping the expected matches left below it,
+  the sum of p under L, under 0.05% of the expected matches; at 1,000,000 records that left the
+  queue at 0.73% and 142 true pairs below the lower that the budget had room to show.) The
+  expected matches missed are still reported.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 FALSE_LINK_SHARE = 5e-5
-MISSED_SHARE = 5e-4
 REVIEW_SHARE = 0.01
 # Never link automatically below this, nor send to review below this, whatever the estimates say.
 UPPER_FLOOR = 0.9
 LOWER_FLOOR = 0.05
-# Never above these: the former defaults (a stricter upper only moved true pairs into review on FEBRL).
+# Never above this: the former default (a stricter upper only moved true pairs into review on FEBRL).
 UPPER_CEILING = 0.99
-LOWER_CEILING = 0.8
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,21 @@ def thresholds_from_estimates(
     *,
     records: int,
     false_link_share: float = FALSE_LINK_SHARE,
-    missed_share: float = MISSED_SHARE,
     review_share: float = REVIEW_SHARE,
+    ids: Sequence[tuple[int, int]] | None = None,
 ) -> EstimatedThresholds | None:
     """Upper and lower thresholds from the probabilities of the pairs that could be the same child.
 
-    ``probabilities`` should reach down to ``LOWER_FLOOR`` (score with that threshold). ``None``
-    when there are no pairs to estimate from.
+    ``probabilities`` should reach down to ``LOWER_FLOOR`` (score with that threshold). ``ids``: each
+    pair's two record ids, in the same order (the review cap then counts records that would wait,
+    not pairs). ``None`` when there are no pairs to estimate from.
     """
-    ordered = sorted((p for p in probabilities if p >= LOWER_FLOOR), reverse=True)
+    scored = list(probabilities)
+    keyed = sorted(
+        ((p, *(ids[n] if ids is not None else (n, n))) for n, p in enumerate(scored) if p >= LOWER_FLOOR),
+        reverse=True,
+    )
+    ordered = [p for p, _left, _right in keyed]
     if not ordered:
         return None
     expected = sum(ordered)
@@ -63,17 +70,14 @@ def thresholds_from_estimates(
             break
         false_links += 1 - p
         upper = min(upper, p)
-    lower = LOWER_CEILING
-    missed = 0.0
-    for p in reversed(ordered):
-        if p >= LOWER_CEILING or missed + p > missed_share * expected:
-            lower = min(p, LOWER_CEILING)
-            break
-        missed += p
-    lower = min(lower, upper)
+    lower = LOWER_FLOOR
     band = [p for p in ordered if lower <= p < upper]
     limit = max(1, int(review_share * records))
-    if len(band) > limit:
+    if ids is not None:
+        waiting = _waiting(keyed, upper, lower, limit)
+        if waiting is not None:
+            lower, band = waiting, [p for p in ordered if waiting <= p < upper]
+    elif len(band) > limit:
         # The most likely pairs of the band stay in it; the least likely become new children.
         lower = band[limit - 1]
         band = band[:limit]
@@ -87,3 +91,29 @@ def thresholds_from_estimates(
         expected_missed=missed,
         review_pairs=len(band),
     )
+
+
+def _waiting(keyed: list[tuple[float, int, int]], upper: float, lower: float, limit: int) -> float | None:
+    """The lower threshold that keeps the review queue at ``limit`` pairs (``None``: it already is).
+
+    ``keyed``: (probability, left id, right id), most likely first. A record with a pair at or above
+    the upper links automatically and does not wait, so a band pair between two such records is
+    never shown; any other band pair is (``decide``: the record in doubt waits with each of its
+    candidates). The most likely band pairs keep their place in the queue; the least likely become
+    new children.
+    """
+    automatic = {rid for p, left, right in keyed if p >= upper for rid in (left, right)}
+    queued = 0
+    last = None
+    for p, left, right in keyed:
+        if p >= upper:
+            continue
+        if p < lower:
+            return None
+        if left in automatic and right in automatic:
+            continue
+        if queued == limit:
+            return last
+        queued += 1
+        last = p
+    return None

@@ -30,8 +30,12 @@ def score_sample(table: Any, settings: dict[str, Any]) -> ScoredSample:
 def thresholds_of_sample(sample: ScoredSample) -> EstimatedThresholds | None:
     """Thresholds from the model's own estimates on the scored sample's pairs that could be one child."""
     exact_levels = exact_levels_of(sample.settings)
-    probabilities = [float(p["match_probability"]) for p in sample.pairs if passes_guard(p, exact_levels)]
-    return thresholds_from_estimates(probabilities, records=sample.table.num_rows)
+    kept = [p for p in sample.pairs if passes_guard(p, exact_levels)]
+    return thresholds_from_estimates(
+        [float(p["match_probability"]) for p in kept],
+        records=sample.table.num_rows,
+        ids=[(int(p["unique_id_l"]), int(p["unique_id_r"])) for p in kept],
+    )
 
 
 def estimate_thresholds(table: Any, settings: dict[str, Any]) -> EstimatedThresholds | None:

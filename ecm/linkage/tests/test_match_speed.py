@@ -31,13 +31,18 @@ def test_the_training_samples_pairs_are_the_pairs_the_match_would_score(tmp_path
     model, sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=None, lower=None)
     assert sample is not None  # every record is in the sample: it is kept for the match
     table = feature_table().table
-    assert sample.threshold < model.lower_threshold
+    # The lower threshold may be the floor the sample was scored down to (the review budget has room).
+    assert sample.threshold <= model.lower_threshold
     reused = sample.pairs_for(table, model.settings, model.lower_threshold)
     scored = splink_model.predict(table, model.settings, threshold=model.lower_threshold)
     assert reused is not None and len(reused) == len(scored) > 0
     assert _as_tuples(reused) == _as_tuples(scored)
-    # Below the lower threshold nothing is kept that scoring would drop.
-    assert len(sample.pairs) > len(reused)
+    # Cut higher, nothing is kept that scoring would drop.
+    stricter = sample.pairs_for(table, model.settings, 0.5)
+    assert stricter is not None and _as_tuples(stricter) == _as_tuples(
+        splink_model.predict(table, model.settings, threshold=0.5)
+    )
+    assert len(sample.pairs) > len(stricter) > 0
     # The thresholds from the kept sample are the ones a second scoring gives.
     assert thresholds_of_sample(sample) == estimate_thresholds(table, model.settings)
     assert (model.upper_threshold, model.lower_threshold) == (
