@@ -554,6 +554,8 @@ def main() -> None:
             "DJANGO_STATIC_ROOT": f"{tmp}/static",
             "HOST": "127.0.0.1",
             "PORT": str(port),
+            # The web server's own settings (docs/operations.md), passed through when set.
+            **{k: v for k, v in os.environ.items() if k.startswith("WEB_")},
         }
         if args.workers:
             prod_env["WEB_WORKERS"] = str(args.workers)

@@ -59,6 +59,11 @@ def options() -> dict[str, Any]:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Each worker's threads mostly wait on the database, and let the others run while they do;
+    # forcing a switch every 5 ms (Python's default) besides only cost CPU: with 0.05 the signed-in
+    # search page answered more searches with a shorter p95 (docs/performance.md). The workers
+    # read it in config/wsgi.py.
+    os.environ.setdefault("WEB_SWITCH_INTERVAL", "0.05")
     server: Any = Granian("config.wsgi:application", **options())  # granian exports its class as a variable
     server.serve()
 

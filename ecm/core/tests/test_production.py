@@ -199,3 +199,17 @@ def test_web_process_options_come_from_the_environment(monkeypatch):
     assert options["log_dictconfig"]["formatters"]["ecm"]["()"] == "ecm.core.logs.json_formatter"
     monkeypatch.setenv("ECM_LOG_FORMAT", "console")
     assert web.options()["log_dictconfig"]["formatters"]["ecm"]["()"] == "ecm.core.logs.console_formatter"
+
+
+def test_web_workers_take_the_switch_interval_from_the_environment(monkeypatch):
+    import importlib
+
+    import config.wsgi
+
+    before = sys.getswitchinterval()
+    monkeypatch.setenv("WEB_SWITCH_INTERVAL", "0.05")
+    try:
+        importlib.reload(config.wsgi)
+        assert sys.getswitchinterval() == pytest.approx(0.05)
+    finally:
+        sys.setswitchinterval(before)
