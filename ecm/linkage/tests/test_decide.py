@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ecm.linkage.matching.decide import decide, exact_levels_of, passes_guard
 
 
@@ -391,27 +393,22 @@ def test_a_letter_added_at_the_end_is_not_taken_for_a_typo_at_one_home():
     review instead of joining Kane's child; a rare "Knae" is still a typo and links."""
     pairs = [_home(1, 2, 4), _home(1, 3, 2), _home(2, 3, 2)]
     names = {1: "KANE", 2: "KANE", 3: "KANEE"}
-    out = decide(
-        new_ids=[1, 2, 3],
-        child_of={},
-        pairs=pairs,
-        upper=0.99,
-        lower=0.8,
-        exact_levels=EXACT,
-        rare_spellings={3},
-        spellings=names,
-    )
+
+    def decided(spellings: dict[int, str]) -> Any:
+        return decide(
+            new_ids=[1, 2, 3],
+            child_of={},
+            pairs=pairs,
+            upper=0.99,
+            lower=0.8,
+            exact_levels=EXACT,
+            rare_spellings={3},
+            spellings=spellings,
+        )
+
+    out = decided(names)
     assert [sorted(g) for g in out.new_children] == [[1, 2]] and [r for r, _c, _p in out.review] == [3]
-    out = decide(
-        new_ids=[1, 2, 3],
-        child_of={},
-        pairs=pairs,
-        upper=0.99,
-        lower=0.8,
-        exact_levels=EXACT,
-        rare_spellings={3},
-        spellings={**names, 3: "KNAE"},
-    )
+    out = decided({**names, 3: "KNAE"})
     assert [sorted(g) for g in out.new_children] == [[1, 2, 3]] and not out.review
 
 
