@@ -325,6 +325,9 @@ if os.environ.get("EMAIL_HOST"):
 
 ECM_SERVICE_NAME = "Every Child Matters"
 ECM_PHASE = os.environ.get("ECM_PHASE", "Beta")
+# How long each web process keeps the list of schools and GP practices of the index search form
+# (ecm/index/universal.py); 0 in tests, where every test makes its own organisations.
+ECM_ORGANISATION_CHOICES_SECONDS = 0 if ENV == "test" else env_int("ECM_ORGANISATION_CHOICES_SECONDS", 60)
 ECM_VETTING_VALID_YEARS = 3
 ECM_BUDGET_APPROVAL_THRESHOLD_PENCE = env_int("ECM_BUDGET_APPROVAL_THRESHOLD_PENCE", 50000)  # £500
 ECM_SAFEGUARDING_CONTACT = os.environ.get(

@@ -69,6 +69,29 @@ class SecondFactorDeviceMiddleware(OTPMiddleware):
     request. The device's model still comes from its persistent id; the binding to the user and the
     confirmation are still checked by django-otp's own ``_finalize_device``."""
 
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        """As django-otp's, but an authenticator-app device comes from the user's own statement
+        (``PractitionerBackend.get_user`` reads the user's confirmed devices with the user)."""
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = self._device_of(user, persistent_id) if persistent_id else None
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
+
+    def _device_of(self, user: Any, persistent_id: str) -> Any:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        held = getattr(user, "_confirmed_totp_devices", None)
+        label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        if held is None or label != TOTPDevice._meta.label_lower:
+            return self._device_from_persistent_id(persistent_id)  # another kind (a passkey), or another backend
+        # Not among the user's confirmed devices: another user's, unconfirmed or gone, which
+        # django-otp's own check would refuse too.
+        return held.get(int(device_id)) if device_id.isdigit() else None
+
     def _device_from_persistent_id(self, persistent_id: str) -> Any:
         from django.apps import apps
         from django_otp.models import Device

@@ -10,6 +10,14 @@ class IndexConfig(AppConfig):
         from ecm.index.retention import autodiscover
 
         autodiscover()  # every app's retention.py registers what it holds about a child
+        from django.db.models.signals import post_delete, post_save
+
+        from ecm.accounts.models import Organisation
+        from ecm.index.universal import forget_organisation_choices
+
+        # The search form's list of schools and GP practices, kept per process, is read again.
+        post_save.connect(forget_organisation_choices, sender=Organisation, dispatch_uid="index-organisation-choices")
+        post_delete.connect(forget_organisation_choices, sender=Organisation, dispatch_uid="index-organisation-choices")
         from ecm.core.navigation import NavItem, register
         from ecm.index.access import INDEX_USER_ROLES
 

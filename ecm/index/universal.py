@@ -10,10 +10,13 @@ school and GP are hidden, so even "no school recorded" would say something about
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import router, transaction
 from django.db.models import Q
@@ -66,11 +69,46 @@ def gp_practice_choices() -> list[tuple[str, str]]:
     return organisation_choices(OrganisationType.GP_PRACTICE)
 
 
-def school_and_gp_practice_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Schools and GP practices for the search form's selects, by name, in one query."""
+OrganisationChoices = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
+
+
+# The search form lists every school and GP practice on every search page, and the list changes
+# rarely (a data manager adds an organisation). Each process therefore keeps it for
+# settings.ECM_ORGANISATION_CHOICES_SECONDS (a minute; 0, never kept, in tests) and forgets it as
+# soon as it saves or deletes an organisation itself (``forget_organisation_choices``, connected in
+# ``IndexConfig.ready``); another process shows a new organisation within that time.
+_choices_lock = threading.Lock()
+_choices_kept: tuple[float, OrganisationChoices] | None = None
+_choices_generation = 0  # a read that began before the last forget is not kept
+
+
+def forget_organisation_choices(**_: Any) -> None:
+    global _choices_kept, _choices_generation
+    with _choices_lock:
+        _choices_kept = None
+        _choices_generation += 1
+
+
+def school_and_gp_practice_choices() -> OrganisationChoices:
+    """Schools and GP practices for the search form's selects, by name (kept for a minute)."""
+    global _choices_kept
+    keep_for = settings.ECM_ORGANISATION_CHOICES_SECONDS
+    now = time.monotonic()
+    kept = _choices_kept
+    if kept is not None and now - kept[0] < keep_for:
+        return kept[1]
+    generation = _choices_generation
+    choices = _school_and_gp_practice_choices_read()
+    if keep_for > 0:
+        with _choices_lock:
+            if generation == _choices_generation:
+                _choices_kept = (now, choices)
+    return choices
+
+
+def _school_and_gp_practice_choices_read() -> OrganisationChoices:
     schools: list[tuple[str, str]] = []
     practices: list[tuple[str, str]] = []
-    # On every search page: one fixed statement rather than a query built each time.
     found = core_rows.select(
         f"SELECT id, name, organisation_type FROM {core_rows.table(Organisation)} "  # noqa: S608
         "WHERE organisation_type IN (%s, %s) ORDER BY name",
@@ -80,7 +118,7 @@ def school_and_gp_practice_choices() -> tuple[list[tuple[str, str]], list[tuple[
     for pk, name, kind in found:
         # SQLite keeps a UUID as 32 hex digits: the choice values are the dashed form either way.
         (schools if kind == OrganisationType.SCHOOL else practices).append((str(uuid.UUID(str(pk))), name))
-    return schools, practices
+    return tuple(schools), tuple(practices)
 
 
 def _years_ago(today: dt.date, years: int) -> dt.date:

@@ -11,6 +11,11 @@ def notification_list_for(*, user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, archived_child_id__isnull=True).order_by("-created_at")
 
 
+# Unread and still shown (not of a child since archived): also read with the signed-in user
+# (ecm/notifications/apps.py).
+UNREAD_WHERE = "read_at IS NULL AND archived_child_id IS NULL"
+
+
 def unread_count_for(*, user: Any) -> int:
     """Unread notifications (in the navigation of every signed-in page: one fixed statement)."""
     from django.db import router
@@ -19,6 +24,6 @@ def unread_count_for(*, user: Any) -> int:
 
     sql = (
         f"SELECT count(*) FROM {rows.table(Notification)} "  # noqa: S608
-        "WHERE recipient_id = %s AND read_at IS NULL AND archived_child_id IS NULL"
+        f"WHERE recipient_id = %s AND {UNREAD_WHERE}"
     )
     return int(rows.select(sql, [user.pk], using=router.db_for_read(Notification))[0][0])

@@ -41,6 +41,37 @@ def test_search_form_narrows_by_school_and_gp_and_never_shows_a_shielded_child(u
     assert event.data["criteria"]["gp_practice_id"] == str(surgery.pk)
 
 
+def test_each_process_keeps_the_school_and_gp_lists_until_an_organisation_is_saved(settings: Any) -> None:
+    """The lists are read once a minute per process, not on every search page; saving or deleting an
+    organisation in this process reads them again at once."""
+    from ecm.accounts.models import Organisation
+
+    settings.ECM_ORGANISATION_CHOICES_SECONDS = 60
+    universal.forget_organisation_choices()
+    hillside = school(name="Hillside Primary")
+    assert universal.school_and_gp_practice_choices()[0] == ((str(hillside.pk), "Hillside Primary"),)
+    # Written without the ORM's signals (as another process's write looks from here): still the kept list.
+    Organisation.objects.bulk_create(
+        [OrganisationFactory.build(name="Quiet Lane Primary", local_authority=hillside.local_authority)]
+    )
+    assert [name for _, name in universal.school_and_gp_practice_choices()[0]] == ["Hillside Primary"]
+    surgery = gp_practice(name="Chapel Allerton Medical Centre")  # saved here: the lists are read again
+    schools, practices = universal.school_and_gp_practice_choices()
+    assert [name for _, name in schools] == ["Hillside Primary", "Quiet Lane Primary"]
+    assert practices == ((str(surgery.pk), "Chapel Allerton Medical Centre"),)
+    hillside.delete()
+    assert [name for _, name in universal.school_and_gp_practice_choices()[0]] == ["Quiet Lane Primary"]
+    settings.ECM_ORGANISATION_CHOICES_SECONDS = 0  # not kept: every call reads
+    Organisation.objects.bulk_create(
+        [OrganisationFactory.build(name="Ash Grove School", local_authority=surgery.local_authority)]
+    )
+    assert [name for _, name in universal.school_and_gp_practice_choices()[0]] == [
+        "Ash Grove School",
+        "Quiet Lane Primary",
+    ]
+    universal.forget_organisation_choices()
+
+
 @pytest.fixture
 def area_world(db: Any) -> dict[str, Any]:
     area = LocalAuthorityFactory(code="E08000035", name="Leeds")
