@@ -64,6 +64,9 @@ def main() -> None:
     # search page answered more searches with a shorter p95 (docs/performance.md). The workers
     # read it in config/wsgi.py.
     os.environ.setdefault("WEB_SWITCH_INTERVAL", "0.05")
+    # A request allocates thousands of short-lived objects; collecting after every 700 (Python's
+    # default) walked the young objects several times per request (docs/performance.md).
+    os.environ.setdefault("WEB_GC_THRESHOLD", "50000")
     server: Any = Granian("config.wsgi:application", **options())  # granian exports its class as a variable
     server.serve()
 

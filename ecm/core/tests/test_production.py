@@ -213,3 +213,46 @@ def test_web_workers_take_the_switch_interval_from_the_environment(monkeypatch):
         assert sys.getswitchinterval() == pytest.approx(0.05)
     finally:
         sys.setswitchinterval(before)
+
+
+def test_web_workers_take_the_garbage_collector_threshold_from_the_environment_and_freeze_what_is_loaded(monkeypatch):
+    import gc
+    import importlib
+
+    import config.wsgi
+
+    before = gc.get_threshold()
+    gc.unfreeze()
+    monkeypatch.setenv("WEB_GC_THRESHOLD", "50000")
+    try:
+        importlib.reload(config.wsgi)
+        assert gc.get_threshold() == (50000, *before[1:])
+        assert gc.get_freeze_count() > 0  # the application's objects are no longer walked by collections
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+    monkeypatch.setenv("WEB_GC_THRESHOLD", "")
+    importlib.reload(config.wsgi)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_the_web_process_sets_the_garbage_collector_threshold_unless_told_otherwise(monkeypatch):
+    from config import web
+
+    class Server:  # granian's server, not started
+        def __init__(self, target: str, **options: object) -> None:
+            served.append(target)
+
+        def serve(self) -> None:
+            pass
+
+    served: list[str] = []
+    monkeypatch.setenv("WEB_SWITCH_INTERVAL", "0.05")  # restored afterwards, as the threshold is below
+    monkeypatch.setenv("WEB_GC_THRESHOLD", "set")
+    monkeypatch.delenv("WEB_GC_THRESHOLD")
+    monkeypatch.setattr(web, "Granian", Server)
+    web.main()
+    assert served == ["config.wsgi:application"] and os.environ["WEB_GC_THRESHOLD"] == "50000"
+    monkeypatch.setenv("WEB_GC_THRESHOLD", "")
+    web.main()
+    assert os.environ["WEB_GC_THRESHOLD"] == ""
