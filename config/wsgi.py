@@ -14,10 +14,11 @@ if os.environ.get("WEB_SWITCH_INTERVAL"):
 # WEB_GC_THRESHOLD: allocations between the garbage collector's youngest collections (Python's
 # default is 700). A request allocates thousands of objects, nearly all freed by reference
 # counting, so the default ran a collection several times per request; see docs/operations.md.
-if os.environ.get("WEB_GC_THRESHOLD"):
-    gc.set_threshold(int(os.environ["WEB_GC_THRESHOLD"]), *gc.get_threshold()[1:])
+gc_threshold = os.environ.get("WEB_GC_THRESHOLD")
+if gc_threshold:
+    gc.set_threshold(int(gc_threshold), *gc.get_threshold()[1:])
 application = get_wsgi_application()
-if os.environ.get("WEB_GC_THRESHOLD"):
+if gc_threshold:
     # Django, its apps and their modules live as long as the worker: collections no longer
     # walk them (gc.freeze, as the Python documentation suggests for long-lived servers).
     gc.collect()

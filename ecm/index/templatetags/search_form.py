@@ -39,17 +39,29 @@ def _value_attribute(value: Any) -> str:
     return f' value="{_e(value)}"' if value else ""
 
 
+def _hint(field: Any) -> str:
+    return f'<div id="id_{field.name}_hint" class="govuk-hint">{_e(field.help_text)}</div>\n' if field.help_text else ""
+
+
+def _described(field: Any) -> str:
+    return f' aria-describedby="id_{field.name}_hint"' if field.help_text else ""
+
+
+def _labelled(field: Any) -> str:
+    """The group's opening, its label and its hint: the same for a text input and a select."""
+    return (
+        f'<div id="div_id_{field.name}" class="govuk-form-group">\n'
+        f'<label for="id_{field.name}" class="govuk-label"> {_e(field.label)} </label>\n' + _hint(field)
+    )
+
+
 def _text(field: Any, *, width: int, maxlength: int, typing_help: bool = True) -> str:
     name = field.name
-    hint = field.help_text
-    described = f' aria-describedby="id_{name}_hint"' if hint else ""
     return (
-        f'<div id="div_id_{name}" class="govuk-form-group">\n'
-        f'<label for="id_{name}" class="govuk-label"> {_e(field.label)} </label>\n'
-        + (f'<div id="id_{name}_hint" class="govuk-hint">{_e(hint)}</div>\n' if hint else "")
+        _labelled(field)
         + f'<input type="text" name="{name}"{_value_attribute(field.value())} maxlength="{maxlength}"'
         + (' autocomplete="off" spellcheck="false"' if typing_help else "")
-        + f' class="govuk-input govuk-input--width-{width}"{described} id="id_{name}">\n</div>\n'
+        + f' class="govuk-input govuk-input--width-{width}"{_described(field)} id="id_{name}">\n</div>\n'
     )
 
 
@@ -60,7 +72,6 @@ def _date_part(value: Any, index: int) -> Any:
 
 def _date(field: Any) -> str:
     name = field.name
-    hint = field.help_text
     value = field.value()
     parts = []
     for index, (label, width) in enumerate((("Day", 2), ("Month", 2), ("Year", 4))):
@@ -71,26 +82,21 @@ def _date(field: Any) -> str:
             f'class="govuk-input govuk-date-input__input govuk-input--width-{width}" id="id_{name}_{index}">\n'
             "</div>\n</div>\n"
         )
-    described = f' aria-describedby="id_{name}_hint"' if hint else ""
     return (
         f'<div id="div_id_{name}" class="govuk-form-group">\n'
-        f'<fieldset class="govuk-fieldset"{described}>\n'
+        f'<fieldset class="govuk-fieldset"{_described(field)}>\n'
         f'<legend class="govuk-fieldset__legend"> {_e(field.label)} </legend>\n'
-        + (f'<div id="id_{name}_hint" class="govuk-hint">{_e(hint)}</div>\n' if hint else "")
+        + _hint(field)
         + f'<div class="govuk-date-input" id="id_{name}">{"".join(parts)}</div>\n</fieldset>\n</div>\n'
     )
 
 
 def _select(field: Any) -> str:
     name = field.name
-    hint = field.help_text
     return (
-        f'<div id="div_id_{name}" class="govuk-form-group">\n'
-        f'<label for="id_{name}" class="govuk-label"> {_e(field.label)} </label>\n'
-        + (f'<div id="id_{name}_hint" class="govuk-hint">{_e(hint)}</div>\n' if hint else "")
-        + f'<select name="{name}"'
-        + (f' aria-describedby="id_{name}_hint"' if hint else "")
-        + f' class="govuk-select" id="id_{name}">{select_options(field)}</select>\n</div>\n'
+        _labelled(field)
+        + f'<select name="{name}"{_described(field)} class="govuk-select" id="id_{name}">'
+        + f"{select_options(field)}</select>\n</div>\n"
     )
 
 
