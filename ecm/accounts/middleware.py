@@ -64,10 +64,10 @@ def session_end_reason(request: HttpRequest) -> str | None:
 
 
 class SecondFactorDeviceMiddleware(OTPMiddleware):
-    """django-otp's ``OTPMiddleware`` (``request.user.is_verified()`` and ``otp_device``), reading
-    the session's device with one fixed statement instead of building the ORM query on every
-    request. The device's model still comes from its persistent id; the binding to the user and the
-    confirmation are still checked by django-otp's own ``_finalize_device``."""
+    """django-otp's ``OTPMiddleware`` (``request.user.is_verified()`` and ``otp_device``), taking an
+    authenticator-app device from the user's own statement (``PractitionerBackend.get_user``) and any
+    other device with one fixed statement, instead of building the ORM query on every request. The
+    binding to the user and the confirmation are still checked by django-otp's own ``_finalize_device``."""
 
     def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
         """As django-otp's, but an authenticator-app device comes from the user's own statement

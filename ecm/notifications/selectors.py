@@ -17,7 +17,7 @@ UNREAD_WHERE = "read_at IS NULL AND archived_child_id IS NULL"
 
 
 def unread_count_for(*, user: Any) -> int:
-    """Unread notifications (in the navigation of every signed-in page: one fixed statement)."""
+    """Unread notifications, one fixed statement (the navigation reads them with the user instead, apps.py)."""
     from django.db import router
 
     from ecm.core import rows
