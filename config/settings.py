@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -280,6 +281,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if WHITENOISE_USE_FINDERS:
+    # Outside production the files come from the finders; WhiteNoise's warning that
+    # collectstatic has not run ("No directory at: …/staticfiles/") is only noise in
+    # `make serve`'s output, once per web worker.
+    warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
