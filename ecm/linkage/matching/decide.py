@@ -16,7 +16,8 @@ Rules, in order:
   possible twin unless the given name agrees exactly (or swapped exactly with the family
   name) or the other record is shown unlike each possible twin; such pairs go to review.
   A date of birth a day apart, one character out or swapped counts as the same birthday
-  here when the address is exactly the same;
+  here when the address is exactly the same; the same day and month a year apart counts at
+  any address (possibly siblings, so close names go to review there too);
 - pairs at or above the upper threshold join records into groups (union-find), never so as
   to put in one group two records the twin rules keep apart (a chain may not do what a link
   may not); a record alone whose link was refused so waits for review;
@@ -74,6 +75,9 @@ def passes_guard(pair: Mapping[str, Any], exact_levels: dict[str, int] | None = 
     name at some level (with ``exact_levels``): siblings never share a given name, so such a
     date of birth is a keying error (FEBRL's "1998" for "1989") that the model may weigh. Names
     swapped exactly (given for family and the reverse) count as both agreeing exactly.
+    The lowest date level, the same day and month a year apart, lets through a year keyed
+    wrongly across a decade (2020 for 2019); siblings born so have different given names,
+    which this refuses, or close ones, which ``_twin_like`` sends to review.
     """
     if is_identifier_pair(pair):
         return True
@@ -260,9 +264,13 @@ def _same_household(pair: Mapping[str, Any], exact_levels: dict[str, int]) -> bo
     or sector (a typo in the house or the postcode's last letters), or an address missing on one side
     (no evidence of two homes). Or a date of birth that agrees at a lower level (a day apart, one
     character, day and month swapped) at exactly the same address: a twin's record is keyed with the
-    same slips as any other (Rian on the 16th beside Ryan on the 17th, one house)."""
+    same slips as any other (Rian on the 16th beside Ryan on the 17th, one house). Or the same day
+    and month a year apart, at any address: siblings can be born so (Jim on 3 May 2019, Tim on
+    3 May 2020), and a household's sources often hold it at two addresses (one before a move)."""
     address, exact = pair.get("gamma_address"), exact_levels.get("address")
     dob = pair.get("gamma_date_of_birth")
+    if dob is not None and dob == exact_levels.get("date_of_birth_year_apart"):
+        return True
     if dob != exact_levels["date_of_birth"]:
         return bool(dob and dob > 0 and exact is not None and address == exact)
     if exact is None or address is None:
@@ -303,7 +311,8 @@ def _twin_like(
     spellings: Mapping[int, str] | None = None,
 ) -> bool:
     """Two records at the same home and birthday whose given names differ, though close (Dennis and
-    Denis, Jane and Janet), or whose sexes differ (Francis and Frances): possibly twins.
+    Denis, Jane and Janet), or whose sexes differ (Francis and Frances): possibly twins. Or born on
+    the same day and month a year apart (``_same_household``): possibly siblings.
 
     A nickname (Bill and William) is one child. Close spellings are twins when both are
     established (each sent exactly by another record with that date of birth). A spelling
@@ -363,9 +372,11 @@ def exact_levels_of(settings: dict[str, Any]) -> dict[str, int]:
     """Each comparison's gamma for its best (exact) level: the number of non-null levels less one.
 
     Also ``given_name_swapped``: the gamma of the given-name level "swapped with the family name,
-    exactly" (both names agree, crossed), which counts as the same given name.
+    exactly" (both names agree, crossed), which counts as the same given name; and
+    ``date_of_birth_year_apart``: the gamma of the date-of-birth level "same day and month, a year
+    apart" (possibly siblings; absent from a model trained before it).
     """
-    from ecm.linkage.matching.model import SWAPPED_EXACTLY
+    from ecm.linkage.matching.model import SWAPPED_EXACTLY, YEAR_APART
 
     out: dict[str, int] = {}
     for comparison in settings["comparisons"]:
@@ -374,6 +385,8 @@ def exact_levels_of(settings: dict[str, Any]) -> dict[str, int]:
         for n, level in enumerate(levels):
             if comparison["output_column_name"] == "given_name" and level.get("label_for_charts") == SWAPPED_EXACTLY:
                 out["given_name_swapped"] = len(levels) - 1 - n
+            if comparison["output_column_name"] == "date_of_birth" and level.get("label_for_charts") == YEAR_APART:
+                out["date_of_birth_year_apart"] = len(levels) - 1 - n
     return out
 
 

@@ -23,6 +23,10 @@ GUARDED = ("given_name", "date_of_birth")
 # The given-name level where the given and family names are swapped and each agrees exactly with the
 # other record's (Hannagan Mikhayla and Mikhayla Hannagan): as specific as the same given name.
 SWAPPED_EXACTLY = "swapped with the family name, exactly"
+# The date-of-birth level where the day and the month agree and the years are one apart (2019 and
+# 2020: two characters, below "one character"). Siblings can be born so (the same birthday a year
+# apart), so the decisions treat it as a possible sibling, as they treat an exact date as a twin.
+YEAR_APART = "same day and month, a year apart"
 
 
 def _null(column: str) -> dict[str, Any]:
@@ -71,9 +75,14 @@ def _contained(column: str, shortest: int = 3) -> str:
 
 
 def _two_edits(column: str) -> str:
-    """Two typos in values of at least four letters: a scanned "m" read as "rn" (Gemma, Gernma)."""
+    """Two typos in values of at least four letters: a scanned "m" read as "rn" (Gemma, Gernma). In
+    shorter values only that scanned "rn" (Tom and "Torn", Jim and "Jirn"): any two edits would make
+    most three-letter names alike (Tom and Jim, Amy and Eva), and the twin guard would let them through."""
     left, right = f'"{column}_l"', f'"{column}_r"'
-    return f"damerau_levenshtein({left}, {right}) <= 2 AND length({left}) >= 4 AND length({right}) >= 4"
+    return (
+        f"(damerau_levenshtein({left}, {right}) <= 2 AND length({left}) >= 4 AND length({right}) >= 4) "
+        f"OR replace({left}, 'rn', 'm') = replace({right}, 'rn', 'm')"
+    )
 
 
 def _jw(column: str, threshold: float) -> str:
@@ -94,6 +103,10 @@ def base_settings() -> dict[str, Any]:
     dob_swap = (
         'substr("dob_l", 1, 4) = substr("dob_r", 1, 4) AND substr("dob_l", 6, 2) = substr("dob_r", 9, 2) '
         'AND substr("dob_l", 9, 2) = substr("dob_r", 6, 2)'
+    )
+    year_apart = (
+        'substr("dob_l", 6, 5) = substr("dob_r", 6, 5) '
+        'AND abs(CAST(substr("dob_l", 1, 4) AS INTEGER) - CAST(substr("dob_r", 1, 4) AS INTEGER)) = 1'
     )
     surname_change = (
         '"family_norm_l" = "prev_family_norm_r" OR "prev_family_norm_l" = "family_norm_r" '
@@ -174,7 +187,8 @@ def base_settings() -> dict[str, Any]:
             ),
             _comparison(
                 "date_of_birth",
-                "Date of birth: exact, day and month swapped, one character different, a day apart",
+                "Date of birth: exact, day and month swapped, one character different, a day apart, "
+                "the same day and month a year apart",
                 [
                     _null("dob"),
                     _level('"dob_l" = "dob_r"', "exact", 0.9, 0.0003),
@@ -186,6 +200,10 @@ def base_settings() -> dict[str, Any]:
                         0.01,
                         0.0005,
                     ),
+                    # A year keyed wrongly across a decade (2019 for 2020; a year out within one decade is
+                    # one character): a level of its own, so that the guard lets a typo'd given name beside
+                    # it through and EM gives it its own weight.
+                    _level(year_apart, YEAR_APART, 0.003, 0.00005),
                     _else(0.02, 0.997),
                 ],
             ),

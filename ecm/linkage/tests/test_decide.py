@@ -81,7 +81,8 @@ def test_exact_levels_come_from_the_settings():
     from ecm.linkage.matching.model import base_settings
 
     levels = exact_levels_of(base_settings())
-    assert levels["given_name"] == 8 and levels["family_name"] == 5 and levels["date_of_birth"] == 4
+    assert levels["given_name"] == 8 and levels["family_name"] == 5 and levels["date_of_birth"] == 5
+    assert levels["date_of_birth_year_apart"] == 1  # the same day and month a year apart, just above "else"
     assert levels["given_name_swapped"] == 2  # given and family names swapped, each exactly
     assert levels["sex"] == 1
 
@@ -527,3 +528,39 @@ def test_a_record_in_doubt_is_shown_with_each_candidate_child():
     out = decide(new_ids=[3, 4], child_of={10: "A", 11: "B", 12: "A"}, pairs=pairs, upper=0.99, lower=0.8)
     assert [(r, c) for r, c, _ in out.review] == [(3, 10), (3, 11)]
     assert out.new_children == [[4]] and not out.link
+
+
+def test_the_same_birthday_a_year_apart_passes_the_guard_and_close_names_so_go_to_review_at_any_address():
+    """Date of birth levels: exact 5, the same day and month a year apart 1 (2019 and 2020, two
+    characters). Jim (1, 2) born on 3 December 2019; Tim (3) on 3 December 2020, from the address
+    before the household's move (address level 0): a brother born on Jim's birthday a year later, with
+    a close name, and nothing but the twin rules to tell him from Jim with a typo and a year keyed
+    wrongly. Before the level the date fell to "else" and the guard refused the pair; now it passes
+    and the close names send it to review, at any address, unless one spelling is rare across the feed
+    (a typo: "Jin"), which links. A different given name (Tom: else) is refused, with no review."""
+    exact = {**EXACT, "date_of_birth": 5, "date_of_birth_year_apart": 1}
+    jim = _home(1, 2, 4, dob=5)
+    assert passes_guard(_home(1, 3, 2, dob=1, address=0), exact)
+    out = decide(
+        new_ids=[1, 2, 3],
+        child_of={},
+        pairs=[jim, _home(1, 3, 2, dob=1, address=0), _home(2, 3, 2, dob=1, address=0)],
+        upper=0.99,
+        lower=0.8,
+        exact_levels=exact,
+    )
+    assert [sorted(g) for g in out.new_children] == [[1, 2]] and [r for r, _c, _p in out.review] == [3]
+    out = decide(
+        new_ids=[1, 2, 3],
+        child_of={},
+        pairs=[jim, _home(1, 3, 2, dob=1, address=0), _home(2, 3, 2, dob=1, address=0)],
+        upper=0.99,
+        lower=0.8,
+        exact_levels=exact,
+        rare_spellings={3},
+    )
+    assert [sorted(g) for g in out.new_children] == [[1, 2, 3]] and not out.review
+    tom = _home(1, 3, 0, dob=1)
+    assert not passes_guard(tom, exact)
+    out = decide(new_ids=[1, 2, 3], child_of={}, pairs=[jim, tom], upper=0.99, lower=0.8, exact_levels=exact)
+    assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3]] and not out.review
