@@ -11,11 +11,13 @@
    ``--clients`` client threads spread over several processes, each with its own keep-alive
    connection: audited FHIR ``GET /fhir/Patient`` searches with the API client's token (no
    cookie: an API client is a system, not a browser) and signed-in HTML searches
-   (``POST /index/``, with the session cookie) in the ``--html-share`` proportion.
+   (``POST /index/``, with the session cookie) in the ``--html-share`` proportions: by default
+   a phase of API searches only, then one of page searches only, against the same server.
 4. Reports sustained searches/s, p50/p95/p99, errors, the audit events written against those
    expected (one ``index.search`` per answered search, no gap in the chain), and the bare SQL
    time of the same statements (captured from one search each, run again directly through
-   psycopg) as a ratio of the HTTP time.
+   psycopg) as a ratio of the HTTP time; and for the API-only and page-only phases, one line
+   each against issue 16's targets (``TARGETS``: met or not met, on the medians of the runs).
 
     .venv/bin/python bench/load.py [--children 20000] [--clients 16] [--seconds 30] [--runs 3]
     .venv/bin/python bench/load.py --children 1000000      # the full run (loading takes a while)
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import multiprocessing
 import os
 import platform
@@ -470,6 +473,142 @@ def summarise(results: list[tuple[str, str, float, int]], seconds: float) -> dic
     return summary
 
 
+# Issue 16, point 8, at 1,000,000 children and 16 clients: a phase with only API searches (share 0)
+# or only page searches (share 1) against its target rate and p95.
+TARGETS = {0.0: ("FHIR", "fhir", 300.0, 100.0), 1.0: ("HTML", "html", 150.0, 150.0)}
+
+
+def _shares(text: str) -> list[float]:
+    try:
+        shares = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give shares between 0 and 1, comma separated") from None
+    if not shares or any(not 0 <= share <= 1 for share in shares):
+        raise argparse.ArgumentTypeError(f"{text!r}: give shares between 0 and 1, comma separated")
+    return shares
+
+
+def _phase_name(share: float) -> str:
+    if share == 0:
+        return "API searches only (FHIR)"
+    if share == 1:
+        return "page searches only (HTML)"
+    return f"a mix, {share:.0%} of the searches on the page"
+
+
+def measure_phase(
+    cfg: dict[str, Any], prep: dict[str, Any], args: argparse.Namespace, server_pid: int, dev_env: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Warm up, then ``args.runs`` measured runs of one share of page searches against the running server."""
+    drive({**cfg, "stop_at": time.time() + args.warmup}, prep["sessions"], args.clients, args.client_processes)
+    runs = []
+    for n in range(args.runs):
+        before = json.loads(
+            _run(
+                [sys.executable, __file__, "--audit-count", "--after=0", f"--database={args.database}"],
+                dev_env,
+                "audit count",
+            )
+            .strip()
+            .splitlines()[-1]
+        )
+        load_before = os.getloadavg()
+        cpu_before, clients_before, machine_before = cpu_by_part(server_pid), os.times(), _machine_cpu()
+        t0 = time.time()
+        results = drive({**cfg, "stop_at": t0 + args.seconds}, prep["sessions"], args.clients, args.client_processes)
+        seconds = time.time() - t0
+        cpu_after, clients_after, machine_after = cpu_by_part(server_pid), os.times(), _machine_cpu()
+        load_after = os.getloadavg()
+        time.sleep(1)
+        after = json.loads(
+            _run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--audit-count",
+                    f"--after={before['last_sequence']}",
+                    f"--database={args.database}",
+                ],
+                dev_env,
+                "audit count",
+            )
+            .strip()
+            .splitlines()[-1]
+        )
+        summary = summarise(results, seconds)
+        answered = summary["fhir"]["ok"] + summary["html"]["ok"]
+        # Where the two cores went, per answered search (ms of CPU): web, database, the load
+        # clients themselves, and everything else on the machine in the same seconds.
+        clients_cpu = (clients_after.children_user + clients_after.children_system) - (
+            clients_before.children_user + clients_before.children_system
+        )
+        parts = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
+        parts["load clients"] = clients_cpu
+        parts["rest of machine"] = max(0.0, (machine_after - machine_before) - sum(parts.values()))
+        summary["cpu_ms_per_search"] = {k: round(v * 1000 / max(answered, 1), 2) for k, v in parts.items()}
+        summary.update(
+            run=n + 1,
+            seconds=round(seconds, 1),
+            load_before=load_before,
+            load_after=load_after,
+            audit_index_search_written=after["index_search"],
+            audit_index_search_expected=answered,
+            audit_events_total=after["total"],
+            audit_sequence_gap=(after["last_sequence"] - before["last_sequence"]) - after["total"],
+        )
+        runs.append(summary)
+        f, h = summary["fhir"], summary["html"]
+        print(
+            f"run {n + 1}: FHIR {f['per_second']:.1f}/s p50/p95/p99 {f['p50']:.1f}/{f['p95']:.1f}/{f['p99']:.1f} ms "
+            f"errors {f['errors']} | HTML {h['per_second']:.1f}/s p50/p95/p99 {h['p50']:.1f}/{h['p95']:.1f}/{h['p99']:.1f} ms "
+            f"errors {h['errors']} | audit index.search {after['index_search']} of {answered} expected, "
+            f"{after['total']} events, sequence gap {summary['audit_sequence_gap']} | load {load_before[0]:.1f}->{load_after[0]:.1f}"
+            f" | CPU ms per search {summary['cpu_ms_per_search']}",
+            flush=True,
+        )
+    return runs
+
+
+def phase_report(share: float, runs: list[dict[str, Any]], bare_all: float) -> dict[str, Any]:
+    def med(key: str, api: str) -> float:
+        return statistics.median(r[api][key] for r in runs)
+
+    median = {api: {k: med(k, api) for k in ("per_second", "p50", "p95", "p99")} for api in ("fhir", "html")}
+    for api in ("fhir", "html"):
+        median[api]["http_to_bare_sql"] = median[api]["p50"] / bare_all
+    return {
+        "html_share": share,
+        "runs": runs,
+        "median": median,
+        "cpu_ms_per_search": {
+            part: statistics.median(r["cpu_ms_per_search"][part] for r in runs) for part in runs[0]["cpu_ms_per_search"]
+        },
+    }
+
+
+def target_verdict(phase: dict[str, Any], *, children: int, clients: int) -> str:
+    """One line: the phase's medians against issue 16's target, or "" for a mix (no target of its own)."""
+    target = TARGETS.get(phase["html_share"])
+    if not target:
+        return ""
+    label, api, rate, p95 = target
+    median, runs = phase["median"][api], phase["runs"]
+    errors = sum(r[api]["errors"] for r in runs)
+    audited = all(
+        r["audit_index_search_written"] == r["audit_index_search_expected"] and r["audit_sequence_gap"] == 0
+        for r in runs
+    )
+    met = median["per_second"] >= rate and median["p95"] <= p95 and errors == 0 and audited
+    scope = (
+        "" if children >= 1_000_000 and clients == 16 else " (the target is set for 1,000,000 children and 16 clients)"
+    )
+    return (
+        f"target {label}: {median['per_second']:.1f} searches/s (at least {rate:g}), p95 {median['p95']:.1f} ms "
+        f"(at most {p95:g}), errors {errors}, every search audited with no gap: {'yes' if audited else 'NO'}: "
+        f"{'MET' if met else 'NOT MET'}{scope}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--children", type=int, default=20_000)
@@ -478,7 +617,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each measured run")
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=3, help="measured runs; the report gives each and the median")
-    parser.add_argument("--html-share", type=float, default=0.25, help="share of the searches done on the HTML page")
+    parser.add_argument(
+        "--html-share",
+        type=_shares,
+        default=_shares("0,1"),
+        help="share of the searches done on the HTML page; several, comma separated, are measured one after "
+        "another against the same server (default 0,1: API searches only, then page searches only, each "
+        "against its target; 0.25 for a mix)",
+    )
     parser.add_argument("--queries", type=int, default=2000, help="searches drawn per kind")
     parser.add_argument("--bare-samples", type=int, default=20)
     parser.add_argument("--workers", type=int, default=0, help="web worker processes (default: config/web.py's)")
@@ -587,109 +733,43 @@ def main() -> None:
                 if server.poll() is not None or time.time() > deadline:
                     raise SystemExit("the web process did not become ready:\n" + log_path.read_text()[-3000:])
                 time.sleep(0.5)
-            cfg = {"port": port, "html_share": args.html_share, "token": prep["token"], "searches": prep["searches"]}
-            drive({**cfg, "stop_at": time.time() + args.warmup}, prep["sessions"], args.clients, args.client_processes)
-            runs = []
-            for n in range(args.runs):
-                before = json.loads(
-                    _run(
-                        [sys.executable, __file__, "--audit-count", "--after=0", f"--database={args.database}"],
-                        dev_env,
-                        "audit count",
-                    )
-                    .strip()
-                    .splitlines()[-1]
-                )
-                load_before = os.getloadavg()
-                cpu_before, clients_before, machine_before = cpu_by_part(server.pid), os.times(), _machine_cpu()
-                t0 = time.time()
-                results = drive(
-                    {**cfg, "stop_at": t0 + args.seconds}, prep["sessions"], args.clients, args.client_processes
-                )
-                seconds = time.time() - t0
-                cpu_after, clients_after, machine_after = cpu_by_part(server.pid), os.times(), _machine_cpu()
-                load_after = os.getloadavg()
-                time.sleep(1)
-                after = json.loads(
-                    _run(
-                        [
-                            sys.executable,
-                            __file__,
-                            "--audit-count",
-                            f"--after={before['last_sequence']}",
-                            f"--database={args.database}",
-                        ],
-                        dev_env,
-                        "audit count",
-                    )
-                    .strip()
-                    .splitlines()[-1]
-                )
-                summary = summarise(results, seconds)
-                answered = summary["fhir"]["ok"] + summary["html"]["ok"]
-                # Where the two cores went, per answered search (ms of CPU): web, database, the load
-                # clients themselves, and everything else on the machine in the same seconds.
-                clients_cpu = (clients_after.children_user + clients_after.children_system) - (
-                    clients_before.children_user + clients_before.children_system
-                )
-                parts = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
-                parts["load clients"] = clients_cpu
-                parts["rest of machine"] = max(0.0, (machine_after - machine_before) - sum(parts.values()))
-                summary["cpu_ms_per_search"] = {k: round(v * 1000 / max(answered, 1), 2) for k, v in parts.items()}
-                summary.update(
-                    run=n + 1,
-                    seconds=round(seconds, 1),
-                    load_before=load_before,
-                    load_after=load_after,
-                    audit_index_search_written=after["index_search"],
-                    audit_index_search_expected=answered,
-                    audit_events_total=after["total"],
-                    audit_sequence_gap=(after["last_sequence"] - before["last_sequence"]) - after["total"],
-                )
-                runs.append(summary)
-                f, h = summary["fhir"], summary["html"]
-                print(
-                    f"run {n + 1}: FHIR {f['per_second']:.1f}/s p50/p95/p99 {f['p50']:.1f}/{f['p95']:.1f}/{f['p99']:.1f} ms "
-                    f"errors {f['errors']} | HTML {h['per_second']:.1f}/s p50/p95/p99 {h['p50']:.1f}/{h['p95']:.1f}/{h['p99']:.1f} ms "
-                    f"errors {h['errors']} | audit index.search {after['index_search']} of {answered} expected, "
-                    f"{after['total']} events, sequence gap {summary['audit_sequence_gap']} | load {load_before[0]:.1f}->{load_after[0]:.1f}"
-                    f" | CPU ms per search {summary['cpu_ms_per_search']}",
-                    flush=True,
-                )
+            phases: list[tuple[float, list[dict[str, Any]]]] = []
+            for share in args.html_share:
+                cfg = {"port": port, "html_share": share, "token": prep["token"], "searches": prep["searches"]}
+                print(f"Phase: {_phase_name(share)}", flush=True)
+                phases.append((share, measure_phase(cfg, prep, args, server.pid, dev_env)))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=60)
             errors_logged = sum(1 for line in log_path.read_text().splitlines() if '"level": "error"' in line)
 
-    def med(key: str, api: str) -> float:
-        return statistics.median(r[api][key] for r in runs)
-
     bare = prep["bare_sql_ms"]
     bare_all = statistics.median(v for v in bare.values() if v is not None)
-    report = {
+    report: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "children": prep["children"],
         "clients": args.clients,
-        "html_share": args.html_share,
-        "runs": runs,
-        "median": {api: {k: med(k, api) for k in ("per_second", "p50", "p95", "p99")} for api in ("fhir", "html")},
-        "cpu_ms_per_search": {
-            part: statistics.median(r["cpu_ms_per_search"][part] for r in runs) for part in runs[0]["cpu_ms_per_search"]
-        },
+        "phases": [phase_report(share, runs, bare_all) for share, runs in phases],
         "bare_sql_ms": bare,
         "statements_per_search": prep["statements"],
         "statements_per_request": prep["statements_per_request"],
         "server_error_lines": errors_logged,
     }
-    report["median"]["fhir"]["http_to_bare_sql"] = report["median"]["fhir"]["p50"] / bare_all
-    report["median"]["html"]["http_to_bare_sql"] = report["median"]["html"]["p50"] / bare_all
-    print(json.dumps(report["median"], indent=1))
-    print(f"CPU per answered search (ms, median of runs): {json.dumps(report['cpu_ms_per_search'])}")
+    for phase in report["phases"]:
+        print(f"{_phase_name(phase['html_share'])}, median of {len(phase['runs'])} runs:")
+        shown = {api: m for api, m in phase["median"].items() if not math.isnan(m["p50"])}
+        print(json.dumps({api: {k: round(v, 1) for k, v in m.items()} for api, m in shown.items()}, indent=1))
+        cpu = {part: round(ms, 2) for part, ms in phase["cpu_ms_per_search"].items()}
+        print(f"CPU per answered search (ms, median of runs): {json.dumps(cpu)}")
     print(
         f"bare SQL per search (ms, median): {json.dumps({k: round(v, 2) if v else v for k, v in bare.items()})}; "
         f"statements per search: {prep['statements']}; per whole request (BEGIN and COMMIT included): "
         f"{prep['statements_per_request']}; error lines in the server log: {errors_logged}"
     )
+    for phase in report["phases"]:
+        line = target_verdict(phase, children=prep["children"], clients=args.clients)
+        if line:
+            print(line)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1, default=str))
 
