@@ -541,23 +541,11 @@ def test_the_same_birthday_a_year_apart_passes_the_guard_and_close_names_so_go_t
     exact = {**EXACT, "date_of_birth": 5, "date_of_birth_year_apart": 1}
     jim = _home(1, 2, 4, dob=5)
     assert passes_guard(_home(1, 3, 2, dob=1, address=0), exact)
-    out = decide(
-        new_ids=[1, 2, 3],
-        child_of={},
-        pairs=[jim, _home(1, 3, 2, dob=1, address=0), _home(2, 3, 2, dob=1, address=0)],
-        upper=0.99,
-        lower=0.8,
-        exact_levels=exact,
-    )
+    brother = [jim, _home(1, 3, 2, dob=1, address=0), _home(2, 3, 2, dob=1, address=0)]
+    out = decide(new_ids=[1, 2, 3], child_of={}, pairs=brother, upper=0.99, lower=0.8, exact_levels=exact)
     assert [sorted(g) for g in out.new_children] == [[1, 2]] and [r for r, _c, _p in out.review] == [3]
     out = decide(
-        new_ids=[1, 2, 3],
-        child_of={},
-        pairs=[jim, _home(1, 3, 2, dob=1, address=0), _home(2, 3, 2, dob=1, address=0)],
-        upper=0.99,
-        lower=0.8,
-        exact_levels=exact,
-        rare_spellings={3},
+        new_ids=[1, 2, 3], child_of={}, pairs=brother, upper=0.99, lower=0.8, exact_levels=exact, rare_spellings={3}
     )
     assert [sorted(g) for g in out.new_children] == [[1, 2, 3]] and not out.review
     tom = _home(1, 3, 0, dob=1)
