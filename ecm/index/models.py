@@ -47,16 +47,18 @@ class Child(BaseModel):
     date_of_birth = models.DateField(null=True, blank=True)
     expected_delivery_date = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
+    # Indexed by Meta's named indexes (school, GP, status with date of birth), not once more by the field:
+    # each index is one more B-tree every new child is written into.
     school = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="pupils_on_index"
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="pupils_on_index", db_index=False
     )
     gp_practice = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="patients_on_index"
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="patients_on_index", db_index=False
     )
     local_authority = models.ForeignKey(
         LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    status = models.CharField(max_length=10, choices=ChildStatus.choices, default=ChildStatus.ACTIVE, db_index=True)
+    status = models.CharField(max_length=10, choices=ChildStatus.choices, default=ChildStatus.ACTIVE)
     date_of_death = models.DateField(null=True, blank=True)
     archived_on = models.DateField(null=True, blank=True)
     purged_on = models.DateField(null=True, blank=True)

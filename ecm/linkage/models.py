@@ -121,8 +121,10 @@ class StagedRecord(models.Model):
     the model's match weight and probability and the model version that made it.
     """
 
-    source = models.ForeignKey(FeedSource, on_delete=models.PROTECT, related_name="records")
-    delivery = models.ForeignKey(FeedDelivery, on_delete=models.PROTECT, related_name="records")
+    # Source, delivery and child lead Meta's indexes and unique constraint, which serve their lookups:
+    # no index of their own (each is one more B-tree every record is written into).
+    source = models.ForeignKey(FeedSource, on_delete=models.PROTECT, related_name="records", db_index=False)
+    delivery = models.ForeignKey(FeedDelivery, on_delete=models.PROTECT, related_name="records", db_index=False)
     line_number = models.PositiveIntegerField()
     source_record_id = models.CharField(max_length=64)
     given_name = models.CharField(max_length=35, blank=True)
@@ -143,7 +145,9 @@ class StagedRecord(models.Model):
     gp_practice_code = models.CharField(max_length=10, blank=True)
     involvement = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
-    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="source_records")
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="source_records", db_index=False
+    )
     link_method = models.CharField(max_length=20, choices=LinkMethod.choices, blank=True)
     match_weight = models.FloatField(null=True, blank=True)
     match_probability = models.FloatField(null=True, blank=True)

@@ -148,3 +148,101 @@ def test_an_unknown_carer_column_is_refused():
     with pytest.raises(TypeError, match="no column nickname"):
         services.child_create_many(actor=SYSTEM_MATCHER, rows=[row])
     assert Child.objects.count() == 0
+
+
+# A first load's indexes built once at the end (``secondary_indexes_rebuilt_after``) -----------
+
+INDEX_TABLES = ("index_child", "index_childname", "index_childaddress", "index_carer")
+
+
+def _sqlite_indexes() -> set[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN (%s, %s, %s, %s)",
+            INDEX_TABLES,
+        )
+        return set(cursor.fetchall())
+
+
+def _uses_index(sql: str, params: list) -> str:
+    """The query plan's text for one query."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return " ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_the_secondary_indexes_are_dropped_for_the_body_and_built_again_exactly():
+    from django.db import connection, transaction
+
+    from ecm.index.bulk import secondary_indexes_rebuilt_after
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps its indexes (see the next test)")
+    before = _sqlite_indexes()
+    assert {name for name, sql in before if sql} >= {"index_name_dob_family_idx", "index_addr_postcode_dob_idx"}
+    find = "SELECT id FROM index_childname WHERE birth_date = %s AND given_norm = %s"
+    assert "index_name_dob_given_idx" in _uses_index(find, ["2015-01-01", "AMELIA"])
+    with transaction.atomic(), secondary_indexes_rebuilt_after([Child, ChildName, ChildAddress, Carer]):
+        during = _sqlite_indexes()
+        # Unique constraints (SQLite's own automatic indexes, without SQL) stay; every other index is gone.
+        assert during == {(name, sql) for name, sql in before if sql is None}
+        created = services.child_create_many(actor=SYSTEM_MATCHER, rows=rows(12))
+    assert _sqlite_indexes() == before
+    assert "index_name_dob_given_idx" in _uses_index(find, ["2015-01-01", "AMELIA"])
+    # The rebuilt indexes hold the rows written while they were away.
+    born = created[0].date_of_birth
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM index_childname INDEXED BY index_name_family_dob_idx "
+            "WHERE birth_date = %s AND family_norm = %s",
+            [born.isoformat(), ChildName.objects.get(child=created[0]).family_norm],
+        )
+        assert cursor.fetchone()[0] == 12
+
+
+def test_a_failure_in_the_body_leaves_the_indexes_as_they_were():
+    from django.db import connection, transaction
+
+    from ecm.index.bulk import secondary_indexes_rebuilt_after
+
+    before = _sqlite_indexes() if connection.vendor == "sqlite" else None
+    with pytest.raises(ZeroDivisionError), transaction.atomic(), secondary_indexes_rebuilt_after([Child, ChildName]):
+        services.child_create_many(actor=SYSTEM_MATCHER, rows=rows(3))
+        _ = 1 / 0
+    assert Child.objects.count() == 0
+    if before is not None:
+        assert _sqlite_indexes() == before
+
+
+def test_the_rebuild_pays_only_for_a_load_at_least_doubling_the_index(monkeypatch):
+    from django.db import connection
+
+    from ecm.index import bulk
+
+    monkeypatch.setattr(bulk, "BULK_REBUILD_MIN_ROWS", 10)
+    services.child_create_many(actor=SYSTEM_MATCHER, rows=rows(20))
+    on_sqlite = connection.vendor == "sqlite"
+    assert bulk.bulk_rebuild_worthwhile(new_children=20) is on_sqlite  # as many as there are
+    assert bulk.bulk_rebuild_worthwhile(new_children=19) is False  # fewer than there are: keep the indexes
+    assert bulk.bulk_rebuild_worthwhile(new_children=9) is False  # below the minimum
+    Child.objects.all().delete()
+    assert bulk.bulk_rebuild_worthwhile(new_children=10) is on_sqlite
+    assert bulk.bulk_rebuild_worthwhile(new_children=9) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_refuses_to_run_outside_a_transaction():
+    from django.db import connection
+
+    from ecm.index.bulk import secondary_indexes_rebuilt_after
+
+    if connection.vendor != "sqlite":
+        pytest.skip("nothing is dropped on PostgreSQL")
+    before = _sqlite_indexes()
+    with pytest.raises(RuntimeError, match="inside a transaction"), secondary_indexes_rebuilt_after([Child]):
+        pass
+    assert _sqlite_indexes() == before

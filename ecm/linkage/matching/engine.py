@@ -20,7 +20,8 @@ from django.conf import settings
 from django.db import transaction
 
 from ecm.core.actors import Actor
-from ecm.index.models import Child
+from ecm.index.bulk import bulk_rebuild_worthwhile, secondary_indexes_rebuilt_after
+from ecm.index.models import Carer, Child, ChildAddress, ChildName
 from ecm.linkage.choices import DeliveryStatus, LinkMethod
 from ecm.linkage.index_bridge import surviving_child
 from ecm.linkage.matching import model as splink_model
@@ -42,6 +43,8 @@ from ecm.linkage.services import (
 # written once, and the index update at 1,000,000 records took 188 s against 258 s at 2,000
 # (docs/performance.md). A crash loses at most one batch, which the next run redoes.
 NEW_CHILDREN_PER_TRANSACTION = 20_000
+# The tables a new child writes to, whose indexes a first load builds at the end.
+INDEX_UPDATE_TABLES = (Child, ChildName, ChildAddress, Carer, StagedRecord)
 FEATURE_FIELDS = (
     "id",
     "given_name",
@@ -322,10 +325,10 @@ def _json_reader() -> Callable[[Any], Any]:
 def light_records(ids: list[int]) -> dict[int, Any]:
     """Staged records by id as plain attribute objects (with ``source`` and ``delivery``), for survivorship.
 
-    Only the columns the index update uses (``LIGHT_FIELDS``), read raw through a cursor on the ORM's
-    own SQL: building a model per record, or Django's converters value by value, cost more than the
-    rest of the index update at national volumes. Dates (text on SQLite) are parsed once per distinct
-    date; JSON columns as ``_json_reader`` says.
+    Only the columns the index update uses (``LIGHT_FIELDS``), read raw through a cursor in plain SQL:
+    building a model per record, Django's converters value by value, or even its ``pk__in`` adapting
+    the ids one by one, cost more than the rest of the index update at national volumes. Dates (text on
+    SQLite) are parsed once per distinct date; JSON columns as ``_json_reader`` says.
     """
     import datetime as dt
     import uuid
@@ -338,11 +341,14 @@ def light_records(ids: list[int]) -> dict[int, Any]:
     dates: dict[Any, dt.date | None] = {None: None}
     read_json = _json_reader()
     out: dict[int, Any] = {}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(StagedRecord._meta.get_field(name).column)) for name in LIGHT_FIELDS)
+    select = f"SELECT {columns} FROM {quote(StagedRecord._meta.db_table)} WHERE id IN "  # noqa: S608
     for start in range(0, len(ids), 5000):
-        query = StagedRecord.objects.filter(pk__in=ids[start : start + 5000]).order_by().values_list(*LIGHT_FIELDS)
-        sql, params = query.query.sql_with_params()
+        chunk = ids[start : start + 5000]
+        # Plain SQL: Django's ``pk__in`` adapts its values one by one in Python, a tenth of the update's time.
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(select + "(" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
             rows = cursor.fetchall()
         for values in rows:
             record = SimpleNamespace(**dict(zip(LIGHT_FIELDS, values, strict=True)))
@@ -381,6 +387,39 @@ def _plan_of(decisions: Any) -> dict[str, Any]:
     }
 
 
+def _create_new_children(
+    *,
+    actor: Actor,
+    run: MatchRun,
+    groups: list[list[int]],
+    scores: dict[int, tuple[Any, Any]],
+    summary: MatchSummary,
+    say: Callable[[str], None],
+    chunk_size: int,
+) -> None:
+    """The plan's new children from where the run got to, ``chunk_size`` per transaction with its progress."""
+    for start in range(run.new_children_done, len(groups), chunk_size):
+        chunk = groups[start : start + chunk_size]
+        records_by_id = light_records([rid for group in chunk for rid in group])
+        todo = [[records_by_id[rid] for rid in group if records_by_id[rid].child_id is None] for group in chunk]
+        todo = [group for group in todo if group]
+        with transaction.atomic():
+            created = records_to_new_children(
+                actor=actor,
+                groups=todo,
+                scores={r.pk: scores.get(r.pk, (None, None)) for group in todo for r in group},
+                model_version=run.model_version,
+            )
+            match_run_advance(run=run, new_children_done=start + len(chunk))
+        for group, child in zip(todo, created, strict=True):
+            if child is None:
+                summary.held += len(group)
+            else:
+                summary.new_children += 1
+                summary.records_in_new_children += len(group)
+        say(f"created {summary.new_children} of {len(groups)} new children")
+
+
 def _apply_plan(
     *,
     actor: Actor,
@@ -411,26 +450,20 @@ def _apply_plan(
         summary.model_linked += len(records)
     say(f"linked {summary.model_linked} records to existing children")
     groups = plan["new"]
-    for start in range(run.new_children_done, len(groups), chunk_size):
-        chunk = groups[start : start + chunk_size]
-        records_by_id = light_records([rid for group in chunk for rid in group])
-        todo = [[records_by_id[rid] for rid in group if records_by_id[rid].child_id is None] for group in chunk]
-        todo = [group for group in todo if group]
-        with transaction.atomic():
-            created = records_to_new_children(
-                actor=actor,
-                groups=todo,
-                scores={r.pk: scores.get(r.pk, (None, None)) for group in todo for r in group},
-                model_version=run.model_version,
+    pending = len(groups) - run.new_children_done
+    if bulk_rebuild_worthwhile(new_children=pending):
+        # A first load: one transaction whose secondary indexes are built once at the end (see
+        # ``bulk_rebuild_worthwhile``). A crash rolls the whole step back, and the re-run redoes it.
+        say(f"putting {pending} new children on the index in one transaction, its indexes built at the end")
+        with transaction.atomic(), secondary_indexes_rebuilt_after(INDEX_UPDATE_TABLES):
+            _create_new_children(
+                actor=actor, run=run, groups=groups, scores=scores, summary=summary, say=say, chunk_size=chunk_size
             )
-            match_run_advance(run=run, new_children_done=start + len(chunk))
-        for group, child in zip(todo, created, strict=True):
-            if child is None:
-                summary.held += len(group)
-            else:
-                summary.new_children += 1
-                summary.records_in_new_children += len(group)
-        say(f"created {summary.new_children} of {len(groups)} new children")
+            say("building the index tables' indexes")
+    else:
+        _create_new_children(
+            actor=actor, run=run, groups=groups, scores=scores, summary=summary, say=say, chunk_size=chunk_size
+        )
     if not run.review_done:
         waiting = set(
             StagedRecord.objects.filter(pk__in=[rid for rid, _c, _p in plan["review"]], child__isnull=True).values_list(
