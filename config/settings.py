@@ -186,6 +186,12 @@ ECM_LINKAGE_ENGINE = os.environ.get("ECM_LINKAGE_ENGINE", "duckdb")
 if ECM_LINKAGE_ENGINE not in ("duckdb", "spark"):
     raise ImproperlyConfigured(f"ECM_LINKAGE_ENGINE must be duckdb or spark, not {ECM_LINKAGE_ENGINE!r}.")
 ECM_SPARK_MASTER = os.environ.get("ECM_SPARK_MASTER", "local[2]")
+# On SQLite, a match that puts at least this many new children on the index, and at least as many
+# as are there already (a first load), does it in one transaction with the indexes built at the
+# end: faster, but other writers wait for the whole step. 0: never (docs/linkage.md).
+ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN = env_int("ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN", 50_000)
+if ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN < 0:
+    raise ImproperlyConfigured("ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN must be 0 (never) or a number of children.")
 
 # Rate limits: scope -> (requests, seconds), per client address (per API client for FHIR, whose
 # number is each client's requests_per_minute). See docs/security.md.

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import signals
 from django.db.models.base import ModelState
@@ -219,13 +220,10 @@ def bulk_connection_prepare() -> None:
         cursor.execute(f"PRAGMA wal_autocheckpoint = {int(BULK_SQLITE_CHECKPOINT_PAGES)}")
 
 
-# A load that at least doubles the index's children rebuilds the index tables' secondary indexes
-# once, at the end, rather than updating them row by row (``secondary_indexes_rebuilt_after``).
-BULK_REBUILD_MIN_ROWS = 50_000
-
-
 def bulk_rebuild_worthwhile(*, new_children: int) -> bool:
-    """Whether ``new_children`` new children are a load big enough to rebuild the indexes after (SQLite only).
+    """Whether ``new_children`` new children are a first load, worth rebuilding the indexes after (SQLite only).
+
+    At least ``ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN`` (0: never) and at least as many as the index holds.
 
     On SQLite each child's rows go into about eighteen B-trees keyed at random (ids, names by date of
     birth, postcodes), so a large load spends most of its time moving between their pages; building an
@@ -234,7 +232,8 @@ def bulk_rebuild_worthwhile(*, new_children: int) -> bool:
     for a day's delivery into a full index. PostgreSQL keeps its indexes: dropping one would lock the
     table against every reader for the whole load.
     """
-    if connection.vendor != "sqlite" or new_children < BULK_REBUILD_MIN_ROWS:
+    least = settings.ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN
+    if connection.vendor != "sqlite" or least <= 0 or new_children < least:
         return False
     return new_children >= Child.objects.count()
 
@@ -245,8 +244,9 @@ def secondary_indexes_rebuilt_after(models_: Sequence[type[models.Model]]) -> It
 
     Must run inside a transaction (``transaction.atomic``): the drop, the body's writes and the rebuild
     commit together, so readers (in SQLite's write-ahead log) go on seeing the indexed tables as they
-    were until the commit, and a failure rolls the indexes back with everything else. Unique constraints
-    (SQLite's own ``sqlite_autoindex``) cannot be dropped and are kept. Nothing happens on PostgreSQL.
+    were until the commit, and a failure rolls the indexes back with everything else. Unique indexes are
+    kept, so that they go on refusing duplicates while the rows are written (SQLite's own
+    ``sqlite_autoindex`` ones cannot be dropped anyway). Nothing happens on PostgreSQL.
     """
     if connection.vendor != "sqlite":
         yield
@@ -259,7 +259,7 @@ def secondary_indexes_rebuilt_after(models_: Sequence[type[models.Model]]) -> It
         placeholders = ", ".join(["%s"] * len(tables))
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
-            f"AND tbl_name IN ({placeholders}) ORDER BY name",
+            f"AND upper(sql) NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({placeholders}) ORDER BY name",
             tables,
         )
         saved = cursor.fetchall()

@@ -182,19 +182,23 @@ def test_the_secondary_indexes_are_dropped_for_the_body_and_built_again_exactly(
 
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL keeps its indexes (see the next test)")
+    with connection.cursor() as cursor:  # a unique index goes on refusing duplicates during the load
+        cursor.execute('CREATE UNIQUE INDEX "test_unique_probe" ON "index_carer" ("child_id", "given_name")')
     before = _sqlite_indexes()
     assert {name for name, sql in before if sql} >= {"index_name_dob_family_idx", "index_addr_postcode_dob_idx"}
     find = "SELECT id FROM index_childname WHERE birth_date = %s AND given_norm = %s"
     assert "index_name_dob_given_idx" in _uses_index(find, ["2015-01-01", "AMELIA"])
     with transaction.atomic(), secondary_indexes_rebuilt_after([Child, ChildName, ChildAddress, Carer]):
         during = _sqlite_indexes()
-        # Unique constraints (SQLite's own automatic indexes, without SQL) stay; every other index is gone.
-        assert during == {(name, sql) for name, sql in before if sql is None}
+        # Unique indexes stay (SQLite's own automatic ones, without SQL, and ours); every other index is gone.
+        assert during == {(name, sql) for name, sql in before if sql is None or "UNIQUE" in sql}
+        assert "test_unique_probe" in {name for name, _sql in during}
         created = services.child_create_many(actor=SYSTEM_MATCHER, rows=rows(12))
     assert _sqlite_indexes() == before
     assert "index_name_dob_given_idx" in _uses_index(find, ["2015-01-01", "AMELIA"])
     # The rebuilt indexes hold the rows written while they were away.
     born = created[0].date_of_birth
+    assert born is not None
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM index_childname INDEXED BY index_name_family_dob_idx "
@@ -218,12 +222,12 @@ def test_a_failure_in_the_body_leaves_the_indexes_as_they_were():
         assert _sqlite_indexes() == before
 
 
-def test_the_rebuild_pays_only_for_a_load_at_least_doubling_the_index(monkeypatch):
+def test_the_rebuild_pays_only_for_a_load_at_least_doubling_the_index(settings):
     from django.db import connection
 
     from ecm.index import bulk
 
-    monkeypatch.setattr(bulk, "BULK_REBUILD_MIN_ROWS", 10)
+    settings.ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN = 10
     services.child_create_many(actor=SYSTEM_MATCHER, rows=rows(20))
     on_sqlite = connection.vendor == "sqlite"
     assert bulk.bulk_rebuild_worthwhile(new_children=20) is on_sqlite  # as many as there are
@@ -232,6 +236,8 @@ def test_the_rebuild_pays_only_for_a_load_at_least_doubling_the_index(monkeypatc
     Child.objects.all().delete()
     assert bulk.bulk_rebuild_worthwhile(new_children=10) is on_sqlite
     assert bulk.bulk_rebuild_worthwhile(new_children=9) is False
+    settings.ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN = 0  # an operator's "never"
+    assert bulk.bulk_rebuild_worthwhile(new_children=10**6) is False
 
 
 @pytest.mark.django_db(transaction=True)

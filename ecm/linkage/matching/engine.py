@@ -342,7 +342,8 @@ def light_records(ids: list[int]) -> dict[int, Any]:
     read_json = _json_reader()
     out: dict[int, Any] = {}
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(StagedRecord._meta.get_field(name).column)) for name in LIGHT_FIELDS)
+    column_of = {field.attname: field.column for field in StagedRecord._meta.concrete_fields}
+    columns = ", ".join(quote(str(column_of[name])) for name in LIGHT_FIELDS)
     select = f"SELECT {columns} FROM {quote(StagedRecord._meta.db_table)} WHERE id IN "  # noqa: S608
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]

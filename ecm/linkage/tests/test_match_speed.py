@@ -127,20 +127,18 @@ def test_the_samples_table_stands_for_the_records_only_while_they_are_the_same_a
     assert sample_features(sample) is None
 
 
-def test_a_first_load_building_its_indexes_at_the_end_decides_exactly_as_batch_by_batch(tmp_path, monkeypatch):
-    from ecm.index import bulk
-
+def test_a_first_load_building_its_indexes_at_the_end_decides_exactly_as_batch_by_batch(tmp_path, settings):
     stage(tmp_path, synthetic_rows(120, seed=13))
     model, _sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=None, lower=None)
     savepoint = transaction.savepoint()
-    monkeypatch.setattr(bulk, "BULK_REBUILD_MIN_ROWS", 1)
+    settings.ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN = 1
     said: list[str] = []
     rebuilt = match_run(actor=SYSTEM_MATCHER, model=model, progress=said.append, chunk_size=15)
     at_the_end = _outcome()
     in_one = [m for m in said if "in one transaction" in m]
     assert len(in_one) == 1 if connection.vendor == "sqlite" else not in_one
     transaction.savepoint_rollback(savepoint)
-    monkeypatch.setattr(bulk, "BULK_REBUILD_MIN_ROWS", 10**9)
+    settings.ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN = 10**9
     said.clear()
     batch_by_batch = match_run(actor=SYSTEM_MATCHER, model=model, progress=said.append, chunk_size=15)
     assert not [m for m in said if "in one transaction" in m]
@@ -148,8 +146,7 @@ def test_a_first_load_building_its_indexes_at_the_end_decides_exactly_as_batch_b
     assert rebuilt == batch_by_batch and rebuilt.new_children > 15
 
 
-def test_a_first_load_stopped_part_way_leaves_nothing_and_a_rerun_gives_the_clean_runs_outcome(tmp_path, monkeypatch):
-    from ecm.index import bulk
+def test_a_first_load_stopped_part_way_leaves_nothing_and_a_rerun_gives_the_clean_runs_outcome(tmp_path, settings):
     from ecm.index.models import Child
     from ecm.linkage.models import MatchRun
 
@@ -157,7 +154,7 @@ def test_a_first_load_stopped_part_way_leaves_nothing_and_a_rerun_gives_the_clea
         pytest.skip("the indexes are built at the end on SQLite only")
     stage(tmp_path, synthetic_rows(120, seed=13))
     model, _sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=None, lower=None)
-    monkeypatch.setattr(bulk, "BULK_REBUILD_MIN_ROWS", 1)
+    settings.ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN = 1
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
         indexes = cursor.fetchall()
