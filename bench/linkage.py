@@ -246,9 +246,11 @@ def raw_splink(work: Path) -> None:
         [block_on("first_name", "surname", "dob"), block_on("nhs")], recall=0.7
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    # EM blocked on the date of birth, then on the names (a postcode block teaches the model that a
-    # household is one person: siblings share it).
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    # EM blocked on the date of birth with the postcode, then on the names: each comparison is trained in
+    # one pass or the other. (A postcode block alone would teach the model that a household is one
+    # person: siblings share it. The date of birth alone, used here until 6 December 2026, compared
+    # about 80 million pairs at 1,000,000 records: ten times the time and 14.5 GB, for the same F1.)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob", "postcode"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "surname"))
     predictions = linker.inference.predict(threshold_match_probability=0.5)
     timings = {"train + predict": time.perf_counter() - t}

@@ -143,7 +143,16 @@ def test_web_process_serves_pages_with_production_settings(production):
     collected = manage(["collectstatic", "--noinput"], production)
     assert collected.returncode == 0, collected.stderr[-3000:]
     port = _free_port()
-    env = {**production, "PORT": str(port), "HOST": "127.0.0.1", "WEB_WORKERS": "1", "WEB_THREADS": "2"}
+    # A worker that has not stopped 5 s after SIGTERM is killed (WEB_KILL_TIMEOUT, 30 s by default): on a
+    # busy machine a graceful stop can take that long, and the wait below must outlast it.
+    env = {
+        **production,
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "WEB_WORKERS": "1",
+        "WEB_THREADS": "2",
+        "WEB_KILL_TIMEOUT": "5",
+    }
     # The Procfile's "python" is the virtual environment's: this interpreter.
     server = subprocess.Popen(
         [sys.executable, *procfile()["web"][1:]],
@@ -179,7 +188,7 @@ def test_web_process_serves_pages_with_production_settings(production):
         assert status == 301 and headers["location"].startswith("https://")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        output = server.communicate(timeout=30)[0]
+        output = server.communicate(timeout=60)[0]
     assert "Traceback" not in output, output[-3000:]
 
 
