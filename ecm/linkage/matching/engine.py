@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ecm.core.actors import Actor
-from ecm.index.bulk import bulk_rebuild_worthwhile, secondary_indexes_rebuilt_after
+from ecm.index.bulk import bulk_rebuild_worthwhile, rows_where_in, secondary_indexes_rebuilt_after
 from ecm.index.models import Carer, Child, ChildAddress, ChildName
 from ecm.linkage.choices import DeliveryStatus, LinkMethod
 from ecm.linkage.index_bridge import surviving_child
@@ -334,38 +335,26 @@ def light_records(ids: list[int]) -> dict[int, Any]:
     import uuid
     from types import SimpleNamespace
 
-    from django.db import connection
-
     sources = {s.pk: s for s in FeedSource.objects.all()}
     deliveries: dict[int, FeedDelivery] = {}
     dates: dict[Any, dt.date | None] = {None: None}
     read_json = _json_reader()
     out: dict[int, Any] = {}
-    quote = connection.ops.quote_name
-    column_of = {field.attname: field.column for field in StagedRecord._meta.concrete_fields}
-    columns = ", ".join(quote(str(column_of[name])) for name in LIGHT_FIELDS)
-    select = f"SELECT {columns} FROM {quote(StagedRecord._meta.db_table)} WHERE id IN "  # noqa: S608
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        # Plain SQL: Django's ``pk__in`` adapts its values one by one in Python, a tenth of the update's time.
-        with connection.cursor() as cursor:
-            cursor.execute(select + "(" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
-            rows = cursor.fetchall()
-        for values in rows:
-            record = SimpleNamespace(**dict(zip(LIGHT_FIELDS, values, strict=True)))
-            record.pk = record.id
-            if record.child_id is not None and not isinstance(record.child_id, uuid.UUID):
-                record.child_id = uuid.UUID(record.child_id)  # 32 hex digits on SQLite
-            born = record.date_of_birth
-            if born not in dates:
-                dates[born] = born if isinstance(born, dt.date) else dt.date.fromisoformat(born)
-            record.date_of_birth = dates[born]
-            record.involvement, record.warnings = read_json(record.involvement), read_json(record.warnings)
-            delivery = deliveries.get(record.delivery_id)
-            if delivery is None:
-                delivery = deliveries[record.delivery_id] = FeedDelivery.objects.get(pk=record.delivery_id)
-            record.source, record.delivery = sources[record.source_id], delivery
-            out[record.pk] = record
+    for values in rows_where_in(StagedRecord, LIGHT_FIELDS, "id", ids):
+        record = SimpleNamespace(**dict(zip(LIGHT_FIELDS, values, strict=True)))
+        record.pk = record.id
+        if record.child_id is not None and not isinstance(record.child_id, uuid.UUID):
+            record.child_id = uuid.UUID(record.child_id)  # 32 hex digits on SQLite
+        born = record.date_of_birth
+        if born not in dates:
+            dates[born] = born if isinstance(born, dt.date) else dt.date.fromisoformat(born)
+        record.date_of_birth = dates[born]
+        record.involvement, record.warnings = read_json(record.involvement), read_json(record.warnings)
+        delivery = deliveries.get(record.delivery_id)
+        if delivery is None:
+            delivery = deliveries[record.delivery_id] = FeedDelivery.objects.get(pk=record.delivery_id)
+        record.source, record.delivery = sources[record.source_id], delivery
+        out[record.pk] = record
     return out
 
 
@@ -452,19 +441,19 @@ def _apply_plan(
     say(f"linked {summary.model_linked} records to existing children")
     groups = plan["new"]
     pending = len(groups) - run.new_children_done
-    if bulk_rebuild_worthwhile(new_children=pending):
-        # A first load: one transaction whose secondary indexes are built once at the end (see
-        # ``bulk_rebuild_worthwhile``). A crash rolls the whole step back, and the re-run redoes it.
-        say(f"putting {pending} new children on the index in one transaction, its indexes built at the end")
-        with transaction.atomic(), secondary_indexes_rebuilt_after(INDEX_UPDATE_TABLES):
-            _create_new_children(
-                actor=actor, run=run, groups=groups, scores=scores, summary=summary, say=say, chunk_size=chunk_size
-            )
-            say("building the index tables' indexes")
-    else:
+    first_load = bulk_rebuild_worthwhile(new_children=pending)
+    # A first load: one transaction whose secondary indexes are built once at the end (see
+    # ``bulk_rebuild_worthwhile``). A crash rolls the whole step back, and the re-run redoes it.
+    with ExitStack() as first_load_transaction:
+        if first_load:
+            say(f"putting {pending} new children on the index in one transaction, its indexes built at the end")
+            first_load_transaction.enter_context(transaction.atomic())
+            first_load_transaction.enter_context(secondary_indexes_rebuilt_after(INDEX_UPDATE_TABLES))
         _create_new_children(
             actor=actor, run=run, groups=groups, scores=scores, summary=summary, say=say, chunk_size=chunk_size
         )
+        if first_load:
+            say("building the index tables' indexes")
     if not run.review_done:
         waiting = set(
             StagedRecord.objects.filter(pk__in=[rid for rid, _c, _p in plan["review"]], child__isnull=True).values_list(
