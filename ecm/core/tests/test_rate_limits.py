@@ -19,6 +19,13 @@ from ecm.directory.tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _clock_at_the_start_of_a_window() -> None:
+    # The limits count in fixed windows aligned to the clock; on the real clock a test's requests
+    # could straddle a window's end and find the count reset (this test failed so once in CI).
+    clock.freeze(dt.datetime(2026, 3, 2, 9, 0, 1, tzinfo=dt.UTC))
+
+
 def test_the_shared_store_is_the_database_cache_unless_redis_is_configured(settings: Any) -> None:
     assert settings.CACHES["default"]["BACKEND"] in (
         "django.core.cache.backends.db.DatabaseCache",
