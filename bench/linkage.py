@@ -500,6 +500,9 @@ def main() -> None:
     parser.add_argument("--result-json", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Development settings with DEBUG off, as the other benchmarks use: production settings ask for a
+    # secret key and a host name that a benchmark run on a workstation has no use for.
+    os.environ.setdefault("ECM_ENV", "development")
     sys.path.insert(0, str(ROOT))
     if args.score_only:
         import django
