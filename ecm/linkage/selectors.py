@@ -212,6 +212,32 @@ def review_counts() -> dict[str, int]:
 SHIELD_MASKED = {"address_line_1", "town", "postcode", "parent_1_name", "parent_2_name"}
 
 
+_IDENTIFIERS = (("nhs_number", "NHS number"), ("upn", "unique pupil number (UPN)"))
+
+
+def review_item_identifier_conflict(*, record: StagedRecord, candidate: StagedRecord) -> str | None:
+    """Why ``record`` may not join ``candidate``'s child (or ``candidate``, without one), or ``None``.
+
+    Different NHS numbers or UPNs are different children (docs/linkage.md, rule 8): the record's
+    own must not differ from one the child's records (or the candidate) hold. Numbers failing their
+    check character were set aside at import, so only real numbers are compared.
+    """
+    from ecm.linkage.index_bridge import child_records, surviving_child
+
+    joining = child_records(surviving_child(candidate.child)) if candidate.child is not None else [candidate]
+    for field, label in _IDENTIFIERS:
+        mine = getattr(record, field)
+        theirs = {getattr(other, field) for other in joining} - {""}
+        if mine and theirs and mine not in theirs:
+            whose = "child it would join" if candidate.child is not None else "other record"
+            return (
+                f"This record's {label} is different from the {label} of the {whose}, so they are different "
+                'children. Choose "Not a match: different children", or "Defer: decide later" and have the '
+                "wrong number corrected at its source first."
+            )
+    return None
+
+
 def review_item_open(*, actor: Actor, item: ReviewItem) -> list[dict[str, Any]]:
     """The pair side by side for a reviewer, audited; whereabouts hidden when the candidate is shielded."""
     from django.db import transaction

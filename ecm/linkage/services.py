@@ -43,6 +43,7 @@ from ecm.linkage.models import (
     ReviewItem,
     StagedRecord,
 )
+from ecm.linkage.selectors import review_item_identifier_conflict
 from ecm.linkage.validation import RowRejected, validate_row
 
 DEFAULT_BATCH_SIZE = 2000
@@ -625,6 +626,11 @@ def review_decide(*, actor: Actor, item: ReviewItem, decision: str, note: str = 
     candidate = StagedRecord.objects.select_related("source", "delivery", "child").get(pk=item.candidate_id)
     scores: Scores = {record.pk: (item.match_weight, item.match_probability)}
     if decision == ReviewDecision.LINK:
+        # Different NHS numbers or UPNs are different children (docs/linkage.md, rule 8), for a
+        # reviewer as for the model: a child that already holds another one is not this record's.
+        conflict = review_item_identifier_conflict(record=record, candidate=candidate)
+        if conflict:
+            raise LinkageRuleError(conflict)
         if candidate.child is not None:
             records_link(
                 actor=actor,

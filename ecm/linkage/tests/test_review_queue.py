@@ -15,7 +15,7 @@ from ecm.linkage.choices import ReviewStatus
 from ecm.linkage.models import FeedSource, ReviewItem, StagedRecord
 from ecm.linkage.selectors import SUGGEST_MIN_DECISIONS, thresholds_from_decisions
 from ecm.linkage.services import feed_import, records_link, records_to_new_child, review_items_create
-from ecm.linkage.tests.feedfiles import row, write_csv
+from ecm.linkage.tests.feedfiles import GOOD_NHS, row, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,88 @@ def test_the_same_parameters_saved_twice_in_one_second_are_two_versions():
     clock.freeze(clock.now())
     first, second = untrained_model(), untrained_model()
     assert first.version != second.version and second.version.startswith(first.version)
+
+
+OTHER_NHS = "4010232137"  # passes the modulus 11 check, and differs from GOOD_NHS
+
+
+def test_a_reviewer_cannot_link_a_record_into_a_child_holding_another_nhs_number(tmp_path, manager):
+    # The candidate has no NHS number, but its child holds one (from another record); the record's
+    # own is different: two children, whatever the reviewer decides (docs/linkage.md, rule 8).
+    first, second, third = _stage(
+        tmp_path,
+        [
+            row(
+                source_record_id="N1",
+                family_name="Philban",
+                date_of_birth="2017-10-28",
+                given_name="Lori",
+                nhs_number=GOOD_NHS,
+            ),
+            row(
+                source_record_id="N2",
+                family_name="Philban",
+                date_of_birth="2017-10-28",
+                given_name="Lori",
+                nhs_number="",
+            ),
+            row(
+                source_record_id="N3",
+                family_name="Philban",
+                date_of_birth="2017-10-28",
+                given_name="Lori",
+                nhs_number=OTHER_NHS,
+            ),
+        ],
+    )
+    child = records_to_new_child(actor=SYSTEM_MATCHER, records=[first, second], scores={}, model_version="v1")
+    data = {"match_weight": 9.0, "match_probability": 0.97}
+    review_items_create(actor=SYSTEM_MATCHER, items=[(third.pk, second.pk, data)], model_version="v1")
+    item = ReviewItem.objects.get()
+    url = reverse("linkage:review_item", args=[item.pk])
+    warning = "This record's NHS number is different from the NHS number of the child it would join"
+    assert warning in page_text(manager.get(url))  # said before the reviewer chooses
+
+    response = manager.post(url, {"decision": "link", "note": ""})
+    assert response.status_code == 200
+    text = page_text(response)
+    assert warning in text.split("There is a problem")[1]  # in the error summary
+    third.refresh_from_db()
+    item.refresh_from_db()
+    assert third.child_id is None and third.in_review and item.status == ReviewStatus.PENDING
+    assert set(StagedRecord.objects.filter(child=child).values_list("source_record_id", flat=True)) == {"N1", "N2"}
+
+    assert manager.post(url, {"decision": "not_a_match", "note": ""}).status_code == 302
+    third.refresh_from_db()
+    assert third.child_id not in (None, child.pk)
+
+
+def test_a_reviewer_cannot_link_two_records_with_different_upns_and_may_link_a_matching_one(tmp_path, manager):
+    first, second, third = _stage(
+        tmp_path,
+        [
+            row(source_record_id="U1", family_name="Philban", date_of_birth="2017-10-28", upn="A123456789012"),
+            row(source_record_id="U2", family_name="Philban", date_of_birth="2017-10-28", upn="B123456789012"),
+            row(source_record_id="U3", family_name="Philban", date_of_birth="2017-10-28", upn="A123456789012"),
+        ],
+    )
+    data = {"match_weight": 9.0, "match_probability": 0.97}
+    review_items_create(
+        actor=SYSTEM_MATCHER, items=[(second.pk, first.pk, data), (third.pk, first.pk, data)], model_version="v1"
+    )
+    refused, allowed = ReviewItem.objects.order_by("pk")
+    text = page_text(manager.post(reverse("linkage:review_item", args=[refused.pk]), {"decision": "link", "note": ""}))
+    assert (
+        "This record's unique pupil number (UPN) is different from the unique pupil number (UPN) of the other record"
+        in text
+    )
+    assert not StagedRecord.objects.filter(child__isnull=False).exists()
+    # The same UPN (or none on either side) is no conflict.
+    assert "is different from the" not in page_text(manager.get(reverse("linkage:review_item", args=[allowed.pk])))
+    assert (
+        manager.post(reverse("linkage:review_item", args=[allowed.pk]), {"decision": "link", "note": ""}).status_code
+        == 302
+    )
+    third.refresh_from_db()
+    first.refresh_from_db()
+    assert third.child_id is not None and third.child_id == first.child_id
