@@ -157,7 +157,9 @@ def test_a_reviewer_cannot_link_a_record_into_a_child_holding_another_nhs_number
     item = ReviewItem.objects.get()
     url = reverse("linkage:review_item", args=[item.pk])
     warning = "This record's NHS number is different from the NHS number of the child it would join"
-    assert warning in page_text(manager.get(url))  # said before the reviewer chooses
+    shown = page_text(manager.get(url))
+    assert warning in shown  # said before the reviewer chooses
+    assert GOOD_NHS in shown.split("Other records of the candidate's child")[1]  # the number the child holds
 
     response = manager.post(url, {"decision": "link", "note": ""})
     assert response.status_code == 200
