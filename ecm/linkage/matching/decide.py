@@ -314,8 +314,9 @@ def _twin_like(
     Denis, Jane and Janet), or whose sexes differ (Francis and Frances): possibly twins. Or born on
     the same day and month a year apart (``_same_household``): possibly siblings.
 
-    A nickname (Bill and William) is one child. Close spellings are twins when both are
-    established (each sent exactly by another record with that date of birth). A spelling
+    A nickname (Bill and William) is one child, and so is a given name that is the other record's
+    middle name (Kevin Daniel and Daniel: known by the middle name in one service). Close spellings
+    are twins when both are established (each sent exactly by another record with that date of birth). A spelling
     sent once is a typo only when it is rare across the whole feed ("Dneis", in ``rare``):
     a real name sent once ("Denis") may be a twin only one source has seen, and nothing
     tells the two apart without an agreeing NHS number or UPN (the caller checks), so a
@@ -330,8 +331,8 @@ def _twin_like(
         return False
     if pair.get("gamma_sex") == 0:
         return True
-    if pair.get("gamma_given_name") == exact_levels["given_name"] - 1:
-        return False
+    if pair.get("gamma_given_name") in (exact_levels["given_name"] - 1, exact_levels.get("given_name_middle", -2)):
+        return False  # a nickname, or one's given name the other's middle name: one child
     left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
     if left in established and right in established:
         return True
@@ -374,9 +375,11 @@ def exact_levels_of(settings: dict[str, Any]) -> dict[str, int]:
     Also ``given_name_swapped``: the gamma of the given-name level "swapped with the family name,
     exactly" (both names agree, crossed), which counts as the same given name; and
     ``date_of_birth_year_apart``: the gamma of the date-of-birth level "same day and month, a year
-    apart" (possibly siblings; absent from a model trained before it).
+    apart" (possibly siblings; absent from a model trained before it); ``given_name_middle``: the
+    gamma of the given-name level "one record's given name is the other's middle name" (one child,
+    as a nickname is; absent from a model trained before 6 December 2026).
     """
-    from ecm.linkage.matching.model import SWAPPED_EXACTLY, YEAR_APART
+    from ecm.linkage.matching.model import MIDDLE_NAME, SWAPPED_EXACTLY, YEAR_APART
 
     out: dict[str, int] = {}
     for comparison in settings["comparisons"]:
@@ -385,6 +388,8 @@ def exact_levels_of(settings: dict[str, Any]) -> dict[str, int]:
         for n, level in enumerate(levels):
             if comparison["output_column_name"] == "given_name" and level.get("label_for_charts") == SWAPPED_EXACTLY:
                 out["given_name_swapped"] = len(levels) - 1 - n
+            if comparison["output_column_name"] == "given_name" and level.get("label_for_charts") == MIDDLE_NAME:
+                out["given_name_middle"] = len(levels) - 1 - n
             if comparison["output_column_name"] == "date_of_birth" and level.get("label_for_charts") == YEAR_APART:
                 out["date_of_birth_year_apart"] = len(levels) - 1 - n
     return out

@@ -49,6 +49,7 @@ INDEX_UPDATE_TABLES = (Child, ChildName, ChildAddress, Carer, StagedRecord)
 FEATURE_FIELDS = (
     "id",
     "given_name",
+    "middle_names",
     "family_name",
     "previous_family_name",
     "date_of_birth",

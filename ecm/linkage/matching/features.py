@@ -26,6 +26,7 @@ FEATURE_COLUMNS = (
     "given_norm",
     "given_canon",
     "given_nicks",
+    "middle_norm",
     "family_norm",
     "family_mp",
     "prev_family_norm",
@@ -87,6 +88,7 @@ def features(
     unique_id: int,
     is_new: bool,
     given_name: str = "",
+    middle_names: str = "",
     family_name: str = "",
     previous_family_name: str = "",
     date_of_birth: dt.date | str | None = None,
@@ -101,6 +103,9 @@ def features(
 ) -> dict[str, Any]:
     """The model's input row for one record; blanks become ``None`` (Splink's null)."""
     given = normalise_name(given_name).split(" ")[0] if given_name else ""
+    # The first middle name: a child is often known by it in one service ("Kevin Daniel" in the GP's
+    # register is "Daniel" at school), and the given-name comparison has a level for that.
+    middle = normalise_name(middle_names.split()[0]) if middle_names and middle_names.split() else ""
     family = normalise_name(family_name)
     pc, sector, district = _postcode_parts(postcode)
     dob = date_of_birth.isoformat() if isinstance(date_of_birth, dt.date) else (date_of_birth or "")
@@ -110,6 +115,7 @@ def features(
         "given_norm": given,
         "given_canon": canonical_given(given),
         "given_nicks": list(nicks) if (nicks := given_nicks(given)) else None,
+        "middle_norm": middle,
         "family_norm": family,
         "family_mp": metaphone(family) if family else "",
         "prev_family_norm": normalise_name(previous_family_name),

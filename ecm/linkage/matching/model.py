@@ -23,6 +23,10 @@ GUARDED = ("given_name", "date_of_birth")
 # The given-name level where the given and family names are swapped and each agrees exactly with the
 # other record's (Hannagan Mikhayla and Mikhayla Hannagan): as specific as the same given name.
 SWAPPED_EXACTLY = "swapped with the family name, exactly"
+# The given-name level where one record's given name is the other's first middle name (a child known
+# by a middle name in one service: "Kevin Daniel" at the GP's, "Daniel" at school). One child, like a
+# nickname: the twin rules do not hold it against the pair (``decide._twin_like``).
+MIDDLE_NAME = "one record's given name is the other's middle name"
 # The date-of-birth level where the day and the month agree and the years are one apart (2019 and
 # 2020: two characters, below "one character"). Siblings can be born so (the same birthday a year
 # apart), so the decisions treat it as a possible sibling, as they treat an exact date as a twin.
@@ -97,6 +101,11 @@ def _prefixes(letters: int) -> str:
     )
 
 
+def _middle_name() -> str:
+    """One record's given name is the other's first middle name, either way round."""
+    return '"given_norm_l" = "middle_norm_r" OR "middle_norm_l" = "given_norm_r"'
+
+
 def base_settings() -> dict[str, Any]:
     """The untrained model: comparisons with starting m and u probabilities, and blocking rules."""
     new = "(l.is_new OR r.is_new)"
@@ -147,12 +156,13 @@ def base_settings() -> dict[str, Any]:
         "comparisons": [
             _comparison(
                 "given_name",
-                "First given name: exact, nickname group, close spelling, one typo, one inside the other, two typos, "
-                "given and family names swapped (exactly; with a typo)",
+                "First given name: exact, nickname group, the other's middle name, close spelling, one typo, one "
+                "inside the other, two typos, given and family names swapped (exactly; with a typo)",
                 [
                     _null("given_norm"),
                     _tf(_level('"given_norm_l" = "given_norm_r"', "exact", 0.85, 0.005), "given_norm"),
                     _level(_overlap("given_nicks"), "nickname", 0.05, 0.0005),
+                    _level(_middle_name(), MIDDLE_NAME, 0.02, 0.0005),
                     _level(_jw("given_norm", 0.9), "close spelling", 0.05, 0.003),
                     _level('damerau_levenshtein("given_norm_l", "given_norm_r") <= 1', "one typo", 0.02, 0.002),
                     _level(_contained("given_norm"), "one name inside the other", 0.01, 0.0005),

@@ -81,9 +81,10 @@ def test_exact_levels_come_from_the_settings():
     from ecm.linkage.matching.model import base_settings
 
     levels = exact_levels_of(base_settings())
-    assert levels["given_name"] == 8 and levels["family_name"] == 5 and levels["date_of_birth"] == 5
+    assert levels["given_name"] == 9 and levels["family_name"] == 5 and levels["date_of_birth"] == 5
     assert levels["date_of_birth_year_apart"] == 1  # the same day and month a year apart, just above "else"
     assert levels["given_name_swapped"] == 2  # given and family names swapped, each exactly
+    assert levels["given_name_middle"] == 7  # the other's middle name, just below the nickname
     assert levels["sex"] == 1
 
 
@@ -552,3 +553,29 @@ def test_the_same_birthday_a_year_apart_passes_the_guard_and_close_names_so_go_t
     assert not passes_guard(tom, exact)
     out = decide(new_ids=[1, 2, 3], child_of={}, pairs=[jim, tom], upper=0.99, lower=0.8, exact_levels=exact)
     assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3]] and not out.review
+
+
+def test_a_child_known_by_a_middle_name_links_at_one_home_and_twins_stay_apart():
+    """Kevin Daniel MacKay (1, GP) is "Daniel" at school (2): one record's given name is the other's
+    middle name, at one home and birthday. Like a nickname, that is one child, not a possible twin, so
+    the pair links; his twin Brian (3), whose name agrees at no level, stays apart. Before
+    6 December 2026 middle names were not read, and such pairs were refused as twins (the
+    ``registers`` benchmark data: most of the true pairs it lost)."""
+    exact = {"given_name": 9, "given_name_middle": 7, "date_of_birth": 4, "address": 4}
+
+    def home(left, right, given, probability=0.99999):
+        return {**pair(left, right, probability, given=given, dob=4), "gamma_address": 4, "gamma_sex": 1}
+
+    out = decide(
+        new_ids=[1, 2, 3],
+        child_of={},
+        pairs=[home(1, 2, 7), home(1, 3, 0, 0.9), home(2, 3, 0, 0.9)],
+        upper=0.99,
+        lower=0.8,
+        exact_levels=exact,
+    )
+    assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3]]
+    assert out.review == []
+    # A close spelling at the same level's place (not the middle-name level) is a possible twin: review.
+    out = decide(new_ids=[1, 2], child_of={}, pairs=[home(1, 2, 6)], upper=0.99, lower=0.8, exact_levels=exact)
+    assert [(r, c) for r, c, _ in out.review] == [(2, 1)]

@@ -337,6 +337,33 @@ def test_names_swapped_exactly_agree_at_a_level_of_their_own_and_a_house_number_
     assert (1, 4) in given  # blocked on the date of birth and the house number
 
 
+def test_a_given_name_that_is_the_other_records_middle_name_has_a_level_of_its_own():
+    """Kevin Daniel (GP) and Daniel (school); Rex Denis and DENIS REX: one record's given name is the
+    other's first middle name. Two different names without middle names agree at no level."""
+    from ecm.linkage.matching import model as splink_model
+    from ecm.linkage.matching.decide import exact_levels_of
+    from ecm.linkage.matching.features import features
+
+    common = {"date_of_birth": "2014-08-31", "family_name": "MacKay", "postcode": "HD8 5QL"}
+    rows = [
+        features(unique_id=1, is_new=True, given_name="Kevin", middle_names="Daniel James", **common),
+        features(unique_id=2, is_new=True, given_name="Daniel", **common),
+        features(unique_id=3, is_new=True, given_name="Rex", middle_names="Denis", **common),
+        features(unique_id=4, is_new=True, given_name="DENIS", middle_names="REX", **common),
+        features(unique_id=5, is_new=True, given_name="James", **common),
+    ]
+    settings = splink_model.base_settings()
+    given = {
+        (p["unique_id_l"], p["unique_id_r"]): p["gamma_given_name"]
+        for p in splink_model.predict(rows, settings, threshold=0.0)
+    }
+    middle = exact_levels_of(settings)["given_name_middle"]
+    assert given[(1, 2)] == middle
+    assert given[(3, 4)] == middle
+    assert given[(2, 5)] == 0
+    assert given[(1, 5)] == 0  # James is Kevin's second middle name: only the first is read
+
+
 def test_a_year_keyed_wrongly_across_a_decade_and_a_short_name_mistyped_still_link_and_siblings_stay_apart(tmp_path):
     """The same day and month a year apart (2019 and 2020: two characters, so no "one character") is a
     date-of-birth level of its own, and a scanned "rn" for "m" a given-name level even in a three-letter
