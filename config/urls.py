@@ -1,10 +1,20 @@
 """Top-level URL map: one include per domain app."""
 
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from ecm.directory.api import views as openreferral
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says (a PDF opened in a tab does).
+    # Not permanent, and worked out per request: the static name is hashed, and changes with a release.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("images/favicon.ico"), permanent=False),
+        name="favicon",
+    ),
     path("", include("ecm.core.urls")),
     path("", include("ecm.accounts.urls")),
     path("audit/", include("ecm.audit.urls")),

@@ -87,16 +87,20 @@ def panel_for(*, actor: Actor, panel_id: Any, officer: bool = False) -> Panel:
     return panel
 
 
-def case_for(*, actor: Actor, referral_id: Any) -> PanelReferral:
-    """A panel case the actor may see; 404 otherwise, and a refusal is audited."""
+def _referral(referral_id: Any) -> PanelReferral | None:
     pk = _uuid(referral_id)
-    referral = (
+    return (
         PanelReferral.objects.select_related("panel", "child", "referrer", "lead_professional", "key_worker")
         .filter(pk=pk)
         .first()
         if pk
         else None
     )
+
+
+def case_for(*, actor: Actor, referral_id: Any) -> PanelReferral:
+    """A panel case the actor may see; 404 otherwise, and a refusal is audited."""
+    referral = _referral(referral_id)
     if referral is None:
         raise Http404("No such case")
     if not can_see_case(actor, referral):
@@ -173,6 +177,44 @@ def team_for(*, actor: Actor, team_id: Any, leader: bool = False) -> Team:
     if not (is_leader or (not leader and is_seconded(actor, team))):
         raise Http404("No such team")
     return team
+
+
+# Whether a page opens for someone, asked without opening it: what a notification's link may lead to
+# (ecm.notifications.links, registered in apps.py). Each asks the view's own role and object rule, shows
+# nothing and audits nothing (a refusal asked about is not an attempt at the page).
+
+
+def _user_of_these_pages(actor: Actor) -> bool:
+    """``multiagency_user_required``'s role rule (its child-data gate shows a page of its own, not a 404)."""
+    return isinstance(actor, User) and actor.has_any_role(*USER_ROLES)
+
+
+def team_opens_for(actor: Actor, team_id: Any) -> bool:
+    """The team page (``team_for``): its leader and current secondees."""
+    if not _user_of_these_pages(actor):
+        return False
+    try:
+        team_for(actor=actor, team_id=team_id)
+    except Http404:
+        return False
+    return True
+
+
+def case_opens_for(actor: Actor, referral_id: Any) -> bool:
+    """The panel case (``case_for``, without auditing a refusal): its referrer; members while it is open."""
+    referral = _referral(referral_id) if _user_of_these_pages(actor) else None
+    return referral is not None and can_see_case(actor, referral)
+
+
+def meeting_opens_for(actor: Actor, meeting_id: Any) -> bool:
+    """A meeting and its minutes (``meeting_for``): the panel's current members."""
+    if not _user_of_these_pages(actor):
+        return False
+    try:
+        meeting_for(actor=actor, meeting_id=meeting_id)
+    except Http404:
+        return False
+    return True
 
 
 def secondment_for(team: Team, secondment_id: Any) -> Secondment:

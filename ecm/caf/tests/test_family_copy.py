@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -118,6 +119,24 @@ def test_the_copy_pages_and_the_family_confirms_the_text_it_sees(caf, user_clien
     )
     page = client.get(reverse("caf:complete", args=[draft.pk])).content.decode()
     assert "Poor sleep" in page and "Bedtime routine" in page and "What the family confirms" in page
+
+
+def test_the_copy_pages_styles_carry_the_responses_csp_nonce(caf, user_client) -> None:
+    """The family's copy and its easy-read page print with their own styles: each <style> carries the nonce
+    the response's style-src allows, or the browser refuses it."""
+    client = user_client(caf["author"])
+    url = reverse("caf:copy", args=[caf["a"].pk])
+    for query in ("", "?format=easy"):
+        response = client.get(url + query)
+        html = response.content.decode()
+        style_src = next(
+            part.strip() for part in response["Content-Security-Policy"].split(";") if part.split()[0] == "style-src"
+        )
+        styles = re.findall(r"<style\b([^>]*)>", html)
+        assert styles, query
+        for attributes in styles:
+            nonce = re.search(r'\bnonce="([^"]+)"', attributes)
+            assert nonce and f"'nonce-{nonce[1]}'" in style_src, (query, attributes)
 
 
 def test_family_facing_words_go_through_gettext(caf, tmp_path: Path, settings) -> None:

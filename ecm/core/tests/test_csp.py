@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,3 +46,18 @@ def test_pages_have_no_inline_script_or_style_without_a_nonce(user_client: Any) 
         assert not re.search(r"<style(?![^>]*\bnonce=)[^>]*>", html), url
         assert " style=" not in html, url
         assert not re.search(r"\son[a-z]+=", html), url
+
+
+def test_no_template_writes_an_inline_script_or_style_without_a_nonce() -> None:
+    """Pages the tests above do not open (the family's easy-read copy was one) are held to the same rule."""
+    from django.conf import settings
+
+    roots = [Path(settings.BASE_DIR) / "templates", *(Path(settings.BASE_DIR) / "ecm").glob("*/templates")]
+    offending = [
+        f"{path.relative_to(settings.BASE_DIR)}: {tag}"
+        for root in roots
+        for path in root.rglob("*.html")
+        for tag in re.findall(r"<(?:script|style)\b[^>]*>", path.read_text())
+        if not re.search(r"\b(nonce|src)=", tag) or (tag.startswith("<style") and "nonce=" not in tag)
+    ]
+    assert not offending, offending

@@ -26,3 +26,16 @@ def test_a_name_missing_from_the_manifest_fails_every_time(storage):
     for _ in range(2):
         with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
             storage.url("ecm/missing.css")
+
+
+@pytest.mark.django_db
+def test_favicon_ico_at_the_root_redirects_to_the_static_favicon(client):
+    """Browsers ask for /favicon.ico whatever the page says (a PDF opened in a tab does): it is not a 404."""
+    from django.templatetags.static import static
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302  # not permanent: the hashed name changes with a release
+    assert response["Location"] == static("images/favicon.ico") == "/assets/images/favicon.ico"
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"".join(icon.streaming_content if icon.streaming else [icon.content])[:4] == b"\x00\x00\x01\x00"

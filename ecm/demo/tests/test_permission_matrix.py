@@ -294,6 +294,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     'directory:search': (200, 200, 200, 200, 200, 200, 200, 200, SIGN_IN, NA),
     'directory:service': (200, 200, 200, 200, 200, 200, 200, 200, SIGN_IN, NA),
     'directory:team': (404, 404, 404, 404, 404, 200, 200, 404, SIGN_IN, NA),
+    'favicon': (302, 302, 302, 302, 302, 302, 302, 302, 302, NA),
     'fhir:^(?P<rest>.*)$': (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     'fhir:care_team_collection': (401, 401, 401, 401, 401, 401, 401, 401, 401, 400),
     'fhir:care_team_item': (401, 401, 401, 401, 401, 401, 401, 401, 401, 200),
@@ -496,6 +497,7 @@ def test_every_url_for_every_role_has_an_explicit_expected_outcome(sign_in: Any)
             (
                 "/directory/families/",
                 "/openreferral",  # with or without its slash
+                "/favicon.ico",
                 "/fhir/",
                 "/your-data/",
                 "/sign-in/",

@@ -74,3 +74,41 @@ def test_details_are_hidden_from_someone_who_fails_the_child_data_gate(user_clie
     text = page_text(user_client(person).get(reverse("notifications:list")))
     assert "Notes of the TAC meeting" in text and "rent is late" not in text
     assert "criminal records check expired" in text
+
+
+def test_a_message_links_only_to_a_page_that_opens_for_its_recipient(user_client: Any, monkeypatch: Any) -> None:
+    """The owning app's rule (ecm.notifications.links) is asked when the list is shown and when one is opened."""
+    from django.urls import resolve
+
+    from ecm.notifications import links
+
+    person = UserFactory()
+    opens = notification_send(actor=ACTOR, recipient=person, subject="Opens", link="/referrals/", email=False)
+    closed = notification_send(actor=ACTOR, recipient=person, subject="Closed to you", link="/caf/", email=False)
+    nowhere = notification_send(actor=ACTOR, recipient=person, subject="Gone", link="/no-such-page/", email=False)
+    plain = notification_send(actor=ACTOR, recipient=person, subject="No page", email=False)
+    asked: list[Any] = []
+
+    def refuse(user: Any, kwargs: Any) -> bool:
+        asked.append(user)
+        return False
+
+    monkeypatch.setitem(links._rules, resolve("/caf/").view_name, refuse)
+    client = user_client(person)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert asked == [person]
+    for note in (opens, closed, nowhere, plain):
+        assert note.subject in page
+    assert f'href="{reverse("notifications:open", args=[opens.pk])}"' in page
+    for note in (closed, nowhere, plain):
+        assert f'href="{reverse("notifications:open", args=[note.pk])}"' not in page
+        assert f'action="{reverse("notifications:read", args=[note.pk])}"' in page  # it can still be marked read
+    assert page.count("The page this message is about is not open to you.") == 2
+
+    # Opened from the e-mail, or marked read: the list, never the page that would answer 404.
+    response = client.get(reverse("notifications:open", args=[closed.pk]))
+    assert response["Location"] == reverse("notifications:list")
+    response = client.post(reverse("notifications:read", args=[nowhere.pk]))
+    assert response["Location"] == reverse("notifications:list")
+    assert Notification.objects.get(pk=nowhere.pk).read_at is not None
+    assert client.get(reverse("notifications:open", args=[opens.pk]))["Location"] == "/referrals/"
