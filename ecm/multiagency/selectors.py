@@ -178,11 +178,17 @@ def allocation_choices(referral: PanelReferral) -> list[tuple[str, str]]:
 
 
 def my_open_actions(user: Any) -> list[PanelAction]:
-    return list(
+    """The user's open actions on cases they can still open (``can_see_case``, as the case page asks).
+
+    An owner who has since left the panel, or whose agency the family no longer shares with, would
+    otherwise be shown a link that answers 404; the panel's chair still sees the action on the case.
+    """
+    actions = (
         PanelAction.objects.filter(children_visible(user, "referral__child__"), owner=user, done_on__isnull=True)
         .exclude(referral__status=ReferralStatus.CLOSED)
-        .select_related("referral__panel")
+        .select_related("referral__panel", "referral__child")
     )
+    return [action for action in actions if can_see_case(user, action.referral)]
 
 
 # Choices --------------------------------------------------------------------------------------

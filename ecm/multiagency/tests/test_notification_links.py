@@ -136,3 +136,27 @@ def test_an_action_owner_loses_the_link_when_the_case_closes_and_the_referrer_ke
     assert theirs.link == case_url
     referrer = user_client(world.referrer)
     assert linked(inbox(referrer), theirs) and referrer.get(case_url).status_code == 200
+
+
+def test_an_action_owner_who_left_the_panel_no_longer_sees_it_among_their_actions(user_client) -> None:
+    """The panels and teams page lists the actions a person owns, each linking to its case. A member who has left
+    the panel can no longer open the case (404), so the action leaves their list; the chair still sees it
+    on the case."""
+    world = panel_world()
+    referral = refer(world)
+    meeting = services.meeting_plan(actor=world.admin, panel=world.panel, held_on=clock.today())
+    services.agenda_build(actor=world.admin, meeting=meeting)
+    action = services.panel_action_add(
+        actor=world.admin, item=meeting.items.get(), what="Call the family", owner=world.member, due_on=clock.today()
+    )
+    case_url = reverse("multiagency:case", args=[referral.pk])
+    member = user_client(world.member)
+    panels_page = reverse("multiagency:home")
+    assert "Call the family" in member.get(panels_page).content.decode()
+
+    services.panel_member_remove(actor=world.admin, member=world.panel.members.get(user=world.member))
+    page = member.get(panels_page).content.decode()
+    assert "Call the family" not in page and case_url not in page
+    assert member.get(case_url).status_code == 404
+    chair_page = user_client(world.chair).get(case_url)
+    assert chair_page.status_code == 200 and action.what in chair_page.content.decode()
