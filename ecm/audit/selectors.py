@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from ecm.audit import chain
@@ -143,7 +144,9 @@ def audit_chain_verify(*, batch_size: int = 20_000, workers: int = 1, min_parall
         return ChainReport(False, 0, None, "the chain head is missing")
     limits = {head.pk: head.last_sequence for head in heads.values()}
     upto = max(limits.values())
-    if workers > 1 and upto >= min_parallel:
+    # Inside a transaction the parallel check would close the caller's connection (a forked worker
+    # must not share it), and with it the transaction: the chain is checked in this process instead.
+    if workers > 1 and upto >= min_parallel and not connection.in_atomic_block:
         step = -(-upto // workers)
         ranges = [(start, min(start + step, upto), batch_size, limits) for start in range(0, upto, step)]
         import multiprocessing
