@@ -189,15 +189,20 @@ def _user_of_these_pages(actor: Actor) -> bool:
     return isinstance(actor, User) and actor.has_any_role(*USER_ROLES)
 
 
-def team_opens_for(actor: Actor, team_id: Any) -> bool:
-    """The team page (``team_for``): its leader and current secondees."""
+def _found_for(actor: Actor, lookup: Callable[..., Any], **ids: Any) -> bool:
+    """Whether ``lookup`` (a page's own ``*_for``, which answers 404 to everyone else) finds the object."""
     if not _user_of_these_pages(actor):
         return False
     try:
-        team_for(actor=actor, team_id=team_id)
+        lookup(actor=actor, **ids)
     except Http404:
         return False
     return True
+
+
+def team_opens_for(actor: Actor, team_id: Any) -> bool:
+    """The team page (``team_for``): its leader and current secondees."""
+    return _found_for(actor, team_for, team_id=team_id)
 
 
 def case_opens_for(actor: Actor, referral_id: Any) -> bool:
@@ -208,13 +213,7 @@ def case_opens_for(actor: Actor, referral_id: Any) -> bool:
 
 def meeting_opens_for(actor: Actor, meeting_id: Any) -> bool:
     """A meeting and its minutes (``meeting_for``): the panel's current members."""
-    if not _user_of_these_pages(actor):
-        return False
-    try:
-        meeting_for(actor=actor, meeting_id=meeting_id)
-    except Http404:
-        return False
-    return True
+    return _found_for(actor, meeting_for, meeting_id=meeting_id)
 
 
 def secondment_for(team: Team, secondment_id: Any) -> Secondment:

@@ -79,3 +79,16 @@ def consenting_child(world: PanelWorld, **kwargs: Any) -> Any:
     child = ChildFactory(**kwargs)
     give_consent(world.referrer, child, allowed_organisations=world.agencies)
     return child
+
+
+def youth_offending_team(name: str = "Youth Offending Team") -> dict[str, Any]:
+    """A team led from a youth justice service, and a nurse (with her home manager) who may be seconded to it."""
+    home_manager = UserFactory(roles=[Role.MANAGER, Role.PRACTITIONER], first_name="Hal", last_name="Home")
+    nurse = UserFactory(
+        first_name="Nia", last_name="Nurse", organisation=home_manager.organisation, manager=home_manager
+    )
+    leader = UserFactory(first_name="Lee", last_name="Leader", organisation=OrganisationFactory(name="Youth Justice"))
+    team = services.team_create(
+        actor=SYSTEM_SEED, name=name, local_authority=leader.organisation.local_authority, leader=leader
+    )
+    return {"team": team, "leader": leader, "nurse": nurse, "home_manager": home_manager}

@@ -9,14 +9,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from ecm.accounts.choices import Role
-from ecm.accounts.tests.factories import OrganisationFactory, UserFactory
 from ecm.audit.models import AuditEvent
 from ecm.core import clock
-from ecm.core.actors import SYSTEM_SEED
 from ecm.multiagency import services
 from ecm.multiagency.choices import PanelOutcome, ReferralStatus
-from ecm.multiagency.tests.factories import panel_world, refer
+from ecm.multiagency.tests.factories import panel_world, refer, youth_offending_team
 from ecm.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -34,18 +31,7 @@ def linked(page: str, note: Notification) -> bool:
 
 @pytest.fixture
 def yot():
-    home_manager = UserFactory(roles=[Role.MANAGER, Role.PRACTITIONER], first_name="Hal", last_name="Home")
-    nurse = UserFactory(
-        first_name="Nia", last_name="Nurse", organisation=home_manager.organisation, manager=home_manager
-    )
-    leader = UserFactory(first_name="Lee", last_name="Leader", organisation=OrganisationFactory(name="Youth Justice"))
-    team = services.team_create(
-        actor=SYSTEM_SEED,
-        name="Leeds North Youth Offending Team",
-        local_authority=leader.organisation.local_authority,
-        leader=leader,
-    )
-    return {"team": team, "leader": leader, "nurse": nurse, "home_manager": home_manager}
+    return youth_offending_team("Leeds North Youth Offending Team")
 
 
 def test_the_manager_told_of_a_secondment_sees_the_message_without_a_link_to_the_team(

@@ -9,17 +9,17 @@ import pytest
 from django.urls import reverse
 
 from ecm.accounts.choices import Role
-from ecm.accounts.tests.factories import OrganisationFactory, UserFactory
+from ecm.accounts.tests.factories import UserFactory
 from ecm.audit.models import AuditEvent
 from ecm.caf import services as caf_services
 from ecm.caf.tests.factories import complete_caf
 from ecm.core import clock
-from ecm.core.actors import SYSTEM_SEED
 from ecm.index.tests.factories import ChildFactory
 from ecm.misuse.services import alert_escalate
 from ecm.misuse.tests.factories import AlertFactory
 from ecm.multiagency import selectors, services
 from ecm.multiagency.services import MultiagencyError
+from ecm.multiagency.tests.factories import youth_offending_team
 from ecm.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def yot():
-    home_manager = UserFactory(roles=[Role.MANAGER, Role.PRACTITIONER], first_name="Hal", last_name="Home")
-    nurse = UserFactory(
-        first_name="Nia", last_name="Nurse", organisation=home_manager.organisation, manager=home_manager
-    )
-    leader = UserFactory(first_name="Lee", last_name="Leader", organisation=OrganisationFactory(name="Youth Justice"))
-    team = services.team_create(
-        actor=SYSTEM_SEED,
-        name="Youth Offending Team",
-        local_authority=leader.organisation.local_authority,
-        leader=leader,
-    )
-    return {"team": team, "leader": leader, "nurse": nurse, "home_manager": home_manager}
+    return youth_offending_team()
 
 
 def test_a_secondment_keeps_the_home_organisation_and_manager(yot, django_capture_on_commit_callbacks) -> None:
