@@ -43,7 +43,12 @@ def review_item_for(*, actor: Actor, item_id: Any) -> ReviewItem:
     pk = _int(item_id)
     item = (
         ReviewItem.objects.select_related(
-            "record__source", "record__delivery", "candidate__source", "candidate__delivery", "candidate__child"
+            "record__source",
+            "record__delivery",
+            "record__child",
+            "candidate__source",
+            "candidate__delivery",
+            "candidate__child",
         )
         .filter(pk=pk)
         .first()

@@ -61,9 +61,21 @@ def set_aside_for(delivery: FeedDelivery) -> QuerySet[StagedRecord]:
 
 
 def review_queue() -> QuerySet[ReviewItem]:
-    """Pairs waiting for a decision (pending first, then deferred), most likely matches first."""
+    """Pairs waiting for a decision (pending first, then deferred), most likely matches first.
+
+    A pair whose record an earlier decision linked still waits while the candidate is outside that
+    child: the record was scored against both, so the two may be one child (``review_decide``).
+    """
+    from django.db.models import F, Q
+
+    in_one_child = (
+        Q(candidate__child=F("record__child"))
+        | Q(candidate__child__merged_into=F("record__child"))
+        | Q(record__child__merged_into=F("candidate__child"))
+    )
     return (
-        ReviewItem.objects.filter(status__in=(ReviewStatus.PENDING, ReviewStatus.DEFERRED), record__child__isnull=True)
+        ReviewItem.objects.filter(status__in=(ReviewStatus.PENDING, ReviewStatus.DEFERRED))
+        .filter(Q(record__child__isnull=True) | Q(candidate__child__isnull=True) | ~in_one_child)
         .select_related("record__source", "candidate__source", "candidate__child")
         .order_by("-status", "-match_probability", "created_at")
     )
@@ -140,18 +152,17 @@ def thresholds_from_decisions(*, upper: float, lower: float) -> dict[str, Any] |
 
 
 def review_item_clusters(item: ReviewItem) -> dict[str, list[StagedRecord]]:
-    """The other records of each side's child (the candidate's cluster) and the record's other candidates."""
-    candidate_child = item.candidate.child_id
-    cluster = (
-        list(
-            StagedRecord.objects.filter(child_id=candidate_child)
-            .exclude(pk=item.candidate_id)
-            .select_related("source")
-            .order_by("source__trust_rank", "line_number")[:20]
-        )
-        if candidate_child
-        else []
-    )
+    """The other records of each side's child and the record's other candidates.
+
+    The record has a child of its own only when an earlier decision linked it through another pair.
+    """
+
+    def cluster(child_id: Any, but: int) -> list[StagedRecord]:
+        if not child_id:
+            return []
+        records = StagedRecord.objects.filter(child_id=child_id).exclude(pk=but).select_related("source")
+        return list(records.order_by("source__trust_rank", "line_number")[:20])
+
     others = list(
         StagedRecord.objects.filter(
             candidate_in_reviews__record_id=item.record_id,
@@ -160,7 +171,11 @@ def review_item_clusters(item: ReviewItem) -> dict[str, list[StagedRecord]]:
         .exclude(pk=item.candidate_id)
         .select_related("source")[:20]
     )
-    return {"candidate_cluster": cluster, "other_candidates": others}
+    return {
+        "candidate_cluster": cluster(item.candidate.child_id, item.candidate_id),
+        "record_cluster": cluster(item.record.child_id, item.record_id),
+        "other_candidates": others,
+    }
 
 
 def review_item_fields(item: ReviewItem) -> list[dict[str, Any]]:
@@ -225,10 +240,12 @@ def review_item_identifier_conflict(*, record: StagedRecord, candidate: StagedRe
     from ecm.linkage.index_bridge import child_records, surviving_child
 
     joining = child_records(surviving_child(candidate.child)) if candidate.child is not None else [candidate]
+    # A record already linked by an earlier decision brings its whole child to the pair.
+    own = child_records(surviving_child(record.child)) if record.child is not None else [record]
     for field, label in _IDENTIFIERS:
-        mine = getattr(record, field)
+        mine = {getattr(other, field) for other in own} - {""}
         theirs = {getattr(other, field) for other in joining} - {""}
-        if mine and theirs and mine not in theirs:
+        if mine and theirs and not mine & theirs:
             whose = "child it would join" if candidate.child is not None else "other record"
             return (
                 f"This record's {label} is different from the {label} of the {whose}, so they are different "
@@ -239,14 +256,15 @@ def review_item_identifier_conflict(*, record: StagedRecord, candidate: StagedRe
 
 
 def review_item_open(*, actor: Actor, item: ReviewItem) -> list[dict[str, Any]]:
-    """The pair side by side for a reviewer, audited; whereabouts hidden when the candidate is shielded."""
+    """The pair side by side for a reviewer, audited; whereabouts hidden when either side's child is shielded."""
     from django.db import transaction
 
     from ecm.audit.services import audit_record
     from ecm.index.visibility import child_visibility
 
-    candidate = item.candidate.child
-    shielded = bool(candidate and not child_visibility(actor, candidate).shows_whereabouts)
+    # Either side's child: a record linked by an earlier decision belongs to one too.
+    children = [child for child in (item.candidate.child, item.record.child) if child is not None]
+    shielded = any(not child_visibility(actor, child).shows_whereabouts for child in children)
     rows = review_item_fields(item)
     for row, (field, _label) in zip(rows, REVIEW_FIELDS, strict=True):
         if shielded and field in SHIELD_MASKED:

@@ -620,12 +620,20 @@ def review_decide(*, actor: Actor, item: ReviewItem, decision: str, note: str = 
         raise LinkageRuleError("Say why you are deferring the decision.")
     if item.status in (ReviewStatus.LINKED, ReviewStatus.NOT_A_MATCH):
         raise LinkageRuleError("This pair has already been decided.")
-    record = StagedRecord.objects.select_related("source", "delivery").get(pk=item.record_id)
-    if record.child_id is not None:
-        raise LinkageRuleError("This record has already been linked.")
+    record = StagedRecord.objects.select_related("source", "delivery", "child").get(pk=item.record_id)
     candidate = StagedRecord.objects.select_related("source", "delivery", "child").get(pk=item.candidate_id)
     scores: Scores = {record.pk: (item.match_weight, item.match_probability)}
-    if decision == ReviewDecision.LINK:
+    if record.child is not None:
+        # An earlier decision linked the record through another of its pairs; this one asks whether the
+        # candidate is that child too (the record was scored against both).
+        if decision == ReviewDecision.LINK:
+            _review_link_after_link(actor=actor, item=item, record=record, candidate=candidate, note=note)
+            item.status = ReviewStatus.LINKED
+        elif decision == ReviewDecision.NOT_A_MATCH:
+            item.status = ReviewStatus.NOT_A_MATCH
+        else:
+            item.status = ReviewStatus.DEFERRED
+    elif decision == ReviewDecision.LINK:
         # Different NHS numbers or UPNs are different children (docs/linkage.md, rule 8), for a
         # reviewer as for the model: a child that already holds another one is not this record's.
         conflict = review_item_identifier_conflict(record=record, candidate=candidate)
@@ -675,6 +683,39 @@ def review_decide(*, actor: Actor, item: ReviewItem, decision: str, note: str = 
         },
     )
     return item
+
+
+def _review_link_after_link(
+    *, actor: Actor, item: ReviewItem, record: StagedRecord, candidate: StagedRecord, note: str
+) -> None:
+    """The candidate is the linked record's child too: link it there, or merge its child into that one."""
+    from ecm.linkage.merging import children_merge  # merging imports this module
+
+    conflict = review_item_identifier_conflict(record=record, candidate=candidate)
+    if conflict:
+        raise LinkageRuleError(conflict)
+    assert record.child is not None
+    records_child = surviving_child(record.child)
+    if candidate.child is None:
+        scores: Scores = {candidate.pk: (item.match_weight, item.match_probability)}
+        records_link(
+            actor=actor,
+            child=records_child,
+            records=[candidate],
+            method=LinkMethod.CLERICAL,
+            scores=scores,
+            model_version=item.model_version,
+        )
+        StagedRecord.objects.filter(pk=candidate.pk).update(in_review=False)
+        return
+    candidates_child = surviving_child(candidate.child)
+    if candidates_child.pk == records_child.pk:
+        return
+    # The child on the index longer keeps its index number; the other is merged into it (and can be
+    # unmerged from the child's sources page).
+    survivor, duplicate = sorted((records_child, candidates_child), key=lambda child: (child.created_at, child.pk))
+    reason = note.strip() or f"Clerical review: {record} and {candidate} are the same child."
+    children_merge(actor=actor, survivor=survivor, duplicate=duplicate, reason=reason)
 
 
 # The model ---------------------------------------------------------------------------------

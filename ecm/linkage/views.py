@@ -118,7 +118,7 @@ def review_item_view(request: HttpRequest, item_id: int) -> HttpResponse:
         "rows": rows,
         "form": form,
         "show_score": not blind or request.GET.get("score") == "1",
-        "shielded": bool(item.candidate.child and item.candidate.child.is_shielded),
+        "shielded": any(child and child.is_shielded for child in (item.candidate.child, item.record.child)),
         # Said before the reviewer chooses, not only when a link is refused.
         "identifier_conflict": selectors.review_item_identifier_conflict(record=item.record, candidate=item.candidate),
         **selectors.review_item_clusters(item),

@@ -3,6 +3,8 @@ clerical decisions suggest thresholds."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -11,9 +13,10 @@ from conftest import page_text
 from ecm.accounts.choices import Role
 from ecm.accounts.tests.factories import UserFactory
 from ecm.core.actors import SYSTEM_FEED, SYSTEM_MATCHER
+from ecm.index.models import Child
 from ecm.linkage.choices import ReviewStatus
 from ecm.linkage.models import FeedSource, ReviewItem, StagedRecord
-from ecm.linkage.selectors import SUGGEST_MIN_DECISIONS, thresholds_from_decisions
+from ecm.linkage.selectors import SUGGEST_MIN_DECISIONS, links_for_export, review_queue, thresholds_from_decisions
 from ecm.linkage.services import feed_import, records_link, records_to_new_child, review_items_create
 from ecm.linkage.tests.feedfiles import GOOD_NHS, row, write_csv
 
@@ -204,3 +207,89 @@ def test_a_reviewer_cannot_link_two_records_with_different_upns_and_may_link_a_m
     third.refresh_from_db()
     first.refresh_from_db()
     assert third.child_id is not None and third.child_id == first.child_id
+
+
+def _known_by_a_middle_name(tmp_path):
+    """Dion at the council, Dion Dean at the GP's, Dean at school: two children until a reviewer says otherwise.
+
+    The record from the GP's waits on two pairs (registers benchmark, issue 14: a reviewer linking it
+    through the first never saw the second, which left the queue and kept the child split in two).
+    """
+    council, gp, school = _stage(
+        tmp_path,
+        [
+            row(source_record_id="S1", given_name="Dion", family_name="Savage", date_of_birth="2011-04-13"),
+            row(
+                source_record_id="S2",
+                given_name="Dion",
+                middle_names="Dean",
+                family_name="Savage",
+                date_of_birth="2011-04-13",
+            ),
+            row(source_record_id="S3", given_name="Dean", family_name="Savage", date_of_birth="2011-04-13"),
+        ],
+    )
+    dion = records_to_new_child(actor=SYSTEM_MATCHER, records=[council], scores={}, model_version="v1")
+    dean = records_to_new_child(actor=SYSTEM_MATCHER, records=[school], scores={}, model_version="v1")
+    Child.objects.filter(pk=dean.pk).update(created_at=dion.created_at + dt.timedelta(days=1))
+    review_items_create(
+        actor=SYSTEM_MATCHER,
+        items=[
+            (gp.pk, council.pk, {"match_weight": 30.0, "match_probability": 0.99}),
+            (gp.pk, school.pk, {"match_weight": 20.0, "match_probability": 0.9}),
+        ],
+        model_version="v1",
+    )
+    through_council, through_school = ReviewItem.objects.order_by("-match_probability")
+    return dion, dean, through_council, through_school
+
+
+def test_a_pair_whose_record_was_linked_through_another_stays_in_the_queue_and_a_link_merges_the_children(
+    tmp_path, manager
+):
+    dion, dean, through_council, through_school = _known_by_a_middle_name(tmp_path)
+    queue = reverse("linkage:review_queue")
+    response = manager.post(reverse("linkage:review_item", args=[through_council.pk]), {"decision": "link"})
+    assert response.status_code == 302
+
+    # The second pair still waits, and its page says what a link now means.
+    assert "Dean Savage" in page_text(manager.get(queue)).split("Possible match")[1]
+    assert "linked by an earlier decision" in page_text(manager.get(queue))
+    text = page_text(manager.get(reverse("linkage:review_item", args=[through_school.pk])))
+    assert "An earlier decision linked the record" in text and "the two index records are merged" in text
+    assert "S1" in text.split("Other records of the record's child")[1]
+
+    response = manager.post(reverse("linkage:review_item", args=[through_school.pk]), {"decision": "link"})
+    assert response.status_code == 302
+    through_school.refresh_from_db()
+    dean.refresh_from_db()
+    assert through_school.status == ReviewStatus.LINKED
+    # The child on the index longer keeps its number; the other is merged into it.
+    assert dean.merged_into_id == dion.pk
+    assert "No pairs are waiting for review" in page_text(manager.get(queue))
+    assert len({child for _source, _id, child in links_for_export()}) == 1
+
+
+def test_a_pair_whose_record_was_linked_through_another_can_be_refused_and_leaves_both_children(tmp_path, manager):
+    dion, dean, through_council, through_school = _known_by_a_middle_name(tmp_path)
+    manager.post(reverse("linkage:review_item", args=[through_council.pk]), {"decision": "link"})
+    response = manager.post(reverse("linkage:review_item", args=[through_school.pk]), {"decision": "not_a_match"})
+    assert response.status_code == 302
+    through_school.refresh_from_db()
+    dean.refresh_from_db()
+    assert through_school.status == ReviewStatus.NOT_A_MATCH and dean.merged_into_id is None
+    assert not review_queue().exists()
+
+
+def test_a_pair_whose_record_was_linked_cannot_merge_children_with_different_nhs_numbers(tmp_path, manager):
+    dion, dean, through_council, through_school = _known_by_a_middle_name(tmp_path)
+    StagedRecord.objects.filter(source_record_id="S1").update(nhs_number=GOOD_NHS)
+    StagedRecord.objects.filter(source_record_id="S3").update(nhs_number=OTHER_NHS)
+    manager.post(reverse("linkage:review_item", args=[through_council.pk]), {"decision": "link"})
+    url = reverse("linkage:review_item", args=[through_school.pk])
+    response = manager.post(url, {"decision": "link"})
+    assert response.status_code == 200
+    assert "NHS number is different" in page_text(response).split("There is a problem")[1]
+    dean.refresh_from_db()
+    through_school.refresh_from_db()
+    assert dean.merged_into_id is None and through_school.status == ReviewStatus.PENDING
