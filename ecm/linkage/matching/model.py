@@ -231,6 +231,23 @@ def base_settings() -> dict[str, Any]:
                     _else(0.16, 0.928),
                 ],
             ),
+            # The first middle name, where both records have one: registers that record middle names
+            # tell apart twins and namesakes with the same given name and birthday ("Sione Gabriel" and
+            # "Sione Mateo"), and agreeing on one carries a pair whose family name and address both
+            # changed. A middle name missing on either side is no evidence either way.
+            _comparison(
+                "middle_name",
+                "First middle name: exact, close spelling, the other's given name (the names in the other order), "
+                "the same initial",
+                [
+                    _null("middle_norm"),
+                    _tf(_level('"middle_norm_l" = "middle_norm_r"', "exact", 0.9, 0.01), "middle_norm"),
+                    _level(_jw("middle_norm", 0.9), "close spelling", 0.03, 0.002),
+                    _level(_middle_name(), "the other's given name", 0.02, 0.0005),
+                    _level('substr("middle_norm_l", 1, 1) = substr("middle_norm_r", 1, 1)', "same initial", 0.02, 0.06),
+                    _else(0.03, 0.93),
+                ],
+            ),
             _comparison(
                 "sex", "Sex", [_null("sex"), _level('"sex_l" = "sex_r"', "exact", 0.97, 0.5), _else(0.03, 0.5)]
             ),

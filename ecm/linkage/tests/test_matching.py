@@ -364,6 +364,70 @@ def test_a_given_name_that_is_the_other_records_middle_name_has_a_level_of_its_o
     assert given[(1, 5)] == 0  # James is Kevin's second middle name: only the first is read
 
 
+def test_a_shared_middle_name_carries_a_pair_whose_family_name_and_address_changed():
+    """Sione Gabriel Kenny at the GP's and Sione Gabriel Blair at school (a mother's and a father's
+    surname, two homes) agree on the given name, the date of birth and the middle name: the middle name
+    is evidence of its own, so the pair scores higher than the same two records without middle names,
+    and higher than a namesake with another middle name (Sione Mateo). A middle name missing on either
+    side is no evidence; a typo, the names in the other order and an initial have levels of their own."""
+    from ecm.linkage.matching import model as splink_model
+    from ecm.linkage.matching.features import features
+
+    def sione(uid, middle, family, address, postcode):
+        return features(
+            unique_id=uid,
+            is_new=True,
+            given_name="Sione",
+            middle_names=middle,
+            family_name=family,
+            date_of_birth="2019-07-16",
+            sex="male",
+            address_line_1=address,
+            postcode=postcode,
+        )
+
+    home = {"family_name": "Twidle", "date_of_birth": "2016-06-28", "postcode": "LS14 8AX"}
+
+    def pair_of(given_l, middle_l, given_r, middle_r):
+        rows = [
+            features(unique_id=1, is_new=True, given_name=given_l, middle_names=middle_l, **home),
+            features(unique_id=2, is_new=True, given_name=given_r, middle_names=middle_r, **home),
+        ]
+        return splink_model.predict(rows, settings, threshold=0.0)[0]
+
+    settings = splink_model.base_settings()
+    with_middles = [
+        sione(1, "Gabriel", "Kenny", "26 Rees Close", "LA9 1NB"),
+        sione(2, "Gabriel", "Blair", "72 Johnstone Drive", "L25 9ZX"),
+        sione(3, "Mateo", "Blair", "72 Johnstone Drive", "L25 9ZX"),
+    ]
+    # Middle names are term-frequency adjusted from the records matched: among three, Gabriel would be common.
+    others = [
+        features(unique_id=10 + n, is_new=True, given_name="Ola", middle_names=middle, family_name="Nordmann")
+        for n, middle in enumerate(["Ann", "Beth", "Cara", "Dora", "Edna", "Faye", "Gail", "Hope", "Iris", "Jade"] * 3)
+    ]
+    without = [
+        sione(1, "", "Kenny", "26 Rees Close", "LA9 1NB"),
+        sione(2, "", "Blair", "72 Johnstone Drive", "L25 9ZX"),
+    ]
+    scored = {
+        (p["unique_id_l"], p["unique_id_r"]): p
+        for p in splink_model.predict(with_middles + others, settings, threshold=0.0)
+    }
+    plain = next(p for p in splink_model.predict(without + others, settings, threshold=0.0) if p["unique_id_l"] == 1)
+    assert scored[(1, 2)]["match_weight"] > plain["match_weight"] + 3
+    assert scored[(1, 2)]["match_weight"] > scored[(1, 3)]["match_weight"] + 3
+    assert plain["gamma_middle_name"] == -1
+    assert [
+        pair_of("Kay", "Rosie-May", "Kay", "Rosie-May")["gamma_middle_name"],
+        pair_of("Kay", "Rosie-May", "Kay", "Rosie-Mya")["gamma_middle_name"],
+        pair_of("Kay", "Rosie-May", "Rosie-May", "Kay")["gamma_middle_name"],
+        pair_of("Kay", "J", "Kay", "James")["gamma_middle_name"],
+        pair_of("Kay", "Rosie-May", "Kay", "Amber")["gamma_middle_name"],
+        pair_of("Kay", "Rosie-May", "Kay", "")["gamma_middle_name"],
+    ] == [4, 3, 2, 1, 0, -1]
+
+
 def test_a_year_keyed_wrongly_across_a_decade_and_a_short_name_mistyped_still_link_and_siblings_stay_apart(tmp_path):
     """The same day and month a year apart (2019 and 2020: two characters, so no "one character") is a
     date-of-birth level of its own, and a scanned "rn" for "m" a given-name level even in a three-letter
