@@ -21,6 +21,7 @@ from ecm.linkage.access import (
     merge_for,
     review_item_for,
 )
+from ecm.linkage.choices import ReviewStatus
 from ecm.linkage.feeds import FeedFileError
 from ecm.linkage.forms import DeliveryActionForm, MergeForm, ReviewDecisionForm, UnmergeForm
 from ecm.linkage.merging import children_merge, children_unmerge
@@ -100,6 +101,11 @@ def review_item_view(request: HttpRequest, item_id: int) -> HttpResponse:
     item = review_item_for(actor=request.user, item_id=item_id)
     form = ReviewDecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
+        # A link from a record already linked joins two children (docs/linkage.md, "A record with several pairs").
+        merging = (
+            None not in (item.record.child_id, item.candidate.child_id)
+            and item.record.child_id != item.candidate.child_id
+        )
         try:
             review_decide(
                 actor=request.user, item=item, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"]
@@ -107,7 +113,14 @@ def review_item_view(request: HttpRequest, item_id: int) -> HttpResponse:
         except LinkageRuleError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Decision saved")
+            if merging and item.status == ReviewStatus.LINKED:
+                messages.success(
+                    request,
+                    "Decision saved. The two index records are now one child; the merge can be undone from "
+                    "the child's sources page.",
+                )
+            else:
+                messages.success(request, "Decision saved")
             return redirect("linkage:review_queue")
     rows = selectors.review_item_open(actor=request.user, item=item)
     # Blind first (setting LINKAGE_REVIEW_BLIND, on by default): the score is shown on request only,

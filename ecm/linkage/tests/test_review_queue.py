@@ -259,8 +259,8 @@ def test_a_pair_whose_record_was_linked_through_another_stays_in_the_queue_and_a
     assert "An earlier decision linked the record" in text and "the two index records are merged" in text
     assert "S1" in text.split("Other records of the record's child")[1]
 
-    response = manager.post(reverse("linkage:review_item", args=[through_school.pk]), {"decision": "link"})
-    assert response.status_code == 302
+    response = manager.post(reverse("linkage:review_item", args=[through_school.pk]), {"decision": "link"}, follow=True)
+    assert "The two index records are now one child" in page_text(response)
     through_school.refresh_from_db()
     dean.refresh_from_db()
     assert through_school.status == ReviewStatus.LINKED
