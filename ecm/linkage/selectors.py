@@ -17,6 +17,15 @@ def _survivors() -> dict[Any, Any]:
     return dict(Child.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id"))
 
 
+def _survivor_of(child_id: Any, merged: dict[Any, Any]) -> Any:
+    """The child ``child_id`` now is: merges followed to the survivor (``merged`` from ``_survivors``)."""
+    seen = set()
+    while child_id in merged and child_id not in seen:
+        seen.add(child_id)
+        child_id = merged[child_id]
+    return child_id
+
+
 def links_for_export() -> Iterator[tuple[str, str, str]]:
     """``(source, source_record_id, child_id)`` for every staged record; a merged child answers with its survivor."""
     merged = _survivors()
@@ -24,10 +33,7 @@ def links_for_export() -> Iterator[tuple[str, str, str]]:
     for source, record_id, child_id in records.values_list("source__name", "source_record_id", "child_id").iterator(
         chunk_size=10000
     ):
-        seen = set()
-        while child_id in merged and child_id not in seen:
-            seen.add(child_id)
-            child_id = merged[child_id]
+        child_id = _survivor_of(child_id, merged)
         yield source, record_id, str(child_id) if child_id else ""
 
 
@@ -68,17 +74,37 @@ def review_queue() -> QuerySet[ReviewItem]:
     """
     from django.db.models import F, Q
 
-    in_one_child = (
-        Q(candidate__child=F("record__child"))
-        | Q(candidate__child__merged_into=F("record__child"))
-        | Q(record__child__merged_into=F("candidate__child"))
-    )
+    waiting = ReviewItem.objects.filter(status__in=(ReviewStatus.PENDING, ReviewStatus.DEFERRED))
     return (
-        ReviewItem.objects.filter(status__in=(ReviewStatus.PENDING, ReviewStatus.DEFERRED))
-        .filter(Q(record__child__isnull=True) | Q(candidate__child__isnull=True) | ~in_one_child)
+        waiting.filter(
+            Q(record__child__isnull=True) | Q(candidate__child__isnull=True) | ~Q(candidate__child=F("record__child"))
+        )
+        .exclude(pk__in=_pairs_in_one_child_through_merges(waiting))
         .select_related("record__source", "candidate__source", "candidate__child")
         .order_by("-status", "-match_probability", "created_at")
     )
+
+
+def _pairs_in_one_child_through_merges(waiting: QuerySet[ReviewItem]) -> list[int]:
+    """The waiting pairs whose two records' children are one surviving child through merges.
+
+    Merges chain (Dean into Daniel, then Daniel into Dion) and meet (both into Daniel), so each
+    child is followed to its survivor here rather than through a fixed number of joins. Only pairs
+    with a merged child on either side are read: a few, beside a queue of thousands.
+    """
+    from django.db.models import Q
+
+    merged = _survivors()
+    if not merged:
+        return []
+    touched = waiting.filter(record__child__isnull=False, candidate__child__isnull=False).filter(
+        Q(record__child__merged_into__isnull=False) | Q(candidate__child__merged_into__isnull=False)
+    )
+    return [
+        pk
+        for pk, record_child, candidate_child in touched.values_list("pk", "record__child", "candidate__child")
+        if _survivor_of(record_child, merged) == _survivor_of(candidate_child, merged)
+    ]
 
 
 def current_model() -> MatchModel | None:

@@ -293,3 +293,28 @@ def test_a_pair_whose_record_was_linked_cannot_merge_children_with_different_nhs
     dean.refresh_from_db()
     through_school.refresh_from_db()
     assert dean.merged_into_id is None and through_school.status == ReviewStatus.PENDING
+
+
+@pytest.mark.parametrize("merges", ["both into a third", "a chain of two"])
+def test_a_pair_whose_two_children_were_merged_by_any_path_leaves_the_queue(tmp_path, manager, merges):
+    """Merges can chain (Dean into Daniel, Daniel into Dion) or meet (both into Daniel): a pair whose
+    record and candidate now belong to one surviving child is decided, however many merges it took."""
+    from ecm.linkage.merging import children_merge
+
+    dion, dean, through_council, through_school = _known_by_a_middle_name(tmp_path)
+    manager.post(reverse("linkage:review_item", args=[through_council.pk]), {"decision": "link"})
+    third = _stage(
+        tmp_path,
+        [row(source_record_id="S4", given_name="Daniel", family_name="Savage", date_of_birth="2011-04-13")],
+        name="g.csv",
+    )[-1]
+    daniel = records_to_new_child(actor=SYSTEM_MATCHER, records=[third], scores={}, model_version="v1")
+    assert list(review_queue()) == [through_school]
+    if merges == "both into a third":
+        children_merge(actor=SYSTEM_MATCHER, survivor=daniel, duplicate=dion, reason="Same child.")
+        children_merge(actor=SYSTEM_MATCHER, survivor=daniel, duplicate=dean, reason="Same child.")
+    else:
+        children_merge(actor=SYSTEM_MATCHER, survivor=daniel, duplicate=dean, reason="Same child.")
+        children_merge(actor=SYSTEM_MATCHER, survivor=dion, duplicate=daniel, reason="Same child.")
+    assert not review_queue().exists()
+    assert "No pairs are waiting for review" in page_text(manager.get(reverse("linkage:review_queue")))
