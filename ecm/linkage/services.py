@@ -623,6 +623,12 @@ def review_decide(*, actor: Actor, item: ReviewItem, decision: str, note: str = 
     record = StagedRecord.objects.select_related("source", "delivery", "child").get(pk=item.record_id)
     candidate = StagedRecord.objects.select_related("source", "delivery", "child").get(pk=item.candidate_id)
     scores: Scores = {record.pk: (item.match_weight, item.match_probability)}
+    if decision == ReviewDecision.LINK:
+        # Different NHS numbers or UPNs are different children (docs/linkage.md, rule 8), for a
+        # reviewer as for the model: a child that already holds another one is not this record's.
+        conflict = review_item_identifier_conflict(record=record, candidate=candidate)
+        if conflict:
+            raise LinkageRuleError(conflict)
     if record.child is not None:
         # An earlier decision linked the record through another of its pairs; this one asks whether the
         # candidate is that child too (the record was scored against both).
@@ -634,11 +640,6 @@ def review_decide(*, actor: Actor, item: ReviewItem, decision: str, note: str = 
         else:
             item.status = ReviewStatus.DEFERRED
     elif decision == ReviewDecision.LINK:
-        # Different NHS numbers or UPNs are different children (docs/linkage.md, rule 8), for a
-        # reviewer as for the model: a child that already holds another one is not this record's.
-        conflict = review_item_identifier_conflict(record=record, candidate=candidate)
-        if conflict:
-            raise LinkageRuleError(conflict)
         if candidate.child is not None:
             records_link(
                 actor=actor,
@@ -688,12 +689,10 @@ def review_decide(*, actor: Actor, item: ReviewItem, decision: str, note: str = 
 def _review_link_after_link(
     *, actor: Actor, item: ReviewItem, record: StagedRecord, candidate: StagedRecord, note: str
 ) -> None:
-    """The candidate is the linked record's child too: link it there, or merge its child into that one."""
+    """The candidate is the linked record's child too: link it there, or merge its child into that one
+    (``review_decide`` has refused the link if the two children's identifiers differ)."""
     from ecm.linkage.merging import children_merge  # merging imports this module
 
-    conflict = review_item_identifier_conflict(record=record, candidate=candidate)
-    if conflict:
-        raise LinkageRuleError(conflict)
     assert record.child is not None
     records_child = surviving_child(record.child)
     if candidate.child is None:
