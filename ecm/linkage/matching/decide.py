@@ -466,6 +466,14 @@ def decide(
             # Differing sexes never link automatically, whatever the names (twins of different
             # sexes may even share a given name: Francis and Frances, Jo and Jo).
             auto = False
+        if exact_levels and pair.get("gamma_middle_name") == 0 and not is_identifier_pair(pair):
+            # Two first middle names, both given and alike at no level (not a typo, not the same
+            # initial, not the names in the other order): two children, such as twins with one given
+            # name (Perry Derrick and Perry Marisa). Never an automatic link, and no chain of links
+            # joins them; a pair in the band goes to review.
+            auto = False
+            apart[left].add(right)
+            apart[right].add(left)
         if (
             exact_levels
             and not is_identifier_pair(pair)

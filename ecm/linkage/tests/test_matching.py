@@ -369,7 +369,8 @@ def test_a_shared_middle_name_carries_a_pair_whose_family_name_and_address_chang
     surname, two homes) agree on the given name, the date of birth and the middle name: the middle name
     is evidence of its own, so the pair scores higher than the same two records without middle names,
     and higher than a namesake with another middle name (Sione Mateo). A middle name missing on either
-    side is no evidence; a typo, the names in the other order and an initial have levels of their own."""
+    side is no evidence; a close spelling, a typo (even in the initial: "Saniel" for Daniel), the names in
+    the other order and an initial have levels of their own."""
     from ecm.linkage.matching import model as splink_model
     from ecm.linkage.matching.features import features
 
@@ -421,11 +422,12 @@ def test_a_shared_middle_name_carries_a_pair_whose_family_name_and_address_chang
     assert [
         pair_of("Kay", "Rosie-May", "Kay", "Rosie-May")["gamma_middle_name"],
         pair_of("Kay", "Rosie-May", "Kay", "Rosie-Mya")["gamma_middle_name"],
+        pair_of("Kay", "Daniel", "Kay", "Saniel")["gamma_middle_name"],  # a typo in the initial
         pair_of("Kay", "Rosie-May", "Rosie-May", "Kay")["gamma_middle_name"],
         pair_of("Kay", "J", "Kay", "James")["gamma_middle_name"],
         pair_of("Kay", "Rosie-May", "Kay", "Amber")["gamma_middle_name"],
         pair_of("Kay", "Rosie-May", "Kay", "")["gamma_middle_name"],
-    ] == [4, 3, 2, 1, 0, -1]
+    ] == [5, 4, 3, 2, 1, 0, -1]
 
 
 def test_a_year_keyed_wrongly_across_a_decade_and_a_short_name_mistyped_still_link_and_siblings_stay_apart(tmp_path):
