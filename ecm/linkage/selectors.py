@@ -13,12 +13,13 @@ from ecm.linkage.choices import DeliveryStatus, ReviewStatus
 from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, QuarantinedRow, ReviewItem, StagedRecord
 
 
-def _survivors() -> dict[Any, Any]:
+def merged_children() -> dict[Any, Any]:
+    """Each merged child's id -> the id of the child it was merged into (for ``survivor_of``)."""
     return dict(Child.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id"))
 
 
-def _survivor_of(child_id: Any, merged: dict[Any, Any]) -> Any:
-    """The child ``child_id`` now is: merges followed to the survivor (``merged`` from ``_survivors``)."""
+def survivor_of(child_id: Any, merged: dict[Any, Any]) -> Any:
+    """The child ``child_id`` now is: merges followed to the survivor (``merged`` from ``merged_children``)."""
     seen = set()
     while child_id in merged and child_id not in seen:
         seen.add(child_id)
@@ -28,12 +29,12 @@ def _survivor_of(child_id: Any, merged: dict[Any, Any]) -> Any:
 
 def links_for_export() -> Iterator[tuple[str, str, str]]:
     """``(source, source_record_id, child_id)`` for every staged record; a merged child answers with its survivor."""
-    merged = _survivors()
+    merged = merged_children()
     records = StagedRecord.objects.order_by("source__name", "source_record_id", "delivery_id", "line_number")
     for source, record_id, child_id in records.values_list("source__name", "source_record_id", "child_id").iterator(
         chunk_size=10000
     ):
-        child_id = _survivor_of(child_id, merged)
+        child_id = survivor_of(child_id, merged)
         yield source, record_id, str(child_id) if child_id else ""
 
 
@@ -94,7 +95,7 @@ def _pairs_in_one_child_through_merges(waiting: QuerySet[ReviewItem]) -> list[in
     """
     from django.db.models import Q
 
-    merged = _survivors()
+    merged = merged_children()
     if not merged:
         return []
     touched = waiting.filter(record__child__isnull=False, candidate__child__isnull=False).filter(
@@ -103,7 +104,7 @@ def _pairs_in_one_child_through_merges(waiting: QuerySet[ReviewItem]) -> list[in
     return [
         pk
         for pk, record_child, candidate_child in touched.values_list("pk", "record__child", "candidate__child")
-        if _survivor_of(record_child, merged) == _survivor_of(candidate_child, merged)
+        if survivor_of(record_child, merged) == survivor_of(candidate_child, merged)
     ]
 
 

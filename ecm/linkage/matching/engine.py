@@ -29,6 +29,7 @@ from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.decide import decide, exact_levels_of, rare_spelling_limit
 from ecm.linkage.matching.features import features
 from ecm.linkage.models import FEED_COLUMNS, FeedDelivery, FeedSource, MatchModel, MatchRun, StagedRecord
+from ecm.linkage.selectors import merged_children, survivor_of
 from ecm.linkage.services import (
     match_run_advance,
     match_run_finish,
@@ -83,31 +84,19 @@ def matchable_records() -> Any:
     return StagedRecord.objects.filter(delivery_id__in=complete)
 
 
-def _survivor_ids() -> dict[Any, Any]:
-    return dict(Child.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id"))
-
-
-def _resolve(child_id: Any, merged: dict[Any, Any]) -> Any:
-    seen = set()
-    while child_id in merged and child_id not in seen:
-        seen.add(child_id)
-        child_id = merged[child_id]
-    return child_id
-
-
 def _link_by_known_keys(*, actor: Actor, model: MatchModel, summary: MatchSummary) -> None:
-    merged = _survivor_ids()
+    merged = merged_children()
     linked = StagedRecord.objects.filter(child__isnull=False)
     by_source_id = {
-        (s, i): _resolve(c, merged) for s, i, c in linked.values_list("source_id", "source_record_id", "child_id")
+        (s, i): survivor_of(c, merged) for s, i, c in linked.values_list("source_id", "source_record_id", "child_id")
     }
     by_nhs: dict[str, set[Any]] = defaultdict(set)
     by_upn: dict[str, set[Any]] = defaultdict(set)
     for nhs, upn, child_id in linked.values_list("nhs_number", "upn", "child_id"):
         if nhs:
-            by_nhs[nhs].add(_resolve(child_id, merged))
+            by_nhs[nhs].add(survivor_of(child_id, merged))
         if upn:
-            by_upn[upn].add(_resolve(child_id, merged))
+            by_upn[upn].add(survivor_of(child_id, merged))
     for nhs, upn, child_id in Child.objects.filter(merged_into__isnull=True).values_list(
         "nhs_number", "unique_pupil_number", "pk"
     ):
@@ -193,7 +182,7 @@ def feature_table(ids: list[int] | None = None) -> FeatureTable:
     """
     import pyarrow as pa
 
-    merged = _survivor_ids()
+    merged = merged_children()
     batches = []
     chunk: list[dict[str, Any]] = []
     new_ids: list[int] = []
@@ -218,7 +207,7 @@ def feature_table(ids: list[int] | None = None) -> FeatureTable:
             new_ids.append(rid)
             identifiers[rid] = (row["nhs"], row["upn"], row["sex"])
         else:
-            child_of[rid] = _resolve(child_id, merged)
+            child_of[rid] = survivor_of(child_id, merged)
         if len(chunk) >= FEATURE_CHUNK:
             batches.append(splink_model.feature_batch(chunk))
             chunk = []

@@ -596,10 +596,10 @@ def test_two_different_middle_names_are_two_children_and_no_chain_joins_them():
     ]
     identifiers = {1: (None, None, None), 2: ("A", None, "female"), 3: (None, "U1", "female")}
 
-    def decided(pairs):
+    def decided(pairs, new_ids=(1, 2, 3), child_of=None):
         return decide(
-            new_ids=[1, 2, 3],
-            child_of={},
+            new_ids=list(new_ids),
+            child_of=child_of or {},
             pairs=pairs,
             upper=0.99,
             lower=0.8,
@@ -611,15 +611,7 @@ def test_two_different_middle_names_are_two_children_and_no_chain_joins_them():
     assert sorted(sorted(g) for g in out.new_children) == [[1], [3]]
     assert sorted((r, c) for r, c, _p in out.review) == [(2, 1), (2, 3)]
     # 2 and 3 already one child on the index: record 1, alike it, waits for review beside 2.
-    out = decide(
-        new_ids=[1],
-        child_of={2: "A", 3: "A"},
-        pairs=pairs,
-        upper=0.99,
-        lower=0.8,
-        identifiers=identifiers,
-        exact_levels=EXACT | {"middle_name": 5},
-    )
+    out = decided(pairs, new_ids=[1], child_of={2: "A", 3: "A"})
     assert not out.link and not out.new_children and {r for r, _c, _p in out.review} == {1}
     same_initial = [*pairs[:2], _home(1, 3, 4, gamma_sex=-1, gamma_middle_name=1, probability=0.9999)]
     out = decided(same_initial)
