@@ -12,6 +12,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import HttpRequest, HttpResponse
 
 from ecm.core import views as pages
+from ecm.core.middleware import NUL_PARAMETER_WORDS, NulParameter
 from ecm.directory.api.views import error as directory_error
 from ecm.index.api.outcomes import error_response as fhir_error
 
@@ -35,18 +36,19 @@ def _bad_request_words(exception: Exception | None) -> str:
         return "Too many files in the request."
     if isinstance(exception, RequestDataTooBig):
         return "The request body is too large."
+    if isinstance(exception, NulParameter):
+        return NUL_PARAMETER_WORDS
     return "The request could not be read."
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     api = _api(request)
     if api == "fhir":
-        return fhir_error("INVALID_REQUEST", _bad_request_words(exception))
+        code = "INVALID_VALUE" if isinstance(exception, NulParameter) else "INVALID_REQUEST"
+        return fhir_error(code, _bad_request_words(exception))
     if api == "openreferral":
         return directory_error(400, _bad_request_words(exception))
-    from django.views.defaults import bad_request as default
-
-    return default(request, exception)  # type: ignore[arg-type]
+    return pages.bad_request(request, _bad_request_words(exception))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ecm.core.middleware.RequestContextMiddleware",
     "ecm.core.logs.RequestLogMiddleware",
+    "ecm.core.middleware.NulParameterMiddleware",
     # /healthz and /readyz answer here: before sessions, sign-in and the second-factor rule.
     "ecm.core.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -14,6 +14,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": home_panels(request)})
 
 
+def bad_request(request: HttpRequest, words: str) -> HttpResponse:
+    return render(request, "core/400.html", {"words": words}, status=400)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "core/404.html", status=404)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,12 @@ REQUIRED_COLUMN = "source_record_id"
 REQUIRED_ONE_OF = (("given_name", "family_name"), ("date_of_birth", "postcode"))
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars", ":": "colons"}
 UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def column_name(header: str) -> str:
+    """A CSV header's column as the feed names it: `` Source Record ID`` and ``Given-Name`` are
+    ``source_record_id`` and ``given_name`` (spreadsheets keep capitals, spaces and padding)."""
+    return re.sub(r"[\s-]+", "_", header.strip()).lower()
 
 
 def file_sha256(path: Path) -> str:
@@ -118,7 +125,13 @@ def check_csv_header(path: Path) -> list[str]:
             f"The CSV file is separated by {name}, not commas. Save it as comma-separated values "
             "and import it again. Nothing was imported."
         )
-    columns = [c.strip() for c in next(csv.reader([header]))]
+    columns = [column_name(c) for c in next(csv.reader([header]))]
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated:
+        raise FeedFileError(
+            f"The header row names {', '.join(repeated)} more than once: each column may appear once, "
+            "or which value is the child's cannot be known. Nothing was imported."
+        )
     missing = [REQUIRED_COLUMN] if REQUIRED_COLUMN not in columns else []
     missing += [" or ".join(group) for group in REQUIRED_ONE_OF if not set(group) & set(columns)]
     if missing:
@@ -164,6 +177,7 @@ def read_rows(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any] | None
             reader = csv.DictReader(handle)
             if not reader.fieldnames:
                 raise FeedFileError("The CSV file has no header row.")
+            reader.fieldnames = [column_name(c) for c in reader.fieldnames]
             for row in reader:
                 if not any((v or "").strip() for k, v in row.items() if k is not None) and None not in row:
                     continue  # a blank line

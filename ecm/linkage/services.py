@@ -395,6 +395,16 @@ def feed_import(
         raise
 
 
+def _quarantined_values(raw: dict[str, Any]) -> dict[str, str]:
+    """A refused row's values as kept for the data manager: text, at most 200 characters each, a NUL
+    shown as ``\\x00`` (PostgreSQL stores no NUL)."""
+
+    def shown(value: Any) -> str:
+        return str(value).replace("\x00", "\\x00")[:200]
+
+    return {shown(k): shown(v) for k, v in raw.items() if v not in (None, "")}
+
+
 def _feed_stage(
     *,
     actor: Actor,
@@ -406,6 +416,8 @@ def _feed_stage(
     pause_between_batches: float,
 ) -> FeedDelivery:
     resume_after = delivery.batches.aggregate(last=Max("last_line"))["last"] or 0
+    # Each source_record_id once per delivery (the first line that sends it), across a resumed import too.
+    lines_of_ids: dict[str, int] = dict(delivery.records.values_list("source_record_id", "line_number"))
     today = clock.today()
     staged: list[dict[str, Any]] = []
     quarantined: list[QuarantinedRow] = []
@@ -441,10 +453,22 @@ def _feed_stage(
             try:
                 values, warnings = validate_row(raw, today=today)
             except RowRejected as error:
-                clean = {str(k): str(v)[:200] for k, v in raw.items() if v not in (None, "")}
-                quarantined.append(QuarantinedRow(delivery=delivery, line_number=line, reason=str(error), raw=clean))
+                quarantined.append(
+                    QuarantinedRow(delivery=delivery, line_number=line, reason=str(error), raw=_quarantined_values(raw))
+                )
             else:
-                staged.append({**values, "line_number": line, "warnings": warnings})
+                record_id = values["source_record_id"]
+                if record_id in lines_of_ids:
+                    reason = (
+                        f"source_record_id '{record_id}' is already on line {lines_of_ids[record_id]:,} of this file: "
+                        "a delivery sends each record once."
+                    )
+                    quarantined.append(
+                        QuarantinedRow(delivery=delivery, line_number=line, reason=reason, raw=_quarantined_values(raw))
+                    )
+                else:
+                    lines_of_ids[record_id] = line
+                    staged.append({**values, "line_number": line, "warnings": warnings})
         if len(staged) + len(quarantined) >= batch_size:
             flush()
     flush()

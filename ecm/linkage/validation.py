@@ -72,6 +72,11 @@ def _text(raw: dict[str, Any], name: str) -> str:
 
 def validate_row(raw: dict[str, Any], *, today: dt.date) -> tuple[dict[str, Any], list[str]]:
     """The staged values and warnings for one row, or ``RowRejected`` with the quarantine reason."""
+    nul = sorted(str(name).replace("\x00", "\\x00") for name, value in raw.items() if "\x00" in str(name) + str(value))
+    if nul:
+        # A NUL is never part of a name or a date (it is what a UTF-16 or binary file looks like read as
+        # text), and PostgreSQL cannot store it.
+        raise RowRejected(f"{', '.join(nul)} holds a NUL character (byte 0x00), which no feed value may hold.")
     values: dict[str, Any] = {name: _text(raw, name) for name in FEED_COLUMNS}
     warnings: list[str] = []
     if not values["source_record_id"]:

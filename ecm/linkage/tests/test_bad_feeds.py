@@ -263,3 +263,66 @@ def test_export_links_neutralises_formula_looking_values(tmp_path):
     assert sorted(exported) == sorted(['\'=HYPERLINK("http://x")', "+1", "-2", "'@SUM(A1)", "plain"])
     # Tabs and carriage returns never survive validation, but the writer guards them too.
     assert safe_cell("\tX") == "'\tX" and safe_cell("\r=1") == "'\r=1"
+
+
+def test_a_nul_character_quarantines_its_row_naming_the_column_on_either_database(tmp_path):
+    from ecm.linkage.tests.feedfiles import write_jsonl
+
+    good = row(source_record_id="N1", given_name="Amy", family_name="Lee", date_of_birth="2015-01-01")
+    bad = row(source_record_id="N2", given_name="Am\x00y", family_name="Lee", date_of_birth="2015-01-01")
+    delivery, _ = feed_import(actor=SYSTEM_FEED, source=census(), path=write_csv(tmp_path / "nul.csv", [good, bad]))
+    assert (delivery.status, delivery.rows_staged, delivery.rows_quarantined) == (DeliveryStatus.COMPLETE, 1, 1)
+    refused = QuarantinedRow.objects.get()
+    assert refused.reason == "given_name holds a NUL character (byte 0x00), which no feed value may hold."
+    assert refused.line_number == 3 and refused.raw["given_name"] == "Am\\x00y"
+    # JSON Lines spell it \u0000, in a value or a key.
+    lines = [
+        {"source_record_id": "J1", "family_name": "Lee\u0000", "date_of_birth": "2015-01-01"},
+        {"source_record_id": "J2", "family_name": "Lee", "date_of_birth": "2015-01-01", "no\u0000te": "x"},
+    ]
+    second, _ = feed_import(actor=SYSTEM_FEED, source=census(), path=write_jsonl(tmp_path / "nul.jsonl", lines))
+    reasons = list(second.quarantined.order_by("line_number").values_list("reason", flat=True))
+    assert [r.split(" holds")[0] for r in reasons] == ["family_name", "no\\x00te"]
+    assert second.rows_staged == 0 and second.status == DeliveryStatus.COMPLETE
+
+
+def test_column_names_are_read_whatever_their_capitals_spaces_and_padding(tmp_path):
+    path = tmp_path / "spreadsheet.csv"
+    path.write_text(
+        " Source Record ID ,Given-Name, FAMILY_NAME,date of birth\nS1,Amy,Lee,2015-01-01\n", encoding="utf-8"
+    )
+    delivery, _ = feed_import(actor=SYSTEM_FEED, source=census(), path=path)
+    assert delivery.rows_staged == 1
+    staged = StagedRecord.objects.get()
+    assert (staged.source_record_id, staged.given_name, staged.family_name) == ("S1", "Amy", "Lee")
+    assert staged.date_of_birth.isoformat() == "2015-01-01"
+
+
+def test_a_column_named_twice_refuses_the_file_naming_it(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "source_record_id,given_name,Given Name,family_name,date_of_birth\nT1,Amy,Bea,Lee,2015-01-01\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FeedFileError, match="The header row names given_name more than once"):
+        feed_import(actor=SYSTEM_FEED, source=census(), path=path)
+    nothing_left()
+
+
+def test_a_record_sent_twice_in_one_delivery_is_staged_once_even_across_a_resumed_import(tmp_path):
+    rows = many_rows(120)
+    rows[100] = {**rows[100], "source_record_id": rows[10]["source_record_id"], "given_name": "Other"}
+    path = write_csv(tmp_path / "census.csv", rows)
+    with pytest.raises(Interrupted):  # line 12 is committed before the stop; line 102 is read after the resume
+        feed_import(actor=SYSTEM_FEED, source=census(), path=path, batch_size=50, progress=_stop_after(1))
+    done = delivery_resume(actor=SYSTEM_FEED, delivery=FeedDelivery.objects.get(), batch_size=50)
+    twice = rows[10]["source_record_id"]
+    assert list(StagedRecord.objects.filter(source_record_id=twice).values_list("given_name", flat=True)) == ["Child10"]
+    refused = done.quarantined.get(line_number=102)
+    assert refused.reason == (
+        f"source_record_id '{twice}' is already on line 12 of this file: a delivery sends each record once."
+    )
+    # A later delivery may send the record again (an update), as before.
+    again = write_csv(tmp_path / "next.csv", [{**rows[10], "address_line_1": "2 New Road"}])
+    later, _ = feed_import(actor=SYSTEM_FEED, source=census(), path=again)
+    assert later.rows_staged == 1 and StagedRecord.objects.filter(source_record_id=twice).count() == 2
