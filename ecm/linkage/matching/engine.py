@@ -27,7 +27,7 @@ from ecm.linkage.choices import DeliveryStatus, LinkMethod
 from ecm.linkage.index_bridge import surviving_child
 from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.decide import decide, exact_levels_of, rare_spelling_limit
-from ecm.linkage.matching.features import features
+from ecm.linkage.matching.features import features, nicknames_learned, with_learned_nicknames
 from ecm.linkage.models import FEED_COLUMNS, FeedDelivery, FeedSource, MatchModel, MatchRun, StagedRecord
 from ecm.linkage.selectors import merged_children, survivor_of
 from ecm.linkage.services import (
@@ -174,6 +174,18 @@ def spellings_of(table: Any, rare: set[int], pairs: list[Any]) -> dict[int, str]
     }
 
 
+def learned_nicknames() -> dict[str, frozenset[str]]:
+    """Given names one child carries under one NHS number or UPN in every matchable record
+    (``features.nicknames_learned``): the same for training and for matching, whatever the sample."""
+    records = (
+        matchable_records()
+        .exclude(nhs_number="", upn="")
+        .values_list("nhs_number", "upn", "given_name", "middle_names")
+        .iterator(chunk_size=5000)
+    )
+    return nicknames_learned(records)
+
+
 def feature_table(ids: list[int] | None = None) -> FeatureTable:
     """Every staged record not waiting for review (or those in ``ids``), read in chunks into Arrow.
 
@@ -183,6 +195,7 @@ def feature_table(ids: list[int] | None = None) -> FeatureTable:
     import pyarrow as pa
 
     merged = merged_children()
+    learned = learned_nicknames()
     batches = []
     chunk: list[dict[str, Any]] = []
     new_ids: list[int] = []
@@ -201,7 +214,7 @@ def feature_table(ids: list[int] | None = None) -> FeatureTable:
     for values in rows():
         data = dict(zip(FEATURE_FIELDS, values[:-1], strict=True))
         rid, child_id = data.pop("id"), values[-1]
-        row = features(unique_id=rid, is_new=child_id is None, **data)
+        row = with_learned_nicknames(features(unique_id=rid, is_new=child_id is None, **data), learned)
         chunk.append(row)
         if child_id is None:
             new_ids.append(rid)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import cache, lru_cache
+from itertools import combinations
 from typing import Any
 
 from ecm.index.search import keys
@@ -134,3 +137,88 @@ def features(
         "unique_id": unique_id,
         "is_new": is_new,
     }
+
+
+# A pair of given names becomes a nickname of each other when at least this many children's records
+# carry both on one NHS number (or UPN): twins never share an identifier, and a wrong identifier on a
+# twin's record is one error; two children are not a chance (typos are left out: see below).
+LEARNED_NICKNAME_MIN_CHILDREN = 2
+# An identifier whose records give more given names than this is not a child with a nickname.
+LEARNED_NICKNAME_MAX_NAMES = 3
+
+
+def _alike_otherwise(first: str, second: str) -> bool:
+    """The model relates the two names at a level other than the nickname's (a close spelling, one or
+    two typos, one name inside the other): a pair to leave to that level. Approximated in Python with the
+    standard library; the learned pairs are checked again in DuckDB (``nicknames_learned``)."""
+    shorter, longer = sorted((first, second), key=len)
+    return len(shorter) >= 3 and shorter in longer
+
+
+def nicknames_learned(records: Iterable[tuple[str, str, str, str]]) -> dict[str, frozenset[str]]:
+    """Given names that are one child's in this installation's own data, beyond the shipped table.
+
+    ``records``: (NHS number, UPN, given name, middle names) of every staged record. Two given names
+    whose records share an NHS number or a UPN, for at least ``LEARNED_NICKNAME_MIN_CHILDREN``
+    identifiers, are nicknames of each other (Alfie and Alfred, Polly and Mary, a form no table
+    holds), unless the model already relates them (a spelling, one name inside the other: left to that
+    level) or one is the other's middle name on that identifier (the middle-name level's). Each
+    identifier counts once per kind; the more common count of the two kinds is the pair's.
+    """
+    names: dict[tuple[str, str], set[str]] = defaultdict(set)
+    middles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for nhs, upn, given_name, middle_names in records:
+        given = normalise_name(given_name).split(" ")[0] if given_name else ""
+        if not given:
+            continue
+        for kind, key in (("nhs", nhs), ("upn", upn)):
+            if key:
+                names[(kind, key)].add(given)
+                if middle_names:
+                    middles[(kind, key)].update(normalise_name(m) for m in middle_names.split())
+    counts: dict[str, Counter[tuple[str, str]]] = {"nhs": Counter(), "upn": Counter()}
+    for (kind, key), given_names in names.items():
+        if 1 < len(given_names) <= LEARNED_NICKNAME_MAX_NAMES:
+            known_by_middle = middles.get((kind, key), set())
+            for pair in combinations(sorted(given_names), 2):
+                if not set(pair) & known_by_middle:
+                    counts[kind][pair] += 1
+    candidates = {
+        pair
+        for pair in counts["nhs"].keys() | counts["upn"].keys()
+        if max(counts["nhs"][pair], counts["upn"][pair]) >= LEARNED_NICKNAME_MIN_CHILDREN
+        and not _alike_otherwise(*pair)
+        and not set(given_nicks(pair[0]) or ()) & set(given_nicks(pair[1]) or ())
+    }
+    learned: dict[str, set[str]] = defaultdict(set)
+    for first, second in _unrelated_by_spelling(candidates):
+        learned[first].add(second)
+        learned[second].add(first)
+    return {name: frozenset(others) for name, others in learned.items()}
+
+
+def _unrelated_by_spelling(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs the model's spelling levels do not relate (Jaro-Winkler under 0.9, more than two edits),
+    computed by DuckDB as the model computes them."""
+    if not pairs:
+        return []
+    import duckdb
+
+    connection = duckdb.connect()
+    try:
+        connection.execute("CREATE TABLE pairs (first VARCHAR, second VARCHAR)")
+        connection.executemany("INSERT INTO pairs VALUES (?, ?)", sorted(pairs))
+        return connection.execute(
+            "SELECT first, second FROM pairs WHERE jaro_winkler_similarity(first, second) < 0.9 "
+            "AND damerau_levenshtein(first, second) > 2 ORDER BY first, second"
+        ).fetchall()
+    finally:
+        connection.close()
+
+
+def with_learned_nicknames(row: dict[str, Any], learned: dict[str, frozenset[str]]) -> dict[str, Any]:
+    """The feature row with its given name's learned nicknames added to ``given_nicks``."""
+    given = row["given_norm"]
+    if given and given in learned:
+        row["given_nicks"] = sorted({given, *(row["given_nicks"] or ()), *learned[given]})
+    return row

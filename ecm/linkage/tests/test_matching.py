@@ -220,6 +220,50 @@ def test_new_comparison_levels_link_nicknames_in_two_groups_names_inside_names_a
     ]
 
 
+@pytest.mark.parametrize(
+    ("nickname", "formal"),
+    [
+        ("Alfie", "Alfred"),
+        ("Archie", "Archibald"),
+        ("Molly", "Mary"),
+        ("Evie", "Evelyn"),
+        ("Tilly", "Matilda"),
+        ("Angie", "Angela"),
+        ("Frankie", "Frances"),
+        ("Bessie", "Elizabeth"),
+        ("Daisy", "Margaret"),
+    ],
+)
+def test_diminutives_common_in_england_are_nicknames_not_two_children(nickname, formal):
+    """Each fell to "else" on the given name before 7 December 2026, and the twin rule kept a duplicate
+    sent under it apart for good: a table of nicknames nobody on the team wrote (the ``nicknames``
+    package) relates 588 of its 1,216 pairs by nothing else the model compares."""
+    from ecm.linkage.matching import model as splink_model
+    from ecm.linkage.matching.features import features
+
+    common = {"family_name": "Okafor", "date_of_birth": "2016-05-09", "postcode": "LS8 5JN"}
+    rows = [
+        features(unique_id=1, is_new=True, given_name=nickname, address_line_1="4 Park Row", **common),
+        features(unique_id=2, is_new=True, given_name=formal, address_line_1="4 Park Row", **common),
+    ]
+    settings = splink_model.base_settings()
+    (pair,) = splink_model.predict(rows, settings, threshold=0.0)
+    given = next(c for c in settings["comparisons"] if c["output_column_name"] == "given_name")
+    non_null = [level for level in given["comparison_levels"] if not level.get("is_null_level")]
+    assert non_null[len(non_null) - 1 - pair["gamma_given_name"]]["label_for_charts"] == "nickname"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("Helen", "Eleanor"), ("Edmund", "Edward"), ("Alice", "Alison"), ("Jeremy", "Jerome")]
+)
+def test_a_diminutive_shared_by_two_formal_names_does_not_make_them_nicknames_of_each_other(first, second):
+    """Nell, Ed, Allie, Jerry: each is kept in one group, so that twins given two such names are
+    not one child by the nickname level (docs/linkage.md, "Nicknames")."""
+    from ecm.linkage.matching.features import given_nicks
+
+    assert not set(given_nicks(first.lower()) or ()) & set(given_nicks(second.lower()) or ())
+
+
 def test_the_same_names_are_compared_whatever_the_date_of_birth_and_address(tmp_path):
     """A missing date of birth and a house move: the pair is still scored (blocked on both names)."""
     from ecm.linkage.matching import model as splink_model
@@ -488,3 +532,67 @@ def test_a_year_keyed_wrongly_across_a_decade_and_a_short_name_mistyped_still_li
     assert sorted(sorted(g) for g in out.new_children) == [[1, 2], [3, 4], [5], [6], [7]]
     assert [(r, c) for r, c, _p in out.review] == [(8, 7)]
     assert by_ids[(7, 8)]["match_probability"] >= 0.5  # high enough to link, but possibly a brother
+
+
+def test_nicknames_are_learned_from_names_that_share_an_identifier():
+    """Two given names on one NHS number or UPN for at least two children are nicknames of each
+    other; not fewer children, not a spelling, not a middle name, not an identifier with many names."""
+    from ecm.linkage.matching.features import nicknames_learned
+
+    def carried(first: str, second: str, children: int, kind: str = "nhs", middle: str = "") -> list[tuple]:
+        out = []
+        for n in range(children):
+            key = f"{first}{second}{n}"
+            nhs, upn = (key, "") if kind == "nhs" else ("", key)
+            out += [(nhs, upn, first, middle), (nhs, upn, second, "")]
+        return out
+
+    records = [
+        *carried("Bunty", "Elspeth", 2),
+        *carried("Dodie", "Rowena", 3, kind="upn"),
+        *carried("Nellie", "Jocasta", 1),  # one child: could be a wrong identifier
+        *carried("Jonathan", "Jonathna", 3),  # a spelling: the model's own levels relate it
+        *carried("Kevin", "Daniel", 3, middle="Daniel"),  # known by his middle name
+        *carried("Bill", "William", 3),  # already in the shipped table
+        *[("9434765919", "", name, "") for name in ("Amy", "Beth", "Cara", "Dana")],  # not one child
+    ]
+    assert nicknames_learned(records) == {
+        "bunty": frozenset({"elspeth"}),
+        "elspeth": frozenset({"bunty"}),
+        "dodie": frozenset({"rowena"}),
+        "rowena": frozenset({"dodie"}),
+    }
+
+
+def test_a_duplicate_under_a_nickname_no_table_holds_links_once_the_data_shows_it(tmp_path):
+    """Three children's GP records say Elspeth and their local records, with the same NHS number,
+    Bunty: a fourth child's school record "Bunty" (no NHS number) is the GP's Elspeth, not a twin."""
+    import random
+
+    from ecm.linkage.synthetic import nhs_number
+
+    rng = random.Random(7)
+    rows = []
+    for n in range(4):
+        home = {
+            "family_name": ["Okafor", "Lindqvist", "Achterberg", "Muldowney"][n],
+            "date_of_birth": f"2016-0{n + 1}-1{n}",
+            "postcode": f"LS{n + 1} 4AP",
+            "address_line_1": f"{n + 3} Mill Lane",
+            "sex": "F",
+        }
+        nhs = nhs_number(rng)
+        rows.append(
+            row(source="gp_registrations", source_record_id=f"G{n}", given_name="Elspeth", nhs_number=nhs, **home)
+        )
+        if n < 3:
+            rows.append(
+                row(source="local_systems", source_record_id=f"L{n}", given_name="Bunty", nhs_number=nhs, **home)
+            )
+        else:
+            rows.append(row(source="school_census", source_record_id=f"S{n}", given_name="Bunty", **home))
+    stage(tmp_path, rows)
+    match_run(actor=SYSTEM_MATCHER, model=untrained_model())
+    fourth = StagedRecord.objects.filter(source_record_id__in=["G3", "S3"])
+    assert fourth.count() == 2 and len({r.child_id for r in fourth}) == 1 and fourth[0].child_id is not None
+    assert Child.objects.count() == 4
