@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ecm.index.search.keys import nhs_number_is_valid, normalise_postcode, upn_is_valid
+from ecm.index.search.keys import nhs_number_is_placeholder, nhs_number_is_valid, normalise_postcode, upn_is_valid
 from ecm.linkage.models import FEED_COLUMNS, INVOLVEMENT_COLUMNS
 
 POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
@@ -113,7 +113,11 @@ def validate_row(raw: dict[str, Any], *, today: dt.date) -> tuple[dict[str, Any]
         raise RowRejected("A row needs a date of birth or a postcode.")
 
     nhs = re.sub(r"\s", "", values["nhs_number"])
-    if nhs and not nhs_number_is_valid(nhs):
+    if nhs and nhs_number_is_placeholder(nhs):
+        # Shared by every record whose system keys it, it would join children who have nothing else in common.
+        warnings.append(f"nhs_number '{values['nhs_number']}' is a placeholder (one digit ten times): set aside.")
+        nhs = ""
+    elif nhs and not nhs_number_is_valid(nhs):
         warnings.append(f"nhs_number '{values['nhs_number']}' fails its check digit: set aside.")
         nhs = ""
     values["nhs_number"] = nhs

@@ -210,10 +210,17 @@ def index_number_is_valid(value: str) -> bool:
     return len(digits) == 12 and digits.isdigit() and luhn_check_digit(digits[:-1]) == digits[-1]
 
 
-def nhs_number_is_valid(value: str) -> bool:
-    """The NHS number's modulus 11 check."""
+def nhs_number_is_placeholder(value: str) -> bool:
+    """Ten of one digit ("000 000 0000", "999 999 9999"): what systems key for a number they do not
+    know. Every such number passes the modulus 11 check, and none is ever issued to a person."""
     digits = re.sub(r"\s", "", value or "")
-    if len(digits) != 10 or not digits.isdigit():
+    return len(digits) == 10 and digits.isdigit() and len(set(digits)) == 1
+
+
+def nhs_number_is_valid(value: str) -> bool:
+    """The NHS number's modulus 11 check; a placeholder (``nhs_number_is_placeholder``) is not valid."""
+    digits = re.sub(r"\s", "", value or "")
+    if len(digits) != 10 or not digits.isdigit() or nhs_number_is_placeholder(digits):
         return False
     total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
     check = 11 - total % 11

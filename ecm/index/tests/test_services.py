@@ -38,6 +38,10 @@ def test_child_create_validates_identifiers():
     with pytest.raises(services.IndexRuleError, match="NHS number"):
         ChildFactory(nhs_number="1234567890")
     assert nhs_number_is_valid("9434765919")
+    # Ten of one digit passes the modulus 11 check but is a placeholder, never a child's number.
+    assert not any(nhs_number_is_valid(str(d) * 10) for d in range(10))
+    with pytest.raises(services.IndexRuleError, match="NHS number"):
+        ChildFactory(nhs_number="000 000 0000")
     ChildFactory(nhs_number="943 476 5919", unique_pupil_number="A12345678901B")
 
 

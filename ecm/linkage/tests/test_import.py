@@ -73,6 +73,18 @@ def test_malformed_optional_values_are_set_aside_with_warnings():
     assert (good["postcode"], good["nhs_number"], good["sex"]) == ("SW1A1AA", GOOD_NHS, "female")
 
 
+@pytest.mark.parametrize("placeholder", ["0000000000", "111 111 1111", "9999999999"])
+def test_a_placeholder_nhs_number_is_set_aside_though_it_passes_the_check_digit(placeholder):
+    """Ten of one digit passes modulus 11 and is issued to nobody: kept, it would be an identifier
+    shared by every child whose system keys it."""
+    values, warnings = validate_row(
+        row(source_record_id="1", family_name="Lee", date_of_birth="2015-01-01", nhs_number=placeholder),
+        today=TODAY,
+    )
+    assert values["nhs_number"] == ""
+    assert warnings == [f"nhs_number '{placeholder}' is a placeholder (one digit ten times): set aside."]
+
+
 def test_import_stages_quarantines_and_records_the_delivery(tmp_path):
     source = FeedSource.objects.get(name="school_census")
     rows = [
