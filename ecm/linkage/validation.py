@@ -31,6 +31,11 @@ SEX_VALUES = {
     "9": "unknown",
     "x": "other",
     "other": "other",
+    "boy": "male",
+    "girl": "female",
+    "not known": "unknown",
+    "not specified": "unknown",
+    "indeterminate": "other",
 }
 FIELD_LENGTHS = {
     "source_record_id": 64,
@@ -52,14 +57,27 @@ class RowRejected(ValueError):
     """The row cannot be staged; the message is the quarantine reason."""
 
 
+# Dates as systems export them: ISO (also with a midnight time, as databases write a date column),
+# year first with slashes, or as eight digits; day first (never month first: an English feed) with
+# slashes, dashes or dots.
+MIDNIGHT = r"(?:[ T]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?"
+YEAR_FIRST = re.compile(rf"(\d{{4}})([-/])(\d{{1,2}})\2(\d{{1,2}}){MIDNIGHT}|(\d{{4}})()(\d{{2}})(\d{{2}})")
+DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+
+
 def parse_date(value: str) -> dt.date:
-    """A date as ``YYYY-MM-DD`` or ``DD/MM/YYYY``; ``ValueError`` otherwise (including 30 February)."""
+    """A date as ``YYYY-MM-DD`` (or ``YYYY/MM/DD``, ``YYYYMMDD``, ``YYYY-MM-DDT00:00:00``) or ``DD/MM/YYYY``
+    (or ``DD-MM-YYYY``, ``DD.MM.YYYY``); ``ValueError`` otherwise (including 30 February)."""
     value = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return dt.date.fromisoformat(value)
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)
-    if match:
-        return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    year_first = YEAR_FIRST.fullmatch(value)
+    if year_first:
+        groups = year_first.groups()  # separated, or the eight digits (the second alternative)
+        year, _, month, day = groups[:4] if groups[0] is not None else groups[4:]
+        return dt.date(int(year), int(month), int(day))
+    day_first = DAY_FIRST.fullmatch(value)
+    if day_first:
+        day, _, month, year = day_first.groups()
+        return dt.date(int(year), int(month), int(day))
     raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)")
 
 
@@ -112,7 +130,7 @@ def validate_row(raw: dict[str, Any], *, today: dt.date) -> tuple[dict[str, Any]
     if date_of_birth is None and not postcode:
         raise RowRejected("A row needs a date of birth or a postcode.")
 
-    nhs = re.sub(r"\s", "", values["nhs_number"])
+    nhs = re.sub(r"[\s-]", "", values["nhs_number"])  # "943 476 5919" and "943-476-5919" alike
     if nhs and nhs_number_is_placeholder(nhs):
         # Shared by every record whose system keys it, it would join children who have nothing else in common.
         warnings.append(f"nhs_number '{values['nhs_number']}' is a placeholder (one digit ten times): set aside.")

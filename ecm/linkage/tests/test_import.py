@@ -73,6 +73,45 @@ def test_malformed_optional_values_are_set_aside_with_warnings():
     assert (good["postcode"], good["nhs_number"], good["sex"]) == ("SW1A1AA", GOOD_NHS, "female")
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2016-05-09",
+        "2016-5-9",
+        "2016/05/09",
+        "20160509",
+        "2016-05-09T00:00:00",
+        "2016-05-09 00:00:00",
+        "2016-05-09T00:00:00Z",
+        "09/05/2016",
+        "9/5/2016",
+        "09-05-2016",
+        "09.05.2016",
+    ],
+)
+def test_a_date_of_birth_is_read_as_systems_export_it(written):
+    values, warnings = validate_row(row(source_record_id="1", family_name="Lee", date_of_birth=written), today=TODAY)
+    assert values["date_of_birth"] == dt.date(2016, 5, 9) and warnings == []
+
+
+@pytest.mark.parametrize("written", ["2016-05-09T13:00:00", "05/09/16", "2016059", "9 May 2016", "2016-05/09"])
+def test_a_date_of_birth_that_could_be_read_two_ways_or_holds_a_time_is_refused(written):
+    with pytest.raises(RowRejected, match=f"'{written}' is not a date"):
+        validate_row(row(source_record_id="1", family_name="Lee", date_of_birth=written), today=TODAY)
+
+
+def test_sexes_and_nhs_numbers_as_other_systems_write_them():
+    values, warnings = validate_row(
+        row(source_record_id="1", family_name="Lee", date_of_birth="2016-05-09", sex="Girl", nhs_number="943-476-5919"),
+        today=TODAY,
+    )
+    assert (values["sex"], values["nhs_number"], warnings) == ("female", "9434765919", [])
+    assert (
+        validate_row(row(source_record_id="2", family_name="Lee", postcode="LS1 4AP", sex="Boy"), today=TODAY)[0]["sex"]
+        == "male"
+    )
+
+
 @pytest.mark.parametrize("placeholder", ["0000000000", "111 111 1111", "9999999999"])
 def test_a_placeholder_nhs_number_is_set_aside_though_it_passes_the_check_digit(placeholder):
     """Ten of one digit passes modulus 11 and is issued to nobody: kept, it would be an identifier
