@@ -148,9 +148,9 @@ LEARNED_NICKNAME_MAX_NAMES = 3
 
 
 def _alike_otherwise(first: str, second: str) -> bool:
-    """The model relates the two names at a level other than the nickname's (a close spelling, one or
-    two typos, one name inside the other): a pair to leave to that level. Approximated in Python with the
-    standard library; the learned pairs are checked again in DuckDB (``nicknames_learned``)."""
+    """One name (of at least 3 letters) inside the other: the model's "one name inside the other" level
+    relates the pair, so it is left to that level. The spelling levels (Jaro-Winkler, one or two edits)
+    are checked in DuckDB, as the model computes them (``_unrelated_by_spelling``)."""
     shorter, longer = sorted((first, second), key=len)
     return len(shorter) >= 3 and shorter in longer
 
