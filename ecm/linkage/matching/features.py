@@ -58,8 +58,10 @@ def canonical_given(name: str) -> str:
 def given_nicks(name: str) -> tuple[str, ...] | None:
     """The name and its forms in the nickname table (Kate: Kate, Katherine, Catherine...); None without any.
 
-    Two names are nicknames of each other when these sets overlap. Unlike the canonical form,
-    this holds where a nickname belongs to two groups (Kate to Katherine and to Catherine).
+    Two names are nicknames of each other when one is in the other's forms (they share a group).
+    Unlike the canonical form, this holds where a nickname belongs to two groups (Kate to Katherine and
+    to Catherine); and unlike forms that merely overlap, it never makes two formal names one through a
+    form they share (Katherine and Catherine through Kate, Emily and Amelia through Millie).
     """
     others = nicknames(name) if name else frozenset()
     return tuple(sorted({name, *others})) if others else None
@@ -188,7 +190,7 @@ def nicknames_learned(records: Iterable[tuple[str, str, str, str]]) -> dict[str,
         for pair in counts["nhs"].keys() | counts["upn"].keys()
         if max(counts["nhs"][pair], counts["upn"][pair]) >= LEARNED_NICKNAME_MIN_CHILDREN
         and not _alike_otherwise(*pair)
-        and not set(given_nicks(pair[0]) or ()) & set(given_nicks(pair[1]) or ())
+        and pair[1] not in (given_nicks(pair[0]) or ())
     }
     learned: dict[str, set[str]] = defaultdict(set)
     for first, second in _unrelated_by_spelling(candidates):

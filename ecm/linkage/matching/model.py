@@ -68,6 +68,15 @@ def _overlap(column: str) -> str:
     return f'len(list_intersect("{column}_l", "{column}_r")) > 0'
 
 
+def _in_the_others(list_column: str, value_column: str) -> str:
+    """Either record's value is in the other record's list: Bert is in Albert's forms and in Robert's,
+    but Albert is not in Robert's, so a form shared by two names never makes them one (lists
+    that merely overlap would: Emily and Amelia through Millie, Henry and Harold through Harry)."""
+    return (
+        f'list_contains("{list_column}_l", "{value_column}_r") OR list_contains("{list_column}_r", "{value_column}_l")'
+    )
+
+
 def _contained(column: str, shortest: int = 3) -> str:
     """One value (of at least ``shortest`` letters) inside the other: Nat and Natalie, Ella and Gabriella,
     Gail and Abigail; Enright and Durning-Enright (normalised: durningenright)."""
@@ -161,7 +170,7 @@ def base_settings() -> dict[str, Any]:
                 [
                     _null("given_norm"),
                     _tf(_level('"given_norm_l" = "given_norm_r"', "exact", 0.85, 0.005), "given_norm"),
-                    _level(_overlap("given_nicks"), "nickname", 0.05, 0.0005),
+                    _level(_in_the_others("given_nicks", "given_norm"), "nickname", 0.05, 0.0005),
                     _level(_middle_name(), MIDDLE_NAME, 0.02, 0.0005),
                     _level(_jw("given_norm", 0.9), "close spelling", 0.05, 0.003),
                     _level('damerau_levenshtein("given_norm_l", "given_norm_r") <= 1', "one typo", 0.02, 0.002),

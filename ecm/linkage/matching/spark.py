@@ -4,7 +4,8 @@ The model (levels, m and u, blocking rules, thresholds) is the one trained on Du
 (``ecm.linkage.matching.model``); only the SQL of its conditions changes dialect:
 quoted identifiers become backquoted, DuckDB's ``jaro_winkler_similarity`` and
 ``damerau_levenshtein`` become the UDFs Splink registers on Spark (its similarity jar),
-``list_intersect`` becomes ``arrays_overlap`` and ``date_diff('day', a, b)`` ``datediff``.
+``list_intersect`` becomes ``arrays_overlap``, ``list_contains`` ``array_contains`` and
+``date_diff('day', a, b)`` ``datediff``.
 ``ecm/linkage/tests/test_spark.py`` checks that the decisions equal DuckDB's. PySpark and a
 Java runtime are needed only here (imported inside the functions).
 """
@@ -24,6 +25,7 @@ def _to_spark_sql(sql: str) -> str:
     sql = re.sub(r'"([A-Za-z_][A-Za-z0-9_]*)"', r"`\1`", sql)
     sql = sql.replace("jaro_winkler_similarity(", "jaro_winkler(")
     sql = re.sub(r"len\(list_intersect\(([^)]*)\)\) > 0", r"arrays_overlap(\1)", sql)
+    sql = sql.replace("list_contains(", "array_contains(")
     sql = re.sub(r"date_diff\('day', ([^,]*?), (CAST\([^)]*\))\)", r"datediff(\2, \1)", sql)
     return sql
 

@@ -254,29 +254,73 @@ def test_diminutives_common_in_england_are_nicknames_not_two_children(nickname, 
 
 
 @pytest.mark.parametrize(
-    ("first", "second"),
+    ("first", "second", "shared"),
     [
-        ("Helen", "Eleanor"),
-        ("Edmund", "Edward"),
-        ("Alice", "Alison"),
-        ("Jeremy", "Jerome"),
-        ("Robert", "Albert"),
-        ("Katherine", "Kathleen"),
-        ("James", "Jemima"),
-        ("Frances", "Francis"),
-        ("Nicholas", "Nicola"),
-        ("Gerald", "Geraldine"),
-        ("Christopher", "Christina"),
+        ("Robert", "Albert", "Bert"),
+        ("Emily", "Amelia", "Millie"),
+        ("Henry", "Harold", "Harry"),
+        ("Edward", "Theodore", "Ted"),
+        ("Margaret", "Megan", "Meg"),
+        ("Jonathan", "Nathaniel", "Nathan"),
+        ("Helen", "Eleanor", "Nell"),
+        ("Edmund", "Edward", "Ed"),
+        ("Jeremy", "Jerome", "Jerry"),
+        ("Katherine", "Kathleen", "Kath"),
+        ("James", "Jemima", "Jem"),
+        ("Frances", "Francis", "Frankie"),
+        ("Nicholas", "Nicola", "Nicky"),
+        ("Gerald", "Geraldine", "Gerry"),
+        ("Christopher", "Christina", "Chris"),
     ],
 )
-def test_a_diminutive_shared_by_two_formal_names_does_not_make_them_nicknames_of_each_other(first, second):
-    """Nell, Ed, Allie, Jerry, Bert, Kath, Jem, Frankie, Nicky, Gerry, Chris: each is kept in one group,
-    so that twins given two such names are not one child by the nickname level (docs/linkage.md,
-    "Nicknames nobody on the team wrote"). Found at 1,000,000 records of the nicknames generator: twins
-    Franklin and Franklin, one's "Fran" and the other's "Frank" nicknames of each other through Frankie."""
-    from ecm.linkage.matching.features import given_nicks
+def test_a_diminutive_shared_by_two_formal_names_is_each_ones_nickname_but_does_not_make_them_one(
+    first, second, shared
+):
+    """Bert is Albert's and Robert's, but Albert and Robert are not nicknames of each other: twins can be
+    given two such names (docs/linkage.md, "Nicknames"). Until 7 December 2026 two names were nicknames
+    when their forms overlapped, and Emily and Amelia (Millie), Henry and Harold (Harry), Edward and
+    Theodore (Ted) were each one name to the model."""
+    from ecm.linkage.matching import model as splink_model
+    from ecm.linkage.matching.features import features
 
-    assert not set(given_nicks(first.lower()) or ()) & set(given_nicks(second.lower()) or ())
+    names = (first, second, shared)
+    rows = [features(unique_id=n, is_new=True, given_name=name, family_name="Okafor") for n, name in enumerate(names)]
+    settings = splink_model.base_settings()
+    # Blocked on the family name alone, so that every pair of the three is scored.
+    settings["blocking_rules_to_generate_predictions"] = ["l.family_norm = r.family_norm"]
+    given = next(c for c in settings["comparisons"] if c["output_column_name"] == "given_name")
+    non_null = [level for level in given["comparison_levels"] if not level.get("is_null_level")]
+    label = {
+        (names[p["unique_id_l"]], names[p["unique_id_r"]]): non_null[len(non_null) - 1 - p["gamma_given_name"]][
+            "label_for_charts"
+        ]
+        for p in splink_model.predict(rows, settings, threshold=0.0)
+    }
+    assert label[(first, shared)] == label[(second, shared)] == "nickname"
+    assert label[(first, second)] != "nickname"
+
+
+def test_twins_whose_names_share_a_diminutive_stay_two_children(tmp_path):
+    """Twin sisters Emily and Amelia, two records each (Millie is a form of both names): two children."""
+    common = {
+        "family_name": "Achterberg",
+        "date_of_birth": "2017-08-21",
+        "address_line_1": "3 Quarry Bank",
+        "postcode": "BD7 1QA",
+        "parent_1_name": "Ingrid Achterberg",
+        "sex": "F",
+    }
+    rows = [
+        row(source="gp_registrations", source_record_id="G1", given_name="Emily", **common),
+        row(source="gp_registrations", source_record_id="G2", given_name="Amelia", **common),
+        row(source="school_census", source_record_id="S1", given_name="Emily", **common),
+        row(source="school_census", source_record_id="S2", given_name="Amelia", **common),
+    ]
+    stage(tmp_path, rows)
+    match_run(actor=SYSTEM_MATCHER, model=untrained_model())
+    children = {r.source_record_id: r.child_id for r in StagedRecord.objects.all()}
+    assert children["G1"] == children["S1"] and children["G2"] == children["S2"]
+    assert children["G1"] is not None and children["G1"] != children["G2"]
 
 
 def test_the_same_names_are_compared_whatever_the_date_of_birth_and_address(tmp_path):
