@@ -163,13 +163,21 @@ def metaphone(value: str | None, max_length: int = 8) -> str:
 
 
 @cache
-def _nickname_groups() -> dict[str, frozenset[str]]:
-    groups: dict[str, set[str]] = {}
+def nickname_table_groups() -> tuple[tuple[str, ...], ...]:
+    """The shipped table's groups as written, one per line, formal name first, normalised."""
+    lines = []
     for raw in NICKNAMES_FILE.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        names = [normalise_name(n) for n in line.split(",") if normalise_name(n)]
+        lines.append(tuple(normalise_name(n) for n in line.split(",") if normalise_name(n)))
+    return tuple(lines)
+
+
+@cache
+def _nickname_groups() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for names in nickname_table_groups():
         for name in names:
             groups.setdefault(name, set()).update(names)
     return {name: frozenset(others - {name}) for name, others in groups.items()}

@@ -27,7 +27,12 @@ from ecm.linkage.choices import DeliveryStatus, LinkMethod
 from ecm.linkage.index_bridge import surviving_child
 from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.decide import decide, exact_levels_of, rare_spelling_limit
-from ecm.linkage.matching.features import features, nicknames_learned, with_learned_nicknames
+from ecm.linkage.matching.features import (
+    features,
+    nickname_forms_learned,
+    nicknames_learned,
+    with_learned_nicknames,
+)
 from ecm.linkage.models import FEED_COLUMNS, FeedDelivery, FeedSource, MatchModel, MatchRun, StagedRecord
 from ecm.linkage.selectors import merged_children, survivor_of
 from ecm.linkage.services import (
@@ -175,15 +180,16 @@ def spellings_of(table: Any, rare: set[int], pairs: list[Any]) -> dict[int, str]
 
 
 def learned_nicknames() -> dict[str, frozenset[str]]:
-    """Given names one child carries under one NHS number or UPN in every matchable record
-    (``features.nicknames_learned``): the same for training and for matching, whatever the sample."""
+    """The forms given names gain from the names one child carries under one NHS number or UPN in every
+    matchable record (``features.nicknames_learned``, ``features.nickname_forms_learned``): the same for
+    training and for matching, whatever the sample."""
     records = (
         matchable_records()
         .exclude(nhs_number="", upn="")
         .values_list("nhs_number", "upn", "given_name", "middle_names")
         .iterator(chunk_size=5000)
     )
-    return nicknames_learned(records)
+    return nickname_forms_learned(nicknames_learned(records))
 
 
 def feature_table(ids: list[int] | None = None) -> FeatureTable:

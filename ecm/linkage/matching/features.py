@@ -17,7 +17,7 @@ from itertools import combinations
 from typing import Any
 
 from ecm.index.search import keys
-from ecm.index.search.keys import nicknames, normalise_postcode
+from ecm.index.search.keys import nickname_table_groups, nicknames, normalise_postcode
 
 # Names repeat across a million records: normalise each spelling once.
 normalise_name = lru_cache(maxsize=500_000)(keys.normalise_name)
@@ -218,8 +218,58 @@ def _unrelated_by_spelling(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]
         connection.close()
 
 
+@cache
+def _formal_names() -> frozenset[str]:
+    """The formal names of the shipped table's groups and their spellings there: Allison beside Alison,
+    Mathilda beside Matilda (one edit, as DuckDB counts it), Isabel beside Isabella (the formal name cut
+    by at most two letters). Not Allie beside Alice, nor Alexa beside Alexandra: diminutives."""
+    import duckdb
+
+    groups = nickname_table_groups()
+    pairs = sorted({(name, group[0]) for group in groups for name in group[1:]})
+    connection = duckdb.connect()
+    try:
+        connection.execute("CREATE TABLE pairs (name VARCHAR, head VARCHAR)")
+        connection.executemany("INSERT INTO pairs VALUES (?, ?)", pairs)
+        spellings = connection.execute(
+            "SELECT name FROM pairs WHERE damerau_levenshtein(name, head) <= 1 "
+            "OR (starts_with(head, name) AND length(name) >= length(head) - 2)"
+        ).fetchall()
+    finally:
+        connection.close()
+    return frozenset({group[0] for group in groups} | {name for (name,) in spellings})
+
+
+def nickname_forms_learned(learned: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """The forms each given name gains from ``nicknames_learned``'s pairs (a name -> the names it gains).
+
+    Each learned pair is one child's two names. A learned name that is not a formal name (a diminutive,
+    or a name the table lacks) also joins every group of the table holding its partner: "Al", learned
+    beside Alexander, is then Alex's, Alec's and Sandy's too, and "Jeremiah" and "Jereme", each learned
+    beside Jerry, share Jerry's groups. A formal name never joins another group (Allison, learned beside
+    Allie, does not make Alice and Allison one name: twins can be given both). Two names are nicknames of
+    each other when they share a group, so what a name gains, each of the names it gains gains too.
+    """
+    groups = [set(group) for group in nickname_table_groups()]
+    joined: list[set[str]] = [set() for _ in groups]
+    pairs: list[set[str]] = []
+    for name in sorted(learned):
+        for partner in sorted(learned[name]):
+            pairs.append({name, partner})
+            if name not in _formal_names():
+                for number, group in enumerate(groups):
+                    if partner in group:
+                        joined[number].add(name)
+    gained: dict[str, set[str]] = defaultdict(set)
+    changed = [group | extra for group, extra in zip(groups, joined, strict=True) if extra]
+    for group in (*changed, *pairs):
+        for member in group:
+            gained[member].update(group - {member})
+    return {name: frozenset(others) for name, others in gained.items()}
+
+
 def with_learned_nicknames(row: dict[str, Any], learned: dict[str, frozenset[str]]) -> dict[str, Any]:
-    """The feature row with its given name's learned nicknames added to ``given_nicks``."""
+    """The feature row with its given name's learned forms (``nickname_forms_learned``) added to ``given_nicks``."""
     given = row["given_norm"]
     if given and given in learned:
         row["given_nicks"] = sorted({given, *(row["given_nicks"] or ()), *learned[given]})
