@@ -404,6 +404,20 @@ def _train(rows: Any, *, seed: int, max_pairs: float) -> dict[str, Any]:
         connection.close()
 
 
+def _conditions(settings: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    return [
+        (c["output_column_name"], [level["sql_condition"] for level in c["comparison_levels"]])
+        for c in settings["comparisons"]
+    ]
+
+
+def comparisons_out_of_date(settings: dict[str, Any]) -> bool:
+    """The saved model compares otherwise than this release's model (a level added, or one's condition
+    changed, as on 7 December 2026 for nicknames): its weights belong to other comparisons, so the
+    ``match`` command trains a new version before matching with it."""
+    return _conditions(settings) != _conditions(base_settings())
+
+
 def model_version(settings: dict[str, Any], *, when: str) -> str:
     """A version name: when it was trained and a hash of its parameters."""
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:10]

@@ -166,6 +166,32 @@ def test_match_command_trains_a_first_model_and_links(tmp_path, capsys):
     assert MatchModel.objects.count() == 1 and Child.objects.count() == 2
 
 
+def test_a_model_that_compares_otherwise_than_this_release_is_trained_again_before_matching(tmp_path, capsys):
+    """A model saved before 7 December 2026 compared nicknames by any overlap of their forms (twins Emily
+    and Amelia one child): the ``match`` command trains a new version rather than match with it. A model
+    that compares as this release does is kept."""
+    from ecm.linkage.matching.model import base_settings, comparisons_out_of_date
+    from ecm.linkage.services import match_model_save
+
+    stage(tmp_path, synthetic_rows(20, seed=3))
+    old = base_settings()
+    given = next(c for c in old["comparisons"] if c["output_column_name"] == "given_name")
+    nickname = next(level for level in given["comparison_levels"] if level.get("label_for_charts") == "nickname")
+    nickname["sql_condition"] = 'len(list_intersect("given_nicks_l", "given_nicks_r")) > 0'
+    assert comparisons_out_of_date(old) and not comparisons_out_of_date(base_settings())
+    stale = match_model_save(actor=SYSTEM_MATCHER, settings=old, upper=0.99, lower=0.8, trained_on=40)
+
+    call_command("match")
+    out = capsys.readouterr().out
+    assert f"Model {stale.version} compares records otherwise than this release's model" in out
+    current = MatchModel.objects.first()
+    assert MatchModel.objects.count() == 2 and current.pk != stale.pk
+    assert not comparisons_out_of_date(current.settings)
+
+    call_command("match")  # the new version compares as this release does: kept
+    assert MatchModel.objects.count() == 2 and "otherwise" not in capsys.readouterr().out
+
+
 def test_training_reads_a_sample_larger_than_sqlite_takes_parameters(tmp_path, monkeypatch):
     """The training sample is read in chunks of ids (a national sample is 300,000 ids)."""
     from ecm.linkage.matching import engine, training

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from ecm.core.actors import SYSTEM_MATCHER
 from ecm.linkage.index_bridge import bulk_connection_prepare
 from ecm.linkage.matching.engine import ENGINES, match_run
-from ecm.linkage.matching.model import DEFAULT_LOWER, DEFAULT_UPPER
+from ecm.linkage.matching.model import DEFAULT_LOWER, DEFAULT_UPPER, comparisons_out_of_date
 from ecm.linkage.matching.training import match_model_train_scoring
 from ecm.linkage.models import MatchModel
 from ecm.linkage.selectors import thresholds_from_decisions
@@ -80,7 +80,12 @@ class Command(BaseCommand):
             or (lower is not None and lower != model.lower_threshold)
         )
         sample = None  # the pairs training scored, reused by the match when they are the same records
-        if model is None or options["train"] or changed:
+        out_of_date = model is not None and comparisons_out_of_date(model.settings)
+        if out_of_date:
+            self.stdout.write(
+                f"Model {model.version} compares records otherwise than this release's model: training a new version."
+            )
+        if model is None or options["train"] or changed or out_of_date:
             model, sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=upper, lower=lower)
             self.stdout.write(
                 f"Model {model.version} trained on {model.trained_on_records} records; thresholds upper "
