@@ -222,7 +222,8 @@ def _unrelated_by_spelling(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]
 def _formal_names() -> frozenset[str]:
     """The formal names of the shipped table's groups and their spellings there: Allison beside Alison,
     Mathilda beside Matilda (one edit, as DuckDB counts it), Isabel beside Isabella (the formal name cut
-    by at most two letters). Not Allie beside Alice, nor Alexa beside Alexandra: diminutives."""
+    by at most two letters, leaving four or more). Not Allie beside Alice, Alexa beside Alexandra or Al
+    beside Alan: diminutives."""
     import duckdb
 
     groups = nickname_table_groups()
@@ -233,7 +234,7 @@ def _formal_names() -> frozenset[str]:
         connection.executemany("INSERT INTO pairs VALUES (?, ?)", pairs)
         spellings = connection.execute(
             "SELECT name FROM pairs WHERE damerau_levenshtein(name, head) <= 1 "
-            "OR (starts_with(head, name) AND length(name) >= length(head) - 2)"
+            "OR (starts_with(head, name) AND length(name) >= 4 AND length(name) >= length(head) - 2)"
         ).fetchall()
     finally:
         connection.close()
@@ -244,8 +245,8 @@ def nickname_forms_learned(learned: dict[str, frozenset[str]]) -> dict[str, froz
     """The forms each given name gains from ``nicknames_learned``'s pairs (a name -> the names it gains).
 
     Each learned pair is one child's two names. A learned name that is not a formal name (a diminutive,
-    or a name the table lacks) also joins every group of the table holding its partner: "Al", learned
-    beside Alexander, is then Alex's, Alec's and Sandy's too, and "Jeremiah" and "Jereme", each learned
+    or a name the table lacks) also joins every group of the table holding its partner: "Zander",
+    learned beside Alexander, is then Alex's, Alec's and Sandy's too, and "Jeremiah" and "Jereme", each learned
     beside Jerry, share Jerry's groups. A formal name never joins another group (Allison, learned beside
     Allie, does not make Alice and Allison one name: twins can be given both). Two names are nicknames of
     each other when they share a group, so what a name gains, each of the names it gains gains too.
