@@ -80,8 +80,9 @@ class Command(BaseCommand):
             or (lower is not None and lower != model.lower_threshold)
         )
         sample = None  # the pairs training scored, reused by the match when they are the same records
-        out_of_date = model is not None and comparisons_out_of_date(model.settings)
-        if out_of_date:
+        out_of_date = False
+        if model is not None and comparisons_out_of_date(model.settings):
+            out_of_date = True
             self.stdout.write(
                 f"Model {model.version} compares records otherwise than this release's model: training a new version."
             )
