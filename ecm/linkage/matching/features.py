@@ -199,23 +199,31 @@ def nicknames_learned(records: Iterable[tuple[str, str, str, str]]) -> dict[str,
     return {name: frozenset(others) for name, others in learned.items()}
 
 
-def _unrelated_by_spelling(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The pairs the model's spelling levels do not relate (Jaro-Winkler under 0.9, more than two edits),
-    computed by DuckDB as the model computes them."""
-    if not pairs:
-        return []
+def _name_pairs_where(pairs: Iterable[tuple[str, str]], condition: str) -> list[tuple[str, str]]:
+    """The pairs of names (``first``, ``second``) that meet ``condition``, computed by DuckDB with the
+    string functions the model itself uses."""
     import duckdb
 
     connection = duckdb.connect()
     try:
         connection.execute("CREATE TABLE pairs (first VARCHAR, second VARCHAR)")
         connection.executemany("INSERT INTO pairs VALUES (?, ?)", sorted(pairs))
+        # ``condition`` is one of this module's constants, never input.
         return connection.execute(
-            "SELECT first, second FROM pairs WHERE jaro_winkler_similarity(first, second) < 0.9 "
-            "AND damerau_levenshtein(first, second) > 2 ORDER BY first, second"
+            f"SELECT first, second FROM pairs WHERE {condition} ORDER BY first, second"  # noqa: S608
         ).fetchall()
     finally:
         connection.close()
+
+
+def _unrelated_by_spelling(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs the model's spelling levels do not relate (Jaro-Winkler under 0.9, more than two edits),
+    computed by DuckDB as the model computes them."""
+    if not pairs:
+        return []
+    return _name_pairs_where(
+        pairs, "jaro_winkler_similarity(first, second) < 0.9 AND damerau_levenshtein(first, second) > 2"
+    )
 
 
 @cache
@@ -224,21 +232,13 @@ def _formal_names() -> frozenset[str]:
     Mathilda beside Matilda (one edit, as DuckDB counts it), Isabel beside Isabella (the formal name cut
     by at most two letters, leaving four or more). Not Allie beside Alice, Alexa beside Alexandra or Al
     beside Alan: diminutives."""
-    import duckdb
-
     groups = nickname_table_groups()
-    pairs = sorted({(name, group[0]) for group in groups for name in group[1:]})
-    connection = duckdb.connect()
-    try:
-        connection.execute("CREATE TABLE pairs (name VARCHAR, head VARCHAR)")
-        connection.executemany("INSERT INTO pairs VALUES (?, ?)", pairs)
-        spellings = connection.execute(
-            "SELECT name FROM pairs WHERE damerau_levenshtein(name, head) <= 1 "
-            "OR (starts_with(head, name) AND length(name) >= 4 AND length(name) >= length(head) - 2)"
-        ).fetchall()
-    finally:
-        connection.close()
-    return frozenset({group[0] for group in groups} | {name for (name,) in spellings})
+    spellings = _name_pairs_where(
+        {(name, group[0]) for group in groups for name in group[1:]},
+        "damerau_levenshtein(first, second) <= 1 "
+        "OR (starts_with(second, first) AND length(first) >= 4 AND length(first) >= length(second) - 2)",
+    )
+    return frozenset({group[0] for group in groups} | {name for name, _formal in spellings})
 
 
 def nickname_forms_learned(learned: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
@@ -252,18 +252,21 @@ def nickname_forms_learned(learned: dict[str, frozenset[str]]) -> dict[str, froz
     each other when they share a group, so what a name gains, each of the names it gains gains too.
     """
     groups = [set(group) for group in nickname_table_groups()]
-    joined: list[set[str]] = [set() for _ in groups]
+    holding: dict[str, list[int]] = defaultdict(list)  # a name -> the numbers of the groups holding it
+    for number, group in enumerate(groups):
+        for member in group:
+            holding[member].append(number)
+    joined: dict[int, set[str]] = defaultdict(set)
     pairs: list[set[str]] = []
-    for name in sorted(learned):
-        for partner in sorted(learned[name]):
+    formal = _formal_names()
+    for name, partners in learned.items():
+        for partner in partners:
             pairs.append({name, partner})
-            if name not in _formal_names():
-                for number, group in enumerate(groups):
-                    if partner in group:
-                        joined[number].add(name)
+            if name not in formal:
+                for number in holding.get(partner, ()):
+                    joined[number].add(name)
     gained: dict[str, set[str]] = defaultdict(set)
-    changed = [group | extra for group, extra in zip(groups, joined, strict=True) if extra]
-    for group in (*changed, *pairs):
+    for group in (*(groups[number] | extra for number, extra in joined.items()), *pairs):
         for member in group:
             gained[member].update(group - {member})
     return {name: frozenset(others) for name, others in gained.items()}
