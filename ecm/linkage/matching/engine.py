@@ -28,6 +28,7 @@ from ecm.linkage.index_bridge import surviving_child
 from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.decide import decide, exact_levels_of, rare_spelling_limit
 from ecm.linkage.matching.features import (
+    NameEvidence,
     features,
     nickname_forms_learned,
     nicknames_learned,
@@ -180,16 +181,15 @@ def spellings_of(table: Any, rare: set[int], pairs: list[Any]) -> dict[int, str]
 
 
 def learned_nicknames() -> dict[str, frozenset[str]]:
-    """The forms given names gain from the names one child carries under one NHS number or UPN in every
-    matchable record (``features.nicknames_learned``, ``features.nickname_forms_learned``): the same for
-    training and for matching, whatever the sample."""
+    """The forms given names gain from the names one child carries under one NHS number or UPN, or one
+    family name and birthday, in every matchable record (``features.nicknames_learned``,
+    ``features.nickname_forms_learned``): the same for training and for matching, whatever the sample."""
     records = (
         matchable_records()
-        .exclude(nhs_number="", upn="")
-        .values_list("nhs_number", "upn", "given_name", "middle_names")
+        .values_list(*NameEvidence._fields[:-1], "source_id")
         .iterator(chunk_size=5000)
     )
-    return nickname_forms_learned(nicknames_learned(records))
+    return nickname_forms_learned(nicknames_learned(NameEvidence(*record) for record in records))
 
 
 def feature_table(ids: list[int] | None = None) -> FeatureTable:

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from itertools import combinations
-from typing import Any
+from typing import Any, NamedTuple
 
 from ecm.index.search import keys
 from ecm.index.search.keys import nickname_table_groups, nicknames, normalise_postcode
@@ -142,8 +142,9 @@ def features(
 
 
 # A pair of given names becomes a nickname of each other when at least this many children's records
-# carry both on one NHS number (or UPN): twins never share an identifier, and a wrong identifier on a
-# twin's record is one error; two children are not a chance (typos are left out: see below).
+# carry both on one NHS number (or UPN, or one family name and birthday that can only be one child):
+# twins never share an identifier, and a wrong identifier on a twin's record is one error; two children
+# are not a chance (typos are left out: see below).
 LEARNED_NICKNAME_MIN_CHILDREN = 2
 # An identifier whose records give more given names than this is not a child with a nickname.
 LEARNED_NICKNAME_MAX_NAMES = 3
@@ -157,38 +158,115 @@ def _alike_otherwise(first: str, second: str) -> bool:
     return len(shorter) >= 3 and shorter in longer
 
 
-def nicknames_learned(records: Iterable[tuple[str, str, str, str]]) -> dict[str, frozenset[str]]:
+class NameEvidence(NamedTuple):
+    """What ``nicknames_learned`` reads of one staged record."""
+
+    nhs_number: str
+    upn: str
+    given_name: str
+    middle_names: str
+    family_name: str = ""
+    date_of_birth: dt.date | str | None = None
+    sex: str = ""
+    source: Any = None
+
+
+class _Birth:
+    """The records of one family name and date of birth, reduced to whether they can be one child:
+    their (at most two) given names, the sources, identifiers and sexes seen, and their middle names."""
+
+    __slots__ = ("given", "too_many_names", "two_children", "sources", "nhs", "upn", "sex", "middles")
+
+    def __init__(self) -> None:
+        self.given: list[str] = []
+        self.too_many_names = False
+        self.two_children = False
+        self.sources: list[Any] = []
+        self.nhs = self.upn = self.sex = ""
+        self.middles: set[str] = set()
+
+    def add(self, record: NameEvidence, given: str) -> None:
+        if given and given not in self.given:
+            if len(self.given) == 2:
+                self.too_many_names = True
+            else:
+                self.given.append(given)
+        # A source lists a child once: a second record in one source is a second child (a twin).
+        if record.source is not None:
+            if record.source in self.sources:
+                self.two_children = True
+            else:
+                self.sources.append(record.source)
+        sex = record.sex if record.sex in ("male", "female") else ""
+        for field, value in (("nhs", record.nhs_number), ("upn", record.upn), ("sex", sex)):
+            if value:
+                seen = getattr(self, field)
+                if seen and seen != value:
+                    self.two_children = True  # two NHS numbers, two UPNs or two sexes: two children
+                elif not seen:
+                    setattr(self, field, value)
+        if record.middle_names:
+            self.middles.update(normalise_name(m) for m in record.middle_names.split())
+
+
+def nicknames_learned(records: Iterable[NameEvidence]) -> dict[str, frozenset[str]]:
     """Given names that are one child's in this installation's own data, beyond the shipped table.
 
-    ``records``: (NHS number, UPN, given name, middle names) of every staged record. Two given names
-    whose records share an NHS number or a UPN, for at least ``LEARNED_NICKNAME_MIN_CHILDREN``
-    identifiers, are nicknames of each other (Alfie and Alfred, Polly and Mary, a form no table
-    holds), unless the model already relates them (a spelling, one name inside the other: left to that
-    level) or one is the other's middle name on that identifier (the middle-name level's). Each
-    identifier counts once per kind; the more common count of the two kinds is the pair's.
+    Two given names are nicknames of each other (Alfie and Alfred, Polly and Mary, a form no table
+    holds) when, for at least ``LEARNED_NICKNAME_MIN_CHILDREN`` children, they are carried by
+    - the records of one NHS number or one UPN; or
+    - **the records of one family name and date of birth that can only be one child**: no source lists
+      it twice, and no two of its records give two NHS numbers, two UPNs or two sexes (the school
+      census's "Wendy" and the GP's "Gwendolyn" Smith, both born on 3 May 2016). Twins show
+      themselves there: both are in a source, with their own identifiers. So that twins seen once in
+      each of two sources do not teach their names as one, such a pair must also be seen more often
+      alone than beside a second child, in two families that differ in both family name and birthday
+      (``_two_families``).
+
+    Not learned: a pair the model already relates (a spelling, one name inside the other: left to that
+    level), one name being the other's middle name on that identifier or birth (the middle-name
+    level's), or an identifier or birth carrying more than three (or, for a birth, two) given names.
+    Each identifier or family counts once per kind; the most common count of the kinds is the pair's.
     """
     names: dict[tuple[str, str], set[str]] = defaultdict(set)
     middles: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for nhs, upn, given_name, middle_names in records:
-        given = normalise_name(given_name).split(" ")[0] if given_name else ""
+    births: dict[tuple[str, str], _Birth] = defaultdict(_Birth)
+    for record in records:
+        given = normalise_name(record.given_name).split(" ")[0] if record.given_name else ""
+        family = normalise_name(record.family_name) if record.family_name else ""
+        born = record.date_of_birth
+        if family and born:  # a record without a given name still shows a second child there
+            births[(family, born.isoformat() if isinstance(born, dt.date) else born)].add(record, given)
         if not given:
             continue
-        for kind, key in (("nhs", nhs), ("upn", upn)):
+        for kind, key in (("nhs", record.nhs_number), ("upn", record.upn)):
             if key:
                 names[(kind, key)].add(given)
-                if middle_names:
-                    middles[(kind, key)].update(normalise_name(m) for m in middle_names.split())
-    counts: dict[str, Counter[tuple[str, str]]] = {"nhs": Counter(), "upn": Counter()}
+                if record.middle_names:
+                    middles[(kind, key)].update(normalise_name(m) for m in record.middle_names.split())
+    counts: dict[str, Counter[tuple[str, str]]] = {"nhs": Counter(), "upn": Counter(), "birth": Counter()}
     for (kind, key), given_names in names.items():
         if 1 < len(given_names) <= LEARNED_NICKNAME_MAX_NAMES:
             known_by_middle = middles.get((kind, key), set())
             for pair in combinations(sorted(given_names), 2):
                 if not set(pair) & known_by_middle:
                     counts[kind][pair] += 1
+    alone: dict[tuple[str, str], set[tuple[str, tuple[str, str]]]] = defaultdict(set)
+    beside_another_child: Counter[tuple[str, str]] = Counter()
+    for (family, born), birth in births.items():
+        if len(birth.given) == 2 and not birth.too_many_names and not set(birth.given) & birth.middles:
+            pair = (min(birth.given), max(birth.given))
+            if birth.two_children:
+                beside_another_child[pair] += 1
+            else:
+                alone[pair].add((family, (min(born[5:7], born[8:10]), max(born[5:7], born[8:10]))))
+    for pair, families in alone.items():
+        if _two_families(families) and len(families) > beside_another_child[pair]:
+            counts["birth"][pair] = len(families)
     candidates = {
         pair
-        for pair in counts["nhs"].keys() | counts["upn"].keys()
-        if max(counts["nhs"][pair], counts["upn"][pair]) >= LEARNED_NICKNAME_MIN_CHILDREN
+        for pair in counts["nhs"].keys() | counts["upn"].keys() | counts["birth"].keys()
+        if max(counts["nhs"][pair], counts["upn"][pair], counts["birth"][pair]) >= LEARNED_NICKNAME_MIN_CHILDREN
         and not _alike_otherwise(*pair)
         and pair[1] not in (given_nicks(pair[0]) or ())
     }
@@ -197,6 +275,21 @@ def nicknames_learned(records: Iterable[tuple[str, str, str, str]]) -> dict[str,
         learned[first].add(second)
         learned[second].add(first)
     return {name: frozenset(others) for name, others in learned.items()}
+
+
+def _two_families(births: set[tuple[str, tuple[str, str]]]) -> bool:
+    """Whether two of ``births`` (family name, birthday's day and month either way round) differ in both,
+    so are two families. One family may show under two family names (a double-barrelled name cut to
+    one part) or two birthdays (a day keyed wrongly, a sibling's birthday with the other's year) when
+    its twins' records are keyed so; two families with the same two names rarely share either."""
+    first_family, first_day = next(iter(births))
+    other_day = other_family = False
+    for family, day in births:
+        if family != first_family and day != first_day:
+            return True
+        other_day |= family == first_family and day != first_day
+        other_family |= family != first_family and day == first_day
+    return other_day and other_family
 
 
 def _name_pairs_where(pairs: Iterable[tuple[str, str]], condition: str) -> list[tuple[str, str]]:
