@@ -148,6 +148,10 @@ def features(
 LEARNED_NICKNAME_MIN_CHILDREN = 2
 # An identifier whose records give more given names than this is not a child with a nickname.
 LEARNED_NICKNAME_MAX_NAMES = 3
+# Learned from births (no identifier joins the records), at least this many families: twins seen once
+# in each of two sources look like one child with two names, and popular names make the same pair of
+# twins' names recur by chance (two families at 1,000,000 records of the registers generator, never three).
+LEARNED_FROM_BIRTHS_MIN_FAMILIES = 3
 
 
 def _alike_otherwise(first: str, second: str) -> bool:
@@ -171,42 +175,81 @@ class NameEvidence(NamedTuple):
     source: Any = None
 
 
-class _Birth:
-    """The records of one family name and date of birth, reduced to whether they can be one child:
-    their (at most two) given names, the sources, identifiers and sexes seen, and their middle names."""
+class _Births:
+    """Records grouped by family name and date of birth, as compact columns (a national feed is a
+    million records) that DuckDB groups; see ``nicknames_learned``."""
 
-    __slots__ = ("given", "too_many_names", "two_children", "sources", "nhs", "upn", "sex", "middles")
+    COLUMNS = ("family", "born", "given", "source", "nhs", "upn", "sex", "middles")
+    CHUNK = 100_000
 
     def __init__(self) -> None:
-        self.given: list[str] = []
-        self.too_many_names = False
-        self.two_children = False
-        self.sources: list[Any] = []
-        self.nhs = self.upn = self.sex = ""
-        self.middles: set[str] = set()
+        import pyarrow as pa
+
+        self._pa = pa
+        self._batches: list[Any] = []
+        self._columns: list[list[str | None]] = [[] for _ in self.COLUMNS]
 
     def add(self, record: NameEvidence, given: str) -> None:
-        if given and given not in self.given:
-            if len(self.given) == 2:
-                self.too_many_names = True
-            else:
-                self.given.append(given)
-        # A source lists a child once: a second record in one source is a second child (a twin).
-        if record.source is not None:
-            if record.source in self.sources:
-                self.two_children = True
-            else:
-                self.sources.append(record.source)
-        sex = record.sex if record.sex in ("male", "female") else ""
-        for field, value in (("nhs", record.nhs_number), ("upn", record.upn), ("sex", sex)):
-            if value:
-                seen = getattr(self, field)
-                if seen and seen != value:
-                    self.two_children = True  # two NHS numbers, two UPNs or two sexes: two children
-                elif not seen:
-                    setattr(self, field, value)
-        if record.middle_names:
-            self.middles.update(normalise_name(m) for m in record.middle_names.split())
+        family = normalise_name(record.family_name) if record.family_name else ""
+        born = record.date_of_birth
+        if not family or not born:
+            return
+        values = (
+            family,
+            born.isoformat() if isinstance(born, dt.date) else born,
+            given or None,
+            None if record.source is None else str(record.source),
+            record.nhs_number or None,
+            record.upn or None,
+            record.sex if record.sex in ("male", "female") else None,
+            " ".join(normalise_name(m) for m in record.middle_names.split()) if record.middle_names else None,
+        )
+        for column, value in zip(self._columns, values, strict=True):
+            column.append(value)
+        if len(self._columns[0]) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        pa = self._pa
+        arrays = [pa.array(column, type=pa.string()) for column in self._columns]
+        self._batches.append(pa.RecordBatch.from_arrays(arrays, names=list(self.COLUMNS)))
+        self._columns = [[] for _ in self.COLUMNS]
+
+    def with_two_names(self) -> list[tuple[str, str, str, str, bool, str]]:
+        """(family, date of birth, first name, second name, whether the records show a second child, their
+        middle names) of every family name and date of birth whose records carry exactly two given
+        names. A second child shows as a source listing it twice, or two NHS numbers, UPNs or sexes."""
+        import duckdb
+
+        self._flush()
+        births = self._pa.Table.from_batches(self._batches)  # noqa: F841 (read by DuckDB by name)
+        self._batches = []
+        connection = duckdb.connect(config={"threads": 1, "preserve_insertion_order": False})
+        try:
+            return connection.execute(
+                """
+                WITH two_names AS (
+                    -- min and max, not count(DISTINCT): a million records' distinct sets per group
+                    -- cost DuckDB half a gigabyte.
+                    SELECT family, born, min(given) AS first, max(given) AS second,
+                           min(nhs) <> max(nhs) OR min(upn) <> max(upn) OR min(sex) <> max(sex)
+                               OR min(split_part(middles, ' ', 1)) <> max(split_part(middles, ' ', 1))
+                               AS ids_differ
+                    FROM births
+                    GROUP BY family, born
+                    HAVING min(given) <> max(given)
+                )
+                SELECT t.family, t.born, t.first, t.second,
+                       t.ids_differ OR count(b.source) > count(DISTINCT b.source),
+                       coalesce(string_agg(b.middles, ' '), '')
+                FROM two_names t JOIN births b ON b.family = t.family AND b.born = t.born
+                GROUP BY t.family, t.born, t.first, t.second, t.ids_differ
+                HAVING bool_and(b.given IS NULL OR b.given = t.first OR b.given = t.second)
+                ORDER BY t.family, t.born
+                """
+            ).fetchall()
+        finally:
+            connection.close()
 
 
 def nicknames_learned(records: Iterable[NameEvidence]) -> dict[str, frozenset[str]]:
@@ -215,8 +258,9 @@ def nicknames_learned(records: Iterable[NameEvidence]) -> dict[str, frozenset[st
     Two given names are nicknames of each other (Alfie and Alfred, Polly and Mary, a form no table
     holds) when, for at least ``LEARNED_NICKNAME_MIN_CHILDREN`` children, they are carried by
     - the records of one NHS number or one UPN; or
-    - **the records of one family name and date of birth that can only be one child**: no source lists
-      it twice, and no two of its records give two NHS numbers, two UPNs or two sexes (the school
+    - **the records of one family name and date of birth that can only be one child**, in at least
+      ``LEARNED_FROM_BIRTHS_MIN_FAMILIES`` families: no source lists it twice, and no two of its records
+      give two NHS numbers, two UPNs, two sexes or two first middle names (the school
       census's "Wendy" and the GP's "Gwendolyn" Smith, both born on 3 May 2016). Twins show
       themselves there: both are in a source, with their own identifiers. So that twins seen once in
       each of two sources do not teach their names as one, such a pair must also be seen more often
@@ -230,13 +274,10 @@ def nicknames_learned(records: Iterable[NameEvidence]) -> dict[str, frozenset[st
     """
     names: dict[tuple[str, str], set[str]] = defaultdict(set)
     middles: dict[tuple[str, str], set[str]] = defaultdict(set)
-    births: dict[tuple[str, str], _Birth] = defaultdict(_Birth)
+    births = _Births()
     for record in records:
         given = normalise_name(record.given_name).split(" ")[0] if record.given_name else ""
-        family = normalise_name(record.family_name) if record.family_name else ""
-        born = record.date_of_birth
-        if family and born:  # a record without a given name still shows a second child there
-            births[(family, born.isoformat() if isinstance(born, dt.date) else born)].add(record, given)
+        births.add(record, given)  # a record without a given name still shows a second child there
         if not given:
             continue
         for kind, key in (("nhs", record.nhs_number), ("upn", record.upn)):
@@ -253,15 +294,16 @@ def nicknames_learned(records: Iterable[NameEvidence]) -> dict[str, frozenset[st
                     counts[kind][pair] += 1
     alone: dict[tuple[str, str], set[tuple[str, tuple[str, str]]]] = defaultdict(set)
     beside_another_child: Counter[tuple[str, str]] = Counter()
-    for (family, born), birth in births.items():
-        if len(birth.given) == 2 and not birth.too_many_names and not set(birth.given) & birth.middles:
-            pair = (min(birth.given), max(birth.given))
-            if birth.two_children:
-                beside_another_child[pair] += 1
-            else:
-                alone[pair].add((family, (min(born[5:7], born[8:10]), max(born[5:7], born[8:10]))))
+    for family, born, first, second, two_children, middle_names in births.with_two_names():
+        if {first, second} & set(middle_names.split()):
+            continue  # one known by the other's middle name: the middle-name level's
+        if two_children:
+            beside_another_child[(first, second)] += 1
+        else:
+            alone[(first, second)].add((family, (min(born[5:7], born[8:10]), max(born[5:7], born[8:10]))))
     for pair, families in alone.items():
-        if _two_families(families) and len(families) > beside_another_child[pair]:
+        enough = len(families) >= LEARNED_FROM_BIRTHS_MIN_FAMILIES and _two_families(families)
+        if enough and len(families) > beside_another_child[pair]:
             counts["birth"][pair] = len(families)
     candidates = {
         pair
