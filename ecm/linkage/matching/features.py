@@ -218,7 +218,8 @@ class _Births:
     def with_two_names(self) -> list[tuple[str, str, str, str, bool, str]]:
         """(family, date of birth, first name, second name, whether the records show a second child, their
         middle names) of every family name and date of birth whose records carry exactly two given
-        names. A second child shows as a source listing it twice, or two NHS numbers, UPNs or sexes."""
+        names. A second child shows as a source listing it twice, or two NHS numbers, UPNs, sexes or first
+        middle names."""
         import duckdb
 
         self._flush()
@@ -232,8 +233,9 @@ class _Births:
                     -- min and max, not count(DISTINCT): a million records' distinct sets per group
                     -- cost DuckDB half a gigabyte.
                     SELECT family, born, min(given) AS first, max(given) AS second,
-                           min(nhs) <> max(nhs) OR min(upn) <> max(upn) OR min(sex) <> max(sex)
-                               OR min(split_part(middles, ' ', 1)) <> max(split_part(middles, ' ', 1))
+                           coalesce(min(nhs) <> max(nhs), false) OR coalesce(min(upn) <> max(upn), false)
+                               OR coalesce(min(sex) <> max(sex), false)
+                               OR coalesce(min(split_part(middles, ' ', 1)) <> max(split_part(middles, ' ', 1)), false)
                                AS ids_differ
                     FROM births
                     GROUP BY family, born
