@@ -11,7 +11,8 @@ Rules, in order:
   nicknames of each other (Dennis and Denis) never links automatically unless the NHS
   number (or UPN) agrees or one spelling is a typo (rare across the whole feed, not the
   other name with a letter added at the end, and not beside a spelling itself in doubt
-  there): a real name sent once may
+  there, and not of a birth that shows one child whose two names are one child's in other
+  families, ``features.OneChildBirths``): a real name sent once may
   be a twin only one source has seen (possible twins); nor does a record that has a
   possible twin unless the given name agrees exactly (or swapped exactly with the family
   name) or the other record is shown unlike each possible twin; such pairs go to review.
@@ -36,7 +37,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ecm.linkage.matching.features import OneChildBirths
 
 GUARD_COLUMNS = ("gamma_given_name", "gamma_date_of_birth")
 IDENTIFIER_COLUMNS = ("gamma_nhs_number", "gamma_upn")
@@ -309,6 +313,7 @@ def _twin_like(
     rare: set[int] | None,
     in_doubt: set[int] | None = None,
     spellings: Mapping[int, str] | None = None,
+    one_child: OneChildBirths | None = None,
 ) -> bool:
     """Two records at the same home and birthday whose given names differ, though close (Dennis and
     Denis, Jane and Janet), or whose sexes differ (Francis and Frances): possibly twins. Or born on
@@ -326,6 +331,12 @@ def _twin_like(
     doubt at this home (``in_doubt``: a spelling neither rare nor established, of a pair already
     found twin-like, such as a lone Iian beside twins Iain and Iaine): a typo "Iaing" of Iian's
     could be Iain's or Iaine's.
+
+    Nor are they possible twins where ``one_child`` vouches for them: their family name and birthday
+    show one child (no source lists two records, no two NHS numbers, UPNs, sexes or middle names),
+    and the same two names are one child's in at least three other such families (a school's "Kait"
+    beside the GP's Kaitlyn). Twins show themselves there, unless each is missing from the source
+    that lists the other, and twins' names do not recur so.
     """
     if not _same_household(pair, exact_levels):
         return False
@@ -334,6 +345,8 @@ def _twin_like(
     if pair.get("gamma_given_name") in (exact_levels["given_name"] - 1, exact_levels.get("given_name_middle", -2)):
         return False  # a nickname, or one's given name the other's middle name: one child
     left, right = int(pair["unique_id_l"]), int(pair["unique_id_r"])
+    if one_child is not None and one_child.vouches(left, right):
+        return False
     if left in established and right in established:
         return True
     typo_left, typo_right = left in (rare or ()), right in (rare or ())
@@ -353,6 +366,7 @@ def _in_doubt(
     established: set[int],
     rare: set[int] | None,
     spellings: Mapping[int, str] | None = None,
+    one_child: OneChildBirths | None = None,
 ) -> set[int]:
     """Records of a pair that could be twins with close names (``_twin_like``; not a shared identifier)
     whose own spelling is not established: Iian beside Iain. An established name is a child's."""
@@ -363,7 +377,7 @@ def _in_doubt(
             pair.get("gamma_given_name") not in (given_exact, 0, -1)
             and not is_identifier_pair(pair)
             and passes_guard(pair, exact_levels)
-            and _twin_like(pair, exact_levels, established, rare, spellings=spellings)
+            and _twin_like(pair, exact_levels, established, rare, spellings=spellings, one_child=one_child)
         ):
             out.update(rid for rid in (int(pair["unique_id_l"]), int(pair["unique_id_r"])) if rid not in established)
     return out
@@ -416,6 +430,7 @@ def decide(
     exact_levels: dict[str, int] | None = None,
     rare_spellings: set[int] | None = None,
     spellings: Mapping[int, str] | None = None,
+    one_child: OneChildBirths | None = None,
 ) -> Decisions:
     """Decisions for ``new_ids`` given scored ``pairs``; ``child_of`` maps existing record ids to children.
 
@@ -429,11 +444,14 @@ def decide(
     address with the same date of birth whose given names are close but different and not
     nicknames (Dennis and Denis, Jane and Janet may be twins) or whose sexes differ, unless
     the NHS number or UPN agrees, or one spelling is in ``rare_spellings`` (records whose
-    given name is rare across the whole feed: a typo) and not both are established.
+    given name is rare across the whole feed: a typo) and not both are established, or
+    ``one_child`` vouches for the two records (``_twin_like``).
     """
     twins = _possible_twins(pairs, exact_levels) if exact_levels else {}
     established = _established_names(pairs, exact_levels) if exact_levels else set()
-    in_doubt = _in_doubt(pairs, exact_levels, established, rare_spellings, spellings) if exact_levels else set()
+    in_doubt = (
+        _in_doubt(pairs, exact_levels, established, rare_spellings, spellings, one_child) if exact_levels else set()
+    )
     # The given-name level of every pair that touches a possible twin (a small share of the pairs).
     given_of: dict[tuple[int, int], Any] = {}
     for pair in pairs if twins else ():
@@ -480,7 +498,7 @@ def decide(
             and pair.get("gamma_given_name") != -1
             and not same_given_name(pair, exact_levels)
         ):
-            if _twin_like(pair, exact_levels, established, rare_spellings, in_doubt, spellings):
+            if _twin_like(pair, exact_levels, established, rare_spellings, in_doubt, spellings, one_child):
                 auto = False
                 apart[left].add(right)
                 apart[right].add(left)

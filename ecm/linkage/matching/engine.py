@@ -29,9 +29,11 @@ from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.decide import decide, exact_levels_of, rare_spelling_limit
 from ecm.linkage.matching.features import (
     NameEvidence,
+    OneChildBirths,
     features,
     nickname_forms_learned,
     nicknames_learned,
+    one_child_births,
     with_learned_nicknames,
 )
 from ecm.linkage.models import FEED_COLUMNS, FeedDelivery, FeedSource, MatchModel, MatchRun, StagedRecord
@@ -184,12 +186,15 @@ def learned_nicknames() -> dict[str, frozenset[str]]:
     """The forms given names gain from the names one child carries under one NHS number or UPN, or one
     family name and birthday, in every matchable record (``features.nicknames_learned``,
     ``features.nickname_forms_learned``): the same for training and for matching, whatever the sample."""
-    records = (
-        matchable_records()
-        .values_list(*NameEvidence._fields[:-1], "source_id")
-        .iterator(chunk_size=5000)
-    )
+    records = matchable_records().values_list(*NameEvidence._fields[:-2], "source_id").iterator(chunk_size=5000)
     return nickname_forms_learned(nicknames_learned(NameEvidence(*record) for record in records))
+
+
+def births_of_one_child() -> OneChildBirths:
+    """Records of every matchable record's births that show one child with two names that are one
+    child's in other families too (``features.one_child_births``): not possible twins."""
+    records = matchable_records().values_list(*NameEvidence._fields[:-2], "source_id", "id").iterator(chunk_size=5000)
+    return one_child_births(NameEvidence(*record) for record in records)
 
 
 def feature_table(ids: list[int] | None = None) -> FeatureTable:
@@ -551,6 +556,7 @@ def match_run(
         exact_levels=exact_levels_of(model.settings),
         rare_spellings=rare,
         spellings=spellings,
+        one_child=births_of_one_child(),
     )
     del pairs, rare, spellings
     say(

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import combinations
 from typing import Any, NamedTuple
@@ -173,13 +174,14 @@ class NameEvidence(NamedTuple):
     date_of_birth: dt.date | str | None = None
     sex: str = ""
     source: Any = None
+    record_id: int | None = None
 
 
 class _Births:
     """Records grouped by family name and date of birth, as compact columns (a national feed is a
     million records) that DuckDB groups; see ``nicknames_learned``."""
 
-    COLUMNS = ("family", "born", "given", "source", "nhs", "upn", "sex", "middles")
+    COLUMNS = ("family", "born", "given", "source", "nhs", "upn", "sex", "middles", "id")
     CHUNK = 100_000
 
     def __init__(self) -> None:
@@ -187,7 +189,7 @@ class _Births:
 
         self._pa = pa
         self._batches: list[Any] = []
-        self._columns: list[list[str | None]] = [[] for _ in self.COLUMNS]
+        self._columns: list[list[Any]] = [[] for _ in self.COLUMNS]
 
     def add(self, record: NameEvidence, given: str) -> None:
         family = normalise_name(record.family_name) if record.family_name else ""
@@ -203,6 +205,7 @@ class _Births:
             record.upn or None,
             record.sex if record.sex in ("male", "female") else None,
             " ".join(normalise_name(m) for m in record.middle_names.split()) if record.middle_names else None,
+            record.record_id,
         )
         for column, value in zip(self._columns, values, strict=True):
             column.append(value)
@@ -211,13 +214,14 @@ class _Births:
 
     def _flush(self) -> None:
         pa = self._pa
-        arrays = [pa.array(column, type=pa.string()) for column in self._columns]
+        arrays = [pa.array(column, type=pa.string()) for column in self._columns[:-1]]
+        arrays.append(pa.array(self._columns[-1], type=pa.int64()))
         self._batches.append(pa.RecordBatch.from_arrays(arrays, names=list(self.COLUMNS)))
         self._columns = [[] for _ in self.COLUMNS]
 
-    def with_two_names(self) -> list[tuple[str, str, str, str, bool, str]]:
+    def with_two_names(self) -> list[tuple[str, str, str, str, bool, str, list[int | None]]]:
         """(family, date of birth, first name, second name, whether the records show a second child, their
-        middle names) of every family name and date of birth whose records carry exactly two given
+        middle names, their record ids) of every family name and date of birth whose records carry exactly two given
         names. A second child shows as a source listing it twice, or two NHS numbers, UPNs, sexes or first
         middle names."""
         import duckdb
@@ -243,7 +247,7 @@ class _Births:
                 )
                 SELECT t.family, t.born, t.first, t.second,
                        t.ids_differ OR count(b.source) > count(DISTINCT b.source),
-                       coalesce(string_agg(b.middles, ' '), '')
+                       coalesce(string_agg(b.middles, ' '), ''), list(b.id)
                 FROM two_names t JOIN births b ON b.family = t.family AND b.born = t.born
                 GROUP BY t.family, t.born, t.first, t.second, t.ids_differ
                 HAVING bool_and(b.given IS NULL OR b.given = t.first OR b.given = t.second)
@@ -294,19 +298,8 @@ def nicknames_learned(records: Iterable[NameEvidence]) -> dict[str, frozenset[st
             for pair in combinations(sorted(given_names), 2):
                 if not set(pair) & known_by_middle:
                     counts[kind][pair] += 1
-    alone: dict[tuple[str, str], set[tuple[str, tuple[str, str]]]] = defaultdict(set)
-    beside_another_child: Counter[tuple[str, str]] = Counter()
-    for family, born, first, second, two_children, middle_names in births.with_two_names():
-        if {first, second} & set(middle_names.split()):
-            continue  # one known by the other's middle name: the middle-name level's
-        if two_children:
-            beside_another_child[(first, second)] += 1
-        else:
-            alone[(first, second)].add((family, (min(born[5:7], born[8:10]), max(born[5:7], born[8:10]))))
-    for pair, families in alone.items():
-        enough = len(families) >= LEARNED_FROM_BIRTHS_MIN_FAMILIES and _two_families(families)
-        if enough and len(families) > beside_another_child[pair]:
-            counts["birth"][pair] = len(families)
+    for pair, families in _one_childs_names(births.with_two_names()).items():
+        counts["birth"][pair] = families
     candidates = {
         pair
         for pair in counts["nhs"].keys() | counts["upn"].keys() | counts["birth"].keys()
@@ -319,6 +312,66 @@ def nicknames_learned(records: Iterable[NameEvidence]) -> dict[str, frozenset[st
         learned[first].add(second)
         learned[second].add(first)
     return {name: frozenset(others) for name, others in learned.items()}
+
+
+def _one_childs_names(
+    births: list[tuple[str, str, str, str, bool, str, list[int | None]]],
+    *,
+    records_of: dict[tuple[str, str], list[list[int | None]]] | None = None,
+) -> dict[tuple[str, str], int]:
+    """The pairs of given names that births (``_Births.with_two_names``) show as one child's, in how
+    many families: seen alone (nothing shows a second child) in at least
+    ``LEARNED_FROM_BIRTHS_MIN_FAMILIES`` families, two of which differ in both family name and birthday
+    (``_two_families``), and in more families alone than beside a second child. Not a pair where one
+    name is the other's middle name (the middle-name level's). ``records_of``, if given, receives each
+    pair's births seen alone, as their record ids."""
+    alone: dict[tuple[str, str], set[tuple[str, tuple[str, str]]]] = defaultdict(set)
+    beside_another_child: Counter[tuple[str, str]] = Counter()
+    for family, born, first, second, two_children, middle_names, ids in births:
+        if {first, second} & set(middle_names.split()):
+            continue
+        if two_children:
+            beside_another_child[(first, second)] += 1
+        else:
+            alone[(first, second)].add((family, (min(born[5:7], born[8:10]), max(born[5:7], born[8:10]))))
+            if records_of is not None:
+                records_of.setdefault((first, second), []).append(ids)
+    out = {}
+    for pair, families in alone.items():
+        enough = len(families) >= LEARNED_FROM_BIRTHS_MIN_FAMILIES and _two_families(families)
+        if enough and len(families) > beside_another_child[pair]:
+            out[pair] = len(families)
+    return out
+
+
+@dataclass(frozen=True)
+class OneChildBirths:
+    """Records at a birth (family name and date of birth) whose two given names are one child's: the
+    birth shows no second child, and the same two names are one child's in other families
+    (``_one_childs_names``), whatever their spellings (Kait and Kaitlyn, Jon and Jonny). Their pairs
+    are not possible twins (``decide``)."""
+
+    birth_of: dict[int, int]  # record id -> its birth
+
+    def vouches(self, left: int, right: int) -> bool:
+        """Whether the two records are of one such birth."""
+        birth = self.birth_of.get(left)
+        return birth is not None and birth == self.birth_of.get(right)
+
+
+def one_child_births(records: Iterable[NameEvidence]) -> OneChildBirths:
+    """``OneChildBirths`` of ``records`` (each with its ``record_id``)."""
+    births = _Births()
+    for record in records:
+        births.add(record, normalise_name(record.given_name).split(" ")[0] if record.given_name else "")
+    records_of: dict[tuple[str, str], list[list[int | None]]] = {}
+    birth_of: dict[int, int] = {}
+    births_alone = (
+        ids for pair in _one_childs_names(births.with_two_names(), records_of=records_of) for ids in records_of[pair]
+    )
+    for birth, ids in enumerate(births_alone):
+        birth_of.update((rid, birth) for rid in ids if rid is not None)
+    return OneChildBirths(birth_of)
 
 
 def _two_families(births: set[tuple[str, tuple[str, str]]]) -> bool:

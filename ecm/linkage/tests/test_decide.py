@@ -616,3 +616,29 @@ def test_two_different_middle_names_are_two_children_and_no_chain_joins_them():
     same_initial = [*pairs[:2], _home(1, 3, 4, gamma_sex=-1, gamma_middle_name=1, probability=0.9999)]
     out = decided(same_initial)
     assert [sorted(g) for g in out.new_children] == [[1, 2, 3]] and not out.review
+
+
+def test_close_names_at_one_home_link_where_the_birth_shows_one_child_whose_names_recur():
+    """Kaitlyn (records 1, 2, the GP's and a local record) and "Kait" (3, the school's) at one home
+    and birthday: close names, so possibly twins and sent to review, unless ``one_child`` vouches that
+    their family name and birthday show one child and that Kait and Kaitlyn are one child's in other
+    families too. A record of another birth (4, at the same home and score) is still a possible twin."""
+    from ecm.linkage.matching.features import OneChildBirths
+
+    pairs = [_home(1, 2, 4), _home(3, 1, 2), _home(3, 2, 2)]
+
+    def run(one_child):
+        return decide(
+            new_ids=[1, 2, 3], child_of={}, pairs=pairs, upper=0.99, lower=0.8, exact_levels=EXACT, one_child=one_child
+        )
+
+    out = run(None)
+    assert [sorted(g) for g in out.new_children] == [[1, 2]] and [r for r, _c, _p in out.review] == [3]
+    out = run(OneChildBirths({1: 0, 2: 0, 3: 0}))
+    assert [sorted(g) for g in out.new_children] == [[1, 2, 3]] and not out.review
+    out = run(OneChildBirths({1: 0, 2: 0, 3: 1}))  # two births: nothing vouched for
+    assert [sorted(g) for g in out.new_children] == [[1, 2]] and [r for r, _c, _p in out.review] == [3]
+    # Different sexes are never vouched for: a boy and a girl are two children.
+    pairs = [_home(1, 2, 4), _home(3, 1, 2, gamma_sex=0), _home(3, 2, 2, gamma_sex=0)]
+    out = run(OneChildBirths({1: 0, 2: 0, 3: 0}))
+    assert [r for r, _c, _p in out.review] == [3]

@@ -717,6 +717,42 @@ def test_names_of_twins_that_show_two_children_are_not_learned(second_child):
     assert nicknames_learned(records) == expected
 
 
+def test_births_of_one_child_vouch_for_close_names_that_recur_as_one_childs():
+    """A GP's Kaitlyn and a school's "Kait" at one family name and birthday, with nothing to show a
+    second child, in three families: the records of each such birth are vouched for as one child
+    (``decide`` then takes their close names for one child's, not twins'). Not vouched for: twins
+    Sinead and Sineade seen once each (their names recur nowhere else), the same two names at a birth
+    that shows a second child, or the names in too few families."""
+    from ecm.linkage.matching.features import NameEvidence, one_child_births
+
+    counter = iter(range(1, 100))
+
+    def born(family: str, day: str, *records: tuple[str, str, str]) -> list[NameEvidence]:
+        """``records``: (source, given name, NHS number) at one family name and birthday."""
+        return [
+            NameEvidence(nhs, "", given, "", family, f"2016-{day}", "female", source, next(counter))
+            for source, given, nhs in records
+        ]
+
+    kaitlyn = [
+        born("Okafor", "05-03", ("gp", "Kaitlyn", "9434765919"), ("school", "Kait", "")),
+        born("Quinn", "11-21", ("gp", "Kaitlyn", ""), ("local", "Kaitlyn", ""), ("school", "Kait", "")),
+        born("Ferreira", "02-28", ("gp", "Kaitlyn", ""), ("school", "Kait", "")),
+    ]
+    twins = born("Galvan", "11-03", ("gp", "Sineade", "4010232137"), ("school", "Sinead", ""))
+    two_children = born("Byrne", "09-30", ("gp", "Kaitlyn", "9990001119"), ("local", "Kait", "9990001127"))
+    births = one_child_births([*(r for birth in kaitlyn for r in birth), *twins, *two_children])
+    for birth in kaitlyn:
+        ids = [r.record_id for r in birth]
+        assert all(births.vouches(a, b) for a in ids for b in ids if a != b)
+    assert not births.vouches(kaitlyn[0][0].record_id, kaitlyn[1][0].record_id)  # two births
+    assert not births.vouches(twins[0].record_id, twins[1].record_id)
+    assert not births.vouches(two_children[0].record_id, two_children[1].record_id)
+    # Two families are too few.
+    births = one_child_births([r for birth in kaitlyn[:2] for r in birth])
+    assert not births.vouches(kaitlyn[0][0].record_id, kaitlyn[0][1].record_id)
+
+
 def test_a_school_nickname_no_table_holds_links_to_the_gp_record_once_other_families_show_it(tmp_path):
     """Three families' GP records say Elspeth and their school records Bunty (no identifier joins a
     school record to a GP record); a fourth's school "Bunty" is its GP's Elspeth, not a twin. Twin
@@ -820,3 +856,28 @@ def test_a_duplicate_under_a_nickname_no_table_holds_links_once_the_data_shows_i
     fourth = StagedRecord.objects.filter(source_record_id__in=["G3", "S3"])
     assert fourth.count() == 2 and len({r.child_id for r in fourth}) == 1 and fourth[0].child_id is not None
     assert Child.objects.count() == 4
+
+
+def test_a_school_form_close_to_the_gp_name_links_where_each_family_shows_one_child(tmp_path):
+    """Four families' GP records say Kaitlyn and their school records "Kait", each at one home and
+    birthday with nothing showing a second child: four children, nothing for review. Before, every
+    "Kait" waited for a person: close names at one home and birthday may be twins'."""
+    rows = []
+    for n, (family, dob) in enumerate(
+        [
+            ("Okafor", "2016-01-10"),
+            ("Lindqvist", "2016-02-11"),
+            ("Achterberg", "2016-03-12"),
+            ("Muldowney", "2016-04-13"),
+        ]
+    ):
+        home = {"family_name": family, "date_of_birth": dob, "postcode": f"LS{n + 1} 4AP", "sex": "F"}
+        home["address_line_1"] = f"{n + 3} Mill Lane"
+        rows.append(row(source="gp_registrations", source_record_id=f"G{n}", given_name="Kaitlyn", **home))
+        rows.append(row(source="school_census", source_record_id=f"S{n}", given_name="Kait", **home))
+    stage(tmp_path, rows)
+    match_run(actor=SYSTEM_MATCHER, model=untrained_model())
+    for n in range(4):
+        pair = StagedRecord.objects.filter(source_record_id__in=[f"G{n}", f"S{n}"])
+        assert len({r.child_id for r in pair}) == 1 and pair[0].child_id is not None
+    assert not ReviewItem.objects.exists() and Child.objects.count() == 4
