@@ -407,12 +407,18 @@ def _name_pairs_where(pairs: Iterable[tuple[str, str]], condition: str) -> list[
 
 
 def _unrelated_by_spelling(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The pairs the model's spelling levels do not relate (Jaro-Winkler under 0.9, more than two edits),
-    computed by DuckDB as the model computes them."""
+    """The pairs the model's spelling levels do not relate, computed by DuckDB as the model computes them
+    (``model``'s given-name levels): Jaro-Winkler under 0.9, more than one edit, and not two edits in
+    names of at least four letters nor a scanned "rn" for "m". Until 7 December 2026 any two edits
+    counted as related, so short names two edits apart (Jo and Jody, Lee and Levi, El and Ella), which
+    the model compares as unrelated, were never learned either."""
     if not pairs:
         return []
     return _name_pairs_where(
-        pairs, "jaro_winkler_similarity(first, second) < 0.9 AND damerau_levenshtein(first, second) > 2"
+        pairs,
+        "jaro_winkler_similarity(first, second) < 0.9 AND damerau_levenshtein(first, second) > 1"
+        " AND NOT (damerau_levenshtein(first, second) <= 2 AND length(first) >= 4 AND length(second) >= 4)"
+        " AND replace(first, 'rn', 'm') <> replace(second, 'rn', 'm')",
     )
 
 

@@ -625,6 +625,8 @@ def test_nicknames_are_learned_from_names_that_share_an_identifier():
         *carried("Jonathan", "Jonathna", 3),  # a spelling: the model's own levels relate it
         *carried("Kevin", "Daniel", 3, middle="Daniel"),  # known by his middle name
         *carried("Bill", "William", 3),  # already in the shipped table
+        *carried("Lee", "Levi", 2),  # two edits apart, but a name under four letters: unrelated to the model
+        *carried("Denis", "Dennis", 3),  # one edit: the model's own level
         *[NameEvidence("9434765919", "", name, "") for name in ("Amy", "Beth", "Cara", "Dana")],  # not one child
     ]
     assert nicknames_learned(records) == {
@@ -632,6 +634,8 @@ def test_nicknames_are_learned_from_names_that_share_an_identifier():
         "elspeth": frozenset({"bunty"}),
         "dodie": frozenset({"rowena"}),
         "rowena": frozenset({"dodie"}),
+        "lee": frozenset({"levi"}),
+        "levi": frozenset({"lee"}),
     }
 
 
