@@ -221,9 +221,9 @@ class _Births:
 
     def with_two_names(self) -> list[tuple[str, str, str, str, bool, str, list[int | None]]]:
         """(family, date of birth, first name, second name, whether the records show a second child, their
-        middle names, their record ids) of every family name and date of birth whose records carry exactly two given
-        names. A second child shows as a source listing it twice, or two NHS numbers, UPNs, sexes or first
-        middle names."""
+        middle names, their record ids) of every family name and date of birth whose records carry
+        exactly two given names. A second child shows as a source listing it twice, or two NHS numbers,
+        UPNs, sexes or first middle names."""
         import duckdb
 
         self._flush()
@@ -267,7 +267,7 @@ def nicknames_learned(records: Iterable[NameEvidence]) -> dict[str, frozenset[st
     - **the records of one family name and date of birth that can only be one child**, in at least
       ``LEARNED_FROM_BIRTHS_MIN_FAMILIES`` families: no source lists it twice, and no two of its records
       give two NHS numbers, two UPNs, two sexes or two first middle names (the school
-      census's "Wendy" and the GP's "Gwendolyn" Smith, both born on 3 May 2016). Twins show
+      census's "Zay" and the GP's "Isaiah" Smith, both born on 3 May 2016). Twins show
       themselves there: both are in a source, with their own identifiers. So that twins seen once in
       each of two sources do not teach their names as one, such a pair must also be seen more often
       alone than beside a second child, in two families that differ in both family name and birthday
