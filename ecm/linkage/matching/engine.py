@@ -31,9 +31,8 @@ from ecm.linkage.matching.features import (
     NameEvidence,
     OneChildBirths,
     features,
+    names_learned,
     nickname_forms_learned,
-    nicknames_learned,
-    one_child_births,
     with_learned_nicknames,
 )
 from ecm.linkage.models import FEED_COLUMNS, FeedDelivery, FeedSource, MatchModel, MatchRun, StagedRecord
@@ -182,31 +181,34 @@ def spellings_of(table: Any, rare: set[int], pairs: list[Any]) -> dict[int, str]
     }
 
 
-def learned_nicknames() -> dict[str, frozenset[str]]:
-    """The forms given names gain from the names one child carries under one NHS number or UPN, or one
-    family name and birthday, in every matchable record (``features.nicknames_learned``,
-    ``features.nickname_forms_learned``): the same for training and for matching, whatever the sample."""
-    records = matchable_records().values_list(*NameEvidence._fields[:-2], "source_id").iterator(chunk_size=5000)
-    return nickname_forms_learned(nicknames_learned(NameEvidence(*record) for record in records))
+@dataclass(frozen=True)
+class LearnedNames:
+    """What every matchable record teaches of given names (``features.names_learned``): the forms names
+    gain (``features.nickname_forms_learned``), the same for training and for matching whatever the
+    sample, and the births that show one child with two names (``decide``'s ``one_child``)."""
+
+    nicknames: dict[str, frozenset[str]]
+    one_child: OneChildBirths
 
 
-def births_of_one_child() -> OneChildBirths:
-    """Records of every matchable record's births that show one child with two names that are one
-    child's in other families too (``features.one_child_births``): not possible twins."""
+def learned_names() -> LearnedNames:
+    """``LearnedNames`` of every matchable record, read once."""
     records = matchable_records().values_list(*NameEvidence._fields[:-2], "source_id", "id").iterator(chunk_size=5000)
-    return one_child_births(NameEvidence(*record) for record in records)
+    nicknames, one_child = names_learned(NameEvidence(*record) for record in records)
+    return LearnedNames(nickname_forms_learned(nicknames), one_child)
 
 
-def feature_table(ids: list[int] | None = None) -> FeatureTable:
+def feature_table(ids: list[int] | None = None, learned: LearnedNames | None = None) -> FeatureTable:
     """Every staged record not waiting for review (or those in ``ids``), read in chunks into Arrow.
 
     Memory stays bounded at national volumes: each chunk of feature dicts becomes a compact
-    Arrow batch at once; only the new records' identifiers are kept in Python.
+    Arrow batch at once; only the new records' identifiers are kept in Python. ``learned``: the names
+    learned from every matchable record, if the caller has read them already.
     """
     import pyarrow as pa
 
     merged = merged_children()
-    learned = learned_nicknames()
+    nicknames = (learned or learned_names()).nicknames
     batches = []
     chunk: list[dict[str, Any]] = []
     new_ids: list[int] = []
@@ -225,7 +227,7 @@ def feature_table(ids: list[int] | None = None) -> FeatureTable:
     for values in rows():
         data = dict(zip(FEATURE_FIELDS, values[:-1], strict=True))
         rid, child_id = data.pop("id"), values[-1]
-        row = with_learned_nicknames(features(unique_id=rid, is_new=child_id is None, **data), learned)
+        row = with_learned_nicknames(features(unique_id=rid, is_new=child_id is None, **data), nicknames)
         chunk.append(row)
         if child_id is None:
             new_ids.append(rid)
@@ -535,7 +537,8 @@ def match_run(
         _apply_plan(actor=actor, model=model, run=unfinished, summary=summary, say=say, chunk_size=chunk_size)
     _link_by_known_keys(actor=actor, model=model, summary=summary)
     say(f"linked by source record id {summary.same_source_record}, by identifier {summary.identifier}")
-    found = (sample_features(sample) if sample is not None else None) or feature_table()
+    learned = learned_names()
+    found = (sample_features(sample) if sample is not None else None) or feature_table(learned=learned)
     if not found.new_ids:
         return summary
     pairs = score_pairs(found.table, model, engine=engine, sample=sample)
@@ -556,7 +559,7 @@ def match_run(
         exact_levels=exact_levels_of(model.settings),
         rare_spellings=rare,
         spellings=spellings,
-        one_child=births_of_one_child(),
+        one_child=learned.one_child,
     )
     del pairs, rare, spellings
     say(

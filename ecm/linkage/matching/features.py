@@ -259,7 +259,18 @@ class _Births:
 
 
 def nicknames_learned(records: Iterable[NameEvidence]) -> dict[str, frozenset[str]]:
-    """Given names that are one child's in this installation's own data, beyond the shipped table.
+    """The nicknames of ``names_learned``."""
+    return names_learned(records)[0]
+
+
+def one_child_births(records: Iterable[NameEvidence]) -> OneChildBirths:
+    """The ``OneChildBirths`` of ``names_learned`` (each record with its ``record_id``)."""
+    return names_learned(records)[1]
+
+
+def names_learned(records: Iterable[NameEvidence]) -> tuple[dict[str, frozenset[str]], OneChildBirths]:
+    """Given names that are one child's in this installation's own data, beyond the shipped table, and the
+    births (``OneChildBirths``) that show it, read in one pass over ``records``.
 
     Two given names are nicknames of each other (Alfie and Alfred, Polly and Mary, a form no table
     holds) when, for at least ``LEARNED_NICKNAME_MIN_CHILDREN`` children, they are carried by
@@ -298,8 +309,9 @@ def nicknames_learned(records: Iterable[NameEvidence]) -> dict[str, frozenset[st
             for pair in combinations(sorted(given_names), 2):
                 if not set(pair) & known_by_middle:
                     counts[kind][pair] += 1
-    for pair, families in _one_childs_names(births.with_two_names()).items():
-        counts["birth"][pair] = families
+    records_of: dict[tuple[str, str], list[list[int | None]]] = {}
+    one_childs = _one_childs_names(births.with_two_names(), records_of=records_of)
+    counts["birth"].update(one_childs)
     candidates = {
         pair
         for pair in counts["nhs"].keys() | counts["upn"].keys() | counts["birth"].keys()
@@ -311,7 +323,10 @@ def nicknames_learned(records: Iterable[NameEvidence]) -> dict[str, frozenset[st
     for first, second in _unrelated_by_spelling(candidates):
         learned[first].add(second)
         learned[second].add(first)
-    return {name: frozenset(others) for name, others in learned.items()}
+    birth_of: dict[int, int] = {}
+    for birth, ids in enumerate(ids for pair in one_childs for ids in records_of[pair]):
+        birth_of.update((rid, birth) for rid in ids if rid is not None)
+    return {name: frozenset(others) for name, others in learned.items()}, OneChildBirths(birth_of)
 
 
 def _one_childs_names(
@@ -357,21 +372,6 @@ class OneChildBirths:
         """Whether the two records are of one such birth."""
         birth = self.birth_of.get(left)
         return birth is not None and birth == self.birth_of.get(right)
-
-
-def one_child_births(records: Iterable[NameEvidence]) -> OneChildBirths:
-    """``OneChildBirths`` of ``records`` (each with its ``record_id``)."""
-    births = _Births()
-    for record in records:
-        births.add(record, normalise_name(record.given_name).split(" ")[0] if record.given_name else "")
-    records_of: dict[tuple[str, str], list[list[int | None]]] = {}
-    birth_of: dict[int, int] = {}
-    births_alone = (
-        ids for pair in _one_childs_names(births.with_two_names(), records_of=records_of) for ids in records_of[pair]
-    )
-    for birth, ids in enumerate(births_alone):
-        birth_of.update((rid, birth) for rid in ids if rid is not None)
-    return OneChildBirths(birth_of)
 
 
 def _two_families(births: set[tuple[str, tuple[str, str]]]) -> bool:
