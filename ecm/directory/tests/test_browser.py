@@ -101,10 +101,14 @@ def test_families_pages_pass_axe_at_320px(chromium_browser: Any, live_server: An
             page.goto(url)
             assert axe_violations(page) == [], url
             assert no_sideways_scroll(page), url
+        # Each click loads a page: axe runs once it is there, not on the page being left (a race that
+        # failed once in CI with "Cannot read properties of null (reading 'documentElement')").
         page.locator(".ecm-card h3 a").first.click()
+        expect(page.get_by_role("link", name="Report a problem with this page")).to_be_visible()
         assert axe_violations(page) == []
         page.get_by_role("link", name="Report a problem with this page").click()
         page.get_by_role("button", name="Send report").click()
+        expect(page.get_by_text("There is a problem").first).to_be_visible()
         assert axe_violations(page) == []
     finally:
         context.close()
