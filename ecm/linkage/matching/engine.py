@@ -26,7 +26,7 @@ from ecm.index.models import Carer, Child, ChildAddress, ChildName
 from ecm.linkage.choices import DeliveryStatus, LinkMethod
 from ecm.linkage.index_bridge import surviving_child
 from ecm.linkage.matching import model as splink_model
-from ecm.linkage.matching.decide import decide, exact_levels_of, rare_spelling_limit
+from ecm.linkage.matching.decide import decide, exact_levels_of, is_identifier_pair, rare_spelling_limit
 from ecm.linkage.matching.features import (
     NameEvidence,
     OneChildBirths,
@@ -35,6 +35,7 @@ from ecm.linkage.matching.features import (
     nickname_forms_learned,
     with_learned_nicknames,
 )
+from ecm.linkage.matching.thresholds import REVIEW_MINIMUM, lower_within_budget, review_budget
 from ecm.linkage.models import FEED_COLUMNS, FeedDelivery, FeedSource, MatchModel, MatchRun, StagedRecord
 from ecm.linkage.selectors import merged_children, survivor_of
 from ecm.linkage.services import (
@@ -508,6 +509,13 @@ def score_pairs(table: Any, model: MatchModel, *, engine: str, sample: ScoredSam
         session.stop()
 
 
+def _queued(review: list[tuple[int, int, Any]], upper: float) -> Iterator[tuple[float, bool]]:
+    """Each queued pair's probability, and whether only the band sent it (``lower_within_budget``)."""
+    for _record, _candidate, pair in review:
+        probability = float(pair["match_probability"])
+        yield probability, probability < upper and not is_identifier_pair(pair)
+
+
 def match_run(
     *,
     actor: Actor,
@@ -549,19 +557,32 @@ def match_run(
     del found.table
     summary.pairs_scored = len(pairs)
     say(f"scored {len(pairs)} pairs on {engine} for {len(found.new_ids)} new records")
-    decisions = decide(
-        new_ids=found.new_ids,
-        child_of=found.child_of,
-        pairs=pairs,
+    deciding = {
+        "new_ids": found.new_ids,
+        "child_of": found.child_of,
+        "pairs": pairs,
+        "upper": model.upper_threshold,
+        "identifiers": found.identifiers,
+        "exact_levels": exact_levels_of(model.settings),
+        "rare_spellings": rare,
+        "spellings": spellings,
+        "one_child": learned.one_child,
+    }
+    decisions = decide(**deciding, lower=model.lower_threshold)
+    budget = review_budget(len(found.new_ids), minimum=getattr(settings, "LINKAGE_REVIEW_MINIMUM", REVIEW_MINIMUM))
+    lower = lower_within_budget(
+        _queued(decisions.review, model.upper_threshold),
         upper=model.upper_threshold,
         lower=model.lower_threshold,
-        identifiers=found.identifiers,
-        exact_levels=exact_levels_of(model.settings),
-        rare_spellings=rare,
-        spellings=spellings,
-        one_child=learned.one_child,
+        budget=budget,
     )
-    del pairs, rare, spellings
+    if lower > model.lower_threshold:
+        say(
+            f"{len(decisions.review)} pairs for review, more than the budget of {budget}: "
+            f"deciding again with the lower threshold raised to {lower:.6f}"
+        )
+        decisions = decide(**deciding, lower=lower)
+    del pairs, rare, spellings, deciding
     say(
         f"decided: {sum(len(v) for v in decisions.link.values())} records to existing children, "
         f"{len(decisions.new_children)} new children, {len(decisions.review)} pairs for review"

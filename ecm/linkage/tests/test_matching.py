@@ -885,3 +885,72 @@ def test_a_school_form_close_to_the_gp_name_links_where_each_family_shows_one_ch
         pair = StagedRecord.objects.filter(source_record_id__in=[f"G{n}", f"S{n}"])
         assert len({r.child_id for r in pair}) == 1 and pair[0].child_id is not None
     assert not ReviewItem.objects.exists() and Child.objects.count() == 4
+
+
+@pytest.mark.parametrize("room", [1, 2])
+def test_the_pairs_the_twin_rules_queue_count_against_the_review_budget_and_the_least_likely_band_pairs_give_way(
+    tmp_path, settings, room
+):
+    """Dennis and Denis Moss (both names sent elsewhere too, so neither is a typo) may be twins: the
+    rules queue their pair whatever its score (above the upper). Jess and Jessica Hart, a date swapped,
+    are a band pair. With room for one pair, the rules' pair keeps it, and Jess becomes a child of her
+    own, as a pair below the lower would; with room for two, both wait."""
+    home = {
+        "family_name": "Moss",
+        "date_of_birth": "2018-07-09",
+        "postcode": "HX1 2AB",
+        "address_line_1": "4 Park Avenue",
+    }
+    hart = {"family_name": "Hart", "postcode": "HX3 2AB", "address_line_1": "8 Park Avenue"}
+    stage(
+        tmp_path,
+        [
+            row(source="birth_notifications", source_record_id="B1", given_name="Dennis", **home),
+            row(source="local_systems", source_record_id="L1", given_name="Denis", **home),
+            row(
+                source="local_systems",
+                source_record_id="L8",
+                given_name="Dennis",
+                family_name="Ward",
+                date_of_birth="2014-01-01",
+            ),
+            row(
+                source="local_systems",
+                source_record_id="L9",
+                given_name="Denis",
+                family_name="Clark",
+                date_of_birth="2015-01-01",
+            ),
+            row(
+                source="birth_notifications",
+                source_record_id="B2",
+                given_name="Jessica",
+                date_of_birth="2017-03-02",
+                **hart,
+            ),
+            row(
+                source="local_systems",
+                source_record_id="L2",
+                given_name="Jess",
+                family_name="Hart",
+                date_of_birth="2017-02-03",
+            ),
+        ],
+    )
+    model = untrained_model()
+    MatchModel.objects.filter(pk=model.pk).update(lower_threshold=0.01, upper_threshold=0.99)
+    model.refresh_from_db()
+    settings.LINKAGE_REVIEW_MINIMUM = room
+    said: list[str] = []
+    summary = match_run(actor=SYSTEM_MATCHER, model=model, progress=said.append)
+    queued = {frozenset((item.record.given_name, item.candidate.given_name)): item for item in ReviewItem.objects.all()}
+    assert summary.review == len(queued) == room
+    assert queued[frozenset(("Dennis", "Denis"))].match_probability >= 0.99
+    jess = StagedRecord.objects.get(source_record_id="L2")
+    if room == 1:
+        assert jess.child_id is not None and not jess.in_review
+        assert jess.child_id != StagedRecord.objects.get(source_record_id="B2").child_id
+        assert any("more than the budget of 1" in line for line in said)
+    else:
+        assert frozenset(("Jess", "Jessica")) in queued and jess.in_review and jess.child_id is None
+        assert not any("budget" in line for line in said)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ecm.linkage.matching.thresholds import LOWER_FLOOR, UPPER_CEILING, thresholds_from_estimates
+from ecm.linkage.matching.thresholds import (
+    LOWER_FLOOR,
+    REVIEW_MINIMUM,
+    UPPER_CEILING,
+    lower_within_budget,
+    review_budget,
+    thresholds_from_estimates,
+)
 
 
 def test_the_band_holds_the_pairs_the_model_is_unsure_of_down_to_the_floor():
@@ -54,3 +61,21 @@ def test_thresholds_stay_within_their_bounds():
     sure = thresholds_from_estimates([1.0] * 100, records=100)
     assert sure is not None and (sure.upper, sure.lower) == (UPPER_CEILING, LOWER_FLOOR)
     assert thresholds_from_estimates([0.01], records=10) is None
+
+
+def test_a_runs_whole_queue_keeps_to_the_budget_the_rules_pairs_first():
+    """30 pairs the twin rules queued above the upper (0.999) stay; of 40 band pairs, the 20 most
+    likely keep their place in a budget of 50, so the lower rises to the 20th (0.71)."""
+    rules = [(0.999, False)] * 30
+    band = [(0.9 - k / 100, True) for k in range(40)]  # 0.90, 0.89, ... 0.51
+    assert lower_within_budget(rules + band, upper=0.98, lower=LOWER_FLOOR, budget=50) == pytest.approx(0.71)
+    assert lower_within_budget(rules + band[:20], upper=0.98, lower=LOWER_FLOOR, budget=50) == LOWER_FLOOR
+    # A pair below the upper that shares an identifier was sent by a rule (sexes differ), not by the band.
+    assert lower_within_budget(rules + [(0.5, False)] * 25, upper=0.98, lower=0.2, budget=50) == 0.98
+    # Never lower than the model's own lower.
+    assert lower_within_budget(rules + band, upper=0.98, lower=0.8, budget=50) == 0.8
+
+
+def test_a_small_run_may_queue_an_afternoons_work_and_a_large_one_a_share_of_its_records():
+    assert review_budget(20) == REVIEW_MINIMUM
+    assert review_budget(200_000) == 2_000
