@@ -34,7 +34,12 @@ def env_list(name: str) -> list[str]:
 
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
-    return int(raw) if raw else default
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
 
 if PRODUCTION:
@@ -193,6 +198,11 @@ ECM_SPARK_MASTER = os.environ.get("ECM_SPARK_MASTER", "local[2]")
 ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN = env_int("ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN", 50_000)
 if ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN < 0:
     raise ImproperlyConfigured("ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN must be 0 (never) or a number of children.")
+# A match queues at most 1% of its new records for clerical review, and never fewer than this many
+# pairs (docs/linkage.md, "Thresholds from the model's own estimates").
+ECM_LINKAGE_REVIEW_MINIMUM = env_int("ECM_LINKAGE_REVIEW_MINIMUM", 50)
+if ECM_LINKAGE_REVIEW_MINIMUM < 1:
+    raise ImproperlyConfigured("ECM_LINKAGE_REVIEW_MINIMUM must be a number of review pairs, at least 1.")
 
 # Rate limits: scope -> (requests, seconds), per client address (per API client for FHIR, whose
 # number is each client's requests_per_minute). See docs/security.md.

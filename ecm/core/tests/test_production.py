@@ -86,6 +86,15 @@ def test_settings_without_ecm_env_are_production_and_refuse_to_start_without_sec
     assert "ImproperlyConfigured" in result.stderr and missing in result.stderr
 
 
+@pytest.mark.parametrize("value", ["0", "none"])
+def test_a_review_minimum_that_is_not_a_number_of_pairs_refuses_to_start(value):
+    env = clean_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS=HOST)
+    env["ECM_LINKAGE_REVIEW_MINIMUM"] = value
+    result = manage(["check"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ECM_LINKAGE_REVIEW_MINIMUM must be" in result.stderr
+
+
 def test_no_variables_at_all_refuses_to_start():
     result = manage(["check"], clean_env())
     assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr

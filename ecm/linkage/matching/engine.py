@@ -35,7 +35,7 @@ from ecm.linkage.matching.features import (
     nickname_forms_learned,
     with_learned_nicknames,
 )
-from ecm.linkage.matching.thresholds import REVIEW_MINIMUM, lower_within_budget, review_budget
+from ecm.linkage.matching.thresholds import lower_within_budget, review_budget
 from ecm.linkage.models import FEED_COLUMNS, FeedDelivery, FeedSource, MatchModel, MatchRun, StagedRecord
 from ecm.linkage.selectors import merged_children, survivor_of
 from ecm.linkage.services import (
@@ -569,7 +569,7 @@ def match_run(
         "one_child": learned.one_child,
     }
     decisions = decide(**deciding, lower=model.lower_threshold)
-    budget = review_budget(len(found.new_ids), minimum=getattr(settings, "LINKAGE_REVIEW_MINIMUM", REVIEW_MINIMUM))
+    budget = review_budget(len(found.new_ids), minimum=settings.ECM_LINKAGE_REVIEW_MINIMUM)
     lower = lower_within_budget(
         _queued(decisions.review, model.upper_threshold),
         upper=model.upper_threshold,

@@ -123,7 +123,7 @@ def _waiting(keyed: list[tuple[float, int, int]], upper: float, lower: float, li
 
 def review_budget(records: int, *, minimum: int = REVIEW_MINIMUM) -> int:
     """How many pairs one run may queue for review: ``REVIEW_SHARE`` of its ``records``, at least
-    ``minimum`` (setting ``LINKAGE_REVIEW_MINIMUM``, default ``REVIEW_MINIMUM``)."""
+    ``minimum`` (setting ``ECM_LINKAGE_REVIEW_MINIMUM``, default ``REVIEW_MINIMUM``)."""
     return max(minimum, int(REVIEW_SHARE * records))
 
 

@@ -940,7 +940,7 @@ def test_the_pairs_the_twin_rules_queue_count_against_the_review_budget_and_the_
     model = untrained_model()
     MatchModel.objects.filter(pk=model.pk).update(lower_threshold=0.01, upper_threshold=0.99)
     model.refresh_from_db()
-    settings.LINKAGE_REVIEW_MINIMUM = room
+    settings.ECM_LINKAGE_REVIEW_MINIMUM = room
     said: list[str] = []
     summary = match_run(actor=SYSTEM_MATCHER, model=model, progress=said.append)
     queued = {frozenset((item.record.given_name, item.candidate.given_name)): item for item in ReviewItem.objects.all()}
