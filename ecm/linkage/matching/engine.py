@@ -557,7 +557,7 @@ def match_run(
     del found.table
     summary.pairs_scored = len(pairs)
     say(f"scored {len(pairs)} pairs on {engine} for {len(found.new_ids)} new records")
-    deciding = {
+    deciding: dict[str, Any] = {
         "new_ids": found.new_ids,
         "child_of": found.child_of,
         "pairs": pairs,
