@@ -782,8 +782,13 @@ def match_model_save(
 
 
 @transaction.atomic
-def match_run_open(*, actor: Actor, model: MatchModel, plan: dict[str, Any], records: int) -> MatchRun:
-    """Save a run's decisions before applying any, so that a run stopped part-way is finished, not redecided."""
+def match_run_open(
+    *, actor: Actor, model: MatchModel, plan: dict[str, Any], records: int, lower: float | None = None
+) -> MatchRun:
+    """Save a run's decisions before applying any, so that a run stopped part-way is finished, not redecided.
+
+    ``lower``: the lower threshold the run decided with, where the review budget raised it above the
+    model's (audited beside the model's)."""
     import json
     import zlib
 
@@ -803,6 +808,8 @@ def match_run_open(*, actor: Actor, model: MatchModel, plan: dict[str, Any], rec
             "links": sum(len(ids) for _c, ids in plan["link"]),
             "new_children": len(plan["new"]),
             "review_pairs": len(plan["review"]),
+            "lower_threshold": model.lower_threshold if lower is None else lower,
+            "model_lower_threshold": model.lower_threshold,
         },
     )
     return run

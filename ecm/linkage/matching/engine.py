@@ -587,7 +587,7 @@ def match_run(
         f"decided: {sum(len(v) for v in decisions.link.values())} records to existing children, "
         f"{len(decisions.new_children)} new children, {len(decisions.review)} pairs for review"
     )
-    run = match_run_open(actor=actor, model=model, plan=_plan_of(decisions), records=len(found.new_ids))
+    run = match_run_open(actor=actor, model=model, plan=_plan_of(decisions), records=len(found.new_ids), lower=lower)
     del decisions, found
     _apply_plan(actor=actor, model=model, run=run, summary=summary, say=say, chunk_size=chunk_size)
     return summary

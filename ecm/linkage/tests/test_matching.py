@@ -951,6 +951,10 @@ def test_the_pairs_the_twin_rules_queue_count_against_the_review_budget_and_the_
         assert jess.child_id is not None and not jess.in_review
         assert jess.child_id != StagedRecord.objects.get(source_record_id="B2").child_id
         assert any("more than the budget of 1" in line for line in said)
+        planned = AuditEvent.objects.get(action="linkage.match_planned").data
+        assert planned["model_lower_threshold"] == 0.01 < planned["lower_threshold"] <= 0.99
     else:
         assert frozenset(("Jess", "Jessica")) in queued and jess.in_review and jess.child_id is None
         assert not any("budget" in line for line in said)
+        planned = AuditEvent.objects.get(action="linkage.match_planned").data
+        assert planned["lower_threshold"] == planned["model_lower_threshold"] == 0.01
