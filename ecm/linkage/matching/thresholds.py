@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 FALSE_LINK_SHARE = 5e-5
 REVIEW_SHARE = 0.01
-# A run's review queue may always hold this many pairs, however few its records (an afternoon's work).
-REVIEW_MINIMUM = 50
+# A run's review queue may always hold this many pairs, however few its records: an afternoon's work
+# (a pair takes a reviewer about a minute), and the band a small installation would otherwise lose.
+REVIEW_MINIMUM = 200
 # Never link automatically below this, nor send to review below this, whatever the estimates say.
 UPPER_FLOOR = 0.9
 LOWER_FLOOR = 0.05
