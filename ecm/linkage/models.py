@@ -267,6 +267,11 @@ class MatchRun(models.Model):
     links_done = models.PositiveIntegerField(default=0, help_text="Children linked to so far (plan order)")
     new_children_done = models.PositiveIntegerField(default=0, help_text="New children created so far (plan order)")
     review_done = models.BooleanField(default=False)
+    lower_threshold = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The lower threshold the run decided with (the review budget may raise the model's)",
+    )
 
     class Meta:
         ordering = ["-started_at"]

@@ -10,7 +10,15 @@ from django.db.models import Count, QuerySet
 from ecm.core.actors import Actor
 from ecm.index.models import Child
 from ecm.linkage.choices import DeliveryStatus, ReviewStatus
-from ecm.linkage.models import FeedDelivery, FeedSource, MatchModel, QuarantinedRow, ReviewItem, StagedRecord
+from ecm.linkage.models import (
+    FeedDelivery,
+    FeedSource,
+    MatchModel,
+    MatchRun,
+    QuarantinedRow,
+    ReviewItem,
+    StagedRecord,
+)
 
 
 def merged_children() -> dict[Any, Any]:
@@ -111,6 +119,11 @@ def _pairs_in_one_child_through_merges(waiting: QuerySet[ReviewItem]) -> list[in
 def current_model() -> MatchModel | None:
     """The newest model version."""
     return MatchModel.objects.first()
+
+
+def latest_match_run() -> MatchRun | None:
+    """The newest ``match`` run that decided anything (its thresholds, when the review budget moved them)."""
+    return MatchRun.objects.defer("plan").first()
 
 
 def model_check() -> dict[str, Any]:

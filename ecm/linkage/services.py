@@ -788,7 +788,7 @@ def match_run_open(
     """Save a run's decisions before applying any, so that a run stopped part-way is finished, not redecided.
 
     ``lower``: the lower threshold the run decided with, where the review budget raised it above the
-    model's (audited beside the model's)."""
+    model's (kept on the run and audited beside the model's)."""
     import json
     import zlib
 
@@ -797,6 +797,7 @@ def match_run_open(
         started_at=clock.now(),
         plan=zlib.compress(json.dumps(plan, separators=(",", ":")).encode(), 6),
         records=records,
+        lower_threshold=model.lower_threshold if lower is None else lower,
     )
     audit_record(
         actor=actor,
@@ -808,7 +809,7 @@ def match_run_open(
             "links": sum(len(ids) for _c, ids in plan["link"]),
             "new_children": len(plan["new"]),
             "review_pairs": len(plan["review"]),
-            "lower_threshold": model.lower_threshold if lower is None else lower,
+            "lower_threshold": run.lower_threshold,
             "model_lower_threshold": model.lower_threshold,
         },
     )

@@ -49,6 +49,8 @@ def home_view(request: HttpRequest) -> HttpResponse:
         "unlinked": selectors.unlinked_count(),
         "model": model,
         "model_check": selectors.model_check(),
+        "last_run": selectors.latest_match_run(),
+        "review_minimum": settings.ECM_LINKAGE_REVIEW_MINIMUM,
     }
     context["suggested"] = (
         selectors.thresholds_from_decisions(upper=model.upper_threshold, lower=model.lower_threshold) if model else None

@@ -7,7 +7,10 @@ from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
+from ecm.accounts.choices import Role
+from ecm.accounts.tests.factories import UserFactory
 from ecm.audit.models import AuditEvent
 from ecm.core.actors import SYSTEM_MATCHER
 from ecm.index.models import Child
@@ -889,12 +892,13 @@ def test_a_school_form_close_to_the_gp_name_links_where_each_family_shows_one_ch
 
 @pytest.mark.parametrize("room", [1, 2])
 def test_the_pairs_the_twin_rules_queue_count_against_the_review_budget_and_the_least_likely_band_pairs_give_way(
-    tmp_path, settings, room
+    tmp_path, settings, room, user_client
 ):
     """Dennis and Denis Moss (both names sent elsewhere too, so neither is a typo) may be twins: the
     rules queue their pair whatever its score (above the upper). Jess and Jessica Hart, a date swapped,
     are a band pair. With room for one pair, the rules' pair keeps it, and Jess becomes a child of her
-    own, as a pair below the lower would; with room for two, both wait."""
+    own, as a pair below the lower would; with room for two, both wait. The Record linkage page says
+    when a run raised the lower so."""
     home = {
         "family_name": "Moss",
         "date_of_birth": "2018-07-09",
@@ -958,3 +962,5 @@ def test_the_pairs_the_twin_rules_queue_count_against_the_review_budget_and_the_
         assert not any("budget" in line for line in said)
         planned = AuditEvent.objects.get(action="linkage.match_planned").data
         assert planned["lower_threshold"] == planned["model_lower_threshold"] == 0.01
+    home = user_client(UserFactory(roles=[Role.DATA_MANAGER])).get(reverse("linkage:home")).content.decode()
+    assert ("to keep the review queue within its budget" in home) is (room == 1)
