@@ -50,7 +50,6 @@ def home_view(request: HttpRequest) -> HttpResponse:
         "model": model,
         "model_check": selectors.model_check(),
         "last_run": selectors.latest_match_run(),
-        "review_minimum": settings.ECM_LINKAGE_REVIEW_MINIMUM,
     }
     context["suggested"] = (
         selectors.thresholds_from_decisions(upper=model.upper_threshold, lower=model.lower_threshold) if model else None
