@@ -524,6 +524,7 @@ def match_run(
     chunk_size: int = NEW_CHILDREN_PER_TRANSACTION,
     engine: str | None = None,
     sample: ScoredSample | None = None,
+    learned: LearnedNames | None = None,
 ) -> MatchSummary:
     """Link every unlinked record (see the module's docstring); returns the counts.
 
@@ -534,6 +535,8 @@ def match_run(
     ``engine``: where the model scores pairs, ``duckdb`` or ``spark`` (default the
     ``ECM_LINKAGE_ENGINE`` setting). ``sample``: what training scored (``match_model_train_scoring``),
     reused instead of scoring the same records again when they are exactly the records to match.
+    ``learned``: the names learned from every matchable record (``learned_names``), if the caller has
+    read them already; they do not change as records are linked or queued, only as deliveries arrive.
     """
     engine = engine or settings.ECM_LINKAGE_ENGINE
     if engine not in ENGINES:
@@ -545,7 +548,7 @@ def match_run(
         _apply_plan(actor=actor, model=model, run=unfinished, summary=summary, say=say, chunk_size=chunk_size)
     _link_by_known_keys(actor=actor, model=model, summary=summary)
     say(f"linked by source record id {summary.same_source_record}, by identifier {summary.identifier}")
-    learned = learned_names()
+    learned = learned or learned_names()
     found = (sample_features(sample) if sample is not None else None) or feature_table(learned=learned)
     if not found.new_ids:
         return summary

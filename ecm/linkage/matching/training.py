@@ -8,7 +8,7 @@ from typing import Any
 from ecm.core.actors import Actor
 from ecm.linkage.matching import model as splink_model
 from ecm.linkage.matching.decide import exact_levels_of, passes_guard
-from ecm.linkage.matching.engine import ScoredSample, feature_table, matchable_records
+from ecm.linkage.matching.engine import LearnedNames, ScoredSample, feature_table, matchable_records
 from ecm.linkage.matching.thresholds import LOWER_FLOOR, EstimatedThresholds, thresholds_from_estimates
 from ecm.linkage.models import MatchModel
 from ecm.linkage.services import match_model_save
@@ -53,17 +53,19 @@ def match_model_train(*, actor: Actor, upper: float | None, lower: float | None,
 
 
 def match_model_train_scoring(
-    *, actor: Actor, upper: float | None, lower: float | None, seed: int = 42
+    *, actor: Actor, upper: float | None, lower: float | None, seed: int = 42, learned: LearnedNames | None = None
 ) -> tuple[MatchModel, ScoredSample | None]:
     """``match_model_train``, also returning the sample it scored to choose thresholds when that sample
     is every matchable record (``None`` otherwise): ``match_run(sample=...)`` then scores nothing twice.
+    ``learned``: the names learned from every matchable record (``engine.learned_names``), if the caller
+    has read them already (the ``match`` command reads them once for training and matching).
     """
     ids = list(matchable_records().filter(in_review=False).values_list("pk", flat=True))
     if len(ids) > TRAINING_SAMPLE:
         # Sample the keys, then read only the sample: a national table is never loaded whole.
         ids = random.Random(seed).sample(ids, TRAINING_SAMPLE)
     whole = len(ids) != TRAINING_SAMPLE  # read as ``match_run`` reads them: every matchable record
-    table = feature_table(ids=None if whole else ids).table
+    table = feature_table(ids=None if whole else ids, learned=learned).table
     settings = splink_model.train(table, seed=seed) if table.num_rows >= 50 else splink_model.base_settings()
     sample = None
     if upper is None or lower is None:

@@ -12,7 +12,7 @@ from ecm.linkage.tests.helpers import stage, synthetic_rows
 
 pytest.importorskip("splink")
 from ecm.linkage.matching import model as splink_model  # noqa: E402
-from ecm.linkage.matching.engine import feature_table, match_run  # noqa: E402
+from ecm.linkage.matching.engine import feature_table, learned_names, match_run  # noqa: E402
 from ecm.linkage.matching.training import (  # noqa: E402
     estimate_thresholds,
     match_model_train_scoring,
@@ -96,6 +96,23 @@ def test_a_match_reusing_the_sample_decides_exactly_as_one_scoring_again(tmp_pat
     scoring = match_run(actor=SYSTEM_MATCHER, model=model)
     assert with_sample == _outcome()
     assert reusing == scoring and reusing.new_children > 0
+
+
+def test_names_learned_once_for_training_and_the_match_decide_as_each_reading_its_own(tmp_path):
+    """The ``match`` command reads the learned names once and gives them to training and to the match."""
+    stage(tmp_path, synthetic_rows(120, seed=13))
+    learned = learned_names()
+    savepoint = transaction.savepoint()
+    model, sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=None, lower=None, learned=learned)
+    once = match_run(actor=SYSTEM_MATCHER, model=model, sample=sample, learned=learned)
+    read_once = _outcome()
+    transaction.savepoint_rollback(savepoint)
+    assert StagedRecord.objects.exclude(child=None).count() == 0
+    own_model, own_sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=None, lower=None)
+    assert {**own_model.settings, "linker_uid": ""} == {**model.settings, "linker_uid": ""}  # a run's own name
+    each = match_run(actor=SYSTEM_MATCHER, model=own_model, sample=own_sample)
+    assert read_once == _outcome()
+    assert once == each and once.new_children > 0
 
 
 def test_a_bulk_commands_sqlite_connection_gets_a_large_page_cache():

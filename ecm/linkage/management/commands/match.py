@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from ecm.core.actors import SYSTEM_MATCHER
 from ecm.linkage.index_bridge import bulk_connection_prepare
-from ecm.linkage.matching.engine import ENGINES, match_run
+from ecm.linkage.matching.engine import ENGINES, LearnedNames, learned_names, match_run
 from ecm.linkage.matching.model import DEFAULT_LOWER, DEFAULT_UPPER, comparisons_out_of_date
 from ecm.linkage.matching.training import match_model_train_scoring
 from ecm.linkage.models import MatchModel
@@ -80,6 +80,7 @@ class Command(BaseCommand):
             or (lower is not None and lower != model.lower_threshold)
         )
         sample = None  # the pairs training scored, reused by the match when they are the same records
+        learned: LearnedNames | None = None
         out_of_date = False
         if model is not None and comparisons_out_of_date(model.settings):
             out_of_date = True
@@ -87,7 +88,9 @@ class Command(BaseCommand):
                 f"Model {model.version} compares records otherwise than this release's model: training a new version."
             )
         if model is None or options["train"] or changed or out_of_date:
-            model, sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=upper, lower=lower)
+            # The names learned from the records, read once for training and for the match.
+            learned = learned_names()
+            model, sample = match_model_train_scoring(actor=SYSTEM_MATCHER, upper=upper, lower=lower, learned=learned)
             self.stdout.write(
                 f"Model {model.version} trained on {model.trained_on_records} records; thresholds upper "
                 f"{model.upper_threshold}, lower {model.lower_threshold}"
@@ -95,7 +98,12 @@ class Command(BaseCommand):
             )
             self.progress(f"trained {model.version}")
         summary = match_run(
-            actor=SYSTEM_MATCHER, model=model, progress=self.progress, engine=options["engine"], sample=sample
+            actor=SYSTEM_MATCHER,
+            model=model,
+            progress=self.progress,
+            engine=options["engine"],
+            sample=sample,
+            learned=learned,
         )
         self.stdout.write(
             f"Model {model.version}: {summary.same_source_record} by source record id, {summary.identifier} by "
