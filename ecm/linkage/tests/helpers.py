@@ -28,8 +28,6 @@ def synthetic_rows(children: int, *, seed: int = 5) -> list[dict]:
     return list(synthetic.records(synthetic.population(children, seed=seed, today=clock.today()), seed=seed))
 
 
-def untrained_model() -> MatchModel:
-    """The model with its starting parameters (fast: no training)."""
-    return match_model_save(
-        actor=SYSTEM_MATCHER, settings=base_settings(), upper=DEFAULT_UPPER, lower=DEFAULT_LOWER, trained_on=0
-    )
+def untrained_model(*, upper: float = DEFAULT_UPPER, lower: float = DEFAULT_LOWER) -> MatchModel:
+    """The model with its starting parameters (fast: no training), with these thresholds."""
+    return match_model_save(actor=SYSTEM_MATCHER, settings=base_settings(), upper=upper, lower=lower, trained_on=0)

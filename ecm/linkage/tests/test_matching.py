@@ -131,9 +131,7 @@ def test_doubtful_pairs_go_to_review_and_export_lists_every_record(tmp_path):
             ),
         ],
     )
-    model = untrained_model()
-    MatchModel.objects.filter(pk=model.pk).update(lower_threshold=0.01, upper_threshold=0.999999)
-    model.refresh_from_db()
+    model = untrained_model(upper=0.999999, lower=0.01)
     summary = match_run(actor=SYSTEM_MATCHER, model=model)
     assert summary.review == 1
     item = ReviewItem.objects.get()
@@ -941,9 +939,7 @@ def test_the_pairs_the_twin_rules_queue_count_against_the_review_budget_and_the_
             ),
         ],
     )
-    model = untrained_model()
-    MatchModel.objects.filter(pk=model.pk).update(lower_threshold=0.01, upper_threshold=0.99)
-    model.refresh_from_db()
+    model = untrained_model(upper=0.99, lower=0.01)
     settings.ECM_LINKAGE_REVIEW_MINIMUM = room
     said: list[str] = []
     summary = match_run(actor=SYSTEM_MATCHER, model=model, progress=said.append)
