@@ -199,7 +199,8 @@ ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN = env_int("ECM_LINKAGE_FIRST_LOAD_MIN_CHILDR
 if ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN < 0:
     raise ImproperlyConfigured("ECM_LINKAGE_FIRST_LOAD_MIN_CHILDREN must be 0 (never) or a number of children.")
 # A match queues at most 1% of its new records for clerical review, and never fewer than this many
-# pairs (docs/linkage.md, "Thresholds from the model's own estimates").
+# pairs: an afternoon's work (a pair takes a reviewer about a minute), and the band a small
+# installation would otherwise lose (docs/linkage.md, "Thresholds from the model's own estimates").
 ECM_LINKAGE_REVIEW_MINIMUM = env_int("ECM_LINKAGE_REVIEW_MINIMUM", 200)
 if ECM_LINKAGE_REVIEW_MINIMUM < 1:
     raise ImproperlyConfigured("ECM_LINKAGE_REVIEW_MINIMUM must be a number of review pairs, at least 1.")

@@ -122,7 +122,7 @@ def current_model() -> MatchModel | None:
 
 
 def latest_match_run() -> MatchRun | None:
-    """The newest ``match`` run that decided anything (its thresholds, when the review budget moved them)."""
+    """The newest ``match`` run (the lower threshold it decided with, which the review budget may raise)."""
     return MatchRun.objects.defer("plan").first()
 
 

@@ -23,9 +23,6 @@ from dataclasses import dataclass
 
 FALSE_LINK_SHARE = 5e-5
 REVIEW_SHARE = 0.01
-# A run's review queue may always hold this many pairs, however few its records: an afternoon's work
-# (a pair takes a reviewer about a minute), and the band a small installation would otherwise lose.
-REVIEW_MINIMUM = 200
 # Never link automatically below this, nor send to review below this, whatever the estimates say.
 UPPER_FLOOR = 0.9
 LOWER_FLOOR = 0.05
@@ -122,9 +119,9 @@ def _waiting(keyed: list[tuple[float, int, int]], upper: float, lower: float, li
     return None
 
 
-def review_budget(records: int, *, minimum: int = REVIEW_MINIMUM) -> int:
+def review_budget(records: int, *, minimum: int) -> int:
     """How many pairs one run may queue for review: ``REVIEW_SHARE`` of its ``records``, at least
-    ``minimum`` (setting ``ECM_LINKAGE_REVIEW_MINIMUM``, default ``REVIEW_MINIMUM``)."""
+    ``minimum`` (the setting ``ECM_LINKAGE_REVIEW_MINIMUM``)."""
     return max(minimum, int(REVIEW_SHARE * records))
 
 

@@ -6,7 +6,6 @@ import pytest
 
 from ecm.linkage.matching.thresholds import (
     LOWER_FLOOR,
-    REVIEW_MINIMUM,
     UPPER_CEILING,
     lower_within_budget,
     review_budget,
@@ -77,5 +76,5 @@ def test_a_runs_whole_queue_keeps_to_the_budget_the_rules_pairs_first():
 
 
 def test_a_small_run_may_queue_an_afternoons_work_and_a_large_one_a_share_of_its_records():
-    assert review_budget(20) == REVIEW_MINIMUM
-    assert review_budget(200_000) == 2_000
+    assert review_budget(20, minimum=200) == 200
+    assert review_budget(200_000, minimum=200) == 2_000
