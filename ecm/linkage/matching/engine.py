@@ -11,6 +11,7 @@ Each child's links commit in their own transaction, so an interrupted run can be
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -18,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from ecm.core.actors import Actor
 from ecm.index.bulk import bulk_rebuild_worthwhile, rows_where_in, secondary_indexes_rebuilt_after
@@ -192,9 +195,40 @@ class LearnedNames:
     one_child: OneChildBirths
 
 
+def raw_rows(values: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset as the database driver gives them, in chunks.
+
+    Django's own iteration calls its converters value by value (a no-op for text and for dates the
+    driver has parsed already) and builds its rows in Python: a third of the time of reading a
+    national feed's records for the model. Dates come as the driver gives them (``datetime.date``;
+    the features take ISO text too), a UUID as text on SQLite (``_uuid_of``). The same SQL as the
+    queryset's, so the same rows in the same order; a server-side cursor on PostgreSQL, as Django's
+    ``iterator`` uses, so a national table is never held whole.
+    """
+    sql, params = values.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
+
+
+def _read_as_text(fields: tuple[str, ...]) -> tuple[Any, ...]:
+    """``fields`` for ``values_list``, the date of birth as its ISO text on SQLite (which stores it so): its
+    driver would otherwise parse every date in Python, only for the features to write it out again."""
+    if connection.vendor != "sqlite":
+        return fields
+    return tuple(Cast(name, TextField()) if name == "date_of_birth" else name for name in fields)
+
+
+def _uuid_of(value: Any) -> Any:
+    """A UUID column's raw value (32 hex digits on SQLite) as Django gives it."""
+    return value if value is None or isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
 def learned_names() -> LearnedNames:
     """``LearnedNames`` of every matchable record, read once."""
-    records = matchable_records().values_list(*NameEvidence._fields[:-2], "source_id", "id").iterator(chunk_size=5000)
+    fields = _read_as_text((*NameEvidence._fields[:-2], "source_id", "id"))
+    records = raw_rows(matchable_records().values_list(*fields))
     nicknames, one_child = names_learned(NameEvidence(*record) for record in records)
     return LearnedNames(nickname_forms_learned(nicknames), one_child)
 
@@ -217,17 +251,17 @@ def feature_table(ids: list[int] | None = None, learned: LearnedNames | None = N
     identifiers: dict[int, tuple[str | None, ...]] = {}
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        records = matchable_records().filter(in_review=False).values_list(*FEATURE_FIELDS, "child_id")
+        records = matchable_records().filter(in_review=False).values_list(*_read_as_text((*FEATURE_FIELDS, "child_id")))
         if ids is None:
-            yield from records.iterator(chunk_size=5000)
+            yield from raw_rows(records)
             return
         wanted = sorted(set(ids))
         for start in range(0, len(wanted), 5000):  # SQLite takes a limited number of parameters
-            yield from records.filter(pk__in=wanted[start : start + 5000])
+            yield from raw_rows(records.filter(pk__in=wanted[start : start + 5000]))
 
     for values in rows():
         data = dict(zip(FEATURE_FIELDS, values[:-1], strict=True))
-        rid, child_id = data.pop("id"), values[-1]
+        rid, child_id = data.pop("id"), _uuid_of(values[-1])
         row = with_learned_nicknames(features(unique_id=rid, is_new=child_id is None, **data), nicknames)
         chunk.append(row)
         if child_id is None:

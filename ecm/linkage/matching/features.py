@@ -89,6 +89,40 @@ def _parent_names(*names: str) -> list[str]:
     return sorted({norm for n in names if n and (norm := normalise_name(n))})
 
 
+# Each record's values repeat across a national feed (a child's five sources, a household's address, a
+# popular name): ``features`` derives each distinct value's columns once. Values are text, so the caches
+# hold nothing a later record could change.
+_CACHE = 500_000
+
+
+@lru_cache(maxsize=_CACHE)
+def _given_columns(given_name: str) -> tuple[str | None, str | None, tuple[str, ...] | None]:
+    """The given name's normalised form, its nickname group's canonical form and its forms (or ``None``s)."""
+    given = normalise_name(given_name).split(" ")[0] if given_name else ""
+    return given or None, canonical_given(given) or None, given_nicks(given)
+
+
+@lru_cache(maxsize=_CACHE)
+def _family_columns(family_name: str) -> tuple[str | None, str | None]:
+    family = normalise_name(family_name)
+    return family or None, (metaphone(family) if family else "") or None
+
+
+@lru_cache(maxsize=_CACHE)
+def _middle_column(middle_names: str) -> str | None:
+    # The first middle name: a child is often known by it in one service ("Kevin Daniel" in the GP's
+    # register is "Daniel" at school), and the given-name comparison has a level for that.
+    words = middle_names.split() if middle_names else ()
+    return normalise_name(words[0]) or None if words else None
+
+
+@lru_cache(maxsize=_CACHE)
+def _address_columns(postcode: str, address_line_1: str) -> tuple[str | None, ...]:
+    """The postcode, its sector and district, and the house key (only beside a postcode), ``None`` for blanks."""
+    pc, sector, district = _postcode_parts(postcode)
+    return pc or None, sector or None, district or None, (house_key(address_line_1) if pc else "") or None
+
+
 def features(
     *,
     unique_id: int,
@@ -108,37 +142,30 @@ def features(
     **_: Any,
 ) -> dict[str, Any]:
     """The model's input row for one record; blanks become ``None`` (Splink's null)."""
-    given = normalise_name(given_name).split(" ")[0] if given_name else ""
-    # The first middle name: a child is often known by it in one service ("Kevin Daniel" in the GP's
-    # register is "Daniel" at school), and the given-name comparison has a level for that.
-    middle = normalise_name(middle_names.split()[0]) if middle_names and middle_names.split() else ""
-    family = normalise_name(family_name)
-    pc, sector, district = _postcode_parts(postcode)
+    given, canon, nicks = _given_columns(given_name or "")
+    family, family_mp = _family_columns(family_name or "")
+    pc, sector, district, house = _address_columns(postcode or "", address_line_1 or "")
     dob = date_of_birth.isoformat() if isinstance(date_of_birth, dt.date) else (date_of_birth or "")
-    row = {
+    return {
         "unique_id": unique_id,
         "is_new": is_new,
         "given_norm": given,
-        "given_canon": canonical_given(given),
-        "given_nicks": list(nicks) if (nicks := given_nicks(given)) else None,
-        "middle_norm": middle,
+        "given_canon": canon,
+        "given_nicks": list(nicks) if nicks else None,
+        "middle_norm": _middle_column(middle_names or ""),
         "family_norm": family,
-        "family_mp": metaphone(family) if family else "",
-        "prev_family_norm": normalise_name(previous_family_name),
-        "dob": dob,
-        "dob_year": dob[:4],
-        "sex": sex if sex in ("male", "female") else "",
+        "family_mp": family_mp,
+        "prev_family_norm": normalise_name(previous_family_name) or None,
+        "dob": dob or None,
+        "dob_year": dob[:4] or None,
+        "sex": sex if sex in ("male", "female") else None,
         "postcode": pc,
         "postcode_sector": sector,
         "postcode_district": district,
-        "house_key": house_key(address_line_1) if pc else "",
-        "nhs": nhs_number,
-        "upn": upn,
+        "house_key": house,
+        "nhs": nhs_number or None,
+        "upn": upn or None,
         "parents": _parent_names(parent_1_name, parent_2_name) or None,
-    }
-    return {k: (v if v not in ("", None) else None) for k, v in row.items()} | {
-        "unique_id": unique_id,
-        "is_new": is_new,
     }
 
 
