@@ -166,3 +166,22 @@ def test_merging_a_shielded_duplicate_shields_the_survivor():
 
 def test_nickname_table_is_symmetric():
     assert "william" in nicknames("Bill") and "bill" in nicknames("William")
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("O'Brien-Smith", "obriensmith"),
+        ("  obrien smith ", "obriensmith"),
+        ("KELVIN2", "kelvin"),
+        ("Zoë", "zoe"),  # folded, not dropped: the path for names beyond ASCII
+        ("Renée-Noëlle", "reneenoelle"),
+        ("Søren", "sren"),  # no ASCII letter to fold to: dropped, as before
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_a_names_key_is_its_lower_case_ascii_letters_with_accents_folded(name: str | None, key: str) -> None:
+    from ecm.index.search.keys import normalise_name
+
+    assert normalise_name(name) == key
