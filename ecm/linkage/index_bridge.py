@@ -79,8 +79,10 @@ def carers_from(records: Sequence[StagedRecord]) -> list[dict[str, Any]]:
     for record in records:
         for full_name in (record.parent_1_name, record.parent_2_name):
             split = split_parent_name(full_name or "")
-            key = normalise_name(full_name or "")
-            if split and key not in carers:
+            if not split:
+                continue  # the key is worked out only for a name that makes a carer (many records lack a second parent)
+            key = normalise_name(full_name)
+            if key not in carers:
                 carers[key] = {
                     "given_name": split[0],
                     "family_name": split[1],
@@ -97,7 +99,9 @@ def survivorship_values(records: Iterable[StagedRecord], organisations: Organisa
     (given, middle, family) comes from one record and the address from one record, never
     mixed from several. ``carers`` lists every parent named in any record.
     """
-    ranked = sorted(records, key=_rank)
+    ranked = list(records)
+    if len(ranked) > 1:  # most new children have one record, which needs no rank
+        ranked.sort(key=_rank)
     values: dict[str, Any] = {}
     name = next((r for r in ranked if r.family_name), None)
     if name is not None:

@@ -390,22 +390,30 @@ def light_records(ids: list[int]) -> dict[int, Any]:
     deliveries: dict[int, FeedDelivery] = {}
     dates: dict[Any, dt.date | None] = {None: None}
     read_json = _json_reader()
+    # The columns' places in a row, read once: each record's own few conversions go by place, not by name.
+    child_at, born_at = LIGHT_FIELDS.index("child_id"), LIGHT_FIELDS.index("date_of_birth")
+    involvement_at, warnings_at = LIGHT_FIELDS.index("involvement"), LIGHT_FIELDS.index("warnings")
     out: dict[int, Any] = {}
     for values in rows_where_in(StagedRecord, LIGHT_FIELDS, "id", ids):
-        record = SimpleNamespace(**dict(zip(LIGHT_FIELDS, values, strict=True)))
-        record.pk = record.id
-        if record.child_id is not None and not isinstance(record.child_id, uuid.UUID):
-            record.child_id = uuid.UUID(record.child_id)  # 32 hex digits on SQLite
-        born = record.date_of_birth
+        record = SimpleNamespace()
+        # Filled through its ``__dict__``: ``SimpleNamespace(**dict(zip(...)))`` builds the same twice.
+        attributes = record.__dict__
+        attributes.update(zip(LIGHT_FIELDS, values, strict=True))
+        attributes["pk"] = pk = values[0]
+        child_id = values[child_at]
+        if child_id is not None and not isinstance(child_id, uuid.UUID):
+            attributes["child_id"] = uuid.UUID(child_id)  # 32 hex digits on SQLite
+        born = values[born_at]
         if born not in dates:
             dates[born] = born if isinstance(born, dt.date) else dt.date.fromisoformat(born)
-        record.date_of_birth = dates[born]
-        record.involvement, record.warnings = read_json(record.involvement), read_json(record.warnings)
+        attributes["date_of_birth"] = dates[born]
+        attributes["involvement"] = read_json(values[involvement_at])
+        attributes["warnings"] = read_json(values[warnings_at])
         delivery = deliveries.get(record.delivery_id)
         if delivery is None:
             delivery = deliveries[record.delivery_id] = FeedDelivery.objects.get(pk=record.delivery_id)
-        record.source, record.delivery = sources[record.source_id], delivery
-        out[record.pk] = record
+        attributes["source"], attributes["delivery"] = sources[record.source_id], delivery
+        out[pk] = record
     return out
 
 
@@ -438,27 +446,34 @@ def _create_new_children(
     say: Callable[[str], None],
     chunk_size: int,
 ) -> None:
-    """The plan's new children from where the run got to, ``chunk_size`` per transaction with its progress."""
-    for start in range(run.new_children_done, len(groups), chunk_size):
-        chunk = groups[start : start + chunk_size]
-        records_by_id = light_records([rid for group in chunk for rid in group])
-        todo = [[records_by_id[rid] for rid in group if records_by_id[rid].child_id is None] for group in chunk]
-        todo = [group for group in todo if group]
-        with transaction.atomic():
-            created = records_to_new_children(
-                actor=actor,
-                groups=todo,
-                scores={r.pk: scores.get(r.pk, (None, None)) for group in todo for r in group},
-                model_version=run.model_version,
-            )
-            match_run_advance(run=run, new_children_done=start + len(chunk))
-        for group, child in zip(todo, created, strict=True):
-            if child is None:
-                summary.held += len(group)
-            else:
-                summary.new_children += 1
-                summary.records_in_new_children += len(group)
-        say(f"created {summary.new_children} of {len(groups)} new children")
+    """The plan's new children from where the run got to, ``chunk_size`` per transaction with its progress.
+
+    Runs with the cyclic garbage collector paused (``cyclic_gc_paused``): a chunk's records, rows and
+    children are all alive until it commits, and collections walking them cost CPU and free nothing.
+    """
+    from ecm.index.bulk import cyclic_gc_paused
+
+    with cyclic_gc_paused():
+        for start in range(run.new_children_done, len(groups), chunk_size):
+            chunk = groups[start : start + chunk_size]
+            records_by_id = light_records([rid for group in chunk for rid in group])
+            todo = [[records_by_id[rid] for rid in group if records_by_id[rid].child_id is None] for group in chunk]
+            todo = [group for group in todo if group]
+            with transaction.atomic():
+                created = records_to_new_children(
+                    actor=actor,
+                    groups=todo,
+                    scores={r.pk: scores.get(r.pk, (None, None)) for group in todo for r in group},
+                    model_version=run.model_version,
+                )
+                match_run_advance(run=run, new_children_done=start + len(chunk))
+            for group, child in zip(todo, created, strict=True):
+                if child is None:
+                    summary.held += len(group)
+                else:
+                    summary.new_children += 1
+                    summary.records_in_new_children += len(group)
+            say(f"created {summary.new_children} of {len(groups)} new children")
 
 
 def _apply_plan(
