@@ -9,6 +9,7 @@ leaves whole batches only and a re-run resumes after the last one.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 import socket
 import time
@@ -245,7 +246,18 @@ def delivery_resume(
     return done
 
 
-STAGED_INSERT_FIELDS = ("source_id", "delivery_id", "line_number", *FEED_COLUMNS, "involvement", "warnings")
+# Date of birth after the text columns, the one feed column adapted value by value: a row's text values are
+# then taken in one step (an INSERT may name its columns in any order).
+STAGED_TEXT_COLUMNS = tuple(name for name in FEED_COLUMNS if name != "date_of_birth")
+STAGED_INSERT_FIELDS = (
+    "source_id",
+    "delivery_id",
+    "line_number",
+    *STAGED_TEXT_COLUMNS,
+    "date_of_birth",
+    "involvement",
+    "warnings",
+)
 
 
 def _staged_insert(delivery: FeedDelivery, rows: list[dict[str, Any]]) -> None:
@@ -253,24 +265,32 @@ def _staged_insert(delivery: FeedDelivery, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     meta = StagedRecord._meta
-    ops = connection.ops
+    adapt_date = connection.ops.adapt_datefield_value
     involvement_field = meta.get_field("involvement")
     warnings_field = meta.get_field("warnings")
     column_of = {f.attname: str(f.column) for f in meta.concrete_fields}
     columns = [column_of[name] for name in STAGED_INSERT_FIELDS]
     no_involvement = involvement_field.get_db_prep_save({}, connection)
     no_warnings = warnings_field.get_db_prep_save([], connection)
-    params = []
-    for row in rows:
-        values = [delivery.source_id, delivery.pk, row["line_number"]]
-        for name in FEED_COLUMNS:
-            value = row[name]
-            values.append(ops.adapt_datefield_value(value) if name == "date_of_birth" else value)
-        # Most rows have neither: adapt the empty values once.
-        involvement, warnings = row["involvement"], row["warnings"]
-        values.append(involvement_field.get_db_prep_save(involvement, connection) if involvement else no_involvement)
-        values.append(warnings_field.get_db_prep_save(warnings, connection) if warnings else no_warnings)
-        params.append(values)
+    text_values = operator.itemgetter(*STAGED_TEXT_COLUMNS)
+    source_id, delivery_id = delivery.source_id, delivery.pk
+    # One tuple per row, its text values taken in C; most rows have neither involvement nor
+    # warnings, so the empty values are adapted once.
+    params = [
+        (
+            source_id,
+            delivery_id,
+            row["line_number"],
+            *text_values(row),
+            adapt_date(row["date_of_birth"]),
+            involvement_field.get_db_prep_save(involvement, connection)
+            if (involvement := row["involvement"])
+            else no_involvement,
+            warnings_field.get_db_prep_save(warnings, connection) if (warnings := row["warnings"]) else no_warnings,
+            False,
+        )
+        for row in rows
+    ]
     defaults = ", ".join(["%s"] * len(columns))
     # Columns and table come from the model, never from input.
     sql = (
@@ -278,7 +298,7 @@ def _staged_insert(delivery: FeedDelivery, rows: list[dict[str, Any]]) -> None:
         f"VALUES ({defaults}, '', '', %s)"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*v, False) for v in params])
+        cursor.executemany(sql, params)
 
 
 @transaction.atomic
@@ -468,7 +488,10 @@ def _feed_stage(
                     )
                 else:
                     lines_of_ids[record_id] = line
-                    staged.append({**values, "line_number": line, "warnings": warnings})
+                    # The row's own new dict, completed in place rather than copied.
+                    values["line_number"] = line
+                    values["warnings"] = warnings
+                    staged.append(values)
         if len(staged) + len(quarantined) >= batch_size:
             flush()
     flush()
