@@ -12,7 +12,6 @@ system actors (record linkage), never by a person's page.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import secrets
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -281,24 +280,6 @@ def secondary_indexes_rebuilt_after(models_: Sequence[type[models.Model]]) -> It
     with connection.cursor() as cursor:
         for _name, sql in saved:
             cursor.execute(sql)
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Run the body with Python's cyclic garbage collector paused (reference counting still frees what is unused).
-
-    A bulk step keeps tens of thousands of rows, records and instances alive at once: each allocation
-    of that many containers sets off collections that walk every tracked object in the process, and
-    at a national load they cost a fifth of the index update's CPU. The few reference cycles a step
-    leaves are collected once it ends. Nested uses leave the collector as the outermost found it.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def rows_where_in(model: type[models.Model], columns: Sequence[str], key: str, values: Sequence[Any]) -> list[tuple]:

@@ -34,12 +34,12 @@ Rules, in order:
 
 from __future__ import annotations
 
-import functools
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
+
+from ecm.core.memory import cyclic_gc_paused
 
 if TYPE_CHECKING:
     from ecm.linkage.matching.features import OneChildBirths
@@ -484,32 +484,7 @@ def same_given_name(pair: Mapping[str, Any], exact_levels: dict[str, int] | None
     )
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _collector_paused(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """``function`` run with Python's cycle collector paused, and resumed after it if it was running.
-
-    The decisions keep hundreds of thousands of small tuples, lists and sets until they return,
-    and make no reference cycles: as they pile up the collector walks the whole heap again and
-    again (a quarter of the decisions' CPU on a run of 180,000 records) to free nothing.
-    """
-
-    @functools.wraps(function)
-    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        if not gc.isenabled():
-            return function(*args, **kwargs)
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
-
-
-@_collector_paused
+@cyclic_gc_paused()
 def decide(
     *,
     new_ids: list[int],

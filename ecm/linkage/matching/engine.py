@@ -24,6 +24,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from ecm.core.actors import Actor
+from ecm.core.memory import cyclic_gc_paused
 from ecm.index.bulk import bulk_rebuild_worthwhile, rows_where_in, secondary_indexes_rebuilt_after
 from ecm.index.models import Carer, Child, ChildAddress, ChildName
 from ecm.linkage.choices import DeliveryStatus, LinkMethod
@@ -451,8 +452,6 @@ def _create_new_children(
     Runs with the cyclic garbage collector paused (``cyclic_gc_paused``): a chunk's records, rows and
     children are all alive until it commits, and collections walking them cost CPU and free nothing.
     """
-    from ecm.index.bulk import cyclic_gc_paused
-
     with cyclic_gc_paused():
         for start in range(run.new_children_done, len(groups), chunk_size):
             chunk = groups[start : start + chunk_size]
