@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -206,7 +207,10 @@ def raw_rows(values: Any) -> Iterator[tuple[Any, ...]]:
     queryset's, so the same rows in the same order; a server-side cursor on PostgreSQL, as Django's
     ``iterator`` uses, so a national table is never held whole.
     """
-    sql, params = values.query.sql_with_params()
+    try:
+        sql, params = values.query.sql_with_params()
+    except EmptyResultSet:
+        return  # no complete delivery (``delivery_id IN ()``): Django compiles no SQL for a query that finds nothing
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(5000):
